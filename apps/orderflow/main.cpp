@@ -1,0 +1,69 @@
+// The one orderflow binary: each service is a subcommand (admin, and later registry, produce,
+// consume, audit, console). Settings come from flags, then the environment, then `.env`.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "admin/admin_command.h"
+#include "common/command_context.h"
+#include "common/config_error.h"
+#include "common/env_file.h"
+#include "kafka/kafka_error.h"
+
+namespace {
+
+// `.env` must be in the environment before CLI11 parses, since options read their env names
+// then; so --env-file is found by hand first.
+std::string env_file_from_args(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--env-file" && i + 1 < argc) {
+            return argv[i + 1];
+        }
+        if (arg.starts_with("--env-file=")) {
+            return arg.substr(std::strlen("--env-file="));
+        }
+    }
+    const char* from_env = std::getenv("ORDERFLOW_ENV_FILE");  // NOLINT(concurrency-mt-unsafe)
+    return from_env != nullptr ? from_env : ".env";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace orderflow;
+    common::CommandContext context;
+    CLI::App app{"orderflow: orders through Kafka (KRaft) and a schema registry into Redis"};
+    app.name("orderflow");
+    app.set_version_flag("--version", ORDERFLOW_VERSION);
+    app.require_subcommand(1);
+    app.add_option("--env-file", context.env_file, "read settings from this file if it exists")
+        ->envname("ORDERFLOW_ENV_FILE")
+        ->capture_default_str();
+    app.add_option("--log-level", context.log_level, "trace, debug, info, warn, error")
+        ->envname("LOG_LEVEL")
+        ->capture_default_str();
+
+    // One line per service; each registers its subcommand and runs when it is chosen.
+    admin::register_admin_command(app, context);
+
+    try {
+        common::load_env_file(env_file_from_args(argc, argv));
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const common::ConfigError& e) {
+        std::cerr << "orderflow: configuration error: " << e.what() << "\n";
+        return 2;
+    } catch (const kafka::KafkaError& e) {
+        std::cerr << "orderflow: kafka error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "orderflow: error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

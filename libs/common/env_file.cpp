@@ -1,0 +1,97 @@
+#include "common/env_file.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/config_error.h"
+
+namespace orderflow::common {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    const auto last = s.find_last_not_of(" \t\r");
+    return s.substr(first, last - first + 1);
+}
+
+bool is_valid_key(std::string_view key) {
+    if (key.empty() || (key[0] >= '0' && key[0] <= '9')) {
+        return false;
+    }
+    for (const char c : key) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '_';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string parse_value(std::string_view raw, const std::string& where) {
+    raw = trim(raw);
+    if (!raw.empty() && (raw.front() == '"' || raw.front() == '\'')) {
+        const char quote = raw.front();
+        const auto close = raw.find(quote, 1);
+        if (close == std::string_view::npos) {
+            throw ConfigError(where, "unterminated quoted value");
+        }
+        return std::string(raw.substr(1, close - 1));
+    }
+    // Unquoted: a ` #` starts a comment, as in shell.
+    const auto comment = raw.find(" #");
+    return std::string(trim(raw.substr(0, comment)));
+}
+
+}  // namespace
+
+EnvEntries parse_env_file(std::string_view text, const std::string& source) {
+    EnvEntries entries;
+    int line_number = 0;
+    while (!text.empty()) {
+        const auto newline = text.find('\n');
+        std::string_view line = trim(text.substr(0, newline));
+        text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
+        ++line_number;
+        if (line.empty() || line.front() == '#') {
+            continue;
+        }
+        const std::string where = source + ":" + std::to_string(line_number);
+        if (line.starts_with("export ")) {
+            line = trim(line.substr(7));
+        }
+        const auto equals = line.find('=');
+        if (equals == std::string_view::npos) {
+            throw ConfigError(where, "expected KEY=value, got '" + std::string(line) + "'");
+        }
+        const auto key = trim(line.substr(0, equals));
+        if (!is_valid_key(key)) {
+            throw ConfigError(where, "'" + std::string(key) + "' is not a valid variable name");
+        }
+        entries.emplace_back(std::string(key), parse_value(line.substr(equals + 1), where));
+    }
+    return entries;
+}
+
+int load_env_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) {
+        return 0;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    int set = 0;
+    for (const auto& [key, value] : parse_env_file(buffer.str(), path.string())) {
+        if (std::getenv(key.c_str()) == nullptr) {  // NOLINT(concurrency-mt-unsafe): before threads
+            ::setenv(key.c_str(), value.c_str(), 0);
+            ++set;
+        }
+    }
+    return set;
+}
+
+}  // namespace orderflow::common

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "kafka/client_config.h"
+
+namespace orderflow::kafka {
+
+/// Raw text of the Kafka connection settings, as CLI11 reads them from flags or environment.
+struct ClientOptions {
+    std::string bootstrap_servers = "127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094";
+    std::string extra;
+
+    /// Validated settings. Errors: ConfigError naming KAFKA_BOOTSTRAP_SERVERS or KAFKA_EXTRA.
+    ClientSettings to_settings(const std::string& client_id) const;
+};
+
+/// Adds --bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS) and --kafka-extra (KAFKA_EXTRA).
+void add_client_options(CLI::App& command, ClientOptions& options);
+
+}  // namespace orderflow::kafka

@@ -1,0 +1,60 @@
+#include "kafka/client_config.h"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+#include "common/config_error.h"
+
+namespace orderflow::kafka {
+namespace {
+
+// librdkafka may call this from any of its threads: spdlog's loggers are thread-safe.
+extern "C" void log_to_spdlog(const rd_kafka_t* handle, int level, const char* facility,
+                              const char* message) {
+    const char* name = handle != nullptr ? rd_kafka_name(handle) : "rdkafka";
+    // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug. Connection refusals while a
+    // broker is down are level 3 and repeat; they are warnings for us, not failures.
+    if (level <= 4) {
+        spdlog::warn("librdkafka {} {}: {}", name, facility, message);
+    } else if (level <= 6) {
+        spdlog::debug("librdkafka {} {}: {}", name, facility, message);
+    } else {
+        spdlog::trace("librdkafka {} {}: {}", name, facility, message);
+    }
+}
+
+}  // namespace
+
+void set_property(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
+    std::array<char, 512> error{};
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error.data(), error.size()) !=
+        RD_KAFKA_CONF_OK) {
+        throw common::ConfigError("kafka property " + key, error.data());
+    }
+}
+
+ConfPtr make_conf(const ClientSettings& settings,
+                  const std::vector<std::pair<std::string, std::string>>& defaults) {
+    ConfPtr conf(rd_kafka_conf_new());
+    try {
+        set_property(conf.get(), "bootstrap.servers", settings.bootstrap_servers);
+    } catch (const common::ConfigError& e) {
+        throw common::ConfigError("KAFKA_BOOTSTRAP_SERVERS", e.what());
+    }
+    set_property(conf.get(), "client.id", settings.client_id);
+    for (const auto& [key, value] : defaults) {
+        set_property(conf.get(), key, value);
+    }
+    for (const auto& [key, value] : settings.extra) {
+        try {
+            set_property(conf.get(), key, value);
+        } catch (const common::ConfigError& e) {
+            throw common::ConfigError("KAFKA_EXTRA", e.what());
+        }
+    }
+    rd_kafka_conf_set_log_cb(conf.get(), log_to_spdlog);
+    return conf;
+}
+
+}  // namespace orderflow::kafka

@@ -1,0 +1,60 @@
+#pragma once
+
+// The client the producer and consumers use to talk to a Confluent-compatible schema registry
+// (ours or Confluent's). Caches so no HTTP call is made per message.
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace orderflow::registry_client {
+
+/** A registry answer that is not a success: HTTP status plus Confluent's error_code/message. */
+class RegistryError : public std::runtime_error {
+public:
+    RegistryError(int http_status, int error_code, const std::string& message)
+        : std::runtime_error(message), http_status_(http_status), error_code_(error_code) {}
+    int http_status() const { return http_status_; }
+    /// 40401, 40901, 42201, ...; 0 when the registry could not be reached at all.
+    int error_code() const { return error_code_; }
+
+private:
+    int http_status_;
+    int error_code_;
+};
+
+/**
+ * Thread-safe. Errors: RegistryError (unreachable: http_status 0, error_code 0, message naming
+ * the URL and SCHEMA_REGISTRY_URL).
+ */
+class RegistryClient {
+public:
+    explicit RegistryClient(std::string base_url,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+    /// POST /subjects/{subject}/versions. Returns the schema id; cached per (subject, schema).
+    int register_schema(const std::string& subject,
+                        const std::string& schema,
+                        const std::string& schema_type = "AVRO");
+
+    /// POST /subjects/{subject}: the id if this schema is registered under the subject.
+    std::optional<int> lookup(const std::string& subject, const std::string& schema);
+
+    /// GET /schemas/ids/{id}: the schema text. Cached forever: ids are immutable.
+    std::string schema_by_id(int id);
+
+    const std::string& base_url() const { return base_url_; }
+
+private:
+    std::string base_url_;
+    std::chrono::milliseconds timeout_;
+    std::mutex mutex_;
+    std::map<std::pair<std::string, std::string>, int> ids_by_subject_schema_;
+    std::map<int, std::string> schemas_by_id_;
+};
+
+}  // namespace orderflow::registry_client

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# A 3-node Apache Kafka cluster in KRaft mode (each node broker+controller, static voters), run
+# from the Maven jars with `java`, on 127.0.0.1. Used by `make up` and by the integration tests.
+#
+#   kafka-cluster.sh start        [options]   format storage on first start, start, wait until ready
+#   kafka-cluster.sh start-node N [options]   start one node again (after a kill)
+#   kafka-cluster.sh stop         [options]   SIGTERM every node, SIGKILL after the timeout
+#   kafka-cluster.sh stop-node N  [options]
+#   kafka-cluster.sh status       [options]   one line per node: pid, port, state
+#   kafka-cluster.sh wait-ready   [options]
+#
+# Options (environment in brackets):
+#   --dir DIR                  data, logs, pids and configs       [KAFKA_CLUSTER_DIR, default .run/kafka]
+#   --broker-ports A,B,C       client listeners                   [KAFKA_BROKER_PORTS, 9092,9093,9094]
+#   --controller-ports A,B,C   controller listeners               [KAFKA_CONTROLLER_PORTS, 9192,9193,9194]
+#   --heap SIZE                JVM heap per node                  [KAFKA_HEAP, 512m]
+#   --timeout S                readiness and stop timeout         [KAFKA_READY_TIMEOUT, 120]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+# shellcheck source=lib/proc.sh
+source "$here/lib/proc.sh"
+
+dir=${KAFKA_CLUSTER_DIR:-$root/.run/kafka}
+broker_ports=${KAFKA_BROKER_PORTS:-9092,9093,9094}
+controller_ports=${KAFKA_CONTROLLER_PORTS:-9192,9193,9194}
+heap=${KAFKA_HEAP:-512m}
+timeout=${KAFKA_READY_TIMEOUT:-120}
+
+command=${1:-}
+[[ -n "$command" ]] || die "usage: kafka-cluster.sh start|start-node N|stop|stop-node N|status|wait-ready [options]"
+shift
+node_arg=""
+if [[ "$command" == start-node || "$command" == stop-node ]]; then
+  node_arg=${1:-}
+  [[ "$node_arg" =~ ^[123]$ ]] || die "$command needs a node id 1, 2 or 3"
+  shift
+fi
+while (($#)); do
+  case "$1" in
+    --dir) dir=$2; shift 2 ;;
+    --broker-ports) broker_ports=$2; shift 2 ;;
+    --controller-ports) controller_ports=$2; shift 2 ;;
+    --heap) heap=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    *) die "unknown option $1" ;;
+  esac
+done
+
+IFS=, read -r -a bports <<<"$broker_ports"
+IFS=, read -r -a cports <<<"$controller_ports"
+((${#bports[@]} == 3)) || die "--broker-ports needs 3 ports, got '$broker_ports'"
+((${#cports[@]} == 3)) || die "--controller-ports needs 3 ports, got '$controller_ports'"
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+bootstrap="127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}"
+
+pidfile() { echo "$dir/pids/kafka-$1.pid"; }
+nodelog() { echo "$dir/logs/kafka-$1/server.log"; }
+stdoutlog() { echo "$dir/logs/kafka-$1.out"; }
+
+libs() { "$here/fetch-kafka.sh"; }
+
+write_config() {
+  local n=$1 i voters=""
+  for i in 1 2 3; do voters+="${voters:+,}$i@127.0.0.1:${cports[i - 1]}"; done
+  mkdir -p "$dir/conf" "$dir/node-$n"
+  cat >"$dir/conf/server-$n.properties" <<PROPS
+# Written by scripts/kafka-cluster.sh; edit the script, not this file.
+process.roles=broker,controller
+node.id=$n
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:${bports[n - 1]},CONTROLLER://127.0.0.1:${cports[n - 1]}
+advertised.listeners=PLAINTEXT://127.0.0.1:${bports[n - 1]}
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/node-$n/data
+num.partitions=5
+default.replication.factor=3
+min.insync.replicas=2
+unclean.leader.election.enable=false
+auto.create.topics.enable=false
+offsets.topic.replication.factor=3
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+transaction.state.log.num.partitions=10
+group.initial.rebalance.delay.ms=0
+# Sized for a 2-core machine that runs three nodes plus the clients.
+num.network.threads=2
+num.io.threads=4
+background.threads=4
+num.replica.fetchers=1
+log.cleaner.threads=1
+num.recovery.threads.per.data.dir=1
+log.retention.hours=168
+PROPS
+}
+
+format_storage() {
+  local n=$1 cid
+  [[ -f "$dir/node-$n/data/meta.properties" ]] && return 0
+  if [[ ! -f "$dir/cluster.id" ]]; then
+    java -cp "$(libs)/*" -Dlog4j.configuration="file:$here/kafka/tools-log4j.properties" \
+      kafka.tools.StorageTool random-uuid >"$dir/cluster.id"
+  fi
+  cid=$(<"$dir/cluster.id")
+  log "formatting storage of kafka node $n (cluster id $cid)"
+  java -Xmx256m -cp "$(libs)/*" -Dlog4j.configuration="file:$here/kafka/tools-log4j.properties" \
+    kafka.tools.StorageTool format -t "$cid" -c "$dir/conf/server-$n.properties" -g >/dev/null
+}
+
+start_node() {
+  local n=$1 l
+  if pid_alive "$(pidfile "$n")"; then
+    log "kafka node $n already running (pid $(<"$(pidfile "$n")"))"
+    return 0
+  fi
+  require_free_port "${bports[n - 1]}" "kafka node $n client listener"
+  require_free_port "${cports[n - 1]}" "kafka node $n controller listener"
+  write_config "$n"
+  format_storage "$n"
+  l=$(libs)
+  mkdir -p "$dir/logs/kafka-$n"
+  start_bg "$(pidfile "$n")" "$(stdoutlog "$n")" \
+    java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+    -XX:ParallelGCThreads=2 -XX:ConcGCThreads=1 -Djava.awt.headless=true \
+    -Dkafka.logs.dir="$dir/logs/kafka-$n" -Dlog4j.configuration="file:$here/kafka/log4j.properties" \
+    -cp "$l/*" kafka.Kafka "$dir/conf/server-$n.properties"
+  log "started kafka node $n (pid $(<"$(pidfile "$n")")) on 127.0.0.1:${bports[n - 1]}"
+}
+
+# The cluster is ready when every node's process runs, every client port answers metadata
+# with 3 brokers, and the KRaft quorum has a leader.
+wait_ready() {
+  local deadline=$((SECONDS + timeout)) n port brokers leader=""
+  log "waiting up to ${timeout}s for 3 brokers and a quorum leader"
+  while ((SECONDS < deadline)); do
+    for n in 1 2 3; do
+      pid_alive "$(pidfile "$n")" ||
+        fail_with_log "kafka node $n exited during start-up (see $(nodelog "$n"))" "$(stdoutlog "$n")"
+    done
+    brokers=0
+    for port in "${bports[@]}"; do
+      if kcat -b "127.0.0.1:$port" -L -m 3 2>/dev/null | grep -q '^ *3 brokers:'; then
+        brokers=$((brokers + 1))
+      fi
+    done
+    if ((brokers == 3)); then
+      leader=$(java -Xmx128m -XX:TieredStopAtLevel=1 -cp "$(libs)/*" \
+        -Dlog4j.configuration="file:$here/kafka/tools-log4j.properties" \
+        org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server "$bootstrap" \
+        describe --status 2>/dev/null | sed -n 's/^LeaderId:[[:space:]]*\([0-9]*\).*/\1/p')
+      if [[ -n "$leader" && "$leader" != "-1" ]]; then
+        log "kafka ready: 3 brokers at $bootstrap, quorum leader node $leader"
+        return 0
+      fi
+    fi
+    sleep 1
+  done
+  for n in 1 2 3; do
+    log "last lines of $(nodelog "$n"):"
+    tail -n 8 "$(nodelog "$n")" 2>/dev/null | sed 's/^/    /' >&2 || true
+  done
+  die "kafka not ready after ${timeout}s (brokers answering with 3 brokers: ${brokers:-0}/3, quorum leader: ${leader:-none})"
+}
+
+status() {
+  local n state
+  for n in 1 2 3; do
+    if pid_alive "$(pidfile "$n")"; then
+      if kcat -b "127.0.0.1:${bports[n - 1]}" -L -m 2 >/dev/null 2>&1; then state=healthy; else state=starting; fi
+      printf 'kafka-%s  pid %-7s 127.0.0.1:%-5s %s\n' "$n" "$(<"$(pidfile "$n")")" "${bports[n - 1]}" "$state"
+    else
+      printf 'kafka-%s  %-11s 127.0.0.1:%-5s %s\n' "$n" "-" "${bports[n - 1]}" stopped
+    fi
+  done
+}
+
+case "$command" in
+  start)
+    libs >/dev/null
+    for n in 1 2 3; do start_node "$n"; done
+    wait_ready
+    ;;
+  start-node) start_node "$node_arg" ;;
+  stop)
+    for n in 1 2 3; do stop_pid "kafka node $n" "$(pidfile "$n")" "$timeout" & done
+    wait
+    ;;
+  stop-node) stop_pid "kafka node $node_arg" "$(pidfile "$node_arg")" "$timeout" ;;
+  status) status ;;
+  wait-ready) wait_ready ;;
+  *) die "unknown command $command" ;;
+esac
