@@ -1,0 +1,84 @@
+#include "orders/validation.h"
+
+#include <cctype>
+
+namespace orderflow::orders {
+namespace {
+
+constexpr std::int32_t kMaxQuantity = 1'000'000;
+
+bool is_hex(char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+}  // namespace
+
+bool is_uuid(const std::string& text) {
+    if (text.size() != 36) {
+        return false;
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash_position ? text[i] != '-' : !is_hex(text[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::vector<std::string> validate(const Order& order) {
+    std::vector<std::string> problems;
+    if (!is_uuid(order.order_id)) {
+        problems.push_back("order_id '" + order.order_id + "' is not a UUID");
+    }
+    if (order.customer_id.empty()) {
+        problems.emplace_back("customer_id is empty");
+    }
+    if (order.items.empty()) {
+        problems.emplace_back("the order has no items");
+    }
+    for (std::size_t i = 0; i < order.items.size(); ++i) {
+        const auto& item = order.items[i];
+        const std::string where = "item " + std::to_string(i + 1) + " (" + item.sku + ")";
+        if (item.sku.empty()) {
+            problems.push_back(where + ": sku is empty");
+        }
+        if (item.quantity < 1) {
+            problems.push_back(where + ": quantity " + std::to_string(item.quantity) +
+                               " is not positive");
+        } else if (item.quantity > kMaxQuantity) {
+            problems.push_back(where + ": quantity " + std::to_string(item.quantity) +
+                               " is above " + std::to_string(kMaxQuantity));
+        }
+        if (item.unit_price_cents < 0) {
+            problems.push_back(where + ": unit price " + std::to_string(item.unit_price_cents) +
+                               " is negative");
+        }
+    }
+    if (const auto sum = items_total_cents(order); sum != order.total_cents) {
+        problems.push_back("total_cents " + std::to_string(order.total_cents) +
+                           " does not equal the items' sum " + std::to_string(sum));
+    }
+    const bool currency_ok = order.currency.size() == 3 &&
+                             std::isupper(static_cast<unsigned char>(order.currency[0])) != 0 &&
+                             std::isupper(static_cast<unsigned char>(order.currency[1])) != 0 &&
+                             std::isupper(static_cast<unsigned char>(order.currency[2])) != 0;
+    if (!currency_ok) {
+        problems.push_back("currency '" + order.currency + "' is not a three-letter ISO code");
+    }
+    if (order.created_at_ms <= 0) {
+        problems.push_back("created_at " + std::to_string(order.created_at_ms) +
+                           " is not a positive timestamp");
+    }
+    return problems;
+}
+
+std::string validation_summary(const Order& order) {
+    std::string out;
+    for (const auto& problem : validate(order)) {
+        out += (out.empty() ? "" : "; ") + problem;
+    }
+    return out;
+}
+
+}  // namespace orderflow::orders

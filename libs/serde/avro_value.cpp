@@ -1,0 +1,72 @@
+#include "serde/avro_value.h"
+
+namespace orderflow::serde {
+
+std::string last_avro_error() {
+    const char* text = avro_strerror();
+    return text != nullptr && *text != '\0' ? text : "unknown error";
+}
+
+AvroValue::AvroValue(avro_value_iface_t* iface) {
+    if (avro_generic_value_new(iface, &value_) != 0) {
+        throw AvroError("cannot create an Avro value: " + last_avro_error());
+    }
+    owned_ = true;
+}
+
+AvroValue::~AvroValue() {
+    if (owned_) {
+        avro_value_decref(&value_);
+    }
+}
+
+AvroValue::AvroValue(AvroValue&& other) noexcept : value_(other.value_), owned_(other.owned_) {
+    other.owned_ = false;
+}
+
+AvroSchema::AvroSchema(std::string_view json) : json_(json) {
+    if (avro_schema_from_json_length(json_.data(), json_.size(), &schema_) != 0) {
+        throw AvroError("not a valid Avro schema: " + last_avro_error());
+    }
+    iface_ = avro_generic_class_from_schema(schema_);
+    if (iface_ == nullptr) {
+        avro_schema_decref(schema_);
+        throw AvroError("cannot build a value class for the schema: " + last_avro_error());
+    }
+}
+
+AvroSchema::~AvroSchema() {
+    avro_value_iface_decref(iface_);
+    avro_schema_decref(schema_);
+}
+
+std::string AvroSchema::write(avro_value_t* value) {
+    std::size_t size = 0;
+    if (avro_value_sizeof(value, &size) != 0) {
+        throw AvroError("cannot size the Avro value: " + last_avro_error());
+    }
+    std::string out(size, '\0');
+    avro_writer_t writer = avro_writer_memory(out.data(), static_cast<int64_t>(out.size()));
+    const int rc = avro_value_write(writer, value);
+    avro_writer_free(writer);
+    if (rc != 0) {
+        throw AvroError("cannot write the Avro value: " + last_avro_error());
+    }
+    return out;
+}
+
+void AvroSchema::read(std::string_view bytes, avro_value_t* value) {
+    avro_reader_t reader = avro_reader_memory(bytes.data(), static_cast<int64_t>(bytes.size()));
+    const int rc = avro_value_read(reader, value);
+    // Anything left over means the bytes were not written with this schema.
+    const bool trailing = rc == 0 && avro_skip(reader, 1) == 0;
+    avro_reader_free(reader);
+    if (rc != 0) {
+        throw AvroError(last_avro_error());
+    }
+    if (trailing) {
+        throw AvroError("bytes left over after the datum");
+    }
+}
+
+}  // namespace orderflow::serde
