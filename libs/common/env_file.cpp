@@ -1,10 +1,10 @@
 #include "common/env_file.h"
 
+#include "common/config_error.h"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include "common/config_error.h"
 
 namespace orderflow::common {
 namespace {
@@ -23,8 +23,8 @@ bool is_valid_key(std::string_view key) {
         return false;
     }
     for (const char c : key) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                        c == '_';
+        const bool ok =
+            (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
         if (!ok) {
             return false;
         }

@@ -1,9 +1,9 @@
 #include "common/logging.h"
 
+#include "common/config_error.h"
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include "common/config_error.h"
 
 namespace orderflow::common {
 

@@ -1,10 +1,10 @@
 #include "common/settings.h"
 
+#include "common/config_error.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-
-#include "common/config_error.h"
 
 namespace orderflow::common {
 namespace {
@@ -16,7 +16,9 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
 }  // namespace
 
@@ -66,8 +68,8 @@ std::int64_t parse_int(const std::string& setting,
         throw ConfigError(setting, "expected a whole number, got " + quoted(text));
     }
     if (value < min || value > max) {
-        throw ConfigError(setting, quoted(text) + " is out of range [" + std::to_string(min) + ", " +
-                                       std::to_string(max) + "]");
+        throw ConfigError(setting, quoted(text) + " is out of range [" + std::to_string(min) +
+                                       ", " + std::to_string(max) + "]");
     }
     return value;
 }
@@ -155,18 +157,20 @@ std::string parse_http_url(const std::string& setting, std::string_view text) {
 }
 
 std::vector<std::pair<std::string, std::string>> parse_key_values(const std::string& setting,
-                                                                   std::string_view text) {
+                                                                  std::string_view text) {
     std::vector<std::pair<std::string, std::string>> pairs;
     std::size_t start = 0;
     while (start < text.size()) {
         const auto semi = text.find(';', start);
-        const auto item = text.substr(start, semi == std::string_view::npos ? text.npos : semi - start);
+        const auto item =
+            text.substr(start, semi == std::string_view::npos ? text.npos : semi - start);
         if (!item.empty()) {
             const auto equals = item.find('=');
             if (equals == std::string_view::npos || equals == 0) {
                 throw ConfigError(setting, "expected key=value, got " + quoted(item));
             }
-            pairs.emplace_back(std::string(item.substr(0, equals)), std::string(item.substr(equals + 1)));
+            pairs.emplace_back(std::string(item.substr(0, equals)),
+                               std::string(item.substr(equals + 1)));
         }
         if (semi == std::string_view::npos) {
             break;

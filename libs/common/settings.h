@@ -48,6 +48,6 @@ std::string parse_http_url(const std::string& setting, std::string_view text);
 
 /// "k=v;k=v" pass-through settings for librdkafka (KAFKA_EXTRA). Empty text gives no pairs.
 std::vector<std::pair<std::string, std::string>> parse_key_values(const std::string& setting,
-                                                                   std::string_view text);
+                                                                  std::string_view text);
 
 }  // namespace orderflow::common

@@ -9,7 +9,9 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_stop_signal(int /*signal*/) { g_stop.store(true); }
+extern "C" void on_stop_signal(int /*signal*/) {
+    g_stop.store(true);
+}
 
 }  // namespace
 
@@ -21,9 +23,13 @@ void install_stop_handlers() {
     sigaction(SIGTERM, &action, nullptr);
 }
 
-bool stop_requested() { return g_stop.load(); }
+bool stop_requested() {
+    return g_stop.load();
+}
 
-void request_stop() { g_stop.store(true); }
+void request_stop() {
+    g_stop.store(true);
+}
 
 bool sleep_unless_stopped(std::chrono::milliseconds duration) {
     const auto deadline = std::chrono::steady_clock::now() + duration;
@@ -32,9 +38,8 @@ bool sleep_unless_stopped(std::chrono::milliseconds duration) {
             return true;
         }
         std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
-            std::chrono::milliseconds(50),
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                  std::chrono::steady_clock::now())));
+            std::chrono::milliseconds(50), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               deadline - std::chrono::steady_clock::now())));
     }
     return g_stop.load();
 }
