@@ -82,4 +82,23 @@ std::vector<std::string> check_compatibility(const AvroSchema& candidate,
                                              const std::vector<AvroSchema>& existing,
                                              CompatibilityLevel level);
 
+// ---- Additions to the contract (nothing above changed) ----
+
+/// An existing version of a subject with its real version number, for the messages.
+struct VersionedSchema {
+    int version;
+    AvroSchema schema;
+};
+
+/**
+ * As above, with the real version numbers. The messages of the first (newest-first) version that
+ * fails are returned, as Confluent does: its differences (for FULL the "old reads new" ones
+ * first), then `{oldSchemaVersion: N}`, `{oldSchema: '<canonical>'}` and
+ * `{validateFields: 'false', compatibility: 'LEVEL'}`. The overload without versions numbers
+ * `existing` 1, 2, ... by position.
+ */
+std::vector<std::string> check_compatibility(const AvroSchema& candidate,
+                                             const std::vector<VersionedSchema>& existing,
+                                             CompatibilityLevel level);
+
 }  // namespace orderflow::avro
