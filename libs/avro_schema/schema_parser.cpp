@@ -402,12 +402,23 @@ void validate_defaults(const std::vector<std::unique_ptr<SchemaNode>>& nodes, st
     }
 }
 
+// Deeper JSON is refused before any recursive walk (Jackson's default limit is the same), so
+// hostile input cannot exhaust the stack.
+constexpr int kMaxJsonDepth = 1000;
+
 Json parse_json(std::string_view text) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         throw SchemaParseError("Empty schema");
     }
+    const Json::parser_callback_t limit_depth = [](int depth, Json::parse_event_t, Json&) {
+        if (depth > kMaxJsonDepth) {
+            throw SchemaParseError("Invalid JSON: nesting depth exceeds " +
+                                   std::to_string(kMaxJsonDepth));
+        }
+        return true;
+    };
     try {
-        return Json::parse(text, nullptr, true, true);
+        return Json::parse(text, limit_depth, true, true);
     } catch (const Json::exception& e) {
         throw SchemaParseError(std::string("Invalid JSON: ") + e.what());
     }

@@ -278,6 +278,24 @@ TEST(AvroSchemaParser, KeepsLogicalTypesAndIgnoresInvalidOnes) {
     }
 }
 
+TEST(AvroSchemaParser, RefusesHostileNestingWithoutCrashing) {
+    std::string deep;
+    for (int i = 0; i < 100000; ++i) {
+        deep += R"({"type":"array","items":)";
+    }
+    deep += R"("int")" + std::string(100000, '}');
+    expect_error(deep, "nesting depth exceeds 1000");
+    expect_error(with_field(R"({"name":"a","type":"int","x":)" + std::string(5000, '[') +
+                            std::string(5000, ']') + "}"),
+                 "nesting depth exceeds 1000");
+    // Realistic depth is fine.
+    std::string nested = R"("int")";
+    for (int i = 0; i < 200; ++i) {
+        nested = R"({"type":"array","items":)" + nested + "}";
+    }
+    EXPECT_EQ(AvroSchema::parse(nested).canonical(), nested);
+}
+
 TEST(AvroSchemaParser, AllowsCommentsAsAvroDoes) {
     EXPECT_EQ(AvroSchema::parse("/* a comment */ \"int\" // trailing").canonical(), "\"int\"");
 }
