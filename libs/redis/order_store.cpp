@@ -1,0 +1,177 @@
+#include "redis/order_store.h"
+
+#include <nlohmann/json.hpp>
+
+namespace orderflow::redis {
+namespace {
+
+// ARGV: kind ("order" | "dead"), group, topic, partition, offset; for orders also order_id,
+// customer_id, created_at, total_cents, then the order hash as field/value pairs.
+// Returns 1 applied, 0 duplicate, 2 dead-lettered.
+constexpr const char* kWriteScript = R"lua(
+local kind, group, topic, partition = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local offset = tonumber(ARGV[5])
+local stats = 'stats:' .. group
+local offsets = 'offsets:' .. group
+local slot = topic .. ':' .. partition
+local last = tonumber(redis.call('HGET', offsets, slot) or '-1')
+if offset <= last then
+  redis.call('HINCRBY', stats, 'duplicates_skipped', 1)
+  return 0
+end
+redis.call('HSET', offsets, slot, offset)
+if kind == 'dead' then
+  redis.call('HINCRBY', stats, 'dead_lettered', 1)
+  return 2
+end
+local order_id, customer_id = ARGV[6], ARGV[7]
+local order_key = 'order:' .. group .. ':' .. order_id
+if redis.call('EXISTS', order_key) == 1 then
+  redis.call('HINCRBY', stats, 'duplicates_skipped', 1)
+  return 0
+end
+redis.call('HSET', order_key, unpack(ARGV, 10))
+local customer = 'customer:' .. group .. ':' .. customer_id
+redis.call('HINCRBY', customer, 'orders_count', 1)
+redis.call('HINCRBY', customer, 'total_spent_cents', ARGV[9])
+redis.call('ZADD', customer .. ':orders', ARGV[8], order_id)
+redis.call('HINCRBY', stats, 'processed', 1)
+return 1
+)lua";
+
+std::string items_json(const orders::Order& order) {
+    auto items = nlohmann::json::array();
+    for (const auto& item : order.items) {
+        items.push_back({{"sku", item.sku},
+                         {"name", item.name},
+                         {"quantity", item.quantity},
+                         {"unit_price_cents", item.unit_price_cents}});
+    }
+    return items.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::int64_t integer_field(const Reply& hash, const std::string& name) {
+    for (std::size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
+        if (hash.elements[i].str == name) {
+            return std::stoll(hash.elements[i + 1].str);
+        }
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::string order_key(const std::string& group, const std::string& order_id) {
+    return "order:" + group + ":" + order_id;
+}
+std::string customer_key(const std::string& group, const std::string& customer_id) {
+    return "customer:" + group + ":" + customer_id;
+}
+std::string customer_orders_key(const std::string& group, const std::string& customer_id) {
+    return customer_key(group, customer_id) + ":orders";
+}
+std::string stats_key(const std::string& group) {
+    return "stats:" + group;
+}
+std::string offsets_key(const std::string& group) {
+    return "offsets:" + group;
+}
+
+OrderStore::OrderStore(Connection& connection, std::string group)
+    : connection_(connection), group_(std::move(group)) {}
+
+void OrderStore::load_script() {
+    const auto reply = connection_.command({"SCRIPT", "LOAD", kWriteScript});
+    if (reply.is_error() || reply.str.empty()) {
+        throw RedisError("redis " + connection_.address() + ": SCRIPT LOAD failed: " + reply.str);
+    }
+    sha_ = reply.str;
+}
+
+Command OrderStore::script_call(const StoreEntry& entry) const {
+    Command args = {"EVALSHA",
+                    sha_,
+                    "0",
+                    entry.order ? "order" : "dead",
+                    group_,
+                    entry.topic,
+                    std::to_string(entry.partition),
+                    std::to_string(entry.offset)};
+    if (!entry.order) {
+        return args;
+    }
+    const auto& order = *entry.order;
+    args.insert(
+        args.end(),
+        {order.order_id, order.customer_id, std::to_string(order.created_at_ms),
+         std::to_string(order.total_cents),
+         // the order hash
+         "order_id", order.order_id, "customer_id", order.customer_id, "items", items_json(order),
+         "total_cents", std::to_string(order.total_cents), "currency", order.currency, "created_at",
+         std::to_string(order.created_at_ms), "status", order.status, "payment_method",
+         order.payment_method, "shipping_country", order.shipping_country, "topic", entry.topic,
+         "partition", std::to_string(entry.partition), "offset", std::to_string(entry.offset)});
+    return args;
+}
+
+std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entries) {
+    if (entries.empty()) {
+        return {};
+    }
+    // Twice at most: a Redis that restarted has forgotten the script (NOSCRIPT); loading it
+    // again and repeating the batch is safe since the script is idempotent.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (sha_.empty() || !connection_.connected()) {
+            load_script();
+        }
+        std::vector<Command> calls;
+        calls.reserve(entries.size());
+        for (const auto& entry : entries) {
+            calls.push_back(script_call(entry));
+        }
+        const auto replies = connection_.pipeline(calls);
+        std::vector<WriteOutcome> outcomes;
+        bool reload = false;
+        for (const auto& reply : replies) {
+            if (reply.is_error()) {
+                if (reply.str.starts_with("NOSCRIPT")) {
+                    reload = true;
+                    break;
+                }
+                throw RedisError("redis " + connection_.address() +
+                                 ": order script failed: " + reply.str);
+            }
+            outcomes.push_back(reply.integer == 1   ? WriteOutcome::kApplied
+                               : reply.integer == 2 ? WriteOutcome::kDeadLettered
+                                                    : WriteOutcome::kDuplicate);
+        }
+        if (!reload) {
+            return outcomes;
+        }
+        sha_.clear();
+    }
+    throw RedisError("redis " + connection_.address() + ": the order script keeps disappearing");
+}
+
+GroupStats OrderStore::stats() {
+    const auto reply = connection_.command({"HGETALL", stats_key(group_)});
+    if (reply.is_error()) {
+        throw RedisError("redis " + connection_.address() + ": HGETALL failed: " + reply.str);
+    }
+    return {integer_field(reply, "processed"), integer_field(reply, "duplicates_skipped"),
+            integer_field(reply, "dead_lettered")};
+}
+
+std::map<std::string, std::int64_t> OrderStore::last_offsets() {
+    const auto reply = connection_.command({"HGETALL", offsets_key(group_)});
+    if (reply.is_error()) {
+        throw RedisError("redis " + connection_.address() + ": HGETALL failed: " + reply.str);
+    }
+    std::map<std::string, std::int64_t> offsets;
+    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+        offsets[reply.elements[i].str] = std::stoll(reply.elements[i + 1].str);
+    }
+    return offsets;
+}
+
+}  // namespace orderflow::redis

@@ -1,0 +1,77 @@
+#pragma once
+
+// Where the consumers put orders: one Lua script writes an order, its customer aggregates, the
+// partition's last applied offset and the group's stats atomically, and skips redeliveries.
+
+#include "orders/order.h"
+#include "redis/connection.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace orderflow::redis {
+
+/// One consumed message to record: an order, or (order empty) a message sent to the DLQ.
+struct StoreEntry {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+    std::optional<orders::Order> order;
+};
+
+enum class WriteOutcome {
+    kApplied,       ///< the order and its aggregates were written
+    kDuplicate,     ///< offset already applied, or the order id already stored: nothing changed
+    kDeadLettered,  ///< counted in stats as dead-lettered
+};
+
+struct GroupStats {
+    std::int64_t processed = 0;
+    std::int64_t duplicates_skipped = 0;
+    std::int64_t dead_lettered = 0;
+};
+
+/// The keys, per consumer group (issue #4): order:{g}:{id}, customer:{g}:{c}, ...
+std::string order_key(const std::string& group, const std::string& order_id);
+std::string customer_key(const std::string& group, const std::string& customer_id);
+std::string customer_orders_key(const std::string& group, const std::string& customer_id);
+std::string stats_key(const std::string& group);
+/// Hash "topic:partition" -> last applied offset.
+std::string offsets_key(const std::string& group);
+
+/**
+ * A group's view of Redis over one connection. Not thread-safe (the connection is not).
+ *
+ * The script, per entry: if the offset is not above the partition's last applied offset, or
+ * the order id is already stored, it only counts a duplicate (and advances the offset); else
+ * it writes the order hash (with topic, partition and offset), HINCRBYs orders_count and
+ * total_spent_cents of the customer, ZADDs the order id by created-at, counts `processed` (or
+ * `dead_lettered`) and stores the offset. Each call is atomic, so a crash between two calls
+ * leaves a state that a redelivery completes without double counting.
+ */
+class OrderStore {
+public:
+    OrderStore(Connection& connection, std::string group);
+
+    /// All entries in one pipelined round trip, in order (which must be offset order within a
+    /// partition). Errors: RedisError, after which none, some or all entries may be applied.
+    std::vector<WriteOutcome> write(const std::vector<StoreEntry>& entries);
+
+    GroupStats stats();
+    /// "topic:partition" -> last applied offset.
+    std::map<std::string, std::int64_t> last_offsets();
+    const std::string& group() const { return group_; }
+
+private:
+    Command script_call(const StoreEntry& entry) const;
+    void load_script();
+
+    Connection& connection_;
+    std::string group_;
+    std::string sha_;
+};
+
+}  // namespace orderflow::redis
