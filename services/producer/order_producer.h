@@ -1,0 +1,104 @@
+#pragma once
+
+#include "kafka/client_config.h"
+#include "metrics/metrics.h"
+#include "orders/generator.h"
+#include "producer/producer_settings.h"
+#include "serde/order_codec.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace orderflow::producer {
+
+struct ProducerTotals {
+    std::int64_t sent = 0;       ///< orders generated and handed to Kafka
+    std::int64_t delivered = 0;  ///< acknowledged by the cluster (acks=all)
+    std::int64_t retried = 0;    ///< re-sends after a failed delivery
+    std::int64_t failed = 0;     ///< written to the failed-orders file
+};
+
+/**
+ * Generates orders, writes them in the Confluent wire format with acks=all and idempotence,
+ * and accounts for every one: delivered, or after PRODUCE_RETRIES re-sends (exponential
+ * backoff) written to the failed-orders file with the reason. Delivery reports are served by
+ * a thread of their own. A stop request (SIGINT/SIGTERM) ends generation, flushes, and writes
+ * whatever is still unacknowledged to the failed-orders file.
+ *
+ * Errors (constructor): ConfigError for a librdkafka property it refuses.
+ */
+class OrderProducer {
+public:
+    OrderProducer(const ProducerSettings& settings, std::int32_t schema_id);
+    ~OrderProducer();
+    OrderProducer(const OrderProducer&) = delete;
+    OrderProducer& operator=(const OrderProducer&) = delete;
+
+    /// Runs to the end (count reached and all settled, or stopped). Returns the totals.
+    ProducerTotals run();
+
+    /// True once a fatal producer error (idempotence) happened.
+    bool fatal() const { return fatal_.load(); }
+
+private:
+    struct Pending {
+        orders::Order order;
+        std::string payload;  // framed; must live until the delivery report
+        int attempt = 0;      // 0 = first send
+        std::string last_error;
+        std::chrono::steady_clock::time_point due;
+    };
+
+    static void on_delivery(rd_kafka_t* handle, const rd_kafka_message_t* message, void* opaque);
+    static void on_error(rd_kafka_t* handle, int code, const char* reason, void* opaque);
+    void handle_report(std::unique_ptr<Pending> pending, const rd_kafka_message_t& message);
+    void attempt_failed(std::unique_ptr<Pending> pending, const std::string& reason);
+    void give_up(const Pending& pending, const std::string& reason);
+    void send(std::unique_ptr<Pending> pending);
+    void send_due_retries();
+    void settle(std::int64_t delta);
+    void poll_loop();
+    void drain_at_shutdown();
+    void report_progress(bool force);
+
+    ProducerSettings settings_;
+    std::int32_t schema_id_;
+    serde::OrderEncoder encoder_;
+    orders::OrderGenerator generator_;
+
+    kafka::HandlePtr handle_;
+    std::thread poller_;
+    std::atomic<bool> polling_{true};
+    std::atomic<bool> shutting_down_{false};
+    std::atomic<bool> fatal_{false};
+
+    std::mutex mutex_;  // guards retries_, failed_out_, unsettled_
+    std::condition_variable changed_;
+    std::deque<std::unique_ptr<Pending>> retries_;
+    std::ofstream failed_out_;
+    std::int64_t unsettled_ = 0;  // sent and neither delivered nor given up
+
+    std::atomic<std::int64_t> sent_{0};
+    std::atomic<std::int64_t> delivered_{0};
+    std::atomic<std::int64_t> retried_{0};
+    std::atomic<std::int64_t> failed_{0};
+    metrics::Counter& sent_total_;
+    metrics::Counter& delivered_total_;
+    metrics::Counter& retried_total_;
+    metrics::Counter& failed_total_;
+    metrics::Gauge& in_flight_;
+    std::chrono::steady_clock::time_point last_progress_;
+    std::int64_t delivered_at_last_progress_ = 0;
+};
+
+}  // namespace orderflow::producer

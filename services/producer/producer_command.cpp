@@ -1,0 +1,94 @@
+#include "producer/producer_command.h"
+
+#include "common/config_error.h"
+#include "common/logging.h"
+#include "common/shutdown.h"
+#include "kafka/admin_client.h"
+#include "producer/order_producer.h"
+#include "producer/topics.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+namespace orderflow::producer {
+namespace {
+
+std::int32_t register_order_schema(const ProducerSettings& settings) {
+    const auto subject = settings.pipeline.subject();
+    auto registry = pipeline::connect_registry(settings.pipeline.registry_url, subject);
+    try {
+        const int id = registry->register_schema(subject, settings.schema_json);
+        spdlog::info("order schema registered under {} with id {}", subject, id);
+        return id;
+    } catch (const registry_client::RegistryError& e) {
+        if (e.http_status() == 0) {
+            throw common::ConfigError("SCHEMA_REGISTRY_URL", e.what());
+        }
+        throw std::runtime_error("the schema registry refused the order schema for subject " +
+                                 subject + ": " + e.what() + " (HTTP " +
+                                 std::to_string(e.http_status()) + ", error_code " +
+                                 std::to_string(e.error_code()) + ")");
+    }
+}
+
+std::string describe_pace(const ProducerSettings& settings) {
+    switch (settings.pace) {
+        case Pace::kInterval:
+            return "one every " + std::to_string(settings.interval.count()) + " ms";
+        case Pace::kRate:
+            return std::to_string(settings.rate) + " per second";
+        case Pace::kMax:
+            return "as fast as possible";
+    }
+    return "";
+}
+
+}  // namespace
+
+int run_producer(const ProducerSettings& settings) {
+    common::install_stop_handlers();
+    {
+        auto admin_settings = settings.pipeline.kafka;
+        admin_settings.client_id = "orderflow-producer-admin";
+        kafka::AdminClient admin(admin_settings);
+        pipeline::ensure_topic(admin, settings.pipeline.topic, pipeline::kOrdersPartitions);
+        pipeline::ensure_topic(admin, settings.pipeline.dlq_topic, pipeline::kDlqPartitions);
+    }
+    const auto schema_id = register_order_schema(settings);
+
+    OrderProducer producer(settings, schema_id);
+    const auto status = pipeline::start_status_server(settings.status, [&producer] {
+        return metrics::HealthReport{!producer.fatal(), producer.fatal()
+                                                            ? R"({"kafka":"fatal error"})"
+                                                            : R"({"kafka":"ok"})"};
+    });
+    spdlog::info("producing {} orders to {}, {} (seed {}, {} customers)",
+                 settings.count == 0 ? std::string("endless") : std::to_string(settings.count),
+                 settings.pipeline.topic, describe_pace(settings), settings.seed,
+                 settings.customers);
+    const auto totals = producer.run();
+    spdlog::info("done: sent {} delivered {} retried {} failed {}", totals.sent, totals.delivered,
+                 totals.retried, totals.failed);
+    if (totals.failed > 0) {
+        spdlog::error("{} order(s) could not be delivered; they are in {}", totals.failed,
+                      settings.failed_file);
+        return 3;
+    }
+    return producer.fatal() ? 1 : 0;
+}
+
+void register_producer_command(CLI::App& app, const common::CommandContext& context) {
+    auto options = std::make_shared<ProducerOptions>();
+    auto* command = app.add_subcommand(
+        "produce", "Generate orders into Kafka (Avro, Confluent wire format, acks=all)");
+    add_producer_options(*command, *options);
+    command->final_callback([options, &context] {
+        common::init_logging("producer", context.log_level);
+        if (const int code = run_producer(to_settings(*options)); code != 0) {
+            throw CLI::RuntimeError(code);
+        }
+    });
+}
+
+}  // namespace orderflow::producer

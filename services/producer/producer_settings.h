@@ -1,0 +1,69 @@
+#pragma once
+
+#include "producer/pipeline_options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace orderflow::producer {
+
+/// Raw text of every `orderflow produce` setting, as CLI11 reads it (flag or environment).
+struct ProducerOptions {
+    pipeline::PipelineOptions pipeline;
+    pipeline::StatusOptions status;
+    std::string interval = "5s";
+    std::string count = "100";
+    std::string rate;  // empty: paced by interval
+    std::string retries = "5";
+    std::string retry_backoff = "500ms";
+    std::string seed;  // empty: random
+    std::string customers = "50";
+    std::string failed_file = "failed-orders.jsonl";
+    std::string schema_file;  // empty: the built-in order.avsc
+    std::string delivery_timeout = "30s";
+    std::string progress_interval = "5s";
+};
+
+enum class Pace {
+    kInterval,  ///< one order every `interval`
+    kRate,      ///< `rate` orders per second
+    kMax,       ///< as fast as the producer queue takes them
+};
+
+struct ProducerSettings {
+    pipeline::PipelineSettings pipeline;
+    Pace pace = Pace::kInterval;
+    std::chrono::milliseconds interval{5000};
+    std::int64_t rate = 0;
+    std::int64_t count = 100;  ///< 0 = endless
+    int retries = 5;
+    std::chrono::milliseconds retry_backoff{500};
+    std::uint64_t seed = 0;
+    int customers = 50;
+    std::string failed_file;
+    std::string schema_json;  ///< the schema text to register and write with
+    std::chrono::milliseconds delivery_timeout{30000};
+    std::chrono::milliseconds progress_interval{5000};
+    pipeline::StatusOptions status;  ///< METRICS_PORT checked by to_settings
+
+    /// One log line per delivered order at a slow pace; periodic summaries under load.
+    bool per_order_lines() const {
+        return pace == Pace::kInterval && interval >= std::chrono::milliseconds(100);
+    }
+};
+
+/// Adds every option to `command` with its environment name.
+void add_producer_options(CLI::App& command, ProducerOptions& options);
+
+/**
+ * Validates everything before any client starts. Errors: ConfigError naming the setting
+ * (PRODUCE_INTERVAL, PRODUCE_COUNT, PRODUCE_RATE, PRODUCE_RETRIES, PRODUCE_RETRY_BACKOFF,
+ * PRODUCE_SEED, PRODUCE_CUSTOMERS, FAILED_ORDERS_FILE, ORDER_SCHEMA_FILE, DELIVERY_TIMEOUT,
+ * PROGRESS_INTERVAL, or one of the pipeline settings).
+ */
+ProducerSettings to_settings(const ProducerOptions& options);
+
+}  // namespace orderflow::producer
