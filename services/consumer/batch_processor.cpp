@@ -1,0 +1,64 @@
+#include "consumer/batch_processor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace orderflow::consumer {
+
+std::string to_string(PoisonKind kind) {
+    switch (kind) {
+        case PoisonKind::kNotFramed:
+            return "not-framed";
+        case PoisonKind::kUnknownSchema:
+            return "unknown-schema";
+        case PoisonKind::kUndecodable:
+            return "undecodable";
+        case PoisonKind::kInvalidOrder:
+            return "invalid-order";
+    }
+    return "unknown";
+}
+
+BatchProcessor::BatchProcessor(MessageDecoder& decoder,
+                               DeadLetterSink& dead_letters,
+                               OrderSink& sink)
+    : decoder_(decoder), dead_letters_(dead_letters), sink_(sink) {}
+
+BatchOutcome BatchProcessor::process(const std::vector<InboundMessage>& batch) {
+    BatchOutcome outcome;
+    std::vector<DeadLetter> letters;
+    std::vector<redis::StoreEntry> entries;
+    entries.reserve(batch.size());
+    for (const auto& message : batch) {
+        auto decoded = decoder_.decode(message);
+        if (!decoded.order) {
+            spdlog::warn("{}[{}] offset {} -> dead-letter topic: {}", message.topic,
+                         message.partition, message.offset, decoded.reason);
+            letters.push_back({&message, decoded.kind, decoded.reason});
+        }
+        entries.push_back(
+            {message.topic, message.partition, message.offset, std::move(decoded.order)});
+        auto& next = outcome.commit[{message.topic, message.partition}];
+        next = std::max(next, message.offset + 1);
+    }
+    if (!letters.empty()) {
+        dead_letters_.send(letters);
+    }
+    for (const auto result : sink_.write(entries)) {
+        switch (result) {
+            case redis::WriteOutcome::kApplied:
+                ++outcome.applied;
+                break;
+            case redis::WriteOutcome::kDuplicate:
+                ++outcome.duplicates;
+                break;
+            case redis::WriteOutcome::kDeadLettered:
+                ++outcome.dead_lettered;
+                break;
+        }
+    }
+    return outcome;
+}
+
+}  // namespace orderflow::consumer

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "consumer/message.h"
+#include "redis/order_store.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace orderflow::consumer {
+
+/// Turns a message into an order or a poison verdict. May throw TransientError.
+class MessageDecoder {
+public:
+    virtual ~MessageDecoder() = default;
+    virtual Decoded decode(const InboundMessage& message) = 0;
+};
+
+struct DeadLetter {
+    const InboundMessage* message = nullptr;
+    PoisonKind kind = PoisonKind::kUndecodable;
+    std::string reason;
+};
+
+/// Sends messages to the dead-letter topic unchanged; returns only once they are acknowledged.
+/// Errors: TransientError (nothing may be assumed sent).
+class DeadLetterSink {
+public:
+    virtual ~DeadLetterSink() = default;
+    virtual void send(const std::vector<DeadLetter>& letters) = 0;
+};
+
+/// Writes a batch atomically per entry and idempotently (redis::OrderStore in production).
+/// Errors: TransientError or redis::RedisError.
+class OrderSink {
+public:
+    virtual ~OrderSink() = default;
+    virtual std::vector<redis::WriteOutcome> write(
+        const std::vector<redis::StoreEntry>& entries) = 0;
+};
+
+struct BatchOutcome {
+    std::int64_t applied = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t dead_lettered = 0;
+    CommitOffsets commit;  ///< per partition: last offset of the batch + 1
+};
+
+/**
+ * Handles one batch: decodes every message, sends the poison ones to the DLQ (acknowledged
+ * before anything else happens), then writes the orders and the dead-letter marks to the
+ * sink in one round trip. A bad message never stops the others. Stateless between calls.
+ * Errors: TransientError / redis::RedisError from a dependency; the batch may then be retried
+ * as a whole (the DLQ may get a message twice, Redis counts it once).
+ */
+class BatchProcessor {
+public:
+    BatchProcessor(MessageDecoder& decoder, DeadLetterSink& dead_letters, OrderSink& sink);
+
+    BatchOutcome process(const std::vector<InboundMessage>& batch);
+
+private:
+    MessageDecoder& decoder_;
+    DeadLetterSink& dead_letters_;
+    OrderSink& sink_;
+};
+
+}  // namespace orderflow::consumer

@@ -1,0 +1,88 @@
+#include "consumer/consumer_command.h"
+
+#include "common/config_error.h"
+#include "common/logging.h"
+#include "common/shutdown.h"
+#include "consumer/consumer_loop.h"
+#include "consumer/dead_letter.h"
+#include "consumer/order_decoder.h"
+#include "kafka/admin_client.h"
+#include "producer/topics.h"
+#include "redis/order_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+namespace orderflow::consumer {
+namespace {
+
+class RedisOrderSink : public OrderSink {
+public:
+    explicit RedisOrderSink(redis::OrderStore& store) : store_(store) {}
+    std::vector<redis::WriteOutcome> write(const std::vector<redis::StoreEntry>& entries) override {
+        return store_.write(entries);
+    }
+
+private:
+    redis::OrderStore& store_;
+};
+
+std::unique_ptr<redis::Connection> connect_redis(const ConsumerSettings& settings) {
+    try {
+        auto connection =
+            std::make_unique<redis::Connection>(settings.redis, settings.redis_timeout);
+        if (const auto pong = connection->command({"PING"}); pong.is_error()) {
+            throw redis::RedisError(pong.str);
+        }
+        return connection;
+    } catch (const redis::RedisError& e) {
+        throw common::ConfigError("REDIS_URL", e.what());
+    }
+}
+
+}  // namespace
+
+int run_consumer(const ConsumerSettings& settings) {
+    common::install_stop_handlers();
+    auto connection = connect_redis(settings);
+    {
+        auto admin_settings = settings.pipeline.kafka;
+        admin_settings.client_id = "orderflow-consumer-admin";
+        kafka::AdminClient admin(admin_settings);
+        pipeline::ensure_topic(admin, settings.pipeline.topic, pipeline::kOrdersPartitions);
+        pipeline::ensure_topic(admin, settings.pipeline.dlq_topic, pipeline::kDlqPartitions);
+    }
+    auto registry =
+        pipeline::connect_registry(settings.pipeline.registry_url, settings.pipeline.subject());
+
+    redis::OrderStore store(*connection, settings.group);
+    RedisOrderSink sink(store);
+    OrderDecoder decoder([&registry](int id) { return registry->schema_by_id(id); });
+    KafkaDeadLetterSink dead_letters(settings.pipeline.kafka, settings.pipeline.dlq_topic,
+                                     settings.group, std::chrono::seconds(10));
+    BatchProcessor processor(decoder, dead_letters, sink);
+    ConsumerLoop loop(settings, processor);
+    const auto status = pipeline::start_status_server(settings.status, [&loop, &settings] {
+        return metrics::HealthReport{loop.healthy(), std::string(R"({"group":")") + settings.group +
+                                                         R"(","consuming":)" +
+                                                         (loop.paused() ? "false" : "true") + "}"};
+    });
+    return loop.run();
+}
+
+void register_consumer_command(CLI::App& app, const common::CommandContext& context) {
+    auto options = std::make_shared<ConsumerOptions>();
+    auto* command = app.add_subcommand(
+        "consume",
+        "Consume orders into Redis (AUTO_COMMIT=true: orders-auto; false: orders-batch)");
+    add_consumer_options(*command, *options);
+    command->final_callback([options, &context] {
+        common::init_logging("consumer", context.log_level);
+        if (const int code = run_consumer(to_settings(*options)); code != 0) {
+            throw CLI::RuntimeError(code);
+        }
+    });
+}
+
+}  // namespace orderflow::consumer

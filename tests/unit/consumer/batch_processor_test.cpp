@@ -1,0 +1,178 @@
+#include "consumer/batch_processor.h"
+
+#include "consumer/order_decoder.h"
+#include "orders/generator.h"
+#include "registry_client/registry_client.h"
+#include "serde/order_codec.h"
+#include "serde/order_schema.h"
+#include "serde/wire_format.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace orderflow::consumer {
+namespace {
+
+constexpr int kSchemaId = 7;
+
+// The registry as a map; an unknown id answers like Confluent's 404 / 40403.
+class FakeRegistry {
+public:
+    std::string schema_by_id(int id) {
+        ++fetches;
+        if (down) {
+            throw registry_client::RegistryError(0, 0, "cannot reach http://registry");
+        }
+        const auto it = schemas.find(id);
+        if (it == schemas.end()) {
+            throw registry_client::RegistryError(404, 40403,
+                                                 "Schema " + std::to_string(id) + " not found");
+        }
+        return it->second;
+    }
+    std::map<int, std::string> schemas{{kSchemaId, serde::kOrderSchemaJson}};
+    bool down = false;
+    int fetches = 0;
+};
+
+class FakeDeadLetters : public DeadLetterSink {
+public:
+    void send(const std::vector<DeadLetter>& letters) override {
+        if (down) {
+            throw TransientError("dlq down");
+        }
+        for (const auto& letter : letters) {
+            sent.push_back({letter.message->offset, letter.kind, letter.reason});
+        }
+    }
+    struct Sent {
+        std::int64_t offset;
+        PoisonKind kind;
+        std::string reason;
+    };
+    std::vector<Sent> sent;
+    bool down = false;
+};
+
+class FakeSink : public OrderSink {
+public:
+    std::vector<redis::WriteOutcome> write(const std::vector<redis::StoreEntry>& entries) override {
+        ++round_trips;
+        if (down) {
+            throw redis::RedisError("redis down");
+        }
+        std::vector<redis::WriteOutcome> out;
+        for (const auto& entry : entries) {
+            written.push_back(entry);
+            out.push_back(entry.order ? redis::WriteOutcome::kApplied
+                                      : redis::WriteOutcome::kDeadLettered);
+        }
+        return out;
+    }
+    std::vector<redis::StoreEntry> written;
+    int round_trips = 0;
+    bool down = false;
+};
+
+class BatchProcessorTest : public ::testing::Test {
+protected:
+    FakeRegistry registry_;
+    OrderDecoder decoder_{[this](int id) { return registry_.schema_by_id(id); }};
+    FakeDeadLetters dead_letters_;
+    FakeSink sink_;
+    BatchProcessor processor_{decoder_, dead_letters_, sink_};
+    orders::OrderGenerator generator_{5};
+    serde::OrderEncoder encoder_{serde::kOrderSchemaJson};
+
+    InboundMessage valid(std::int32_t partition, std::int64_t offset) {
+        return with_value(partition, offset,
+                          serde::frame(kSchemaId, encoder_.encode(generator_.next())));
+    }
+    static InboundMessage with_value(std::int32_t partition,
+                                     std::int64_t offset,
+                                     std::string value) {
+        return {"orders", partition, offset, "cust-0001", std::move(value), 1};
+    }
+    InboundMessage negative_quantity(std::int32_t partition, std::int64_t offset) {
+        auto order = generator_.next();
+        order.items[0].quantity = -1;
+        order.total_cents = orders::items_total_cents(order);
+        return with_value(partition, offset, serde::frame(kSchemaId, encoder_.encode(order)));
+    }
+};
+
+TEST_F(BatchProcessorTest, OneBadMessageGoesToTheDlqAndTheRestAreWritten) {
+    std::vector<InboundMessage> batch;
+    for (int i = 0; i < 10; ++i) {
+        batch.push_back(i == 4 ? negative_quantity(0, i) : valid(0, i));
+    }
+    const auto outcome = processor_.process(batch);
+    EXPECT_EQ(outcome.applied, 9);
+    EXPECT_EQ(outcome.dead_lettered, 1);
+    ASSERT_EQ(dead_letters_.sent.size(), 1U);
+    EXPECT_EQ(dead_letters_.sent[0].offset, 4);
+    EXPECT_EQ(dead_letters_.sent[0].kind, PoisonKind::kInvalidOrder);
+    EXPECT_NE(dead_letters_.sent[0].reason.find("quantity -1 is not positive"), std::string::npos);
+    EXPECT_EQ(sink_.round_trips, 1);  // the whole batch in one pipelined round trip
+    ASSERT_EQ(sink_.written.size(), 10U);
+    EXPECT_FALSE(sink_.written[4].order);  // the dead letter is marked in Redis, in order
+    EXPECT_EQ(outcome.commit, (CommitOffsets{{{"orders", 0}, 10}}));
+}
+
+TEST_F(BatchProcessorTest, EveryKindOfPoisonIsRecognised) {
+    const auto good = serde::frame(kSchemaId, encoder_.encode(generator_.next()));
+    std::vector<InboundMessage> batch = {
+        with_value(0, 0, "plain text order"),
+        with_value(0, 1, "\x01" + good.substr(1)),            // wrong magic byte
+        with_value(0, 2, serde::frame(999, good.substr(5))),  // unknown schema id
+        with_value(0, 3, good.substr(0, good.size() / 2)),    // truncated Avro
+        negative_quantity(0, 4),
+        with_value(0, 5, ""),  // empty (tombstone-like)
+        valid(0, 6)};
+    const auto outcome = processor_.process(batch);
+    EXPECT_EQ(outcome.applied, 1);
+    ASSERT_EQ(dead_letters_.sent.size(), 6U);
+    const std::vector<PoisonKind> kinds = {PoisonKind::kNotFramed,     PoisonKind::kNotFramed,
+                                           PoisonKind::kUnknownSchema, PoisonKind::kUndecodable,
+                                           PoisonKind::kInvalidOrder,  PoisonKind::kNotFramed};
+    for (std::size_t i = 0; i < kinds.size(); ++i) {
+        EXPECT_EQ(dead_letters_.sent[i].kind, kinds[i]) << dead_letters_.sent[i].reason;
+    }
+    EXPECT_NE(dead_letters_.sent[1].reason.find("wrong magic byte 0x01"), std::string::npos);
+    EXPECT_NE(dead_letters_.sent[2].reason.find("unknown schema id 999"), std::string::npos);
+    EXPECT_EQ(to_string(PoisonKind::kUnknownSchema), "unknown-schema");
+}
+
+TEST_F(BatchProcessorTest, CommitOffsetsArePerPartition) {
+    const auto outcome = processor_.process({valid(0, 3), valid(2, 10), valid(0, 4), valid(1, 0)});
+    EXPECT_EQ(outcome.commit,
+              (CommitOffsets{{{"orders", 0}, 5}, {{"orders", 1}, 1}, {{"orders", 2}, 11}}));
+}
+
+TEST_F(BatchProcessorTest, WriterSchemasAreFetchedOncePerId) {
+    processor_.process({valid(0, 0), valid(0, 1), valid(0, 2)});
+    processor_.process({valid(0, 3)});
+    EXPECT_EQ(registry_.fetches, 1);
+}
+
+TEST_F(BatchProcessorTest, UnreachableRegistryIsTransientAndWritesNothing) {
+    registry_.down = true;
+    EXPECT_THROW(processor_.process({valid(0, 0)}), TransientError);
+    EXPECT_EQ(sink_.round_trips, 0);
+    EXPECT_TRUE(dead_letters_.sent.empty());
+}
+
+TEST_F(BatchProcessorTest, DlqFailureStopsTheBatchBeforeRedis) {
+    dead_letters_.down = true;
+    EXPECT_THROW(processor_.process({valid(0, 0), with_value(0, 1, "junk")}), TransientError);
+    EXPECT_EQ(sink_.round_trips, 0);
+}
+
+TEST_F(BatchProcessorTest, RedisFailurePropagates) {
+    sink_.down = true;
+    EXPECT_THROW(processor_.process({valid(0, 0)}), redis::RedisError);
+}
+
+}  // namespace
+}  // namespace orderflow::consumer

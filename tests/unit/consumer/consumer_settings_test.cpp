@@ -1,0 +1,73 @@
+#include "consumer/consumer_settings.h"
+
+#include "common/config_error.h"
+
+#include <gtest/gtest.h>
+
+namespace orderflow::consumer {
+namespace {
+
+std::string error_setting(const ConsumerOptions& options) {
+    try {
+        to_settings(options);
+    } catch (const common::ConfigError& e) {
+        return e.setting();
+    }
+    return "";
+}
+
+TEST(ConsumerSettings, DefaultsAreAutoCommitIntoOrdersAuto) {
+    const auto settings = to_settings(ConsumerOptions{});
+    EXPECT_EQ(settings.mode, CommitMode::kAuto);
+    EXPECT_EQ(settings.group, "orders-auto");
+    EXPECT_EQ(settings.batch_size, 10U);
+    EXPECT_EQ(settings.batch_timeout, std::chrono::seconds(2));
+    EXPECT_EQ(settings.redis.port, 6379);
+    EXPECT_EQ(settings.pipeline.topic, "orders");
+    EXPECT_EQ(settings.pipeline.dlq_topic, "orders.dlq");
+    EXPECT_EQ(settings.pipeline.subject(), "orders-value");
+}
+
+TEST(ConsumerSettings, BatchModeUsesOrdersBatch) {
+    ConsumerOptions options;
+    options.auto_commit = "FALSE";
+    options.batch_size = "25";
+    options.batch_timeout = "500ms";
+    const auto settings = to_settings(options);
+    EXPECT_EQ(settings.mode, CommitMode::kBatch);
+    EXPECT_EQ(settings.group, "orders-batch");
+    EXPECT_EQ(settings.batch_size, 25U);
+    EXPECT_EQ(settings.batch_timeout, std::chrono::milliseconds(500));
+}
+
+TEST(ConsumerSettings, ExplicitGroupWins) {
+    ConsumerOptions options;
+    options.group = "orders-auto-test";
+    EXPECT_EQ(to_settings(options).group, "orders-auto-test");
+}
+
+TEST(ConsumerSettings, BadValuesNameTheSetting) {
+    const std::vector<std::pair<std::function<void(ConsumerOptions&)>, std::string>> cases = {
+        {[](auto& o) { o.auto_commit = "sometimes"; }, "AUTO_COMMIT"},
+        {[](auto& o) { o.batch_size = "0"; }, "BATCH_SIZE"},
+        {[](auto& o) { o.batch_size = "ten"; }, "BATCH_SIZE"},
+        {[](auto& o) { o.batch_timeout = "2 weeks"; }, "BATCH_TIMEOUT"},
+        {[](auto& o) { o.batch_timeout = "0s"; }, "BATCH_TIMEOUT"},
+        {[](auto& o) { o.redis_url = "localhost:6379"; }, "REDIS_URL"},
+        {[](auto& o) { o.group = "orders:auto"; }, "CONSUMER_GROUP"},
+        {[](auto& o) { o.retry_max_backoff = "x"; }, "REDIS_RETRY_MAX_BACKOFF"},
+        {[](auto& o) { o.status.port = "70000"; }, "METRICS_PORT"},
+        {[](auto& o) { o.pipeline.topic = "bad topic"; }, "ORDERS_TOPIC"},
+        {[](auto& o) { o.pipeline.dlq_topic = "orders"; }, "DLQ_TOPIC"},
+        {[](auto& o) { o.pipeline.registry_url = "localhost:8081"; }, "SCHEMA_REGISTRY_URL"},
+        {[](auto& o) { o.pipeline.kafka.bootstrap_servers = "nohost"; }, "KAFKA_BOOTSTRAP_SERVERS"},
+    };
+    for (const auto& [change, setting] : cases) {
+        ConsumerOptions options;
+        change(options);
+        EXPECT_EQ(error_setting(options), setting);
+    }
+}
+
+}  // namespace
+}  // namespace orderflow::consumer
