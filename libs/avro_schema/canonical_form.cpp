@@ -26,6 +26,20 @@ void append_sorted_json(std::string& out, const Json& value) {
     }
 }
 
+// Java's String -> ISO-8859-1 bytes -> String, which bytes/fixed defaults go through: code points
+// above U+00FF become '?'. `text` is UTF-8 (the JSON parser has validated it).
+std::string latin1_round_trip(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        const bool latin1 = length == 1 || (length == 2 && lead <= 0xC3);
+        out += latin1 ? text.substr(i, length) : "?";
+        i += length;
+    }
+    return out;
+}
+
 // A default converted through its schema (Avro's JacksonUtils.toObject) and written with sorted
 // keys: a number takes its field's type (an int default of a double field becomes 1.0).
 void append_typed_default(std::string& out, const Json& value, const SchemaNode* schema) {
@@ -37,6 +51,8 @@ void append_typed_default(std::string& out, const Json& value, const SchemaNode*
         out += java_double_to_string(value.get<double>());
     } else if (value.is_number() && type == SchemaType::kFloat) {
         out += java_float_to_string(static_cast<float>(value.get<double>()));
+    } else if (value.is_string() && (type == SchemaType::kBytes || type == SchemaType::kFixed)) {
+        append_json_string(out, latin1_round_trip(value.get_ref<const std::string&>()));
     } else if (value.is_array()) {
         const SchemaNode* items = type == SchemaType::kArray ? schema->items : nullptr;
         append_list(out, value,

@@ -198,6 +198,19 @@ TEST(AvroSchemaNormalized, FullNamesNameFirstSortedPropsAndTypedDefaults) {
         R"("doc":"d","aliases":["n.A","n.Z"],"a-prop":{"x":2,"y":1},"b-prop":1})");
 }
 
+TEST(AvroSchemaNormalized, BytesDefaultsGoThroughLatin1) {
+    // U+00E9 fits ISO-8859-1, U+0100 and U+1F600 do not (Java writes '?').
+    const auto schema =
+        AvroSchema::parse(R"({"type":"record","name":"R","fields":[)"
+                          R"({"name":"b","type":"bytes","default":"\u00e9\u0100\ud83d\ude00x"},)"
+                          R"({"name":"s","type":"string","default":"\u0100"}]})");
+    EXPECT_EQ(
+        schema.normalized(),
+        "{\"name\":\"R\",\"type\":\"record\",\"fields\":["
+        "{\"name\":\"b\",\"type\":\"bytes\",\"order\":\"ASCENDING\",\"default\":\"\xc3\xa9??x\"},"
+        "{\"name\":\"s\",\"type\":\"string\",\"order\":\"ASCENDING\",\"default\":\"\xc4\x80\"}]}");
+}
+
 TEST(AvroSchemaNormalized, MakesPropOrderIrrelevantAndIsStable) {
     const auto a = AvroSchema::parse(R"({"type":"record","name":"R","p1":1,"p2":2,"fields":[]})");
     const auto b = AvroSchema::parse(R"({"type":"record","name":"R","p2":2,"p1":1,"fields":[]})");

@@ -161,6 +161,13 @@ TEST(AvroSchemaParser, ParsesPrimitivesInBothForms) {
     }
 }
 
+TEST(AvroSchemaParser, NameIsTheFullNameOrTheTypeName) {
+    EXPECT_EQ(AvroSchema::parse(R"({"type":"enum","name":"a.b.E","symbols":["X"]})").name(),
+              "a.b.E");
+    EXPECT_EQ(AvroSchema::parse(R"({"type":"map","values":"int"})").name(), "map");
+    EXPECT_EQ(AvroSchema::parse(R"(["null","int"])").name(), "union");
+}
+
 TEST(AvroSchemaParser, BuildsTheTree) {
     const auto schema = AvroSchema::parse(R"({
         "type": "record", "name": "Order", "namespace": "com.acme", "doc": "an order",
