@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -301,6 +302,38 @@ TEST(AvroSchemaParser, RefusesHostileNestingWithoutCrashing) {
         nested = R"({"type":"array","items":)" + nested + "}";
     }
     EXPECT_EQ(AvroSchema::parse(nested).canonical(), nested);
+}
+
+// Damaged texts either parse or throw SchemaParseError: never another exception or a crash
+// (the ASan build runs this too).
+TEST(AvroSchemaParser, DamagedTextsFailCleanly) {
+    const std::string text = R"({"type":"record","name":"Order","namespace":"com.acme","fields":[
+        {"name":"id","type":"string","doc":"d"},
+        {"name":"qty","type":"int","default":1},
+        {"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}},
+        {"name":"tags","type":{"type":"map","values":{"type":"array","items":"long"}},"default":{}},
+        {"name":"status","type":{"type":"enum","name":"S","symbols":["A","B"],"default":"A"}},
+        {"name":"next","type":["null","Order"],"default":null},
+        {"name":"hash","type":{"type":"fixed","name":"H","size":4},"aliases":["h"]}]})";
+    const auto try_parse = [](const std::string& candidate) {
+        try {
+            const auto schema = AvroSchema::parse(candidate);
+            (void)schema.normalized();
+            (void)avro::can_read(schema, schema);
+        } catch (const avro::SchemaParseError&) {
+        }
+    };
+    for (std::size_t length = 0; length < text.size(); ++length) {
+        EXPECT_NO_FATAL_FAILURE(try_parse(text.substr(0, length)));
+    }
+    const std::string replacements = "{}[]\",:0-aZ";
+    std::uint32_t seed = 12345;
+    for (int i = 0; i < 2000; ++i) {
+        seed = seed * 1103515245U + 12345U;
+        std::string damaged = text;
+        damaged[(seed >> 8U) % damaged.size()] = replacements[(seed >> 20U) % replacements.size()];
+        EXPECT_NO_FATAL_FAILURE(try_parse(damaged));
+    }
 }
 
 TEST(AvroSchemaParser, AllowsCommentsAsAvroDoes) {
