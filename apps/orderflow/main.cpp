@@ -8,10 +8,13 @@
 #include <string>
 
 #include "admin/admin_command.h"
+#include "audit/audit_command.h"
 #include "common/command_context.h"
 #include "common/config_error.h"
 #include "common/env_file.h"
+#include "consumer/consumer_command.h"
 #include "kafka/kafka_error.h"
+#include "producer/producer_command.h"
 
 namespace {
 
@@ -49,6 +52,9 @@ int main(int argc, char** argv) {
 
     // One line per service; each registers its subcommand and runs when it is chosen.
     admin::register_admin_command(app, context);
+    producer::register_producer_command(app, context);
+    consumer::register_consumer_command(app, context);
+    audit::register_audit_command(app, context);
 
     try {
         common::load_env_file(env_file_from_args(argc, argv));
