@@ -1,0 +1,143 @@
+#include "redis/order_store.h"
+
+#include "common/settings.h"
+#include "orders/generator.h"
+#include "support/test_support.h"
+
+#include <gtest/gtest.h>
+
+namespace orderflow::redis {
+namespace {
+
+common::RedisEndpoint stack_redis() {
+    return common::parse_redis_url("REDIS_URL", test::shared_stack().redis_url);
+}
+
+class OrderStoreTest : public ::testing::Test {
+protected:
+    Connection connection_{stack_redis()};
+    std::string group_ = test::unique_name("store");
+    OrderStore store_{connection_, group_};
+    orders::OrderGenerator generator_{99, 3};
+
+    StoreEntry entry(std::int32_t partition, std::int64_t offset) {
+        return {"orders", partition, offset, generator_.next()};
+    }
+
+    std::string hget(const std::string& key, const std::string& field) {
+        return connection_.command({"HGET", key, field}).str;
+    }
+};
+
+TEST_F(OrderStoreTest, WritesOrderAggregatesOffsetsAndStats) {
+    const auto a = entry(0, 10);
+    auto b = entry(1, 5);
+    b.order->customer_id = a.order->customer_id;
+    const auto outcomes = store_.write({a, b});
+    EXPECT_EQ(outcomes, (std::vector{WriteOutcome::kApplied, WriteOutcome::kApplied}));
+
+    const auto key = order_key(group_, a.order->order_id);
+    EXPECT_EQ(hget(key, "customer_id"), a.order->customer_id);
+    EXPECT_EQ(hget(key, "total_cents"), std::to_string(a.order->total_cents));
+    EXPECT_EQ(hget(key, "partition"), "0");
+    EXPECT_EQ(hget(key, "offset"), "10");
+    EXPECT_EQ(hget(key, "currency"), "EUR");
+    EXPECT_NE(hget(key, "items").find(a.order->items[0].sku), std::string::npos);
+
+    const auto customer = customer_key(group_, a.order->customer_id);
+    EXPECT_EQ(hget(customer, "orders_count"), "2");
+    EXPECT_EQ(hget(customer, "total_spent_cents"),
+              std::to_string(a.order->total_cents + b.order->total_cents));
+    const auto zset = connection_.command(
+        {"ZRANGE", customer_orders_key(group_, a.order->customer_id), "0", "-1", "WITHSCORES"});
+    ASSERT_EQ(zset.elements.size(), 4U);
+    EXPECT_EQ(zset.elements[1].str, std::to_string(a.order->created_at_ms));
+
+    const auto stats = store_.stats();
+    EXPECT_EQ(stats.processed, 2);
+    EXPECT_EQ(stats.duplicates_skipped, 0);
+    EXPECT_EQ(store_.last_offsets(),
+              (std::map<std::string, std::int64_t>{{"orders:0", 10}, {"orders:1", 5}}));
+}
+
+TEST_F(OrderStoreTest, RedeliveryIsCountedNotApplied) {
+    const std::vector batch = {entry(2, 0), entry(2, 1), entry(2, 2)};
+    store_.write(batch);
+    const auto customer = customer_key(group_, batch[0].order->customer_id);
+    const auto count_before = hget(customer, "orders_count");
+    const auto spent_before = hget(customer, "total_spent_cents");
+
+    const auto outcomes = store_.write(batch);
+    EXPECT_EQ(outcomes, std::vector<WriteOutcome>(3, WriteOutcome::kDuplicate));
+    EXPECT_EQ(hget(customer, "orders_count"), count_before);
+    EXPECT_EQ(hget(customer, "total_spent_cents"), spent_before);
+    const auto stats = store_.stats();
+    EXPECT_EQ(stats.processed, 3);
+    EXPECT_EQ(stats.duplicates_skipped, 3);
+}
+
+TEST_F(OrderStoreTest, SameOrderAtANewOffsetIsADuplicate) {
+    auto first = entry(0, 1);
+    auto again = first;
+    again.offset = 7;  // the producer re-sent it after an unknown delivery outcome
+    EXPECT_EQ(store_.write({first, again}),
+              (std::vector{WriteOutcome::kApplied, WriteOutcome::kDuplicate}));
+    EXPECT_EQ(store_.last_offsets().at("orders:0"), 7);
+    EXPECT_EQ(hget(customer_key(group_, first.order->customer_id), "orders_count"), "1");
+}
+
+TEST_F(OrderStoreTest, DeadLettersAreCountedOnce) {
+    const StoreEntry dead{"orders", 3, 4, std::nullopt};
+    EXPECT_EQ(store_.write({dead, entry(3, 5)}),
+              (std::vector{WriteOutcome::kDeadLettered, WriteOutcome::kApplied}));
+    EXPECT_EQ(store_.write({dead}), (std::vector{WriteOutcome::kDuplicate}));
+    const auto stats = store_.stats();
+    EXPECT_EQ(stats.dead_lettered, 1);
+    EXPECT_EQ(stats.processed, 1);
+}
+
+TEST_F(OrderStoreTest, ScriptIsReloadedAfterAFlush) {
+    store_.write({entry(0, 0)});
+    ASSERT_FALSE(connection_.command({"SCRIPT", "FLUSH"}).is_error());
+    EXPECT_EQ(store_.write({entry(0, 1)}), (std::vector{WriteOutcome::kApplied}));
+}
+
+TEST_F(OrderStoreTest, ReconnectsAfterTheServerDropsTheConnection) {
+    store_.write({entry(4, 0)});
+    connection_.command({"CLIENT", "KILL", "SKIPME", "no", "ID",
+                         std::to_string(connection_.command({"CLIENT", "ID"}).integer)});
+    // Either this call notices the dead socket (RedisError) or it already reconnected.
+    try {
+        store_.write({entry(4, 1)});
+    } catch (const RedisError&) {
+    }
+    store_.write({entry(4, 2)});
+    EXPECT_EQ(store_.last_offsets().at("orders:4"), 2);
+}
+
+TEST(RedisConnection, UnreachableServerNamesTheAddress) {
+    common::RedisEndpoint endpoint;
+    endpoint.port = test::free_port();
+    try {
+        Connection connection(endpoint, std::chrono::milliseconds(500));
+        FAIL() << "expected RedisError";
+    } catch (const RedisError& e) {
+        EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(endpoint.port)),
+                  std::string::npos);
+    }
+}
+
+TEST(RedisConnection, PipelineKeepsOrderAndReturnsErrorReplies) {
+    Connection connection(stack_redis());
+    const auto key = test::unique_name("pipe");
+    const auto replies =
+        connection.pipeline({{"SET", key, "1"}, {"INCR", key}, {"HGET", key, "x"}, {"GET", key}});
+    ASSERT_EQ(replies.size(), 4U);
+    EXPECT_EQ(replies[1].integer, 2);
+    EXPECT_TRUE(replies[2].is_error());  // WRONGTYPE
+    EXPECT_EQ(replies[3].str, "2");
+    connection.command({"DEL", key});
+}
+
+}  // namespace
+}  // namespace orderflow::redis
