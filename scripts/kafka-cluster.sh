@@ -3,11 +3,12 @@
 # from the Maven jars with `java`, on 127.0.0.1. Used by `make up` and by the integration tests.
 #
 #   kafka-cluster.sh start        [options]   format storage on first start, start, wait until ready
-#   kafka-cluster.sh start-node N [options]   start one node again (after a kill)
+#   kafka-cluster.sh start-node N [options]   start one node again (after a kill), wait for it
 #   kafka-cluster.sh stop         [options]   SIGTERM every node, SIGKILL after the timeout
 #   kafka-cluster.sh stop-node N  [options]
 #   kafka-cluster.sh status       [options]   one line per node: pid, port, state
 #   kafka-cluster.sh wait-ready   [options]
+#   kafka-cluster.sh quorum       [options]   the KRaft quorum: leader, voters, lag
 #
 # Options (environment in brackets):
 #   --dir DIR                  data, logs, pids and configs       [KAFKA_CLUSTER_DIR, default .run/kafka]
@@ -15,6 +16,8 @@
 #   --controller-ports A,B,C   controller listeners               [KAFKA_CONTROLLER_PORTS, 9192,9193,9194]
 #   --heap SIZE                JVM heap per node                  [KAFKA_HEAP, 512m]
 #   --timeout S                readiness and stop timeout         [KAFKA_READY_TIMEOUT, 120]
+# KAFKA_SKIP_PORT_CHECK=1 skips the free-port check before start (tests use it to prove the
+# readiness wait itself reports a node that cannot bind).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -117,8 +120,10 @@ start_node() {
     log "kafka node $n already running (pid $(<"$(pidfile "$n")"))"
     return 0
   fi
-  require_free_port "${bports[n - 1]}" "kafka node $n client listener"
-  require_free_port "${cports[n - 1]}" "kafka node $n controller listener"
+  if [[ "${KAFKA_SKIP_PORT_CHECK:-0}" != 1 ]]; then
+    require_free_port "${bports[n - 1]}" "kafka node $n client listener"
+    require_free_port "${cports[n - 1]}" "kafka node $n controller listener"
+  fi
   write_config "$n"
   format_storage "$n"
   l=$(libs)
@@ -132,16 +137,35 @@ start_node() {
   log "started kafka node $n (pid $(<"$(pidfile "$n")")) on 127.0.0.1:${bports[n - 1]}"
 }
 
+node_alive_or_fail() {
+  local n=$1
+  if ! pid_alive "$(pidfile "$n")"; then
+    tail -n 5 "$(stdoutlog "$n")" 2>/dev/null | sed 's/^/    /' >&2 || true
+    # The cause is usually the first ERROR; the tail after it is shutdown noise.
+    log "errors in $(nodelog "$n"):"
+    grep -m 3 -A 2 -E '^\[[^]]*\] (ERROR|FATAL)' "$(nodelog "$n")" 2>/dev/null | cut -c1-400 | sed 's/^/    /' >&2 || true
+    fail_with_log "kafka node $n exited during start-up (see $(nodelog "$n"))" "$(nodelog "$n")"
+  fi
+}
+
+# One restarted node is back when its process runs and its listener answers metadata.
+wait_node() {
+  local n=$1 deadline=$((SECONDS + timeout))
+  until kcat -b "127.0.0.1:${bports[n - 1]}" -L -m 3 >/dev/null 2>&1; do
+    node_alive_or_fail "$n"
+    ((SECONDS < deadline)) || die "kafka node $n did not answer on 127.0.0.1:${bports[n - 1]} within ${timeout}s"
+    sleep 0.5
+  done
+  log "kafka node $n answers on 127.0.0.1:${bports[n - 1]}"
+}
+
 # The cluster is ready when every node's process runs, every client port answers metadata
 # with 3 brokers, and the KRaft quorum has a leader.
 wait_ready() {
   local deadline=$((SECONDS + timeout)) n port brokers leader=""
   log "waiting up to ${timeout}s for 3 brokers and a quorum leader"
   while ((SECONDS < deadline)); do
-    for n in 1 2 3; do
-      pid_alive "$(pidfile "$n")" ||
-        fail_with_log "kafka node $n exited during start-up (see $(nodelog "$n"))" "$(stdoutlog "$n")"
-    done
+    for n in 1 2 3; do node_alive_or_fail "$n"; done
     brokers=0
     for port in "${bports[@]}"; do
       if kcat -b "127.0.0.1:$port" -L -m 3 2>/dev/null | grep -q '^ *3 brokers:'; then
@@ -149,10 +173,7 @@ wait_ready() {
       fi
     done
     if ((brokers == 3)); then
-      leader=$(java -Xmx128m -XX:TieredStopAtLevel=1 -cp "$(libs)/*" \
-        -Dlog4j.configuration="file:$here/kafka/tools-log4j.properties" \
-        org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server "$bootstrap" \
-        describe --status 2>/dev/null | sed -n 's/^LeaderId:[[:space:]]*\([0-9]*\).*/\1/p')
+      leader=$(quorum 2>/dev/null | sed -n 's/^LeaderId:[[:space:]]*\([0-9]*\).*/\1/p')
       if [[ -n "$leader" && "$leader" != "-1" ]]; then
         log "kafka ready: 3 brokers at $bootstrap, quorum leader node $leader"
         return 0
@@ -165,6 +186,12 @@ wait_ready() {
     tail -n 8 "$(nodelog "$n")" 2>/dev/null | sed 's/^/    /' >&2 || true
   done
   die "kafka not ready after ${timeout}s (brokers answering with 3 brokers: ${brokers:-0}/3, quorum leader: ${leader:-none})"
+}
+
+quorum() {
+  java -Xmx128m -XX:TieredStopAtLevel=1 -cp "$(libs)/*" \
+    -Dlog4j.configuration="file:$here/kafka/tools-log4j.properties" \
+    org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server "$bootstrap" describe --status
 }
 
 status() {
@@ -185,7 +212,10 @@ case "$command" in
     for n in 1 2 3; do start_node "$n"; done
     wait_ready
     ;;
-  start-node) start_node "$node_arg" ;;
+  start-node)
+    start_node "$node_arg"
+    wait_node "$node_arg"
+    ;;
   stop)
     for n in 1 2 3; do stop_pid "kafka node $n" "$(pidfile "$n")" "$timeout" & done
     wait
@@ -193,5 +223,6 @@ case "$command" in
   stop-node) stop_pid "kafka node $node_arg" "$(pidfile "$node_arg")" "$timeout" ;;
   status) status ;;
   wait-ready) wait_ready ;;
+  quorum) quorum ;;
   *) die "unknown command $command" ;;
 esac

@@ -93,6 +93,8 @@ public:
     pid_t node_pid(int node) const;  // node 1..3
     void kill_node(int node, int signal);
     void start_node(int node);  // and wait until that broker answers
+    /// `kafka-cluster.sh quorum`: MetadataQuorumCommand describe --status (LeaderId, voters).
+    CommandResult quorum_status() const;
     const std::string& dir() const { return dir_; }
 
 private:
