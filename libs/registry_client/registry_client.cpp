@@ -1,0 +1,202 @@
+#include "registry_client/registry_client.h"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+namespace orderflow::registry_client {
+namespace {
+
+constexpr const char* kContentType = "application/vnd.schemaregistry.v1+json";
+
+struct Endpoint {
+    std::string origin;  // http://host:port
+    std::string prefix;  // "" or "/path"
+};
+
+Endpoint split_url(const std::string& base_url) {
+    constexpr std::string_view scheme = "http://";
+    const auto start = base_url.starts_with(scheme) ? scheme.size() : 0;
+    const auto slash = base_url.find('/', start);
+    Endpoint endpoint{base_url.substr(0, slash), ""};
+    if (slash != std::string::npos) {
+        endpoint.prefix = base_url.substr(slash);
+        while (!endpoint.prefix.empty() && endpoint.prefix.back() == '/') {
+            endpoint.prefix.pop_back();
+        }
+    }
+    return endpoint;
+}
+
+// Subjects go in one path segment: everything but unreserved characters is percent-encoded.
+std::string encode_segment(const std::string& text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += hex[u >> 4];
+            out += hex[u & 0x0F];
+        }
+    }
+    return out;
+}
+
+struct Answer {
+    int status = 0;
+    std::string body;
+};
+
+Answer call(const std::string& base_url,
+            std::chrono::milliseconds timeout,
+            const std::string& method,
+            const std::string& path,
+            const std::string& body = "") {
+    const auto endpoint = split_url(base_url);
+    httplib::Client client(endpoint.origin);
+    client.set_connection_timeout(timeout);
+    client.set_read_timeout(timeout);
+    client.set_write_timeout(timeout);
+    const httplib::Headers headers = {{"Accept", kContentType}};
+    const auto target = endpoint.prefix + path;
+    auto result = method == "POST" ? client.Post(target.c_str(), headers, body, kContentType)
+                                   : client.Get(target.c_str(), headers);
+    if (!result) {
+        throw RegistryError(0, 0,
+                            "cannot reach the schema registry at " + base_url +
+                                " (SCHEMA_REGISTRY_URL): " + httplib::to_string(result.error()));
+    }
+    return {result->status, result->body};
+}
+
+[[noreturn]] void throw_error(const std::string& base_url, const Answer& answer) {
+    int code = -1;
+    std::string message = answer.body;
+    try {
+        const auto json = nlohmann::json::parse(answer.body);
+        code = json.at("error_code").get<int>();
+        message = json.at("message").get<std::string>();
+    } catch (const nlohmann::json::exception&) {
+        // not Confluent's error shape: keep the raw body
+    }
+    throw RegistryError(answer.status, code,
+                        "schema registry " + base_url + " answered HTTP " +
+                            std::to_string(answer.status) + " (" + std::to_string(code) +
+                            "): " + message);
+}
+
+nlohmann::json parse_success(const std::string& base_url, const Answer& answer) {
+    try {
+        return nlohmann::json::parse(answer.body);
+    } catch (const nlohmann::json::exception& e) {
+        throw RegistryError(
+            answer.status, -1,
+            "schema registry " + base_url + " sent a body that is not JSON: " + e.what());
+    }
+}
+
+int id_of(const std::string& base_url, const Answer& answer) {
+    const auto json = parse_success(base_url, answer);
+    if (!json.is_object() || !json.contains("id") || !json["id"].is_number_integer()) {
+        throw RegistryError(
+            answer.status, -1,
+            "schema registry " + base_url + " answered without an id: " + answer.body);
+    }
+    return json["id"].get<int>();
+}
+
+std::string schema_request(const std::string& schema, const std::string& schema_type) {
+    nlohmann::json body;
+    body["schema"] = schema;
+    body["schemaType"] = schema_type;
+    return body.dump();
+}
+
+}  // namespace
+
+RegistryClient::RegistryClient(std::string base_url, std::chrono::milliseconds timeout)
+    : base_url_(std::move(base_url)), timeout_(timeout) {
+    while (!base_url_.empty() && base_url_.back() == '/') {
+        base_url_.pop_back();
+    }
+}
+
+int RegistryClient::register_schema(const std::string& subject,
+                                    const std::string& schema,
+                                    const std::string& schema_type) {
+    {
+        std::lock_guard lock(mutex_);
+        if (const auto it = ids_by_subject_schema_.find({subject, schema});
+            it != ids_by_subject_schema_.end()) {
+            return it->second;
+        }
+    }
+    const auto answer =
+        call(base_url_, timeout_, "POST", "/subjects/" + encode_segment(subject) + "/versions",
+             schema_request(schema, schema_type));
+    if (answer.status != 200) {
+        throw_error(base_url_, answer);
+    }
+    const int id = id_of(base_url_, answer);
+    std::lock_guard lock(mutex_);
+    ids_by_subject_schema_[{subject, schema}] = id;
+    return id;
+}
+
+std::optional<int> RegistryClient::lookup(const std::string& subject, const std::string& schema) {
+    {
+        std::lock_guard lock(mutex_);
+        if (const auto it = ids_by_subject_schema_.find({subject, schema});
+            it != ids_by_subject_schema_.end()) {
+            return it->second;
+        }
+    }
+    const auto answer = call(base_url_, timeout_, "POST", "/subjects/" + encode_segment(subject),
+                             schema_request(schema, "AVRO"));
+    if (answer.status == 404) {
+        int code = 0;
+        try {
+            code = nlohmann::json::parse(answer.body).at("error_code").get<int>();
+        } catch (const nlohmann::json::exception&) {
+            code = 0;
+        }
+        if (code == 40401 || code == 40403) {
+            return std::nullopt;
+        }
+    }
+    if (answer.status != 200) {
+        throw_error(base_url_, answer);
+    }
+    const int id = id_of(base_url_, answer);
+    std::lock_guard lock(mutex_);
+    ids_by_subject_schema_[{subject, schema}] = id;
+    return id;
+}
+
+std::string RegistryClient::schema_by_id(int id) {
+    {
+        std::lock_guard lock(mutex_);
+        if (const auto it = schemas_by_id_.find(id); it != schemas_by_id_.end()) {
+            return it->second;
+        }
+    }
+    const auto answer = call(base_url_, timeout_, "GET", "/schemas/ids/" + std::to_string(id));
+    if (answer.status != 200) {
+        throw_error(base_url_, answer);
+    }
+    const auto json = parse_success(base_url_, answer);
+    if (!json.is_object() || !json.contains("schema") || !json["schema"].is_string()) {
+        throw RegistryError(
+            answer.status, -1,
+            "schema registry " + base_url_ + " answered without a schema: " + answer.body);
+    }
+    auto schema = json["schema"].get<std::string>();
+    std::lock_guard lock(mutex_);
+    schemas_by_id_[id] = schema;
+    return schema;
+}
+
+}  // namespace orderflow::registry_client

@@ -1,0 +1,495 @@
+#include "registry/http_server.h"
+
+#include "common/config_error.h"
+#include "metrics/metrics.h"
+#include "registry/api_error.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <thread>
+
+namespace orderflow::registry {
+namespace {
+
+constexpr const char* kV1 = "application/vnd.schemaregistry.v1+json";
+constexpr const char* kForwardedHeader = "X-Orderflow-Forwarded";
+
+using Handler = std::string (RegistryApi::*)(const ApiRequest&);
+
+struct Route {
+    std::vector<std::string> pattern;  // literal segments, "{s}", "{v}", "{id}", "*"
+    const char* method;
+    Handler handler;
+    bool write;
+};
+
+const std::vector<Route>& routes() {
+    static const std::vector<Route> table = {
+        {{}, "GET", &RegistryApi::get_root, false},
+        {{}, "POST", &RegistryApi::get_root, false},
+        {{"subjects"}, "GET", &RegistryApi::get_subjects, false},
+        {{"subjects", "{s}"}, "POST", &RegistryApi::post_subject, false},
+        {{"subjects", "{s}"}, "DELETE", &RegistryApi::delete_subject, true},
+        {{"subjects", "{s}", "versions"}, "GET", &RegistryApi::get_subject_versions, false},
+        {{"subjects", "{s}", "versions"}, "POST", &RegistryApi::post_subject_versions, true},
+        {{"subjects", "{s}", "versions", "{v}"}, "GET", &RegistryApi::get_subject_version, false},
+        {{"subjects", "{s}", "versions", "{v}"},
+         "DELETE",
+         &RegistryApi::delete_subject_version,
+         true},
+        {{"subjects", "{s}", "versions", "{v}", "schema"},
+         "GET",
+         &RegistryApi::get_subject_version_schema,
+         false},
+        {{"subjects", "{s}", "versions", "{v}", "referencedby"},
+         "GET",
+         &RegistryApi::get_subject_version_referencedby,
+         false},
+        {{"schemas"}, "GET", &RegistryApi::get_schemas, false},
+        {{"schemas", "types"}, "GET", &RegistryApi::get_schema_types, false},
+        {{"schemas", "ids", "{id}"}, "GET", &RegistryApi::get_schema_by_id, false},
+        {{"schemas", "ids", "{id}", "schema"}, "GET", &RegistryApi::get_schema_by_id_schema, false},
+        {{"schemas", "ids", "{id}", "subjects"},
+         "GET",
+         &RegistryApi::get_schema_by_id_subjects,
+         false},
+        {{"schemas", "ids", "{id}", "versions"},
+         "GET",
+         &RegistryApi::get_schema_by_id_versions,
+         false},
+        {{"config"}, "GET", &RegistryApi::get_config, false},
+        {{"config"}, "PUT", &RegistryApi::put_config, true},
+        {{"config"}, "DELETE", &RegistryApi::delete_config, true},
+        {{"config", "{s}"}, "GET", &RegistryApi::get_subject_config, false},
+        {{"config", "{s}"}, "PUT", &RegistryApi::put_subject_config, true},
+        {{"config", "{s}"}, "DELETE", &RegistryApi::delete_subject_config, true},
+        {{"mode"}, "GET", &RegistryApi::get_mode, false},
+        {{"mode"}, "PUT", &RegistryApi::put_mode, true},
+        {{"mode"}, "DELETE", &RegistryApi::delete_mode, true},
+        {{"mode", "{s}"}, "GET", &RegistryApi::get_subject_mode, false},
+        {{"mode", "{s}"}, "PUT", &RegistryApi::put_subject_mode, true},
+        {{"mode", "{s}"}, "DELETE", &RegistryApi::delete_subject_mode, true},
+        {{"compatibility", "subjects", "{s}", "versions"},
+         "POST",
+         &RegistryApi::post_compatibility_versions,
+         false},
+        {{"compatibility", "subjects", "{s}", "versions", "{v}"},
+         "POST",
+         &RegistryApi::post_compatibility_version,
+         false},
+        {{"contexts"}, "GET", &RegistryApi::get_contexts, false},
+        {{"associations", "resources", "*", "*"}, "GET", &RegistryApi::get_associations, false},
+        {{"v1", "metadata", "id"}, "GET", &RegistryApi::get_metadata_id, false},
+        {{"v1", "metadata", "version"}, "GET", &RegistryApi::get_metadata_version, false},
+    };
+    return table;
+}
+
+// Where a path parameter goes; a scratch string when only matching (request is null).
+std::string& request_field(ApiRequest* request, char which) {
+    thread_local std::string scratch;
+    if (request == nullptr) {
+        return scratch;
+    }
+    return which == 's' ? request->subject : which == 'v' ? request->version : request->id;
+}
+
+bool matches(const Route& route, const std::vector<std::string>& path, ApiRequest* request) {
+    if (route.pattern.size() != path.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        const auto& p = route.pattern[i];
+        if (p == "*") {
+            continue;
+        }
+        std::string* capture = p == "{s}"    ? &request_field(request, 's')
+                               : p == "{v}"  ? &request_field(request, 'v')
+                               : p == "{id}" ? &request_field(request, 'i')
+                                             : nullptr;
+        if (capture != nullptr) {
+            *capture = path[i];
+        } else if (p != path[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) {
+        return "";
+    }
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+std::string percent_decode(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+            hex_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+metrics::Counter& request_counter(const std::string& method, int status) {
+    thread_local std::map<std::pair<std::string, int>, metrics::Counter*> cache;
+    auto& slot = cache[{method, status}];
+    if (slot == nullptr) {
+        slot = &metrics::default_registry().counter(
+            "orderflow_registry_http_requests_total", "HTTP requests answered by the registry",
+            {{"method", method}, {"status", std::to_string(status)}});
+    }
+    return *slot;
+}
+
+void set_error(httplib::Response& res, const ApiError& error) {
+    res.status = error.status();
+    res.set_content(error_body(error.code(), error.what()), kV1);
+}
+
+}  // namespace
+
+std::vector<std::string> split_path(const std::string& raw_target) {
+    std::string path = raw_target.substr(0, raw_target.find('?'));
+    if (path.size() > 1 && path.back() == '/') {
+        path.pop_back();
+    }
+    std::vector<std::string> segments;
+    std::size_t start = path.starts_with('/') ? 1 : 0;
+    if (start >= path.size()) {
+        return segments;
+    }
+    while (true) {
+        const auto slash = path.find('/', start);
+        segments.push_back(percent_decode(path.substr(start, slash - start)));
+        if (slash == std::string::npos) {
+            break;
+        }
+        start = slash + 1;
+    }
+    return segments;
+}
+
+std::string negotiate_response_type(const std::string& accept) {
+    struct Candidate {
+        const char* type;
+        double qs;
+    };
+    static const Candidate candidates[] = {
+        {kV1, 1.0}, {"application/vnd.schemaregistry+json", 0.9}, {"application/json", 0.5}};
+    if (trim(accept).empty()) {
+        return kV1;
+    }
+    struct Range {
+        std::string type;
+        double q = 1.0;
+    };
+    std::vector<Range> ranges;
+    std::size_t start = 0;
+    while (start <= accept.size()) {
+        const auto comma = accept.find(',', start);
+        const auto item =
+            accept.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        Range range;
+        const auto semi = item.find(';');
+        range.type = lower(trim(item.substr(0, semi)));
+        if (semi != std::string::npos) {
+            std::size_t p = semi;
+            while (p != std::string::npos) {
+                const auto next = item.find(';', p + 1);
+                const auto param = trim(item.substr(
+                    p + 1, next == std::string::npos ? std::string::npos : next - p - 1));
+                if (param.starts_with("q=")) {
+                    try {
+                        range.q = std::stod(param.substr(2));
+                    } catch (const std::exception&) {
+                        range.q = 0;
+                    }
+                }
+                p = next;
+            }
+        }
+        if (!range.type.empty()) {
+            ranges.push_back(range);
+        }
+        if (comma == std::string::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    std::string best;
+    double best_score = 0;
+    for (const auto& c : candidates) {
+        int best_specificity = 0;
+        double q = 0;
+        for (const auto& r : ranges) {
+            int specificity = 0;
+            if (r.type == c.type) {
+                specificity = 3;
+            } else if (r.type == "application/*") {
+                specificity = 2;
+            } else if (r.type == "*/*" || r.type == "*") {
+                specificity = 1;
+            }
+            if (specificity > best_specificity) {
+                best_specificity = specificity;
+                q = r.q;
+            }
+        }
+        if (best_specificity > 0 && q * c.qs > best_score) {
+            best_score = q * c.qs;
+            best = c.type;
+        }
+    }
+    return best;
+}
+
+bool acceptable_request_type(const std::string& content_type) {
+    const auto type = lower(trim(content_type.substr(0, content_type.find(';'))));
+    return type.empty() || type == kV1 || type == "application/vnd.schemaregistry+json" ||
+           type == "application/json" || type == "application/octet-stream";
+}
+
+struct HttpServer::Impl {
+    RegistryApi& api;
+    Leadership& leadership;
+    HealthProbe probe;
+    HttpOptions options;
+    httplib::Server server;
+    std::thread thread;
+    int port = 0;
+
+    Impl(RegistryApi& a, Leadership& l, HealthProbe p, HttpOptions o)
+        : api(a), leadership(l), probe(std::move(p)), options(std::move(o)) {}
+
+    void handle(const httplib::Request& req, httplib::Response& res);
+    bool forward(const httplib::Request& req, httplib::Response& res, const std::string& type);
+    void status_route(const std::string& what, httplib::Response& res);
+};
+
+void HttpServer::Impl::status_route(const std::string& what, httplib::Response& res) {
+    const auto details = probe.details ? probe.details() : "";
+    const std::string extra = details.empty() ? "" : "," + details;
+    if (what == "metrics") {
+        res.set_content(metrics::default_registry().render(), "text/plain; version=0.0.4");
+        return;
+    }
+    const bool ready = !probe.ready || probe.ready();
+    if (what == "health") {
+        res.set_content("{\"status\":\"ok\"" + extra + "}", "application/json");
+        return;
+    }
+    res.status = ready ? 200 : 503;
+    res.set_content(
+        std::string("{\"status\":\"") + (ready ? "ready" : "starting") + "\"" + extra + "}",
+        "application/json");
+}
+
+bool HttpServer::Impl::forward(const httplib::Request& req,
+                               httplib::Response& res,
+                               const std::string& type) {
+    const auto deadline = std::chrono::steady_clock::now() + options.leader_wait;
+    while (!leadership.is_leader() && !leadership.leader_url() &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (leadership.is_leader()) {
+        return false;
+    }
+    const auto url = leadership.leader_url();
+    if (!url || req.has_header(kForwardedHeader)) {
+        set_error(res, errors::unknown_leader());
+        return true;
+    }
+    httplib::Client client(*url);
+    client.set_connection_timeout(std::chrono::seconds(5));
+    client.set_read_timeout(std::chrono::seconds(60));
+    httplib::Headers headers = {{kForwardedHeader, "true"}, {"Accept", type}};
+    const auto content_type = req.get_header_value("Content-Type");
+    const auto body_type = content_type.empty() ? std::string("application/json") : content_type;
+    auto result = [&] {
+        if (req.method == "POST") {
+            return client.Post(req.target.c_str(), headers, req.body, body_type.c_str());
+        }
+        if (req.method == "PUT") {
+            return client.Put(req.target.c_str(), headers, req.body, body_type.c_str());
+        }
+        return client.Delete(req.target.c_str(), headers);
+    }();
+    if (!result) {
+        set_error(res, errors::forwarding_failed(*url + ": " + httplib::to_string(result.error())));
+        return true;
+    }
+    res.status = result->status;
+    res.set_content(result->body, type.c_str());
+    return true;
+}
+
+void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& res) {
+    const auto path = split_path(req.target);
+    if (req.method == "GET" && path.size() == 1 &&
+        (path[0] == "health" || path[0] == "ready" || path[0] == "metrics")) {
+        status_route(path[0], res);
+        return;
+    }
+    ApiRequest request;
+    const Route* found = nullptr;
+    bool path_known = false;
+    for (const auto& route : routes()) {
+        if (!matches(route, path, nullptr)) {
+            continue;
+        }
+        path_known = true;
+        if (req.method == route.method ||
+            (req.method == "HEAD" && std::string(route.method) == "GET")) {
+            found = &route;
+            break;
+        }
+    }
+    std::string type = kV1;
+    try {
+        if (!path_known) {
+            throw errors::not_found();
+        }
+        if (found == nullptr) {
+            throw errors::method_not_allowed();
+        }
+        if ((req.method == "POST" || req.method == "PUT") &&
+            !acceptable_request_type(req.get_header_value("Content-Type"))) {
+            throw errors::unsupported_media();
+        }
+        type = negotiate_response_type(req.get_header_value("Accept"));
+        if (type.empty()) {
+            type = kV1;
+            throw errors::not_acceptable();
+        }
+        if (probe.serving && !probe.serving()) {
+            throw ApiError(503, 503, "HTTP 503 Service Unavailable: replaying the Kafka store");
+        }
+        if (found->write && forward(req, res, type)) {
+            return;
+        }
+        matches(*found, path, &request);
+        request.method = req.method;
+        request.body = req.body;
+        for (const auto& [k, v] : req.params) {
+            request.params.emplace(k, v);
+        }
+        res.status = 200;
+        res.set_content((api.*(found->handler))(request), type.c_str());
+    } catch (const ApiError& e) {
+        set_error(res, e);
+        res.set_header("Content-Type", type);
+    } catch (const std::exception& e) {
+        spdlog::error("{} {}: {}", req.method, req.target, e.what());
+        set_error(res, errors::internal(e.what()));
+    }
+}
+
+HttpServer::HttpServer(RegistryApi& api,
+                       Leadership& leadership,
+                       HealthProbe probe,
+                       HttpOptions options)
+    : impl_(std::make_unique<Impl>(api, leadership, std::move(probe), std::move(options))) {
+    auto& server = impl_->server;
+    const auto threads = impl_->options.threads;
+    server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server.set_keep_alive_max_count(100000);
+    server.set_keep_alive_timeout(30);
+    server.set_payload_max_length(impl_->options.max_body_bytes);
+    auto* impl = impl_.get();
+    const auto handler = [impl](const httplib::Request& req, httplib::Response& res) {
+        impl->handle(req, res);
+        request_counter(req.method, res.status).inc();
+    };
+    // Every path (decoded control characters included: those get 42208, not a 404).
+    const std::string any = R"([\s\S]*)";
+    server.Get(any, handler);
+    server.Post(any, handler);
+    server.Put(any, handler);
+    server.Delete(any, handler);
+    server.Patch(any, handler);
+    server.Options(any, handler);
+    server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) {
+            return;
+        }
+        // httplib's own answers: oversized bodies, bad request lines, methods it has no
+        // handler for (TRACE, CONNECT).
+        if (res.status == 404 && (req.method == "TRACE" || req.method == "CONNECT")) {
+            res.status = 405;
+        }
+        const auto error = res.status == 413   ? errors::payload_too_large()
+                           : res.status == 405 ? errors::method_not_allowed()
+                           : res.status == 404 ? errors::not_found()
+                                               : ApiError(res.status, res.status,
+                                                          "HTTP " + std::to_string(res.status));
+        res.set_content(error_body(error.code(), error.what()), kV1);
+        request_counter(req.method, res.status).inc();
+    });
+    server.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+            set_error(res, errors::internal("internal error"));
+        });
+    const auto& host = impl_->options.host;
+    const auto port = impl_->options.port;
+    impl_->port =
+        port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
+    if (impl_->port <= 0) {
+        throw common::ConfigError("REGISTRY_LISTEN", "cannot listen on " + host + ":" +
+                                                         std::to_string(port) + " (port in use?)");
+    }
+    impl_->thread = std::thread([impl] { impl->server.listen_after_bind(); });
+    // stop() before the loop runs would be lost (httplib checks is_running): wait for it.
+    while (!server.is_running()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    spdlog::info("registry listening on http://{}:{}", host, impl_->port);
+}
+
+HttpServer::~HttpServer() {
+    stop();
+}
+
+std::uint16_t HttpServer::port() const {
+    return static_cast<std::uint16_t>(impl_->port);
+}
+
+void HttpServer::stop() {
+    impl_->server.stop();
+    if (impl_->thread.joinable()) {
+        impl_->thread.join();
+    }
+}
+
+}  // namespace orderflow::registry

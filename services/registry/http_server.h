@@ -1,0 +1,60 @@
+#pragma once
+
+// The registry's HTTP front: routes on the raw path (so %2F in a subject survives), negotiates
+// content types, forwards writes to the leader when this instance is a follower, maps every
+// ApiError (and httplib's own errors) to Confluent's error body, and serves /health, /ready
+// and /metrics.
+
+#include "registry/record_log.h"
+#include "registry/registry_api.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace orderflow::registry {
+
+struct HttpOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8081;  // 0 picks a free port
+    std::size_t max_body_bytes = 16 * 1024 * 1024;
+    std::size_t threads = 16;
+    /// How long a write waits for a leader to become known before 50004.
+    std::chrono::milliseconds leader_wait{10000};
+};
+
+struct HealthProbe {
+    /// Replay caught up: answer API requests (503 before).
+    std::function<bool()> serving;
+    /// Replay caught up and a leader known: serve traffic.
+    std::function<bool()> ready;
+    /// Extra JSON members for /health and /ready, e.g. "\"leader\":true".
+    std::function<std::string()> details;
+};
+
+class HttpServer {
+public:
+    /// Binds immediately. Errors: common::ConfigError naming REGISTRY_LISTEN.
+    HttpServer(RegistryApi& api, Leadership& leadership, HealthProbe probe, HttpOptions options);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    std::uint16_t port() const;
+    /// Stops accepting and joins the listener thread.
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// Exposed for unit-level tests: the chosen response type for an Accept header, or "" (406).
+std::string negotiate_response_type(const std::string& accept);
+/// True when a request Content-Type is acceptable for a JSON body.
+bool acceptable_request_type(const std::string& content_type);
+/// "/subjects/a%2Fb/versions/" → {"subjects", "a/b", "versions"}.
+std::vector<std::string> split_path(const std::string& raw_target);
+
+}  // namespace orderflow::registry

@@ -1,0 +1,65 @@
+#pragma once
+
+// Where writes go. The Kafka implementation (schemas_topic.h) produces to `_schemas` and waits
+// until this instance's replay has applied the records; MemoryRecordLog applies them directly
+// (component tests, and the recorded-replay tests).
+
+#include "registry/records.h"
+#include "registry/schema_store.h"
+
+#include <mutex>
+#include <vector>
+
+namespace orderflow::registry {
+
+class RecordLog {
+public:
+    virtual ~RecordLog() = default;
+    /// Writes `records` in order; returns once the store has applied all of them.
+    /// Errors: ApiError 50001 (store error) or 50002 (timeout).
+    virtual void append(const std::vector<Record>& records) = 0;
+    /// Returns once the store has applied everything the log held when called (so a write
+    /// decision sees every earlier write). Errors: ApiError 50002.
+    virtual void sync() = 0;
+};
+
+/// Applies records to the store directly, keeping a copy of each (tests read them back).
+class MemoryRecordLog : public RecordLog {
+public:
+    explicit MemoryRecordLog(SchemaStore& store) : store_(store) {}
+    void append(const std::vector<Record>& records) override {
+        std::lock_guard lock(mutex_);
+        for (const auto& r : records) {
+            store_.apply(r.key, r.value);
+            records_.push_back(r);
+        }
+    }
+    void sync() override {}
+    std::vector<Record> records() const {
+        std::lock_guard lock(mutex_);
+        return records_;
+    }
+
+private:
+    SchemaStore& store_;
+    mutable std::mutex mutex_;
+    std::vector<Record> records_;
+};
+
+/// Who may write. A follower forwards writes to leader_url().
+class Leadership {
+public:
+    virtual ~Leadership() = default;
+    virtual bool is_leader() const = 0;
+    /// The leader's base URL ("http://host:port") when known.
+    virtual std::optional<std::string> leader_url() const = 0;
+};
+
+/// A single instance: always its own leader.
+class SoleLeader : public Leadership {
+public:
+    bool is_leader() const override { return true; }
+    std::optional<std::string> leader_url() const override { return std::nullopt; }
+};
+
+}  // namespace orderflow::registry

@@ -1,0 +1,150 @@
+#include "registry/registry_command.h"
+
+#include "common/config_error.h"
+#include "common/logging.h"
+#include "common/settings.h"
+#include "common/shutdown.h"
+#include "metrics/metrics.h"
+#include "registry/leader_election.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+namespace orderflow::registry {
+
+RegistrySettings to_settings(const RegistryArgs& args) {
+    RegistrySettings settings;
+    settings.client = args.client.to_settings("orderflow-registry");
+    const auto listen = common::parse_host_port("REGISTRY_LISTEN", args.listen);
+    settings.http.host = listen.host;
+    settings.http.port = listen.port;
+    settings.advertised_url =
+        args.advertised_url.empty()
+            ? "http://" + listen.host + ":" + std::to_string(listen.port)
+            : common::parse_http_url("REGISTRY_ADVERTISED_URL", args.advertised_url);
+    if (args.topic.empty()) {
+        throw common::ConfigError("REGISTRY_TOPIC", "must not be empty");
+    }
+    settings.topic.topic = args.topic;
+    settings.topic.replication_factor = static_cast<int>(common::parse_int(
+        "REGISTRY_TOPIC_REPLICATION_FACTOR", std::to_string(args.replication_factor), 1, 32));
+    settings.topic.timeout = common::parse_duration("REGISTRY_TIMEOUT", args.timeout);
+    if (settings.topic.timeout.count() < 1000) {
+        throw common::ConfigError("REGISTRY_TIMEOUT", "must be at least 1s");
+    }
+    if (args.group.empty()) {
+        throw common::ConfigError("REGISTRY_GROUP", "must not be empty");
+    }
+    settings.group = args.group;
+    const auto level = avro::compatibility_level_from_string(args.default_compatibility);
+    if (!level) {
+        throw common::ConfigError("REGISTRY_DEFAULT_COMPATIBILITY",
+                                  "'" + args.default_compatibility +
+                                      "' is not a compatibility level (NONE, BACKWARD, ...)");
+    }
+    settings.api.default_compatibility = avro::to_string(*level);
+    if (args.incompatible_error_code != 409 && args.incompatible_error_code != 40901) {
+        throw common::ConfigError("REGISTRY_INCOMPATIBLE_ERROR_CODE", "must be 409 or 40901");
+    }
+    settings.api.incompatible_error_code = args.incompatible_error_code;
+    settings.http.max_body_bytes = static_cast<std::size_t>(
+        common::parse_int("REGISTRY_MAX_BODY_BYTES", args.max_body_bytes, 1024, 1LL << 30));
+    settings.http.threads = static_cast<std::size_t>(
+        common::parse_int("REGISTRY_HTTP_THREADS", std::to_string(args.http_threads), 1, 256));
+    return settings;
+}
+
+CLI::App* add_registry_command(CLI::App& app, RegistryArgs& args) {
+    auto* cmd = app.add_subcommand("registry", "Run the Confluent-compatible schema registry");
+    kafka::add_client_options(*cmd, args.client);
+    cmd->add_option("--listen", args.listen, "host:port to serve the REST API on")
+        ->envname("REGISTRY_LISTEN")
+        ->capture_default_str();
+    cmd->add_option("--advertised-url", args.advertised_url,
+                    "URL other instances forward writes to (default http://<listen>)")
+        ->envname("REGISTRY_ADVERTISED_URL");
+    cmd->add_option("--topic", args.topic, "compacted single-partition topic holding the schemas")
+        ->envname("REGISTRY_TOPIC")
+        ->capture_default_str();
+    cmd->add_option("--topic-replication-factor", args.replication_factor,
+                    "replication factor when creating the topic")
+        ->envname("REGISTRY_TOPIC_REPLICATION_FACTOR")
+        ->capture_default_str();
+    cmd->add_option("--group", args.group, "Kafka consumer group used to elect the leader")
+        ->envname("REGISTRY_GROUP")
+        ->capture_default_str();
+    cmd->add_option("--default-compatibility", args.default_compatibility,
+                    "compatibility level when none is configured")
+        ->envname("REGISTRY_DEFAULT_COMPATIBILITY")
+        ->capture_default_str();
+    cmd->add_option("--incompatible-error-code", args.incompatible_error_code,
+                    "error_code of 409 answers: 409 or 40901 (newer Confluent)")
+        ->envname("REGISTRY_INCOMPATIBLE_ERROR_CODE")
+        ->capture_default_str();
+    cmd->add_option("--max-body-bytes", args.max_body_bytes, "largest request body accepted")
+        ->envname("REGISTRY_MAX_BODY_BYTES")
+        ->capture_default_str();
+    cmd->add_option("--http-threads", args.http_threads, "HTTP worker threads")
+        ->envname("REGISTRY_HTTP_THREADS")
+        ->capture_default_str();
+    cmd->add_option("--timeout", args.timeout,
+                    "bound on startup replay, Kafka writes and catch-up (e.g. 30s)")
+        ->envname("REGISTRY_TIMEOUT")
+        ->capture_default_str();
+    return cmd;
+}
+
+int run_registry(const RegistrySettings& settings) {
+    common::install_stop_handlers();
+    SchemaStore store;
+    SchemasTopic topic(settings.client, settings.topic, store);
+    RegistryApi api(store, topic, settings.api);
+    GroupLeadership leadership(settings.client, settings.group, settings.topic.topic,
+                               settings.advertised_url);
+    HealthProbe probe;
+    probe.serving = [&] { return topic.caught_up(); };
+    probe.ready = [&] {
+        return topic.caught_up() && (leadership.is_leader() || leadership.leader_url());
+    };
+    probe.details = [&] {
+        const auto url = leadership.leader_url();
+        return std::string("\"replayed\":") + (topic.caught_up() ? "true" : "false") +
+               ",\"leader\":" + (leadership.is_leader() ? "true" : "false") + ",\"leader_url\":\"" +
+               url.value_or("") + "\",\"applied_offset\":" + std::to_string(topic.applied_offset());
+    };
+    HttpServer server(api, leadership, probe, settings.http);
+    topic.start();
+    leadership.start();
+    spdlog::info("registry ready on http://{}:{} (advertised {}), topic {}, group {}",
+                 settings.http.host, server.port(), settings.advertised_url, settings.topic.topic,
+                 settings.group);
+    auto& schemas = metrics::default_registry().gauge("orderflow_registry_schemas",
+                                                      "distinct schemas (ids) in memory");
+    auto& subjects =
+        metrics::default_registry().gauge("orderflow_registry_subjects", "subjects in memory");
+    while (!common::sleep_unless_stopped(std::chrono::seconds(1))) {
+        const auto counts = store.read([](const StoreState& s) {
+            return std::pair{s.schemas.size(), s.subjects.size()};
+        });
+        schemas.set(static_cast<double>(counts.first));
+        subjects.set(static_cast<double>(counts.second));
+    }
+    spdlog::info("registry stopping");
+    server.stop();
+    return 0;
+}
+
+void register_registry_command(CLI::App& app, const common::CommandContext& context) {
+    auto args = std::make_shared<RegistryArgs>();
+    auto* cmd = add_registry_command(app, *args);
+    cmd->final_callback([args, &context] {
+        common::init_logging("registry", context.log_level);
+        const auto settings = to_settings(*args);
+        if (const int code = run_registry(settings); code != 0) {
+            throw CLI::RuntimeError(code);
+        }
+    });
+}
+
+}  // namespace orderflow::registry

@@ -1,0 +1,257 @@
+#include "registry/schema_store.h"
+
+#include "registry/api_error.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+namespace orderflow::registry {
+namespace {
+
+using Json = nlohmann::json;
+
+std::vector<SchemaReference> parse_references(const Json& value) {
+    std::vector<SchemaReference> refs;
+    if (!value.contains("references") || value["references"].is_null()) {
+        return refs;
+    }
+    for (const auto& r : value.at("references")) {
+        refs.push_back({r.at("name").get<std::string>(), r.at("subject").get<std::string>(),
+                        r.at("version").get<int>()});
+    }
+    return refs;
+}
+
+std::optional<std::string> optional_subject(const Json& key) {
+    if (!key.contains("subject") || key["subject"].is_null()) {
+        return std::nullopt;
+    }
+    return key["subject"].get<std::string>();
+}
+
+}  // namespace
+
+std::optional<SchemaValue> StoreState::resolve(const SchemaReference& ref) const {
+    const auto subject = subjects.find(ref.subject);
+    if (subject == subjects.end()) {
+        return std::nullopt;
+    }
+    int version = ref.version;
+    if (version == -1) {
+        const auto latest = latest_live(ref.subject);
+        if (!latest) {
+            return std::nullopt;
+        }
+        version = *latest;
+    }
+    const auto entry = subject->second.find(version);
+    if (entry == subject->second.end()) {
+        return std::nullopt;
+    }
+    const auto& schema = schemas.at(entry->second.id);
+    return SchemaValue{ref.subject,       version,       entry->second.id,     schema.type,
+                       schema.references, schema.schema, entry->second.deleted};
+}
+
+std::optional<int> StoreState::latest_live(const std::string& subject) const {
+    const auto it = subjects.find(subject);
+    if (it == subjects.end()) {
+        return std::nullopt;
+    }
+    for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
+        if (!v->second.deleted) {
+            return v->first;
+        }
+    }
+    return std::nullopt;
+}
+
+bool StoreState::has_live_versions(const std::string& subject) const {
+    return latest_live(subject).has_value();
+}
+
+void add_schema_fields(nlohmann::ordered_json& body, const StoredSchema& schema) {
+    if (schema.type != "AVRO") {
+        body["schemaType"] = schema.type;
+    }
+    if (!schema.references.empty()) {
+        auto refs = nlohmann::ordered_json::array();
+        for (const auto& r : schema.references) {
+            refs.push_back({{"name", r.name}, {"subject", r.subject}, {"version", r.version}});
+        }
+        body["references"] = refs;
+    }
+    body["schema"] = schema.schema;
+}
+
+std::string schema_string_body(const StoredSchema& schema) {
+    nlohmann::ordered_json body = nlohmann::ordered_json::object();
+    add_schema_fields(body, schema);
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool SchemaStore::apply(const std::string& key_text, const std::optional<std::string>& value_text) {
+    std::unique_lock lock(mutex_);
+    try {
+        const auto key = Json::parse(key_text);
+        const auto keytype = key.at("keytype").get<std::string>();
+        std::optional<Json> value;
+        if (value_text && !value_text->empty()) {
+            value = Json::parse(*value_text);
+            if (value->is_null()) {
+                value.reset();
+            }
+        }
+        if (keytype == "SCHEMA") {
+            apply_schema(key.at("subject").get<std::string>(), key.at("version").get<int>(),
+                         value ? std::optional<std::string>(*value_text) : std::nullopt);
+        } else if (keytype == "CONFIG") {
+            const auto subject = optional_subject(key);
+            std::optional<std::string> level;
+            if (value && value->contains("compatibilityLevel") &&
+                !(*value)["compatibilityLevel"].is_null()) {
+                level = (*value)["compatibilityLevel"].get<std::string>();
+            }
+            if (!subject) {
+                state_.global_compatibility = level;
+            } else if (level) {
+                state_.subject_compatibility[*subject] = *level;
+            } else {
+                state_.subject_compatibility.erase(*subject);
+            }
+        } else if (keytype == "MODE") {
+            const auto subject = optional_subject(key);
+            std::optional<std::string> mode;
+            if (value && value->contains("mode") && !(*value)["mode"].is_null()) {
+                mode = (*value)["mode"].get<std::string>();
+            }
+            if (!subject) {
+                state_.global_mode = mode;
+            } else if (mode) {
+                state_.subject_mode[*subject] = *mode;
+            } else {
+                state_.subject_mode.erase(*subject);
+            }
+        } else if (keytype == "DELETE_SUBJECT") {
+            if (value) {
+                const auto subject = value->at("subject").get<std::string>();
+                const int up_to = value->at("version").get<int>();
+                auto it = state_.subjects.find(subject);
+                if (it != state_.subjects.end()) {
+                    for (auto& [version, entry] : it->second) {
+                        if (version <= up_to) {
+                            entry.deleted = true;
+                        }
+                    }
+                }
+            }
+        } else if (keytype == "CLEAR_SUBJECT") {
+            if (value) {
+                const auto subject = value->at("subject").get<std::string>();
+                auto it = state_.subjects.find(subject);
+                if (it != state_.subjects.end()) {
+                    for (const auto& [version, entry] : it->second) {
+                        drop_use(entry.id);
+                    }
+                    state_.subjects.erase(it);
+                }
+            }
+        } else if (keytype == "NOOP") {
+            // an offset probe: nothing to apply
+        } else {
+            spdlog::info("_schemas: skipping record with key type {}", keytype);
+            ++state_.records_skipped;
+            return false;
+        }
+        ++state_.records_applied;
+        return true;
+    } catch (const std::exception& e) {
+        spdlog::warn("_schemas: skipping malformed record key={} : {}", key_text, e.what());
+        ++state_.records_skipped;
+        return false;
+    }
+}
+
+void SchemaStore::drop_use(int id) {
+    auto it = state_.schemas.find(id);
+    if (it == state_.schemas.end()) {
+        return;
+    }
+    if (--it->second.uses <= 0) {
+        const auto fp = state_.id_by_fingerprint.find(it->second.fingerprint);
+        if (fp != state_.id_by_fingerprint.end() && fp->second == id) {
+            state_.id_by_fingerprint.erase(fp);
+        }
+        state_.schemas.erase(it);
+    }
+}
+
+void SchemaStore::apply_schema(const std::string& subject,
+                               int version,
+                               const std::optional<std::string>& value_text) {
+    if (!value_text) {  // tombstone: permanent delete of this version
+        const auto subject_it = state_.subjects.find(subject);
+        if (subject_it == state_.subjects.end()) {
+            return;
+        }
+        const auto existing = subject_it->second.find(version);
+        if (existing != subject_it->second.end()) {
+            const int id = existing->second.id;
+            subject_it->second.erase(existing);
+            drop_use(id);
+        }
+        if (subject_it->second.empty()) {
+            state_.subjects.erase(subject_it);
+        }
+        return;
+    }
+    const auto value = Json::parse(*value_text);
+    const int id = value.at("id").get<int>();
+    const bool deleted = value.value("deleted", false);
+    std::string type = "AVRO";
+    if (value.contains("schemaType") && !value["schemaType"].is_null()) {
+        type = value["schemaType"].get<std::string>();
+    }
+    const auto refs = parse_references(value);
+    const auto text = value.at("schema").get<std::string>();
+
+    auto schema_it = state_.schemas.find(id);
+    if (schema_it == state_.schemas.end()) {
+        StoredSchema stored;
+        stored.type = type;
+        stored.schema = text;
+        stored.references = refs;
+        try {
+            auto parsed = parse_schema(
+                type, text, refs, [this](const SchemaReference& r) { return state_.resolve(r); });
+            stored.fingerprint = parsed.fingerprint();
+            stored.parsed = std::make_shared<const ParsedSchema>(std::move(parsed));
+        } catch (const ApiError& e) {
+            spdlog::warn("_schemas: schema id {} does not parse here ({}); stored as text", id,
+                         e.what());
+            ParsedSchema raw{type, text, refs, std::nullopt};
+            stored.fingerprint = raw.fingerprint();
+        }
+        stored.by_id_body = schema_string_body(stored);
+        schema_it = state_.schemas.emplace(id, std::move(stored)).first;
+        state_.id_by_fingerprint.emplace(schema_it->second.fingerprint, id);
+    } else if (schema_it->second.schema != text || schema_it->second.type != type) {
+        spdlog::warn("_schemas: id {} already holds another schema; {} version {} ignored", id,
+                     subject, version);
+        return;
+    }
+    auto& versions = state_.subjects[subject];
+    const auto existing = versions.find(version);
+    state_.max_id = std::max(state_.max_id, id);
+    if (existing != versions.end()) {
+        const int old_id = existing->second.id;
+        existing->second = {id, deleted};
+        ++schema_it->second.uses;
+        drop_use(old_id);
+    } else {
+        versions[version] = {id, deleted};
+        ++schema_it->second.uses;
+    }
+}
+
+}  // namespace orderflow::registry

@@ -1,0 +1,92 @@
+#pragma once
+
+// The registry's in-memory state, rebuilt from `_schemas` records only: every change, local or
+// from another instance (or from Confluent's registry), arrives through apply(). Readers take a
+// shared lock; apply() takes the exclusive one.
+
+#include "registry/records.h"
+#include "registry/schema_types.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace orderflow::registry {
+
+struct SubjectVersion {
+    int id = 0;
+    bool deleted = false;
+};
+
+struct StoredSchema {
+    std::string type = "AVRO";
+    std::string schema;  // as stored (canonical when we wrote it)
+    std::vector<SchemaReference> references;
+    std::string fingerprint;
+    /// Parsed form for compatibility checks; null when the stored text does not parse here.
+    std::shared_ptr<const ParsedSchema> parsed;
+    /// The GET /schemas/ids/{id} body, built once.
+    std::string by_id_body;
+    int uses = 0;  // subject versions (live or soft-deleted) carrying this id
+};
+
+struct StoreState {
+    std::map<std::string, std::map<int, SubjectVersion>> subjects;
+    std::map<int, StoredSchema> schemas;
+    std::unordered_map<std::string, int> id_by_fingerprint;
+    std::optional<std::string> global_compatibility;
+    std::map<std::string, std::string> subject_compatibility;
+    std::optional<std::string> global_mode;
+    std::map<std::string, std::string> subject_mode;
+    int max_id = 0;
+    std::int64_t records_applied = 0;
+    std::int64_t records_skipped = 0;
+
+    /// The schema a reference names (subject, version), including soft-deleted versions.
+    std::optional<SchemaValue> resolve(const SchemaReference& ref) const;
+    /// The newest non-deleted version of a subject, if any.
+    std::optional<int> latest_live(const std::string& subject) const;
+    bool has_live_versions(const std::string& subject) const;
+};
+
+class SchemaStore {
+public:
+    /**
+     * Applies one `_schemas` record (Confluent's format, see records.h). Malformed records and
+     * unknown key types are logged and skipped (returns false); they never throw.
+     */
+    bool apply(const std::string& key, const std::optional<std::string>& value);
+
+    /// Runs `read` under the shared lock and returns its result.
+    template <class F>
+    auto read(F&& read) const {
+        std::shared_lock lock(mutex_);
+        return read(std::as_const(state_));
+    }
+
+private:
+    void apply_schema(const std::string& subject,
+                      int version,
+                      const std::optional<std::string>& value);
+    void drop_use(int id);
+
+    mutable std::shared_mutex mutex_;
+    StoreState state_;
+};
+
+/// Adds "schemaType" (omitted for AVRO, as CSR 7.x), "references" (omitted when empty) and
+/// "schema" to `body`.
+void add_schema_fields(nlohmann::ordered_json& body, const StoredSchema& schema);
+
+/// The SCHEMA-ish JSON for GET /schemas/ids/{id}: {"schemaType"?,"references"?,"schema"}.
+std::string schema_string_body(const StoredSchema& schema);
+
+}  // namespace orderflow::registry

@@ -1,0 +1,267 @@
+#include "registry/schemas_topic.h"
+
+#include "kafka/admin_client.h"
+#include "kafka/kafka_error.h"
+#include "metrics/metrics.h"
+#include "registry/api_error.h"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+
+namespace orderflow::registry {
+namespace {
+
+struct PartitionListDeleter {
+    void operator()(rd_kafka_topic_partition_list_t* l) const {
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+};
+
+// One append's delivery reports: the callback runs on the poller thread.
+struct Delivery {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::size_t pending = 0;
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    std::int64_t last_offset = -1;
+};
+
+extern "C" void on_delivery(rd_kafka_t* /*rk*/,
+                            const rd_kafka_message_t* message,
+                            void* /*opaque*/) {
+    auto* delivery = static_cast<Delivery*>(message->_private);
+    if (delivery == nullptr) {
+        return;
+    }
+    std::lock_guard lock(delivery->mutex);
+    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        delivery->error = message->err;
+    } else {
+        delivery->last_offset = std::max(delivery->last_offset, message->offset);
+    }
+    --delivery->pending;
+    delivery->done.notify_all();
+}
+
+kafka::HandlePtr make_handle(rd_kafka_type_t type, kafka::ConfPtr conf) {
+    std::array<char, 512> error{};
+    rd_kafka_t* handle = rd_kafka_new(type, conf.get(), error.data(), error.size());
+    if (handle == nullptr) {
+        throw kafka::KafkaError(RD_KAFKA_RESP_ERR__INVALID_ARG,
+                                std::string("cannot create Kafka client: ") + error.data());
+    }
+    conf.release();
+    return kafka::HandlePtr(handle);
+}
+
+}  // namespace
+
+SchemasTopic::SchemasTopic(const kafka::ClientSettings& settings,
+                           TopicOptions options,
+                           SchemaStore& store)
+    : settings_(settings), options_(std::move(options)), store_(store) {}
+
+SchemasTopic::~SchemasTopic() {
+    stop_ = true;
+    if (reader_.joinable()) {
+        reader_.join();
+    }
+    if (producer_) {
+        rd_kafka_flush(producer_.get(), 5000);
+    }
+    if (poller_.joinable()) {
+        poller_.join();
+    }
+    if (consumer_) {
+        rd_kafka_consumer_close(consumer_.get());
+    }
+}
+
+void SchemasTopic::start() {
+    {
+        kafka::AdminClient admin(settings_, options_.timeout);
+        const auto outcome = admin.create_topic(
+            {options_.topic, 1, options_.replication_factor, {{"cleanup.policy", "compact"}}});
+        const auto configs = admin.topic_configs(options_.topic);
+        const auto policy =
+            configs.count("cleanup.policy") != 0 ? configs.at("cleanup.policy") : "";
+        if (policy.find("compact") == std::string::npos) {
+            throw kafka::KafkaError(RD_KAFKA_RESP_ERR_INVALID_CONFIG,
+                                    "topic " + options_.topic + " has cleanup.policy=" + policy +
+                                        "; the registry needs a compacted topic (REGISTRY_TOPIC)");
+        }
+        spdlog::info("{} topic {} (1 partition, compacted)",
+                     outcome == kafka::CreateOutcome::kCreated ? "created" : "using",
+                     options_.topic);
+    }
+    auto producer_conf = kafka::make_conf(
+        settings_, {{"enable.idempotence", "true"},
+                    {"acks", "all"},
+                    {"linger.ms", "0"},
+                    {"message.timeout.ms", std::to_string(options_.timeout.count())}});
+    rd_kafka_conf_set_dr_msg_cb(producer_conf.get(), on_delivery);
+    producer_ = make_handle(RD_KAFKA_PRODUCER, std::move(producer_conf));
+    poller_ = std::thread([this] {
+        while (!stop_) {
+            rd_kafka_poll(producer_.get(), 100);
+        }
+    });
+
+    auto consumer_conf = kafka::make_conf(settings_, {{"group.id", settings_.client_id + "-reader"},
+                                                      {"enable.auto.commit", "false"},
+                                                      {"auto.offset.reset", "earliest"},
+                                                      {"fetch.wait.max.ms", "50"}});
+    consumer_ = make_handle(RD_KAFKA_CONSUMER, std::move(consumer_conf));
+    rd_kafka_poll_set_consumer(consumer_.get());
+    std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> list(
+        rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(list.get(), options_.topic.c_str(), 0)->offset =
+        RD_KAFKA_OFFSET_BEGINNING;
+    if (const auto err = rd_kafka_assign(consumer_.get(), list.get());
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        throw kafka::KafkaError(err,
+                                "cannot assign " + options_.topic + ": " + kafka::describe(err));
+    }
+    reader_ = std::thread([this] { read_loop(); });
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto target = high_watermark();
+    if (!wait_applied(target, options_.timeout)) {
+        throw kafka::KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
+                                "replay of " + options_.topic + " did not reach offset " +
+                                    std::to_string(target) + " within " +
+                                    std::to_string(options_.timeout.count()) + " ms");
+    }
+    caught_up_ = true;
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    const auto counts = store_.read([](const StoreState& s) {
+        return std::pair{s.subjects.size(), s.schemas.size()};
+    });
+    spdlog::info("replayed {} records of {} in {} ms: {} subjects, {} schemas", target,
+                 options_.topic, elapsed.count(), counts.first, counts.second);
+}
+
+void SchemasTopic::read_loop() {
+    auto& applied = metrics::default_registry().counter("orderflow_registry_records_applied_total",
+                                                        "records of _schemas applied to memory");
+    while (!stop_) {
+        rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), 100);
+        if (message == nullptr) {
+            continue;
+        }
+        if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            const std::string key(static_cast<const char*>(message->key), message->key_len);
+            std::optional<std::string> value;
+            if (message->payload != nullptr) {
+                value.emplace(static_cast<const char*>(message->payload), message->len);
+            }
+            store_.apply(key, value);
+            applied.inc();
+            {
+                std::lock_guard lock(mutex_);
+                next_offset_ = message->offset + 1;
+            }
+            applied_.notify_all();
+        } else if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            spdlog::warn("{} reader: {}", options_.topic, rd_kafka_message_errstr(message));
+        }
+        rd_kafka_message_destroy(message);
+    }
+}
+
+std::int64_t SchemasTopic::high_watermark() {
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    const auto err =
+        rd_kafka_query_watermark_offsets(producer_.get(), options_.topic.c_str(), 0, &low, &high,
+                                         static_cast<int>(options_.timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        throw kafka::KafkaError(
+            err, "cannot read the end offset of " + options_.topic + ": " + kafka::describe(err));
+    }
+    return high;
+}
+
+bool SchemasTopic::wait_applied(std::int64_t next_offset, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return applied_.wait_for(lock, timeout, [&] { return next_offset_ >= next_offset; });
+}
+
+std::int64_t SchemasTopic::applied_offset() const {
+    std::lock_guard lock(mutex_);
+    return next_offset_;
+}
+
+void SchemasTopic::sync() {
+    std::int64_t target = 0;
+    try {
+        target = high_watermark();
+    } catch (const kafka::KafkaError& e) {
+        throw errors::store_error(e.what());
+    }
+    if (!wait_applied(target, options_.timeout)) {
+        throw errors::operation_timeout("Timed out waiting for the Kafka store to reach offset " +
+                                        std::to_string(target));
+    }
+}
+
+void SchemasTopic::append(const std::vector<Record>& records) {
+    std::lock_guard write(write_mutex_);
+    Delivery delivery;
+    delivery.pending = records.size();
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto& r = records[i];
+        const void* value = r.value ? r.value->data() : nullptr;
+        const std::size_t value_len = r.value ? r.value->size() : 0;
+        std::array<rd_kafka_vu_t, 6> vu{};
+        vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+        vu[0].u.cstr = options_.topic.c_str();
+        vu[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+        vu[1].u.i32 = 0;
+        vu[2].vtype = RD_KAFKA_VTYPE_KEY;
+        vu[2].u.mem.ptr = const_cast<char*>(r.key.data());  // copied: F_COPY
+        vu[2].u.mem.size = r.key.size();
+        vu[3].vtype = RD_KAFKA_VTYPE_VALUE;
+        vu[3].u.mem.ptr = const_cast<void*>(value);
+        vu[3].u.mem.size = value_len;
+        vu[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+        vu[4].u.i = RD_KAFKA_MSG_F_COPY;
+        vu[5].vtype = RD_KAFKA_VTYPE_OPAQUE;
+        vu[5].u.ptr = &delivery;
+        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (rd_kafka_error_t* error = rd_kafka_produceva(producer_.get(), vu.data(), vu.size())) {
+            err = rd_kafka_error_code(error);
+            rd_kafka_error_destroy(error);
+        }
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            std::unique_lock lock(delivery.mutex);
+            delivery.pending -= records.size() - i;
+            delivery.error = err;
+            delivery.done.wait_for(lock, options_.timeout + std::chrono::seconds(5),
+                                   [&] { return delivery.pending == 0; });
+            throw errors::store_error(kafka::describe(err));
+        }
+    }
+    {
+        std::unique_lock lock(delivery.mutex);
+        if (!delivery.done.wait_for(lock, options_.timeout + std::chrono::seconds(5),
+                                    [&] { return delivery.pending == 0; })) {
+            // The callback still points at `delivery`: wait it out before leaving.
+            lock.unlock();
+            rd_kafka_flush(producer_.get(), -1);
+            lock.lock();
+            delivery.done.wait(lock, [&] { return delivery.pending == 0; });
+            throw errors::operation_timeout("Write to the Kafka store timed out");
+        }
+        if (delivery.error != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            throw errors::store_error(kafka::describe(delivery.error));
+        }
+    }
+    if (!wait_applied(delivery.last_offset + 1, options_.timeout)) {
+        throw errors::operation_timeout("Timed out waiting for the write to be read back");
+    }
+}
+
+}  // namespace orderflow::registry
