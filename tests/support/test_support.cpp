@@ -231,6 +231,11 @@ KafkaCluster::KafkaCluster() {
         controller_ports_ += (i ? "," : "") + std::to_string(controllers[i]);
         bootstrap_servers_ += (i ? ",127.0.0.1:" : "127.0.0.1:") + std::to_string(brokers[i]);
     }
+    // A crashed test never runs the destructor: a watchdog stops the cluster when this
+    // process is gone, so no broker outlives its test.
+    run_command("setsid nohup sh -c 'while kill -0 " + std::to_string(::getpid()) +
+                " 2>/dev/null; do sleep 2; done; " + script("stop") + " --timeout 3; rm -rf " + dir_ +
+                "' >/dev/null 2>&1 &");
     const auto result = run_command(script("start"));
     if (result.exit_code != 0) {
         run_command(script("stop"));
@@ -239,7 +244,8 @@ KafkaCluster::KafkaCluster() {
 }
 
 KafkaCluster::~KafkaCluster() {
-    run_command(script("stop"));
+    // A node that lost its quorum can take minutes to shut down politely; the data is discarded.
+    run_command(script("stop") + " --timeout 10");
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
 }
