@@ -1,12 +1,15 @@
 #include "consumer/consumer_loop.h"
 
 #include "common/config_error.h"
+#include "common/settings.h"
 #include "common/shutdown.h"
 #include "redis/connection.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
 
 namespace orderflow::consumer {
 namespace {
@@ -81,6 +84,15 @@ ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings, BatchProcessor& pro
         conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events_), error) !=
             RdKafka::Conf::CONF_OK) {
         throw common::ConfigError("kafka consumer", error);
+    }
+    constexpr std::string_view kCrashBeforeCommit = "crash-before-commit:";
+    if (const char* failpoint =
+            std::getenv("ORDERFLOW_FAILPOINT");  // NOLINT(concurrency-mt-unsafe)
+        failpoint != nullptr && std::string_view(failpoint).starts_with(kCrashBeforeCommit)) {
+        crash_before_commit_ = common::parse_int(
+            "ORDERFLOW_FAILPOINT", std::string_view(failpoint).substr(kCrashBeforeCommit.size()), 1,
+            INT64_MAX);
+        spdlog::warn("failpoint: crashing before the commit of batch {}", crash_before_commit_);
     }
     consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
     if (!consumer_) {
@@ -224,6 +236,11 @@ void ConsumerLoop::commit(const CommitOffsets& offsets) {
 bool ConsumerLoop::try_write(std::vector<InboundMessage>& batch) {
     try {
         const auto outcome = processor_.process(batch);
+        if (++batches_written_ == crash_before_commit_) {
+            spdlog::warn("failpoint: batch {} is in Redis; SIGKILL before committing it",
+                         batches_written_);
+            std::raise(SIGKILL);
+        }
         commit(outcome.commit);
         applied_ += outcome.applied;
         duplicates_ += outcome.duplicates;

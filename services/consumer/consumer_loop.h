@@ -71,6 +71,11 @@ private:
     std::optional<std::chrono::steady_clock::time_point> stop_deadline_;
     std::string last_failure_;
 
+    // Failpoint for the redelivery test: ORDERFLOW_FAILPOINT=crash-before-commit:N raises
+    // SIGKILL once the N-th batch is in Redis and before its offsets are stored or committed.
+    std::int64_t crash_before_commit_ = 0;
+    std::int64_t batches_written_ = 0;
+
     std::int64_t consumed_ = 0;
     std::int64_t applied_ = 0;
     std::int64_t duplicates_ = 0;

@@ -1,8 +1,12 @@
 #include "producer/topics.h"
 
+#include "kafka/kafka_error.h"
+
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace orderflow::pipeline {
 
@@ -63,21 +67,38 @@ void check_existing(kafka::AdminClient& admin,
 }  // namespace
 
 void ensure_topic(kafka::AdminClient& admin, const std::string& name, int partitions) {
-    if (const auto existing = admin.describe_topic(name)) {
-        check_existing(admin, *existing, name, partitions);
-        return;
-    }
-    kafka::TopicSpec spec{name,
-                          partitions,
-                          kReplicationFactor,
-                          {{"min.insync.replicas", std::to_string(kMinInsyncReplicas)}}};
-    if (admin.create_topic(spec) == kafka::CreateOutcome::kCreated) {
-        spdlog::info(
-            "created topic {} ({} partitions, replication factor {}, "
-            "min.insync.replicas={})",
-            name, partitions, kReplicationFactor, kMinInsyncReplicas);
-    } else if (const auto existing = admin.describe_topic(name)) {
-        check_existing(admin, *existing, name, partitions);  // created meanwhile elsewhere
+    // Another process (the producer, a consumer) may be creating the same topic right now:
+    // until its metadata has spread, it can exist without being describable. Retry briefly.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (true) {
+        try {
+            if (const auto existing = admin.describe_topic(name)) {
+                check_existing(admin, *existing, name, partitions);
+                return;
+            }
+            const kafka::TopicSpec spec{
+                name,
+                partitions,
+                kReplicationFactor,
+                {{"min.insync.replicas", std::to_string(kMinInsyncReplicas)}}};
+            if (admin.create_topic(spec) == kafka::CreateOutcome::kCreated) {
+                spdlog::info(
+                    "created topic {} ({} partitions, replication factor {}, "
+                    "min.insync.replicas={})",
+                    name, partitions, kReplicationFactor, kMinInsyncReplicas);
+                return;
+            }
+        } catch (const kafka::KafkaError& e) {
+            const bool settling = e.code() == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                                  e.code() == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
+            if (!settling || std::chrono::steady_clock::now() > deadline) {
+                throw;
+            }
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            throw std::runtime_error("topic " + name + " exists but its metadata cannot be read");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
 }
 

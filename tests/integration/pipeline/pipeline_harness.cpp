@@ -1,0 +1,230 @@
+#include "integration/pipeline/pipeline_harness.h"
+
+#include "common/settings.h"
+#include "redis/connection.h"
+#include "registry_client/registry_client.h"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+namespace orderflow::test {
+namespace {
+
+std::string shell_quote(const std::string& text) {
+    std::string out = "'";
+    for (const char c : text) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+std::unique_ptr<RdKafka::Conf> conf(const std::map<std::string, std::string>& properties) {
+    std::unique_ptr<RdKafka::Conf> result(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    std::string error;
+    result->set("bootstrap.servers", shared_stack().bootstrap_servers, error);
+    for (const auto& [key, value] : properties) {
+        if (result->set(key, value, error) != RdKafka::Conf::CONF_OK) {
+            throw std::runtime_error(key + ": " + error);
+        }
+    }
+    return result;
+}
+
+redis::Connection& redis_connection() {
+    static redis::Connection connection(
+        common::parse_redis_url("REDIS_URL", shared_stack().redis_url));
+    return connection;
+}
+
+}  // namespace
+
+RegistryProcess::RegistryProcess() {
+    if (const char* external = std::getenv("ORDERFLOW_TEST_REGISTRY_URL")) {  // NOLINT
+        url_ = external;
+        return;
+    }
+    const auto port = free_port();
+    url_ = "http://127.0.0.1:" + std::to_string(port);
+    const auto log = std::filesystem::temp_directory_path() / (unique_name("registry") + ".log");
+    process_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{orderflow_binary(), "registry"},
+        std::map<std::string, std::string>{
+            {"KAFKA_BOOTSTRAP_SERVERS", shared_stack().bootstrap_servers},
+            {"REGISTRY_LISTEN", "127.0.0.1:" + std::to_string(port)},
+            {"REGISTRY_TOPIC", unique_name("_schemas")},
+            {"REGISTRY_GROUP", unique_name("registry")}},
+        log.string());
+    registry_client::RegistryClient client(url_, std::chrono::seconds(2));
+    const bool up = wait_until(
+        [&] {
+            try {
+                client.lookup("probe-value", R"("string")");
+                return true;
+            } catch (const registry_client::RegistryError& e) {
+                return e.http_status() != 0;
+            }
+        },
+        std::chrono::seconds(60), std::chrono::milliseconds(250));
+    if (!up) {
+        throw std::runtime_error("orderflow registry did not come up:\n" + process_->output());
+    }
+}
+
+Pipeline::Pipeline(const std::string& registry) : registry_url(registry) {
+    const auto name = unique_name("orders");
+    topic = name;
+    dlq_topic = name + ".dlq";
+    auto_group = name + "-auto";
+    batch_group = name + "-batch";
+    work_dir = (std::filesystem::temp_directory_path() / name).string();
+    std::filesystem::create_directories(work_dir);
+}
+
+std::map<std::string, std::string> Pipeline::env(
+    const std::map<std::string, std::string>& extra) const {
+    std::map<std::string, std::string> result = {
+        {"KAFKA_BOOTSTRAP_SERVERS", shared_stack().bootstrap_servers},
+        {"REDIS_URL", shared_stack().redis_url},
+        {"SCHEMA_REGISTRY_URL", registry_url},
+        {"ORDERS_TOPIC", topic},
+        {"DLQ_TOPIC", dlq_topic},
+        {"AUDIT_GROUPS", auto_group + "," + batch_group},
+        {"FAILED_ORDERS_FILE", work_dir + "/failed-orders.jsonl"},
+        {"ORDERFLOW_ENV_FILE", work_dir + "/no.env"},
+        {"LOG_LEVEL", "info"}};
+    for (const auto& [key, value] : extra) {
+        result[key] = value;
+    }
+    return result;
+}
+
+CommandResult Pipeline::run(const std::string& args,
+                            const std::map<std::string, std::string>& extra) const {
+    std::string command = "env";
+    for (const auto& [key, value] : env(extra)) {
+        command += " " + key + "=" + shell_quote(value);
+    }
+    return run_command(command + " " + shell_quote(orderflow_binary()) + " " + args + " 2>&1");
+}
+
+std::unique_ptr<ChildProcess> Pipeline::start_consumer(
+    bool auto_commit,
+    const std::map<std::string, std::string>& extra,
+    const std::string& log_name) const {
+    auto variables = env({{"AUTO_COMMIT", auto_commit ? "true" : "false"},
+                          {"CONSUMER_GROUP", auto_commit ? auto_group : batch_group}});
+    for (const auto& [key, value] : extra) {
+        variables[key] = value;
+    }
+    const auto log =
+        work_dir + "/" +
+        (log_name.empty() ? (auto_commit ? "consumer-auto" : "consumer-batch") : log_name) + ".log";
+    return std::make_unique<ChildProcess>(std::vector<std::string>{orderflow_binary(), "consume"},
+                                          variables, log);
+}
+
+CommandResult Pipeline::audit_until_clean(std::chrono::milliseconds timeout) const {
+    CommandResult last;
+    wait_until(
+        [&] {
+            last = run("audit --timeout 20s");
+            return last.exit_code == 0;
+        },
+        timeout, std::chrono::milliseconds(1000));
+    return last;
+}
+
+std::pair<std::int32_t, std::int64_t> produce_raw(const std::string& topic,
+                                                  const std::string& key,
+                                                  const std::string& value) {
+    class Report : public RdKafka::DeliveryReportCb {
+    public:
+        void dr_cb(RdKafka::Message& message) override {
+            error = message.err();
+            partition = message.partition();
+            offset = message.offset();
+        }
+        RdKafka::ErrorCode error = RdKafka::ERR__FAIL;
+        std::int32_t partition = -1;
+        std::int64_t offset = -1;
+    } report;
+    auto settings = conf({{"acks", "all"}, {"partitioner", "murmur2_random"}});
+    std::string error;
+    settings->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&report), error);
+    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(settings.get(), error));
+    const auto code = producer->produce(
+        topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+        const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, nullptr);
+    if (code != RdKafka::ERR_NO_ERROR) {
+        throw std::runtime_error("produce: " + RdKafka::err2str(code));
+    }
+    producer->flush(15000);
+    if (report.error != RdKafka::ERR_NO_ERROR) {
+        throw std::runtime_error("delivery: " + RdKafka::err2str(report.error));
+    }
+    return {report.partition, report.offset};
+}
+
+std::vector<RawMessage> read_topic(const std::string& topic,
+                                   std::size_t expected,
+                                   std::chrono::milliseconds timeout) {
+    auto settings = conf({{"group.id", unique_name("reader")},
+                          {"auto.offset.reset", "earliest"},
+                          {"enable.auto.commit", "false"}});
+    std::string error;
+    std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+        RdKafka::KafkaConsumer::create(settings.get(), error));
+    consumer->subscribe({topic});
+    std::vector<RawMessage> messages;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (messages.size() < expected && std::chrono::steady_clock::now() < deadline) {
+        std::unique_ptr<RdKafka::Message> message(consumer->consume(200));
+        if (message->err() != RdKafka::ERR_NO_ERROR) {
+            continue;
+        }
+        RawMessage raw;
+        raw.partition = message->partition();
+        raw.offset = message->offset();
+        if (message->key() != nullptr) {
+            raw.key = *message->key();
+        }
+        if (message->payload() != nullptr) {
+            raw.value.assign(static_cast<const char*>(message->payload()), message->len());
+        }
+        if (const auto* headers = message->headers()) {
+            for (const auto& header : headers->get_all()) {
+                raw.headers[header.key()] =
+                    std::string(static_cast<const char*>(header.value()), header.value_size());
+            }
+        }
+        messages.push_back(std::move(raw));
+    }
+    consumer->close();
+    return messages;
+}
+
+std::string redis_hget(const std::string& key, const std::string& field) {
+    return redis_connection().command({"HGET", key, field}).str;
+}
+
+long long redis_hget_int(const std::string& key, const std::string& field) {
+    const auto text = redis_hget(key, field);
+    return text.empty() ? 0 : std::stoll(text);
+}
+
+std::size_t redis_count_keys(const std::string& pattern) {
+    std::size_t count = 0;
+    std::string cursor = "0";
+    do {
+        const auto reply =
+            redis_connection().command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+        cursor = reply.elements.at(0).str;
+        count += reply.elements.at(1).elements.size();
+    } while (cursor != "0");
+    return count;
+}
+
+}  // namespace orderflow::test

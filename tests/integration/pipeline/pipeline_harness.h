@@ -1,0 +1,86 @@
+#pragma once
+
+// What the pipeline's integration, robustness and e2e tests share: a registry, private topic
+// and group names per test, `orderflow` runs with the right environment, raw Kafka access.
+
+#include "support/test_support.h"
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace orderflow::test {
+
+/// `orderflow registry` on a free port with its own schemas topic (or, when
+/// ORDERFLOW_TEST_REGISTRY_URL is set, that registry). Ready when constructed.
+class RegistryProcess {
+public:
+    RegistryProcess();
+    const std::string& url() const { return url_; }
+
+private:
+    std::string url_;
+    std::unique_ptr<ChildProcess> process_;
+};
+
+/// One test's private pipeline: topics, groups and the environment for `orderflow`.
+struct Pipeline {
+    explicit Pipeline(const std::string& registry_url);
+
+    std::string topic;
+    std::string dlq_topic;
+    std::string auto_group;
+    std::string batch_group;
+    std::string registry_url;
+    std::string work_dir;  ///< a fresh directory for logs and files
+
+    /// KAFKA_BOOTSTRAP_SERVERS, REDIS_URL, SCHEMA_REGISTRY_URL, ORDERS_TOPIC, DLQ_TOPIC,
+    /// AUDIT_GROUPS, LOG_LEVEL, plus `extra` (which wins).
+    std::map<std::string, std::string> env(
+        const std::map<std::string, std::string>& extra = {}) const;
+
+    /// Runs `orderflow <args>` to completion with env(extra).
+    CommandResult run(const std::string& args,
+                      const std::map<std::string, std::string>& extra = {}) const;
+
+    /// `orderflow consume` in the background, AUTO_COMMIT and CONSUMER_GROUP set for the mode.
+    std::unique_ptr<ChildProcess> start_consumer(
+        bool auto_commit,
+        const std::map<std::string, std::string>& extra = {},
+        const std::string& log_name = "") const;
+
+    /// Runs `orderflow audit` until it exits 0 or `timeout` passes; returns the last result.
+    CommandResult audit_until_clean(std::chrono::milliseconds timeout) const;
+};
+
+/// A message as read back from a topic.
+struct RawMessage {
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+    std::optional<std::string> key;
+    std::string value;
+    std::map<std::string, std::string> headers;
+};
+
+/// Produces `value` with `key` (acks=all) and waits for the acknowledgement; returns the
+/// partition and offset. Throws std::runtime_error on failure.
+std::pair<std::int32_t, std::int64_t> produce_raw(const std::string& topic,
+                                                  const std::string& key,
+                                                  const std::string& value);
+
+/// Every message of `topic` from the beginning, waiting up to `timeout` for at least `expected`.
+std::vector<RawMessage> read_topic(const std::string& topic,
+                                   std::size_t expected,
+                                   std::chrono::milliseconds timeout);
+
+/// Redis hash field of `key`, empty when missing.
+std::string redis_hget(const std::string& key, const std::string& field);
+/// Integer HGET, 0 when missing.
+long long redis_hget_int(const std::string& key, const std::string& field);
+/// Number of keys matching `pattern`.
+std::size_t redis_count_keys(const std::string& pattern);
+
+}  // namespace orderflow::test
