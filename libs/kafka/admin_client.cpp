@@ -1,13 +1,13 @@
 #include "kafka/admin_client.h"
 
+#include "common/config_error.h"
+#include "kafka/kafka_error.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
 #include <memory>
-
-#include "common/config_error.h"
-#include "kafka/kafka_error.h"
 
 namespace orderflow::kafka {
 namespace {
@@ -34,7 +34,9 @@ struct ConfigResourceDeleter {
 using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
 using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 
-int to_ms(std::chrono::milliseconds d) { return static_cast<int>(d.count()); }
+int to_ms(std::chrono::milliseconds d) {
+    return static_cast<int>(d.count());
+}
 
 }  // namespace
 
@@ -66,8 +68,8 @@ AdminClient::Metadata AdminClient::fetch_metadata(const std::string* topic) {
     }
     if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
         err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
-        throw KafkaError(err, "cannot reach any Kafka broker at " + bootstrap_servers_ + " within " +
-                                  std::to_string(timeout_.count()) +
+        throw KafkaError(err, "cannot reach any Kafka broker at " + bootstrap_servers_ +
+                                  " within " + std::to_string(timeout_.count()) +
                                   " ms (KAFKA_BOOTSTRAP_SERVERS): " + describe(err));
     }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -84,7 +86,8 @@ std::vector<BrokerInfo> AdminClient::brokers() {
         const auto& b = metadata.data->brokers[i];
         result.push_back({b.id, b.host, b.port, b.id == controller});
     }
-    std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    std::sort(result.begin(), result.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
     return result;
 }
 
@@ -145,7 +148,8 @@ std::map<std::string, std::string> AdminClient::topic_configs(const std::string&
                              queue.get());
     EventPtr event(rd_kafka_queue_poll(queue.get(), to_ms(timeout_) + 5000));
     if (!event) {
-        throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, "DescribeConfigs for " + name + " timed out");
+        throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
+                         "DescribeConfigs for " + name + " timed out");
     }
     if (const auto err = rd_kafka_event_error(event.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         throw KafkaError(err, "DescribeConfigs for " + name + " failed: " + describe(err));
@@ -178,9 +182,8 @@ CreateOutcome AdminClient::create_topic(const TopicSpec& spec) {
                              std::to_string(live.size()) + " live broker(s)");
     }
     std::array<char, 512> error{};
-    std::unique_ptr<rd_kafka_NewTopic_t, NewTopicDeleter> topic(
-        rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions, spec.replication_factor,
-                              error.data(), error.size()));
+    std::unique_ptr<rd_kafka_NewTopic_t, NewTopicDeleter> topic(rd_kafka_NewTopic_new(
+        spec.name.c_str(), spec.partitions, spec.replication_factor, error.data(), error.size()));
     if (!topic) {
         throw KafkaError(RD_KAFKA_RESP_ERR__INVALID_ARG,
                          "cannot create " + spec.name + ": " + error.data());

@@ -1,13 +1,13 @@
 #pragma once
 
+#include "kafka/client_config.h"
+
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "kafka/client_config.h"
 
 namespace orderflow::kafka {
 

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "kafka/client_config.h"
+
 #include <CLI/CLI.hpp>
 
 #include <string>
-
-#include "kafka/client_config.h"
 
 namespace orderflow::kafka {
 

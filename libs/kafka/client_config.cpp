@@ -1,16 +1,18 @@
 #include "kafka/client_config.h"
 
+#include "common/config_error.h"
+
 #include <spdlog/spdlog.h>
 
 #include <array>
-
-#include "common/config_error.h"
 
 namespace orderflow::kafka {
 namespace {
 
 // librdkafka may call this from any of its threads: spdlog's loggers are thread-safe.
-extern "C" void log_to_spdlog(const rd_kafka_t* handle, int level, const char* facility,
+extern "C" void log_to_spdlog(const rd_kafka_t* handle,
+                              int level,
+                              const char* facility,
                               const char* message) {
     const char* name = handle != nullptr ? rd_kafka_name(handle) : "rdkafka";
     // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug. Connection refusals while a

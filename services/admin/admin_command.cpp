@@ -1,14 +1,14 @@
 #include "admin/admin_command.h"
 
+#include "common/config_error.h"
+#include "common/logging.h"
+
 #include <spdlog/spdlog.h>
 
 #include <iomanip>
 #include <memory>
 #include <ostream>
 #include <sstream>
-
-#include "common/config_error.h"
-#include "common/logging.h"
 
 namespace orderflow::admin {
 namespace {
@@ -24,11 +24,12 @@ std::string join(const std::vector<std::int32_t>& ids) {
 // Kafka's own rule (Topic.java): 1-249 characters of [a-zA-Z0-9._-], not "." or "..".
 void validate_topic_name(const std::string& name) {
     if (name.empty() || name.size() > 249 || name == "." || name == "..") {
-        throw common::ConfigError("TOPIC", "'" + name + "' is not a legal topic name (1-249 chars)");
+        throw common::ConfigError("TOPIC",
+                                  "'" + name + "' is not a legal topic name (1-249 chars)");
     }
     for (const char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '.' || c == '_' || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
         if (!ok) {
             throw common::ConfigError("TOPIC", "'" + name +
                                                    "' is not a legal topic name: use only "
@@ -38,7 +39,8 @@ void validate_topic_name(const std::string& name) {
 }
 
 void print_brokers(const std::vector<kafka::BrokerInfo>& brokers, std::ostream& out) {
-    out << std::left << std::setw(6) << "ID" << std::setw(24) << "ADDRESS" << "CONTROLLER\n";
+    out << std::left << std::setw(6) << "ID" << std::setw(24) << "ADDRESS"
+        << "CONTROLLER\n";
     for (const auto& b : brokers) {
         out << std::setw(6) << b.id << std::setw(24) << (b.host + ":" + std::to_string(b.port))
             << (b.is_controller ? "yes" : "") << "\n";
@@ -47,7 +49,8 @@ void print_brokers(const std::vector<kafka::BrokerInfo>& brokers, std::ostream& 
 
 void print_topics(const std::vector<kafka::TopicInfo>& topics, std::ostream& out) {
     out << std::left << std::setw(28) << "TOPIC" << std::setw(11) << "PARTITION" << std::setw(8)
-        << "LEADER" << std::setw(12) << "REPLICAS" << "ISR\n";
+        << "LEADER" << std::setw(12) << "REPLICAS"
+        << "ISR\n";
     for (const auto& t : topics) {
         for (const auto& p : t.partitions) {
             out << std::setw(28) << t.name << std::setw(11) << p.id << std::setw(8) << p.leader
@@ -61,13 +64,13 @@ void print_topics(const std::vector<kafka::TopicInfo>& topics, std::ostream& out
 kafka::TopicSpec to_topic_spec(const AdminRequest& request) {
     validate_topic_name(request.topic);
     if (request.partitions < 1) {
-        throw common::ConfigError("--partitions", "must be at least 1, got " +
-                                                      std::to_string(request.partitions));
+        throw common::ConfigError("--partitions",
+                                  "must be at least 1, got " + std::to_string(request.partitions));
     }
     if (request.replication_factor < 1) {
-        throw common::ConfigError("--replication-factor",
-                                  "must be at least 1, got " +
-                                      std::to_string(request.replication_factor));
+        throw common::ConfigError(
+            "--replication-factor",
+            "must be at least 1, got " + std::to_string(request.replication_factor));
     }
     kafka::TopicSpec spec{request.topic, request.partitions, request.replication_factor, {}};
     for (const auto& config : request.configs) {
@@ -88,12 +91,14 @@ CLI::App* add_admin_command(CLI::App& app, AdminRequest& request) {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
 
-    admin->add_subcommand("brokers", "List brokers: id, address, controller")
-        ->callback([&request] { request.action = AdminAction::kBrokers; });
+    admin->add_subcommand("brokers", "List brokers: id, address, controller")->callback([&request] {
+        request.action = AdminAction::kBrokers;
+    });
     admin->add_subcommand("topics", "List topics: partitions, leader, replicas, ISR")
         ->callback([&request] { request.action = AdminAction::kTopics; });
 
-    auto* create = admin->add_subcommand("create-topic", "Create a topic (no-op if it exists alike)");
+    auto* create =
+        admin->add_subcommand("create-topic", "Create a topic (no-op if it exists alike)");
     create->add_option("name", request.topic, "topic name")->required();
     create->add_option("--partitions,-p", request.partitions, "number of partitions")->required();
     create->add_option("--replication-factor,-r", request.replication_factor, "replicas")
@@ -105,8 +110,8 @@ CLI::App* add_admin_command(CLI::App& app, AdminRequest& request) {
 
 int run_admin(const AdminRequest& request, std::ostream& out) {
     // Validate before connecting: a bad argument must not wait for a broker.
-    const auto spec = request.action == AdminAction::kCreateTopic ? to_topic_spec(request)
-                                                                  : kafka::TopicSpec{};
+    const auto spec =
+        request.action == AdminAction::kCreateTopic ? to_topic_spec(request) : kafka::TopicSpec{};
     const auto timeout = std::chrono::milliseconds(static_cast<long>(request.timeout_s * 1000));
     kafka::AdminClient client(request.client.to_settings("orderflow-admin"), timeout);
     switch (request.action) {

@@ -1,14 +1,14 @@
 #pragma once
 
+#include "common/command_context.h"
+#include "kafka/admin_client.h"
+#include "kafka/cli_options.h"
+
 #include <CLI/CLI.hpp>
 
 #include <iosfwd>
 #include <string>
 #include <vector>
-
-#include "common/command_context.h"
-#include "kafka/admin_client.h"
-#include "kafka/cli_options.h"
 
 namespace orderflow::admin {
 

@@ -1,13 +1,13 @@
 // ctest fixture: `orderflow_test_stack up DIR` starts 3 Kafka nodes and Redis on free ports and
 // writes DIR/stack.env for the tests; `down DIR` stops them and removes DIR.
+#include "common/env_file.h"
+#include "support/test_support.h"
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
-
-#include "common/env_file.h"
-#include "support/test_support.h"
 
 namespace {
 
@@ -69,9 +69,8 @@ int down(const std::filesystem::path& dir) {
     const auto scripts = repo_root() + "/scripts/";
     int rc = 0;
     for (const auto& command :
-         {scripts + "kafka-cluster.sh stop --dir " + env["KAFKA_CLUSTER_DIR"] +
-              " --broker-ports " + env["KAFKA_BROKER_PORTS"] + " --controller-ports " +
-              env["KAFKA_CONTROLLER_PORTS"],
+         {scripts + "kafka-cluster.sh stop --dir " + env["KAFKA_CLUSTER_DIR"] + " --broker-ports " +
+              env["KAFKA_BROKER_PORTS"] + " --controller-ports " + env["KAFKA_CONTROLLER_PORTS"],
           scripts + "redis.sh stop --dir " + env["REDIS_DIR"] + " --port " + env["REDIS_PORT"]}) {
         const auto result = run_command(command);
         std::cout << result.output;

@@ -1,26 +1,25 @@
 #include "support/test_support.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "common/env_file.h"
 
+#include <arpa/inet.h>
 #include <array>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <netinet/in.h>
 #include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <thread>
-
-#include "common/env_file.h"
+#include <unistd.h>
 
 extern char** environ;
 
@@ -67,9 +66,12 @@ const StackEnv& shared_stack() {
         for (auto& [key, value] : common::parse_env_file(read_file(file), file)) {
             values[key] = value;
         }
-        return StackEnv{values["KAFKA_BOOTSTRAP_SERVERS"], values["REDIS_URL"],
-                        values["KAFKA_CLUSTER_DIR"],       values["KAFKA_BROKER_PORTS"],
-                        values["KAFKA_CONTROLLER_PORTS"],  values["REDIS_PORT"],
+        return StackEnv{values["KAFKA_BOOTSTRAP_SERVERS"],
+                        values["REDIS_URL"],
+                        values["KAFKA_CLUSTER_DIR"],
+                        values["KAFKA_BROKER_PORTS"],
+                        values["KAFKA_CONTROLLER_PORTS"],
+                        values["REDIS_PORT"],
                         values["REDIS_DIR"]};
     }();
     return env;
@@ -116,8 +118,12 @@ std::uint16_t free_port() {
     throw std::runtime_error("no free port found in 20000-32000");
 }
 
-std::string repo_root() { return ORDERFLOW_REPO_ROOT; }
-std::string orderflow_binary() { return ORDERFLOW_BINARY; }
+std::string repo_root() {
+    return ORDERFLOW_REPO_ROOT;
+}
+std::string orderflow_binary() {
+    return ORDERFLOW_BINARY;
+}
 
 ChildProcess::ChildProcess(std::vector<std::string> argv,
                            const std::map<std::string, std::string>& env,
@@ -127,7 +133,8 @@ ChildProcess::ChildProcess(std::vector<std::string> argv,
     for (char** e = environ; *e != nullptr; ++e) {
         const std::string entry = *e;
         const auto equals = entry.find('=');
-        merged[entry.substr(0, equals)] = equals == std::string::npos ? "" : entry.substr(equals + 1);
+        merged[entry.substr(0, equals)] =
+            equals == std::string::npos ? "" : entry.substr(equals + 1);
     }
     for (const auto& [key, value] : env) {
         merged[key] = value;
@@ -200,7 +207,9 @@ int ChildProcess::wait(std::chrono::milliseconds timeout) {
     return running() ? -1 : exit_code_;
 }
 
-std::string ChildProcess::output() const { return read_file(log_path_); }
+std::string ChildProcess::output() const {
+    return read_file(log_path_);
+}
 
 CommandResult run_command(const std::string& command) {
     CommandResult result;
@@ -219,7 +228,8 @@ CommandResult run_command(const std::string& command) {
 }
 
 KafkaCluster::KafkaCluster() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "orderflow-kafka-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "orderflow-kafka-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
     }
@@ -234,8 +244,8 @@ KafkaCluster::KafkaCluster() {
     // A crashed test never runs the destructor: a watchdog stops the cluster when this
     // process is gone, so no broker outlives its test.
     run_command("setsid nohup sh -c 'while kill -0 " + std::to_string(::getpid()) +
-                " 2>/dev/null; do sleep 2; done; " + script("stop") + " --timeout 3; rm -rf " + dir_ +
-                "' >/dev/null 2>&1 &");
+                " 2>/dev/null; do sleep 2; done; " + script("stop") + " --timeout 3; rm -rf " +
+                dir_ + "' >/dev/null 2>&1 &");
     const auto result = run_command(script("start"));
     if (result.exit_code != 0) {
         run_command(script("stop"));
@@ -271,7 +281,9 @@ void KafkaCluster::kill_node(int node, int signal) {
     }
 }
 
-CommandResult KafkaCluster::quorum_status() const { return run_command(script("quorum")); }
+CommandResult KafkaCluster::quorum_status() const {
+    return run_command(script("quorum"));
+}
 
 void KafkaCluster::start_node(int node) {
     const auto result = run_command(script("start-node " + std::to_string(node)));

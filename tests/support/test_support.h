@@ -3,8 +3,6 @@
 // Helpers every integration, robustness and e2e test uses: the shared stack that ctest starts
 // once per run, unique names, waiting on conditions, child processes, a private Kafka cluster.
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -12,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 #include <vector>
 
 namespace orderflow::test {

@@ -1,20 +1,20 @@
 // The platform's promise, on a real 3-node KRaft cluster: `orders` is 5 partitions x 3 replicas
 // with min.insync.replicas=2; acks=all writes survive one dead broker, stop when two are dead,
 // and nothing acknowledged is lost once they return.
+#include "kafka/admin_client.h"
+#include "kafka/client_config.h"
+#include "support/test_support.h"
+
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 
 #include <array>
-#include <optional>
-#include <iostream>
 #include <csignal>
+#include <iostream>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include "kafka/admin_client.h"
-#include "kafka/client_config.h"
-#include "support/test_support.h"
 
 namespace orderflow::test {
 namespace {
@@ -49,9 +49,9 @@ public:
     rd_kafka_resp_err_t send(const std::string& topic, const std::string& value) {
         last_ = RD_KAFKA_RESP_ERR__IN_PROGRESS;
         rd_kafka_topic_t* rkt = rd_kafka_topic_new(handle_.get(), topic.c_str(), nullptr);
-        const int rc = rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                                        const_cast<char*>(value.data()), value.size(), nullptr, 0,
-                                        nullptr);
+        const int rc =
+            rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                             const_cast<char*>(value.data()), value.size(), nullptr, 0, nullptr);
         rd_kafka_topic_destroy(rkt);
         if (rc != 0) {
             return rd_kafka_last_error();
@@ -71,12 +71,12 @@ private:
 };
 
 // Reads every partition of `topic` from the beginning to its end (no consumer group).
-std::multiset<std::string> read_all(const std::string& bootstrap, const std::string& topic,
+std::multiset<std::string> read_all(const std::string& bootstrap,
+                                    const std::string& topic,
                                     int partitions) {
-    auto conf = kafka::make_conf(settings_for(bootstrap),
-                                 {{"group.id", unique_name("reader")},
-                                  {"enable.auto.commit", "false"},
-                                  {"enable.partition.eof", "true"}});
+    auto conf = kafka::make_conf(settings_for(bootstrap), {{"group.id", unique_name("reader")},
+                                                           {"enable.auto.commit", "false"},
+                                                           {"enable.partition.eof", "true"}});
     std::array<char, 512> error{};
     kafka::HandlePtr consumer(
         rd_kafka_new(RD_KAFKA_CONSUMER, conf.release(), error.data(), error.size()));
@@ -144,8 +144,7 @@ TEST(KafkaCluster, OrdersTopicSurvivesOneBrokerAndStopsWritesWithoutTwo) {
     const auto quorum = cluster.quorum_status();
     EXPECT_EQ(quorum.exit_code, 0) << quorum.output;
     EXPECT_NE(quorum.output.find("LeaderId:"), std::string::npos) << quorum.output;
-    EXPECT_EQ(quorum.output.find("LeaderId:               -1"), std::string::npos)
-        << quorum.output;
+    EXPECT_EQ(quorum.output.find("LeaderId:               -1"), std::string::npos) << quorum.output;
     for (const auto* voter : {R"({"id": 1,)", R"({"id": 2,)", R"({"id": 3,)"}) {
         EXPECT_NE(quorum.output.find(voter), std::string::npos) << voter << quorum.output;
     }
@@ -247,8 +246,8 @@ TEST(KafkaCluster, AdminErrorsAreClear) {
     EXPECT_EQ(listed.exit_code, 0) << listed.output;
     EXPECT_NE(listed.output.find("127.0.0.1:"), std::string::npos) << listed.output;
 
-    const auto unreachable = run_command(orderflow_binary() +
-                                         " admin --bootstrap-servers 127.0.0.1:1 --timeout 2 topics");
+    const auto unreachable = run_command(
+        orderflow_binary() + " admin --bootstrap-servers 127.0.0.1:1 --timeout 2 topics");
     EXPECT_NE(unreachable.exit_code, 0);
     EXPECT_NE(unreachable.output.find("cannot reach any Kafka broker at 127.0.0.1:1"),
               std::string::npos)

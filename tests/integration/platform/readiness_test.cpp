@@ -1,13 +1,13 @@
 // The start scripts fail fast and say why when a port they need is taken.
-#include <arpa/inet.h>
+#include "support/test_support.h"
+
 #include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <filesystem>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <filesystem>
-
-#include "support/test_support.h"
 
 namespace orderflow::test {
 namespace {
@@ -35,7 +35,8 @@ private:
 };
 
 std::string temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "orderflow-ready-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "orderflow-ready-XXXXXX").string();
     return ::mkdtemp(pattern.data());
 }
 

@@ -1,9 +1,9 @@
+#include "admin/admin_command.h"
+#include "common/config_error.h"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
-
-#include "admin/admin_command.h"
-#include "common/config_error.h"
 
 namespace orderflow::admin {
 namespace {
@@ -19,9 +19,9 @@ AdminRequest parse(std::vector<std::string> args) {
 }
 
 TEST(AdminArgs, CreateTopicReadsAllArguments) {
-    const auto r = parse({"admin", "create-topic", "orders", "--partitions", "5",
-                          "--replication-factor", "3", "--config", "min.insync.replicas=2",
-                          "-c", "retention.ms=1000"});
+    const auto r =
+        parse({"admin", "create-topic", "orders", "--partitions", "5", "--replication-factor", "3",
+               "--config", "min.insync.replicas=2", "-c", "retention.ms=1000"});
     EXPECT_EQ(r.action, AdminAction::kCreateTopic);
     const auto spec = to_topic_spec(r);
     EXPECT_EQ(spec.name, "orders");

@@ -1,11 +1,12 @@
+#include "common/env_file.h"
+
+#include "common/config_error.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include "common/config_error.h"
-#include "common/env_file.h"
 
 namespace orderflow::common {
 namespace {
@@ -22,8 +23,8 @@ TEST(EnvFile, ParsesAssignmentsCommentsAndQuotes) {
         "EMPTY=\n",
         ".env");
     ASSERT_EQ(entries.size(), 6u);
-    EXPECT_EQ(entries[0], (std::pair<std::string, std::string>{"KAFKA_BOOTSTRAP_SERVERS",
-                                                               "127.0.0.1:9092"}));
+    EXPECT_EQ(entries[0],
+              (std::pair<std::string, std::string>{"KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"}));
     EXPECT_EQ(entries[1].first, "AUTO_COMMIT");
     EXPECT_EQ(entries[1].second, "false");
     EXPECT_EQ(entries[2].second, "5s");

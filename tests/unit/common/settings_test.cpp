@@ -1,7 +1,8 @@
-#include <gtest/gtest.h>
+#include "common/settings.h"
 
 #include "common/config_error.h"
-#include "common/settings.h"
+
+#include <gtest/gtest.h>
 
 namespace orderflow::common {
 namespace {
