@@ -31,7 +31,7 @@ status: ## each process: pid, address, health
 logs: ## follow logs: make logs [NAME]
 	@scripts/stack.sh logs $(filter-out logs,$(MAKECMDGOALS))
 
-test: build format-check ## build and run every test (unit ... e2e), then unit+component under ASan
+test: format-check build ## build and run every test (unit ... e2e), then unit+component under ASan
 	@scripts/test.sh
 
 format: ## clang-format every C++ file in place
