@@ -15,6 +15,7 @@
 #include "consumer/consumer_command.h"
 #include "kafka/kafka_error.h"
 #include "producer/producer_command.h"
+#include "registry/registry_command.h"
 
 namespace {
 
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
 
     // One line per service; each registers its subcommand and runs when it is chosen.
     admin::register_admin_command(app, context);
+    registry::register_registry_command(app, context);
     producer::register_producer_command(app, context);
     consumer::register_consumer_command(app, context);
     audit::register_audit_command(app, context);

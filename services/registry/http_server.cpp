@@ -469,12 +469,16 @@ HttpServer::HttpServer(RegistryApi& api,
         throw common::ConfigError("REGISTRY_LISTEN", "cannot listen on " + host + ":" +
                                                          std::to_string(port) + " (port in use?)");
     }
+}
+
+void HttpServer::start() {
+    auto* impl = impl_.get();
     impl_->thread = std::thread([impl] { impl->server.listen_after_bind(); });
     // stop() before the loop runs would be lost (httplib checks is_running): wait for it.
-    while (!server.is_running()) {
+    while (!impl_->server.is_running()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    spdlog::info("registry listening on http://{}:{}", host, impl_->port);
+    spdlog::info("registry serving on http://{}:{}", impl_->options.host, impl_->port);
 }
 
 HttpServer::~HttpServer() {
@@ -486,7 +490,9 @@ std::uint16_t HttpServer::port() const {
 }
 
 void HttpServer::stop() {
-    impl_->server.stop();
+    if (impl_->thread.joinable()) {
+        impl_->server.stop();
+    }
     if (impl_->thread.joinable()) {
         impl_->thread.join();
     }

@@ -35,13 +35,16 @@ struct HealthProbe {
 
 class HttpServer {
 public:
-    /// Binds immediately. Errors: common::ConfigError naming REGISTRY_LISTEN.
+    /// Binds immediately (a taken port fails before any Kafka work) and serves once start() is
+    /// called. Errors: common::ConfigError naming REGISTRY_LISTEN.
     HttpServer(RegistryApi& api, Leadership& leadership, HealthProbe probe, HttpOptions options);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
     std::uint16_t port() const;
+    /// Starts answering (requests that arrived meanwhile wait in the listen backlog).
+    void start();
     /// Stops accepting and joins the listener thread.
     void stop();
 

@@ -114,8 +114,9 @@ int run_registry(const RegistrySettings& settings) {
                url.value_or("") + "\",\"applied_offset\":" + std::to_string(topic.applied_offset());
     };
     HttpServer server(api, leadership, probe, settings.http);
-    topic.start();
+    topic.start();  // replay to the end before serving
     leadership.start();
+    server.start();
     spdlog::info("registry ready on http://{}:{} (advertised {}), topic {}, group {}",
                  settings.http.host, server.port(), settings.advertised_url, settings.topic.topic,
                  settings.group);

@@ -8,6 +8,8 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <map>
+#include <thread>
 
 namespace orderflow::registry {
 namespace {
@@ -83,7 +85,21 @@ void SchemasTopic::start() {
         kafka::AdminClient admin(settings_, options_.timeout);
         const auto outcome = admin.create_topic(
             {options_.topic, 1, options_.replication_factor, {{"cleanup.policy", "compact"}}});
-        const auto configs = admin.topic_configs(options_.topic);
+        // A topic created a moment ago may not be known to every broker yet.
+        std::map<std::string, std::string> configs;
+        const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+        while (true) {
+            try {
+                configs = admin.topic_configs(options_.topic);
+                break;
+            } catch (const kafka::KafkaError& e) {
+                if (e.code() != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                    std::chrono::steady_clock::now() >= deadline) {
+                    throw;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            }
+        }
         const auto policy =
             configs.count("cleanup.policy") != 0 ? configs.at("cleanup.policy") : "";
         if (policy.find("compact") == std::string::npos) {

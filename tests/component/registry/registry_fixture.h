@@ -41,6 +41,7 @@ protected:
         http.threads = 4;
         http.max_body_bytes = 1 << 20;
         server_ = std::make_unique<HttpServer>(*api_, leader_, HealthProbe{}, http);
+        server_->start();
         client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
         client_->set_read_timeout(std::chrono::seconds(10));
     }

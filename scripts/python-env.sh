@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Creates (or reuses) the Python virtualenv the e2e tests run in and installs
+# tests/e2e/requirements.txt into it. Prints the venv's python path on stdout.
+#   scripts/python-env.sh            -> .run/venv (VENV_DIR overrides)
+# Reinstalls only when requirements.txt changed since the last successful install.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="${VENV_DIR:-$root/.run/venv}"
+requirements="${REQUIREMENTS:-$root/tests/e2e/requirements.txt}"
+python="${PYTHON:-python3}"
+
+if [[ ! -x "$venv/bin/python" ]]; then
+    mkdir -p "$(dirname "$venv")"
+    "$python" -m venv "$venv" >&2
+fi
+
+stamp="$venv/.requirements.sha256"
+want="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
+    echo "$want" > "$stamp"
+fi
+echo "$venv/bin/python"

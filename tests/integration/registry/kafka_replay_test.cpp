@@ -1,0 +1,163 @@
+// Records written into `_schemas` by Confluent's registry (recorded shapes, tombstones,
+// DELETE_SUBJECT, CONFIG, MODE, NOOP, garbage) are replayed by a starting registry; and what our
+// registry writes is Confluent's exact key/value format.
+#include "kafka/admin_client.h"
+#include "registry_process.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <array>
+
+namespace orderflow::registry::testing {
+namespace {
+
+struct Recorded {
+    std::string key;
+    std::optional<std::string> value;
+};
+
+void produce(const std::string& topic, const std::vector<Recorded>& records) {
+    kafka::ClientSettings settings;
+    settings.bootstrap_servers = test::shared_stack().bootstrap_servers;
+    kafka::AdminClient admin(settings);
+    admin.create_topic({topic, 1, 3, {{"cleanup.policy", "compact"}}});
+    auto conf = kafka::make_conf(settings, {{"acks", "all"}});
+    std::array<char, 512> error{};
+    kafka::HandlePtr producer(
+        rd_kafka_new(RD_KAFKA_PRODUCER, conf.release(), error.data(), error.size()));
+    ASSERT_TRUE(producer) << error.data();
+    for (const auto& r : records) {
+        std::array<rd_kafka_vu_t, 4> vu{};
+        vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+        vu[0].u.cstr = topic.c_str();
+        vu[1].vtype = RD_KAFKA_VTYPE_KEY;
+        vu[1].u.mem.ptr = const_cast<char*>(r.key.data());
+        vu[1].u.mem.size = r.key.size();
+        vu[2].vtype = RD_KAFKA_VTYPE_VALUE;
+        vu[2].u.mem.ptr = r.value ? const_cast<char*>(r.value->data()) : nullptr;
+        vu[2].u.mem.size = r.value ? r.value->size() : 0;
+        vu[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+        vu[3].u.i = RD_KAFKA_MSG_F_COPY;
+        rd_kafka_error_t* failed = rd_kafka_produceva(producer.get(), vu.data(), vu.size());
+        ASSERT_EQ(failed, nullptr);
+    }
+    ASSERT_EQ(rd_kafka_flush(producer.get(), 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
+std::vector<Recorded> consume_all(const std::string& topic) {
+    kafka::ClientSettings settings;
+    settings.bootstrap_servers = test::shared_stack().bootstrap_servers;
+    auto conf = kafka::make_conf(settings, {{"group.id", test::unique_name("reader")},
+                                            {"enable.partition.eof", "true"},
+                                            {"enable.auto.commit", "false"}});
+    std::array<char, 512> error{};
+    kafka::HandlePtr consumer(
+        rd_kafka_new(RD_KAFKA_CONSUMER, conf.release(), error.data(), error.size()));
+    rd_kafka_poll_set_consumer(consumer.get());
+    auto* list = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(list, topic.c_str(), 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    rd_kafka_assign(consumer.get(), list);
+    rd_kafka_topic_partition_list_destroy(list);
+    std::vector<Recorded> out;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer.get(), 200);
+        if (m == nullptr) {
+            continue;
+        }
+        const bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
+        if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            Recorded r{std::string(static_cast<const char*>(m->key), m->key_len), std::nullopt};
+            if (m->payload != nullptr) {
+                r.value.emplace(static_cast<const char*>(m->payload), m->len);
+            }
+            out.push_back(r);
+        }
+        rd_kafka_message_destroy(m);
+        if (eof) {
+            break;
+        }
+    }
+    rd_kafka_consumer_close(consumer.get());
+    return out;
+}
+
+TEST(RegistryKafkaReplay, ConfluentWrittenRecordsRebuildTheState) {
+    RegistryNames names;
+    const std::string first_schema =
+        R"({"type":"record","name":"First","fields":[{"name":"a","type":"string"}]})";
+    Json first_value = {{"deleted", false},
+                        {"id", 1},
+                        {"schema", first_schema},
+                        {"subject", "wow.first.subject"},
+                        {"version", 1}};
+    produce(
+        names.topic,
+        {{R"({"keytype":"CONFIG","subject":null,"magic":0})", R"({"compatibilityLevel":"FULL"})"},
+         {R"({"keytype":"SCHEMA","subject":"wow.first.subject","version":1,"magic":1})",
+          first_value.dump(1)},
+         {R"({"keytype":"SCHEMA","subject":"wow.first.subject","version":2,"magic":1})",
+          R"({"subject":"wow.first.subject","version":2,"id":2,"schema":"\"string\"","deleted":false})"},
+         {R"({"keytype":"NOOP","magic":0})", std::nullopt},
+         {R"({"keytype":"SCHEMA","subject":"wow.first.subject","version":2,"magic":1})",
+          R"({"subject":"wow.first.subject","version":2,"id":2,"schema":"\"string\"","deleted":true})"},
+         {R"({"keytype":"SCHEMA","subject":"gone","version":1,"magic":1})",
+          R"({"subject":"gone","version":1,"id":3,"schema":"\"int\"","deleted":false})"},
+         {R"({"keytype":"DELETE_SUBJECT","subject":"gone","magic":0})",
+          R"({"subject":"gone","version":1})"},
+         {R"({"keytype":"SCHEMA","subject":"tmp","version":1,"magic":1})",
+          R"({"subject":"tmp","version":1,"id":9,"schema":"\"bytes\"","deleted":true})"},
+         {R"({"keytype":"SCHEMA","subject":"tmp","version":1,"magic":1})", std::nullopt},
+         {R"({"keytype":"CONFIG","subject":"wow.first.subject","magic":0})",
+          R"({"compatibilityLevel":"NONE"})"},
+         {R"({"keytype":"MODE","subject":"gone","magic":0})", R"({"mode":"READONLY"})"},
+         {"garbage", "more garbage"}});
+    RegistryProcess registry(names);
+    EXPECT_EQ(registry.request("GET", "/subjects").body, R"(["wow.first.subject"])");
+    EXPECT_EQ(registry.request("GET", "/subjects?deleted=true").body,
+              R"(["gone","wow.first.subject"])");
+    EXPECT_EQ(registry.request("GET", "/subjects/wow.first.subject/versions").body, "[1]");
+    EXPECT_EQ(registry.request("GET", "/subjects/wow.first.subject/versions?deleted=true").body,
+              "[1,2]");
+    EXPECT_EQ(registry.request("GET", "/subjects/gone/versions").status, 404);
+    EXPECT_EQ(registry.request("GET", "/schemas/ids/2").body, R"({"schema":"\"string\""})");
+    EXPECT_EQ(registry.request("GET", "/schemas/ids/9").status, 404);
+    EXPECT_EQ(registry.request("GET", "/config").body, R"({"compatibilityLevel":"FULL"})");
+    EXPECT_EQ(registry.request("GET", "/config/wow.first.subject").body,
+              R"({"compatibilityLevel":"NONE"})");
+    EXPECT_EQ(registry.request("GET", "/mode/gone").body, R"({"mode":"READONLY"})");
+    // New ids continue after the highest id seen (9, though hard-deleted).
+    const auto reply =
+        registry.request("POST", "/subjects/wow.first.subject/versions", schema_body("\"double\""));
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(Json::parse(reply.body)["id"], 10);
+    EXPECT_EQ(registry.request("GET", "/subjects/wow.first.subject/versions").body, "[1,3]");
+}
+
+TEST(RegistryKafkaReplay, WritesUseConfluentsExactFormat) {
+    RegistryNames names;
+    {
+        RegistryProcess registry(names);
+        ASSERT_EQ(
+            registry.request("POST", "/subjects/s/versions", schema_body("\"string\"")).status,
+            200);
+        ASSERT_EQ(registry.request("PUT", "/config/s", R"({"compatibility":"FULL"})").status, 200);
+        ASSERT_EQ(registry.request("DELETE", "/subjects/s").status, 200);
+        ASSERT_EQ(registry.request("DELETE", "/subjects/s?permanent=true").status, 200);
+    }
+    const auto records = consume_all(names.topic);
+    ASSERT_EQ(records.size(), 5u);
+    EXPECT_EQ(records[0].key, R"({"keytype":"SCHEMA","subject":"s","version":1,"magic":1})");
+    EXPECT_EQ(records[0].value,
+              R"({"subject":"s","version":1,"id":1,"schema":"\"string\"","deleted":false})");
+    EXPECT_EQ(records[1].key, R"({"keytype":"CONFIG","subject":"s","magic":0})");
+    EXPECT_EQ(records[2].key, R"({"keytype":"DELETE_SUBJECT","subject":"s","magic":0})");
+    EXPECT_EQ(records[2].value, R"({"subject":"s","version":1})");
+    EXPECT_EQ(records[3].key, R"({"keytype":"SCHEMA","subject":"s","version":1,"magic":1})");
+    EXPECT_EQ(records[3].value, std::nullopt);
+    EXPECT_EQ(records[4].key, R"({"keytype":"CONFIG","subject":"s","magic":0})");
+    EXPECT_EQ(records[4].value, std::nullopt);
+}
+
+}  // namespace
+}  // namespace orderflow::registry::testing

@@ -1,0 +1,90 @@
+// Two instances on one `_schemas` topic and group: one leader, the follower forwards writes, and
+// concurrent registrations through both never share an id or a version.
+#include "registry_process.h"
+
+#include <set>
+#include <thread>
+
+namespace orderflow::registry::testing {
+namespace {
+
+TEST(RegistryTwoInstances, ConcurrentRegistrationsNeverDuplicateIds) {
+    RegistryNames names;
+    RegistryProcess first(names);
+    RegistryProcess second(names);
+    ASSERT_EQ(first.request("PUT", "/config/shared", R"({"compatibility":"NONE"})").status, 200);
+    constexpr int kPerInstance = 15;
+    std::vector<std::pair<std::string, int>> ids[2];
+    std::string failures[2];
+    std::thread writers[2];
+    RegistryProcess* instances[2] = {&first, &second};
+    for (int w = 0; w < 2; ++w) {
+        writers[w] = std::thread([&, w] {
+            for (int i = 0; i < kPerInstance; ++i) {
+                // distinct schemas; half of them in one shared subject to contend on versions
+                const auto name = "W" + std::to_string(w) + "N" + std::to_string(i);
+                const auto subject = i % 2 == 0 ? std::string("shared") : "own-" + name;
+                const auto reply = instances[w]->request(
+                    "POST", "/subjects/" + subject + "/versions",
+                    schema_body(R"({"type":"enum","name":")" + name + R"(","symbols":["A"]})"));
+                if (reply.status != 200) {
+                    failures[w] += std::to_string(reply.status) + " " + reply.body + "\n";
+                    continue;
+                }
+                ids[w].emplace_back(name, Json::parse(reply.body)["id"].get<int>());
+            }
+        });
+    }
+    for (auto& t : writers) {
+        t.join();
+    }
+    std::set<int> all;
+    std::size_t total = 0;
+    for (int w = 0; w < 2; ++w) {
+        for (const auto& [name, id] : ids[w]) {
+            all.insert(id);
+            ++total;
+        }
+    }
+    EXPECT_EQ(all.size(), total) << "an id was handed out twice";
+    EXPECT_EQ(total, static_cast<std::size_t>(2 * kPerInstance)) << failures[0] << failures[1];
+    // Both instances converge on the same state.
+    const bool same = test::wait_until(
+        [&] {
+            return first.request("GET", "/schemas").body == second.request("GET", "/schemas").body;
+        },
+        std::chrono::seconds(20));
+    EXPECT_TRUE(same);
+    // 8 + 8 registrations contended on one subject: versions 1..16, each once.
+    const auto versions = Json::parse(first.request("GET", "/subjects/shared/versions").body);
+    Json expected = Json::array();
+    for (int v = 1; v <= 16; ++v) {
+        expected.push_back(v);
+    }
+    EXPECT_EQ(versions, expected);
+}
+
+TEST(RegistryTwoInstances, FollowerForwardsWritesAndReadsItsOwnWrites) {
+    RegistryNames names;
+    RegistryProcess first(names);
+    RegistryProcess second(names);
+    ASSERT_EQ(first.request("PUT", "/config", R"({"compatibility":"NONE"})").status, 200);
+    for (int i = 0; i < 6; ++i) {
+        auto& instance = i % 2 == 0 ? first : second;
+        const auto reply = instance.request("POST", "/subjects/s/versions",
+                                            schema_body(record_schema("R" + std::to_string(i))));
+        ASSERT_EQ(reply.status, 200) << reply.body;
+        EXPECT_EQ(Json::parse(reply.body)["id"], i + 1);
+    }
+    const bool converged = test::wait_until(
+        [&] {
+            return second.request("GET", "/subjects/s/versions").body == "[1,2,3,4,5,6]" &&
+                   first.request("GET", "/subjects/s/versions").body == "[1,2,3,4,5,6]";
+        },
+        std::chrono::seconds(20));
+    EXPECT_TRUE(converged);
+    EXPECT_EQ(second.request("GET", "/config").body, R"({"compatibilityLevel":"NONE"})");
+}
+
+}  // namespace
+}  // namespace orderflow::registry::testing
