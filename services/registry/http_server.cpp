@@ -424,6 +424,7 @@ HttpServer::HttpServer(RegistryApi& api,
     auto& server = impl_->server;
     const auto threads = impl_->options.threads;
     server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    server.set_tcp_nodelay(true);  // small JSON answers: no Nagle / delayed-ACK 40 ms stalls
     server.set_keep_alive_max_count(100000);
     server.set_keep_alive_timeout(30);
     server.set_payload_max_length(impl_->options.max_body_bytes);

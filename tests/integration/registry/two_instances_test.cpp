@@ -86,5 +86,26 @@ TEST(RegistryTwoInstances, FollowerForwardsWritesAndReadsItsOwnWrites) {
     EXPECT_EQ(second.request("GET", "/config").body, R"({"compatibilityLevel":"NONE"})");
 }
 
+TEST(RegistryTwoInstances, FollowerTakesOverWhenTheLeaderIsKilled) {
+    RegistryNames names;
+    RegistryProcess first(names);
+    RegistryProcess second(names);
+    const auto leader_of = [](RegistryProcess& r) {
+        return Json::parse(r.request("GET", "/ready").body)["leader"].get<bool>();
+    };
+    ASSERT_TRUE(test::wait_until([&] { return leader_of(first) != leader_of(second); },
+                                 std::chrono::seconds(30)));
+    auto& leader = leader_of(first) ? first : second;
+    auto& follower = leader_of(first) ? second : first;
+    ASSERT_EQ(follower.request("POST", "/subjects/s/versions", schema_body("\"string\"")).status,
+              200);
+    leader.kill9();
+    // The group expels the dead member after its session timeout; the follower then leads.
+    EXPECT_TRUE(test::wait_until([&] { return leader_of(follower); }, std::chrono::seconds(60)));
+    const auto reply = follower.request("POST", "/subjects/t/versions", schema_body("\"int\""));
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    EXPECT_EQ(Json::parse(reply.body)["id"], 2);
+}
+
 }  // namespace
 }  // namespace orderflow::registry::testing
