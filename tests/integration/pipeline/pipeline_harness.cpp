@@ -4,6 +4,7 @@
 #include "redis/connection.h"
 #include "registry_client/registry_client.h"
 
+#include <httplib.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <cstdlib>
@@ -48,29 +49,36 @@ RegistryProcess::RegistryProcess() {
     }
     const auto port = free_port();
     url_ = "http://127.0.0.1:" + std::to_string(port);
+    const std::map<std::string, std::string> env = {
+        {"KAFKA_BOOTSTRAP_SERVERS", shared_stack().bootstrap_servers},
+        {"REGISTRY_LISTEN", "127.0.0.1:" + std::to_string(port)},
+        {"REGISTRY_TOPIC", unique_name("_schemas")},
+        {"REGISTRY_GROUP", unique_name("registry")}};
     const auto log = std::filesystem::temp_directory_path() / (unique_name("registry") + ".log");
-    process_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{orderflow_binary(), "registry"},
-        std::map<std::string, std::string>{
-            {"KAFKA_BOOTSTRAP_SERVERS", shared_stack().bootstrap_servers},
-            {"REGISTRY_LISTEN", "127.0.0.1:" + std::to_string(port)},
-            {"REGISTRY_TOPIC", unique_name("_schemas")},
-            {"REGISTRY_GROUP", unique_name("registry")}},
-        log.string());
-    registry_client::RegistryClient client(url_, std::chrono::seconds(2));
-    const bool up = wait_until(
-        [&] {
-            try {
-                client.lookup("probe-value", R"("string")");
-                return true;
-            } catch (const registry_client::RegistryError& e) {
-                return e.http_status() != 0;
-            }
-        },
-        std::chrono::seconds(60), std::chrono::milliseconds(250));
-    if (!up) {
-        throw std::runtime_error("orderflow registry did not come up:\n" + process_->output());
+    httplib::Client client("127.0.0.1", port);
+    client.set_connection_timeout(2);
+    client.set_read_timeout(5);
+    // A registry that exits at start (e.g. its new schemas topic not yet visible in the
+    // metadata) is started again, on the same topic, a few times.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        process_ = std::make_unique<ChildProcess>(
+            std::vector<std::string>{orderflow_binary(), "registry"}, env, log.string());
+        bool exited = false;
+        const bool up = wait_until(
+            [&] {
+                if (const auto response = client.Get("/ready");
+                    response && response->status == 200) {
+                    return true;
+                }
+                exited = !process_->running();
+                return exited;
+            },
+            std::chrono::seconds(60), std::chrono::milliseconds(250));
+        if (up && !exited) {
+            return;
+        }
     }
+    throw std::runtime_error("orderflow registry did not come up:\n" + process_->output());
 }
 
 Pipeline::Pipeline(const std::string& registry) : registry_url(registry) {
