@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <thread>
 
 namespace orderflow::kafka {
 namespace {
@@ -225,13 +226,23 @@ CreateOutcome AdminClient::create_topic(const TopicSpec& spec) {
     if (err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
         throw KafkaError(err, "cannot create " + spec.name + ": " + message);
     }
-    const auto existing = describe_topic(spec.name);
-    if (existing && static_cast<int>(existing->partitions.size()) != spec.partitions) {
+    // Metadata comes from any broker and one may not know a just-created topic yet: wait for a
+    // description before comparing, or a mismatch would pass unseen.
+    std::optional<TopicInfo> existing;
+    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+    while (!(existing = describe_topic(spec.name)) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    if (!existing) {
+        throw KafkaError(
+            err, "topic " + spec.name + " exists but no broker described it within the timeout");
+    }
+    if (static_cast<int>(existing->partitions.size()) != spec.partitions) {
         throw KafkaError(err, "topic " + spec.name + " exists with " +
                                   std::to_string(existing->partitions.size()) +
                                   " partitions, not " + std::to_string(spec.partitions));
     }
-    if (existing && existing->replication_factor() != spec.replication_factor) {
+    if (existing->replication_factor() != spec.replication_factor) {
         throw KafkaError(err, "topic " + spec.name + " exists with replication factor " +
                                   std::to_string(existing->replication_factor()) + ", not " +
                                   std::to_string(spec.replication_factor));
