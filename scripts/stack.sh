@@ -102,9 +102,12 @@ status() {
       if [[ -n "$health" ]]; then
         if http_ok "$health"; then state=healthy; else state=unhealthy; fi
       fi
-      printf '%-8s pid %-7s %-26s %s\n' "$name" "$(<"$(service_pidfile "$name")")" "${health:-}" "$state"
+      printf '%-14s pid %-7s %-30s %s\n' "$name" "$(<"$(service_pidfile "$name")")" "${health:-}" "$state"
+    elif [[ -f "$(service_pidfile "$name")" ]]; then
+      # Started by `make up` and gone without `make down`: finished (the producer) or crashed.
+      printf '%-14s %-11s %-30s %s\n' "$name" "-" "${health:-}" "exited (see make logs $name)"
     else
-      printf '%-8s %-11s %-26s %s\n' "$name" "-" "${health:-}" stopped
+      printf '%-14s %-11s %-30s %s\n' "$name" "-" "${health:-}" stopped
     fi
   done
   if pid_alive "$KAFKA_CLUSTER_DIR/pids/kafka-1.pid" || pid_alive "$KAFKA_CLUSTER_DIR/pids/kafka-2.pid"; then
