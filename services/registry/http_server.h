@@ -21,7 +21,7 @@ struct HttpOptions {
     std::size_t max_body_bytes = 16 * 1024 * 1024;
     std::size_t threads = 16;
     /// How long a write waits for a leader to become known before 50004.
-    std::chrono::milliseconds leader_wait{10000};
+    std::chrono::milliseconds leader_wait{20000};
 };
 
 struct HealthProbe {

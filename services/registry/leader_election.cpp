@@ -51,7 +51,9 @@ void GroupLeadership::start() {
                                              {"enable.auto.commit", "false"},
                                              {"session.timeout.ms", "10000"},
                                              {"heartbeat.interval.ms", "1000"},
-                                             {"partition.assignment.strategy", "range"}});
+                                             {"partition.assignment.strategy", "range"},
+                                             // a topic created a moment ago is seen soon
+                                             {"topic.metadata.refresh.interval.ms", "2000"}});
     rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance_trampoline);
     rd_kafka_conf_set_opaque(conf.get(), this);
     std::array<char, 512> error{};
@@ -93,7 +95,7 @@ void GroupLeadership::on_rebalance(rd_kafka_resp_err_t err,
                 leader_url_ = url_;
             }
             spdlog::info("leader election: this instance ({}) is the leader", url_);
-            publish_url();
+            publish_pending_ = true;  // committed from loop(): not inside the rebalance
         } else {
             spdlog::info("leader election: this instance ({}) is a follower", url_);
         }
@@ -118,10 +120,13 @@ void GroupLeadership::publish_url() {
     p->metadata = rd_kafka_mem_malloc(consumer_.get(), url_.size());
     std::copy(url_.begin(), url_.end(), static_cast<char*>(p->metadata));
     p->metadata_size = url_.size();
-    if (const auto err = rd_kafka_commit(consumer_.get(), offsets.get(), 1);
-        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        spdlog::warn("leader election: cannot publish the leader URL: {}", kafka::describe(err));
+    const auto err = rd_kafka_commit(consumer_.get(), offsets.get(), 0);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        spdlog::warn("leader election: cannot publish the leader URL yet: {}",
+                     kafka::describe(err));
+        return;
     }
+    publish_pending_ = false;
 }
 
 void GroupLeadership::refresh_leader_url() {
@@ -135,6 +140,9 @@ void GroupLeadership::refresh_leader_url() {
     if (p.metadata != nullptr && p.metadata_size > 0) {
         url.emplace(static_cast<const char*>(p.metadata), p.metadata_size);
     }
+    if (url == url_) {
+        url.reset();  // our own URL from before a restart: that leader is gone
+    }
     std::lock_guard lock(mutex_);
     if (!leader_ && url != leader_url_) {
         spdlog::info("leader election: leader is {}", url.value_or("(unknown)"));
@@ -144,17 +152,20 @@ void GroupLeadership::refresh_leader_url() {
 
 void GroupLeadership::loop() {
     auto last_refresh = std::chrono::steady_clock::now() - std::chrono::seconds(10);
+    int ticks = 0;
     while (!stop_) {
         if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), 200)) {
             rd_kafka_message_destroy(message);
         }
         const auto now = std::chrono::steady_clock::now();
+        if (leader_ && publish_pending_) {
+            publish_url();
+        }
         if (now - last_refresh >= std::chrono::seconds(1)) {
             last_refresh = now;
             if (leader_) {
-                static int republish = 0;
-                if (++republish % 30 == 0) {
-                    publish_url();  // keeps the committed URL from expiring
+                if (++ticks % 10 == 0) {
+                    publish_url();  // keeps the committed URL fresh (and from expiring)
                 }
             } else {
                 refresh_leader_url();

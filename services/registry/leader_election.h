@@ -50,6 +50,7 @@ private:
     std::thread thread_;
     std::atomic<bool> stop_{false};
     std::atomic<bool> leader_{false};
+    std::atomic<bool> publish_pending_{false};
     mutable std::mutex mutex_;
     std::optional<std::string> leader_url_;
 };

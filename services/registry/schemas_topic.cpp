@@ -80,36 +80,39 @@ SchemasTopic::~SchemasTopic() {
     }
 }
 
+void SchemasTopic::ensure_topic() {
+    kafka::AdminClient admin(settings_, options_.timeout);
+    const auto outcome = admin.create_topic(
+        {options_.topic, 1, options_.replication_factor, {{"cleanup.policy", "compact"}}});
+    const auto configs = admin.topic_configs(options_.topic);
+    const auto policy = configs.count("cleanup.policy") != 0 ? configs.at("cleanup.policy") : "";
+    if (policy.find("compact") == std::string::npos) {
+        throw kafka::KafkaError(RD_KAFKA_RESP_ERR_INVALID_CONFIG,
+                                "topic " + options_.topic + " has cleanup.policy=" + policy +
+                                    "; the registry needs a compacted topic (REGISTRY_TOPIC)");
+    }
+    spdlog::info("{} topic {} (1 partition, compacted)",
+                 outcome == kafka::CreateOutcome::kCreated ? "created" : "using", options_.topic);
+}
+
 void SchemasTopic::start() {
-    {
-        kafka::AdminClient admin(settings_, options_.timeout);
-        const auto outcome = admin.create_topic(
-            {options_.topic, 1, options_.replication_factor, {{"cleanup.policy", "compact"}}});
-        // A topic created a moment ago may not be known to every broker yet.
-        std::map<std::string, std::string> configs;
-        const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
-        while (true) {
-            try {
-                configs = admin.topic_configs(options_.topic);
-                break;
-            } catch (const kafka::KafkaError& e) {
-                if (e.code() != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-                    std::chrono::steady_clock::now() >= deadline) {
-                    throw;
-                }
-                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // A cluster that is still starting (brokers not all registered, a new topic's metadata not
+    // everywhere yet) is retried until the timeout; a topic that exists with the wrong shape is
+    // refused at once.
+    const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+    while (true) {
+        try {
+            ensure_topic();
+            break;
+        } catch (const kafka::KafkaError& e) {
+            const bool wrong_shape = e.code() == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS ||
+                                     e.code() == RD_KAFKA_RESP_ERR_INVALID_CONFIG;
+            if (wrong_shape || std::chrono::steady_clock::now() >= deadline) {
+                throw;
             }
+            spdlog::warn("{} not usable yet ({}); retrying", options_.topic, e.what());
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
         }
-        const auto policy =
-            configs.count("cleanup.policy") != 0 ? configs.at("cleanup.policy") : "";
-        if (policy.find("compact") == std::string::npos) {
-            throw kafka::KafkaError(RD_KAFKA_RESP_ERR_INVALID_CONFIG,
-                                    "topic " + options_.topic + " has cleanup.policy=" + policy +
-                                        "; the registry needs a compacted topic (REGISTRY_TOPIC)");
-        }
-        spdlog::info("{} topic {} (1 partition, compacted)",
-                     outcome == kafka::CreateOutcome::kCreated ? "created" : "using",
-                     options_.topic);
     }
     auto producer_conf = kafka::make_conf(
         settings_, {{"enable.idempotence", "true"},
@@ -142,7 +145,18 @@ void SchemasTopic::start() {
     reader_ = std::thread([this] { read_loop(); });
 
     const auto started = std::chrono::steady_clock::now();
-    const auto target = high_watermark();
+    std::int64_t target = -1;
+    while (target < 0) {
+        try {
+            target = high_watermark();
+        } catch (const kafka::KafkaError& e) {  // a partition leader still being elected
+            if (std::chrono::steady_clock::now() >= deadline) {
+                throw;
+            }
+            spdlog::warn("{}; retrying", e.what());
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    }
     if (!wait_applied(target, options_.timeout)) {
         throw kafka::KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
                                 "replay of " + options_.topic + " did not reach offset " +

@@ -46,6 +46,7 @@ public:
     void sync() override;
 
 private:
+    void ensure_topic();
     void read_loop();
     std::int64_t high_watermark();
     bool wait_applied(std::int64_t next_offset, std::chrono::milliseconds timeout);
