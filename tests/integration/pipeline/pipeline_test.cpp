@@ -1,6 +1,7 @@
 #include "integration/pipeline/pipeline_harness.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <csignal>
 
@@ -12,7 +13,9 @@ using std::chrono::seconds;
 TEST(Pipeline, HundredOrdersReachRedisInBothGroupsExactlyOnce) {
     RegistryProcess registry;
     Pipeline pipeline(registry.url());
-    auto auto_consumer = pipeline.start_consumer(true);
+    const auto metrics_port = free_port();
+    auto auto_consumer =
+        pipeline.start_consumer(true, {{"METRICS_PORT", std::to_string(metrics_port)}});
     auto batch_consumer = pipeline.start_consumer(false);
 
     const auto produced = pipeline.run("produce --count 100 --interval 20ms --seed 42");
@@ -34,6 +37,18 @@ TEST(Pipeline, HundredOrdersReachRedisInBothGroupsExactlyOnce) {
         EXPECT_EQ(redis_hget_int("stats:" + group, "processed"), 100) << group;
         EXPECT_EQ(redis_hget_int("stats:" + group, "dead_lettered"), 0) << group;
     }
+
+    // The status server reports health and the counters.
+    httplib::Client status("127.0.0.1", metrics_port);
+    const auto health = status.Get("/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200) << health->body;
+    const auto metrics = status.Get("/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_NE(metrics->body.find("orderflow_consumer_orders_applied_total{group=\"" +
+                                 pipeline.auto_group + "\"} 100"),
+              std::string::npos)
+        << metrics->body;
 
     // SIGTERM: both write what they hold, commit and leave cleanly.
     auto_consumer->send_signal(SIGTERM);
