@@ -36,8 +36,7 @@ TEST(PipelineConfig, AnOrdersTopicThatBreaksTheGuaranteesIsRefused) {
     ASSERT_EQ(created.exit_code, 0) << created.output;
     const auto result = pipeline.run("produce");
     EXPECT_NE(result.exit_code, 0) << result.output;
-    EXPECT_NE(result.output.find("replication factor 1"), std::string::npos)
-        << result.output;
+    EXPECT_NE(result.output.find("replication factor 1"), std::string::npos) << result.output;
 }
 
 }  // namespace
