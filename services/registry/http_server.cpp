@@ -172,9 +172,9 @@ metrics::Counter& request_counter(const std::string& method, int status) {
     return *slot;
 }
 
-void set_error(httplib::Response& res, const ApiError& error) {
+void set_error(httplib::Response& res, const ApiError& error, const std::string& type = kV1) {
     res.status = error.status();
-    res.set_content(error_body(error.code(), error.what()), kV1);
+    res.set_content(error_body(error.code(), error.what()), type.c_str());
 }
 
 }  // namespace
@@ -408,8 +408,7 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
         res.status = 200;
         res.set_content((api.*(found->handler))(request), type.c_str());
     } catch (const ApiError& e) {
-        set_error(res, e);
-        res.set_header("Content-Type", type);
+        set_error(res, e, type);
     } catch (const std::exception& e) {
         spdlog::error("{} {}: {}", req.method, req.target, e.what());
         set_error(res, errors::internal(e.what()));

@@ -58,6 +58,14 @@ TEST_F(HttpRules, AcceptHeaderChoosesResponseType) {
     EXPECT_EQ(get("/subjects", {{"Accept", "*/*"}}).content_type, kV1);
 }
 
+TEST_F(HttpRules, ErrorsUseTheNegotiatedTypeOnce) {
+    const auto result = client_->Get("/subjects/nope/versions", {{"Accept", "application/json"}});
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->status, 404);
+    EXPECT_EQ(result->get_header_value_count("Content-Type"), 1u);
+    EXPECT_EQ(result->get_header_value("Content-Type"), "application/json");
+}
+
 TEST_F(HttpRules, UnacceptableAcceptIs406) {
     expect_error(get("/subjects", {{"Accept", "application/octet-stream"}}), 406, 406);
     expect_error(get("/subjects", {{"Accept", "text/html"}}), 406, 406);
