@@ -9,7 +9,7 @@ packages=(
   libcpp-httplib-dev libgtest-dev libgmock-dev libssl-dev zlib1g-dev libbrotli-dev
   redis-server redis-tools kcat
   openjdk-17-jdk-headless maven
-  clang-format-14 wrk procps iproute2 curl
+  clang-format-14 wrk procps iproute2 curl python3 python3-venv
 )
 
 missing=()
