@@ -1,12 +1,5 @@
 // The one orderflow binary: each service is a subcommand (admin, and later registry, produce,
 // consume, audit, console). Settings come from flags, then the environment, then `.env`.
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
-
-#include <cstring>
-#include <iostream>
-#include <string>
-
 #include "admin/admin_command.h"
 #include "audit/audit_command.h"
 #include "common/command_context.h"
@@ -16,6 +9,13 @@
 #include "kafka/kafka_error.h"
 #include "producer/producer_command.h"
 #include "registry/registry_command.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <iostream>
+#include <string>
 
 namespace {
 
