@@ -69,8 +69,10 @@ int down(const std::filesystem::path& dir) {
     const auto scripts = repo_root() + "/scripts/";
     int rc = 0;
     for (const auto& command :
-         {scripts + "kafka-cluster.sh stop --dir " + env["KAFKA_CLUSTER_DIR"] + " --broker-ports " +
-              env["KAFKA_BROKER_PORTS"] + " --controller-ports " + env["KAFKA_CONTROLLER_PORTS"],
+         // The stack's data is discarded: a node that ignores SIGTERM for 20 s gets SIGKILL.
+         {scripts + "kafka-cluster.sh stop --timeout 20 --dir " + env["KAFKA_CLUSTER_DIR"] +
+              " --broker-ports " + env["KAFKA_BROKER_PORTS"] + " --controller-ports " +
+              env["KAFKA_CONTROLLER_PORTS"],
           scripts + "redis.sh stop --dir " + env["REDIS_DIR"] + " --port " + env["REDIS_PORT"]}) {
         const auto result = run_command(command);
         std::cout << result.output;
