@@ -56,6 +56,14 @@ std::string AvroSchema::write(avro_value_t* value) {
 }
 
 void AvroSchema::read(std::string_view bytes, avro_value_t* value) {
+    // Avro C 1.11.1 leaks the buffer of a string or bytes field it cannot finish reading, so
+    // truncated input is rejected first by a pass that walks the bytes without allocating.
+    avro_reader_t probe = avro_reader_memory(bytes.data(), static_cast<int64_t>(bytes.size()));
+    const int skipped = avro_skip_data(probe, avro_value_get_schema(value));
+    avro_reader_free(probe);
+    if (skipped != 0) {
+        throw AvroError("truncated or not written with this schema: " + last_avro_error());
+    }
     avro_reader_t reader = avro_reader_memory(bytes.data(), static_cast<int64_t>(bytes.size()));
     const int rc = avro_value_read(reader, value);
     // Anything left over means the bytes were not written with this schema.
