@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Creates (or reuses) the Python virtualenv the e2e tests run in and installs
 # tests/e2e/requirements.txt into it. Prints the venv's python path on stdout.
-#   scripts/python-env.sh            -> .run/venv (VENV_DIR overrides)
+#   scripts/python-env.sh   -> ~/.cache/orderflow/venv (ORDERFLOW_CACHE or VENV_DIR override),
+#   outside the work tree like the Kafka jars, so clones share it and git never sees it
 # Reinstalls only when requirements.txt changed since the last successful install.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="${VENV_DIR:-$root/.run/venv}"
+venv="${VENV_DIR:-${ORDERFLOW_CACHE:-$HOME/.cache/orderflow}/venv}"
 requirements="${REQUIREMENTS:-$root/tests/e2e/requirements.txt}"
 python="${PYTHON:-python3}"
 
