@@ -8,7 +8,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <thread>
 
 namespace orderflow::registry {
@@ -280,12 +286,18 @@ bool acceptable_request_type(const std::string& content_type) {
            type == "application/json" || type == "application/octet-stream";
 }
 
+// httplib::Server with its listening socket readable (for HttpServer::stop()).
+class ListeningServer : public httplib::Server {
+public:
+    socket_t listening_socket() const { return svr_sock_; }
+};
+
 struct HttpServer::Impl {
     RegistryApi& api;
     Leadership& leadership;
     HealthProbe probe;
     HttpOptions options;
-    httplib::Server server;
+    ListeningServer server;
     std::thread thread;
     int port = 0;
 
@@ -489,13 +501,86 @@ std::uint16_t HttpServer::port() const {
     return static_cast<std::uint16_t>(impl_->port);
 }
 
+namespace {
+
+// httplib 0.11.4 has no way to end its keep-alive connections: after Server::stop() a worker
+// waiting for the next request on an idle connection only notices after the keep-alive timeout
+// (30 s), and stop() joins those workers. So we end them ourselves: every TCP socket of this
+// process whose local address is the one we listen on, and that is not a listening socket, is
+// one of our accepted connections. shutdown(SHUT_RD) makes its worker see end-of-stream at once;
+// an answer being written is not cut. (No other socket of ours can have that local port while
+// an accepted connection holds it.)
+// `local` (an accepted connection's address) is on `listen` (a listening address, maybe a
+// wildcard such as 0.0.0.0: then the port decides).
+bool accepted_on(const sockaddr_storage& local, const sockaddr_storage& listen) {
+    if (listen.ss_family == AF_INET) {
+        const auto& l = reinterpret_cast<const sockaddr_in&>(listen);
+        if (local.ss_family != AF_INET) {
+            return false;
+        }
+        const auto& x = reinterpret_cast<const sockaddr_in&>(local);
+        return x.sin_port == l.sin_port &&
+               (l.sin_addr.s_addr == htonl(INADDR_ANY) || x.sin_addr.s_addr == l.sin_addr.s_addr);
+    }
+    if (listen.ss_family == AF_INET6) {
+        const auto& l = reinterpret_cast<const sockaddr_in6&>(listen);
+        if (local.ss_family != AF_INET6) {
+            return false;
+        }
+        const auto& x = reinterpret_cast<const sockaddr_in6&>(local);
+        return x.sin6_port == l.sin6_port &&
+               (IN6_IS_ADDR_UNSPECIFIED(&l.sin6_addr) ||
+                std::memcmp(&x.sin6_addr, &l.sin6_addr, sizeof(x.sin6_addr)) == 0);
+    }
+    return false;
+}
+
+int end_connections_to(const sockaddr_storage& listen_address) {
+    int ended = 0;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
+        int fd = -1;
+        const auto name = entry.path().filename().string();
+        if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) {
+            continue;
+        }
+        sockaddr_storage local{};
+        socklen_t length = sizeof(local);
+        int type = 0;
+        int listening = 0;
+        socklen_t int_length = sizeof(int);
+        if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0 ||
+            !accepted_on(local, listen_address) ||
+            getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &int_length) != 0 || type != SOCK_STREAM ||
+            getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &int_length) != 0 ||
+            listening != 0) {
+            continue;
+        }
+        if (::shutdown(fd, SHUT_RD) == 0) {
+            ++ended;
+        }
+    }
+    return ended;
+}
+
+}  // namespace
+
 void HttpServer::stop() {
-    if (impl_->thread.joinable()) {
-        impl_->server.stop();
+    if (!impl_->thread.joinable()) {
+        return;
     }
-    if (impl_->thread.joinable()) {
-        impl_->thread.join();
+    // The bound address, read before stop() closes the listening socket.
+    sockaddr_storage address{};
+    socklen_t length = sizeof(address);
+    const bool have_address = getsockname(impl_->server.listening_socket(),
+                                          reinterpret_cast<sockaddr*>(&address), &length) == 0;
+    impl_->server.stop();  // no new connections; a connection ends after its current request
+    if (have_address) {
+        if (const int ended = end_connections_to(address); ended > 0) {
+            spdlog::info("registry: closed {} open HTTP connection(s)", ended);
+        }
     }
+    impl_->thread.join();
 }
 
 }  // namespace orderflow::registry

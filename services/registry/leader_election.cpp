@@ -2,6 +2,7 @@
 
 #include "kafka/kafka_error.h"
 #include "metrics/metrics.h"
+#include "registry/schemas_topic.h"
 
 #include <spdlog/spdlog.h>
 
@@ -37,16 +38,40 @@ GroupLeadership::GroupLeadership(const kafka::ClientSettings& settings,
       url_(std::move(advertised_url)) {}
 
 GroupLeadership::~GroupLeadership() {
+    stop();
+}
+
+void GroupLeadership::stop() {
     stop_ = true;
     if (thread_.joinable()) {
         thread_.join();
     }
     if (consumer_) {
-        rd_kafka_consumer_close(consumer_.get());  // leaves the group: a follower takes over
+        // Leaves the group (a follower takes over now, not after session.timeout.ms); runs the
+        // revoke callback on this thread, which only touches members still alive.
+        const auto started = std::chrono::steady_clock::now();
+        if (const auto err = rd_kafka_consumer_close(consumer_.get());
+            err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            spdlog::warn("leader election: closing the consumer: {}", kafka::describe(err));
+        }
+        consumer_.reset();
+        spdlog::info("leader election: left group {} in {} ms", group_,
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count());
     }
 }
 
-void GroupLeadership::start() {
+void GroupLeadership::subscribe() {
+    PartitionList topics(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(topics.get(), topic_.c_str(), RD_KAFKA_PARTITION_UA);
+    if (const auto err = rd_kafka_subscribe(consumer_.get(), topics.get());
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        throw kafka::KafkaError(err, "cannot join group " + group_ + ": " + kafka::describe(err));
+    }
+}
+
+void GroupLeadership::start(std::chrono::steady_clock::time_point deadline) {
     auto conf = kafka::make_conf(settings_, {{"group.id", group_},
                                              {"enable.auto.commit", "false"},
                                              {"session.timeout.ms", "10000"},
@@ -66,12 +91,10 @@ void GroupLeadership::start() {
     conf.release();
     consumer_.reset(handle);
     rd_kafka_poll_set_consumer(handle);
-    PartitionList topics(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(topics.get(), topic_.c_str(), RD_KAFKA_PARTITION_UA);
-    if (const auto err = rd_kafka_subscribe(handle, topics.get());
-        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        throw kafka::KafkaError(err, "cannot join group " + group_ + ": " + kafka::describe(err));
-    }
+    // Subscribing while this handle's metadata lacks the topic (a broker that has not caught up
+    // answered first) joins with no partition to assign: nobody leads and /ready stays 503.
+    wait_for_partition(handle, topic_, deadline, "leader election");
+    subscribe();
     thread_ = std::thread([this] { loop(); });
 }
 
@@ -80,6 +103,7 @@ void GroupLeadership::on_rebalance(rd_kafka_resp_err_t err,
     auto& leader_gauge = metrics::default_registry().gauge(
         "orderflow_registry_leader", "1 while this instance is the registry leader");
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        assigned_at_ = std::chrono::steady_clock::now();
         rd_kafka_assign(consumer_.get(), partitions);
         rd_kafka_pause_partitions(consumer_.get(), partitions);  // we only want the ownership
         bool owns = false;
@@ -120,7 +144,24 @@ void GroupLeadership::publish_url() {
     p->metadata = rd_kafka_mem_malloc(consumer_.get(), url_.size());
     std::copy(url_.begin(), url_.end(), static_cast<char*>(p->metadata));
     p->metadata_size = url_.size();
-    const auto err = rd_kafka_commit(consumer_.get(), offsets.get(), 0);
+    // Asynchronous commit on a private queue, awaited in short steps: a synchronous commit can
+    // block for long against an unreachable coordinator (STYLE 8.16) and would hold up a stop.
+    std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(
+        rd_kafka_queue_new(consumer_.get()), &rd_kafka_queue_destroy);
+    rd_kafka_resp_err_t err =
+        rd_kafka_commit_queue(consumer_.get(), offsets.get(), queue.get(), nullptr, nullptr);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (stop_ || std::chrono::steady_clock::now() >= deadline) {
+            err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+            break;
+        }
+        if (rd_kafka_event_t* event = rd_kafka_queue_poll(queue.get(), 100)) {
+            err = rd_kafka_event_error(event);
+            rd_kafka_event_destroy(event);
+            break;
+        }
+    }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         spdlog::warn("leader election: cannot publish the leader URL yet: {}",
                      kafka::describe(err));
@@ -132,7 +173,7 @@ void GroupLeadership::publish_url() {
 void GroupLeadership::refresh_leader_url() {
     PartitionList offsets(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), 0);
-    if (rd_kafka_committed(consumer_.get(), offsets.get(), 2000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (rd_kafka_committed(consumer_.get(), offsets.get(), 1000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         return;
     }
     const auto& p = offsets->elems[0];
@@ -151,13 +192,15 @@ void GroupLeadership::refresh_leader_url() {
 }
 
 void GroupLeadership::loop() {
-    auto last_refresh = std::chrono::steady_clock::now() - std::chrono::seconds(10);
+    using Clock = std::chrono::steady_clock;
+    auto last_refresh = Clock::now() - std::chrono::seconds(10);
     int ticks = 0;
     while (!stop_) {
-        if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), 200)) {
+        // Short: stop() joins this thread before leaving the group.
+        if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), 100)) {
             rd_kafka_message_destroy(message);
         }
-        const auto now = std::chrono::steady_clock::now();
+        const auto now = Clock::now();
         if (leader_ && publish_pending_) {
             publish_url();
         }
@@ -169,6 +212,26 @@ void GroupLeadership::loop() {
                 }
             } else {
                 refresh_leader_url();
+            }
+        }
+        // A rebalance whose assignor read metadata from a broker that did not know the topic
+        // yet hands the partition to nobody, and nothing triggers another one (the topic's
+        // metadata does not change afterwards). A follower that learns no leader URL within
+        // kNoLeaderRejoin after its assignment makes the group rebalance by rejoining.
+        constexpr auto kNoLeaderRejoin = std::chrono::seconds(5);
+        if (!leader_ && assigned_at_ != Clock::time_point{} && !leader_url() &&
+            now - assigned_at_ >= kNoLeaderRejoin && now - rejoined_at_ >= kNoLeaderRejoin) {
+            spdlog::warn(
+                "leader election: no leader for {} [0] {} s after the last assignment; "
+                "rejoining group {} to rebalance",
+                topic_, kNoLeaderRejoin.count(), group_);
+            rejoined_at_ = now;
+            assigned_at_ = now;
+            rd_kafka_unsubscribe(consumer_.get());
+            try {
+                subscribe();
+            } catch (const kafka::KafkaError& e) {
+                spdlog::warn("leader election: {}", e.what());
             }
         }
     }

@@ -28,8 +28,14 @@ public:
     GroupLeadership(const GroupLeadership&) = delete;
     GroupLeadership& operator=(const GroupLeadership&) = delete;
 
-    /// Joins the group and starts the background loop. Errors: kafka::KafkaError.
-    void start();
+    /**
+     * Waits (until `deadline`) for the topic's partition to be visible in this consumer's own
+     * metadata, joins the group and starts the background loop. Errors: kafka::KafkaError;
+     * StartInterrupted on SIGTERM/SIGINT.
+     */
+    void start(std::chrono::steady_clock::time_point deadline);
+    /// Stops the loop and leaves the group (a follower takes over at once). Idempotent.
+    void stop();
 
     bool is_leader() const override { return leader_.load(); }
     std::optional<std::string> leader_url() const override;
@@ -41,6 +47,7 @@ private:
     void loop();
     void publish_url();
     void refresh_leader_url();
+    void subscribe();
 
     kafka::ClientSettings settings_;
     std::string group_;
@@ -51,6 +58,9 @@ private:
     std::atomic<bool> stop_{false};
     std::atomic<bool> leader_{false};
     std::atomic<bool> publish_pending_{false};
+    // Last assignment (set in the rebalance callback, read in loop(): the same thread).
+    std::chrono::steady_clock::time_point assigned_at_{};
+    std::chrono::steady_clock::time_point rejoined_at_{};
     mutable std::mutex mutex_;
     std::optional<std::string> leader_url_;
 };

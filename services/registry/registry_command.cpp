@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <memory>
 
 namespace orderflow::registry {
@@ -114,8 +115,15 @@ int run_registry(const RegistrySettings& settings) {
                url.value_or("") + "\",\"applied_offset\":" + std::to_string(topic.applied_offset());
     };
     HttpServer server(api, leadership, probe, settings.http);
-    topic.start();  // replay to the end before serving
-    leadership.start();
+    try {
+        // One budget for the whole start (REGISTRY_TIMEOUT): topic, replay, group join.
+        const auto deadline = std::chrono::steady_clock::now() + settings.topic.timeout;
+        topic.start();  // replay to the end before serving
+        leadership.start(deadline);
+    } catch (const StartInterrupted&) {
+        spdlog::info("registry stopped during start-up");
+        return 0;
+    }
     server.start();
     spdlog::info("registry ready on http://{}:{} (advertised {}), topic {}, group {}",
                  settings.http.host, server.port(), settings.advertised_url, settings.topic.topic,
@@ -131,8 +139,20 @@ int run_registry(const RegistrySettings& settings) {
         schemas.set(static_cast<double>(counts.first));
         subjects.set(static_cast<double>(counts.second));
     }
+    // Each step is bounded: HTTP (idle keep-alive connections are closed, requests in flight
+    // finish), then leave the group (a follower takes over now), then the reader and writer.
+    const auto stopping = std::chrono::steady_clock::now();
+    const auto elapsed_ms = [&] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - stopping)
+            .count();
+    };
     spdlog::info("registry stopping");
     server.stop();
+    spdlog::info("registry: HTTP server stopped after {} ms", elapsed_ms());
+    leadership.stop();
+    topic.stop();
+    spdlog::info("registry stopped in {} ms", elapsed_ms());
     return 0;
 }
 

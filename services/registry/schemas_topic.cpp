@@ -1,5 +1,6 @@
 #include "registry/schemas_topic.h"
 
+#include "common/shutdown.h"
 #include "kafka/admin_client.h"
 #include "kafka/kafka_error.h"
 #include "metrics/metrics.h"
@@ -7,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <thread>
@@ -57,7 +59,119 @@ kafka::HandlePtr make_handle(rd_kafka_type_t type, kafka::ConfPtr conf) {
     return kafka::HandlePtr(handle);
 }
 
+using Clock = std::chrono::steady_clock;
+
+struct TopicDeleter {
+    void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
+};
+struct MetadataDeleter {
+    void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
+};
+
+/// Time left until `deadline`, clamped to [floor, cap] so one blocking call cannot eat it all.
+int slice_ms(Clock::time_point deadline, int floor_ms, int cap_ms) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return static_cast<int>(std::clamp<std::int64_t>(left, floor_ms, cap_ms));
+}
+
+/// Sleeps `duration` in short steps; StartInterrupted when a stop is requested.
+void pause_or_stop(std::chrono::milliseconds duration) {
+    if (common::sleep_unless_stopped(duration)) {
+        throw StartInterrupted();
+    }
+}
+
+/// Progress of a start-up wait: silent when it is short, then one line a second.
+class ProgressLog {
+public:
+    explicit ProgressLog(std::string what)
+        : what_(std::move(what)), since_(Clock::now()), last_(since_) {}
+    void waiting(const std::string& problem) {
+        const auto now = Clock::now();
+        if (now - last_ >= std::chrono::seconds(1)) {
+            last_ = now;
+            logged_ = true;
+            spdlog::info("{}: still waiting after {} ms: {}", what_, elapsed_ms(), problem);
+        } else {
+            spdlog::debug("{}: waiting: {}", what_, problem);
+        }
+    }
+    void done() const {
+        if (logged_) {
+            spdlog::info("{}: done after {} ms", what_, elapsed_ms());
+        }
+    }
+
+private:
+    std::int64_t elapsed_ms() const {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since_).count();
+    }
+    std::string what_;
+    Clock::time_point since_;
+    Clock::time_point last_;
+    bool logged_ = false;
+};
+
 }  // namespace
+
+void wait_for_partition(rd_kafka_t* handle,
+                        const std::string& topic,
+                        Clock::time_point deadline,
+                        const std::string& who) {
+    // Created and destroyed here: no topic object may outlive this call (STYLE 8.19).
+    std::unique_ptr<rd_kafka_topic_t, TopicDeleter> rkt(
+        rd_kafka_topic_new(handle, topic.c_str(), nullptr));
+    ProgressLog progress(who + ": " + topic + " [0] visible");
+    while (true) {
+        const rd_kafka_metadata_t* raw = nullptr;
+        rd_kafka_resp_err_t err =
+            rd_kafka_metadata(handle, 0, rkt.get(), &raw, slice_ms(deadline, 100, 5000));
+        std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter> metadata(raw);
+        std::string problem;
+        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            problem = "metadata request: " + kafka::describe(err);
+        } else {
+            err = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+            problem = "not in the metadata answer";
+            for (int i = 0; i < metadata->topic_cnt; ++i) {
+                const auto& t = metadata->topics[i];
+                if (topic != t.topic) {
+                    continue;
+                }
+                if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+                    err = t.err;
+                    problem = kafka::describe(t.err);
+                    break;
+                }
+                err = RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
+                problem = "partition 0 not in the metadata answer";
+                for (int p = 0; p < t.partition_cnt; ++p) {
+                    if (t.partitions[p].id != 0) {
+                        continue;
+                    }
+                    if (t.partitions[p].leader < 0) {
+                        err = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
+                        problem = "partition 0 has no leader yet";
+                    } else {
+                        err = RD_KAFKA_RESP_ERR_NO_ERROR;
+                    }
+                }
+                break;
+            }
+        }
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            progress.done();
+            return;
+        }
+        if (Clock::now() >= deadline) {
+            throw kafka::KafkaError(err, who + ": " + topic + " [0] not visible within the " +
+                                             "start-up timeout (REGISTRY_TIMEOUT): " + problem);
+        }
+        progress.waiting(problem);
+        pause_or_stop(std::chrono::milliseconds(200));
+    }
+}
 
 SchemasTopic::SchemasTopic(const kafka::ClientSettings& settings,
                            TopicOptions options,
@@ -65,19 +179,30 @@ SchemasTopic::SchemasTopic(const kafka::ClientSettings& settings,
     : settings_(settings), options_(std::move(options)), store_(store) {}
 
 SchemasTopic::~SchemasTopic() {
+    stop();
+}
+
+void SchemasTopic::stop() {
     stop_ = true;
     if (reader_.joinable()) {
         reader_.join();
     }
     if (producer_) {
         rd_kafka_flush(producer_.get(), 5000);
+        if (const int left = rd_kafka_outq_len(producer_.get()); left > 0) {
+            spdlog::warn("{}: {} message(s) or request(s) still queued at shutdown", options_.topic,
+                         left);
+        }
     }
     if (poller_.joinable()) {
         poller_.join();
     }
     if (consumer_) {
+        // Assigned, not subscribed: nothing to leave; close is quick.
         rd_kafka_consumer_close(consumer_.get());
+        consumer_.reset();
     }
+    producer_.reset();
 }
 
 void SchemasTopic::ensure_topic() {
@@ -99,7 +224,7 @@ void SchemasTopic::start() {
     // A cluster that is still starting (brokers not all registered, a new topic's metadata not
     // everywhere yet) is retried until the timeout; a topic that exists with the wrong shape is
     // refused at once.
-    const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+    const auto deadline = Clock::now() + options_.timeout;
     while (true) {
         try {
             ensure_topic();
@@ -107,13 +232,17 @@ void SchemasTopic::start() {
         } catch (const kafka::KafkaError& e) {
             const bool wrong_shape = e.code() == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS ||
                                      e.code() == RD_KAFKA_RESP_ERR_INVALID_CONFIG;
-            if (wrong_shape || std::chrono::steady_clock::now() >= deadline) {
+            if (wrong_shape || Clock::now() >= deadline) {
                 throw;
             }
             spdlog::warn("{} not usable yet ({}); retrying", options_.topic, e.what());
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            pause_or_stop(std::chrono::milliseconds(500));
         }
     }
+    // The topic exists, but each handle below has its own metadata cache, filled from whichever
+    // broker it asks first: one that has not caught up answers "unknown topic", which
+    // librdkafka caches (watermark queries then fail with _UNKNOWN_PARTITION without asking
+    // again). So every handle waits until its own metadata shows the partition with a leader.
     auto producer_conf = kafka::make_conf(
         settings_, {{"enable.idempotence", "true"},
                     {"acks", "all"},
@@ -126,6 +255,7 @@ void SchemasTopic::start() {
             rd_kafka_poll(producer_.get(), 100);
         }
     });
+    wait_for_partition(producer_.get(), options_.topic, deadline, "writer");
 
     auto consumer_conf = kafka::make_conf(settings_, {{"group.id", settings_.client_id + "-reader"},
                                                       {"enable.auto.commit", "false"},
@@ -133,6 +263,7 @@ void SchemasTopic::start() {
                                                       {"fetch.wait.max.ms", "50"}});
     consumer_ = make_handle(RD_KAFKA_CONSUMER, std::move(consumer_conf));
     rd_kafka_poll_set_consumer(consumer_.get());
+    wait_for_partition(consumer_.get(), options_.topic, deadline, "reader");
     std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> list(
         rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(list.get(), options_.topic.c_str(), 0)->offset =
@@ -144,33 +275,76 @@ void SchemasTopic::start() {
     }
     reader_ = std::thread([this] { read_loop(); });
 
-    const auto started = std::chrono::steady_clock::now();
-    std::int64_t target = -1;
-    while (target < 0) {
-        try {
-            target = high_watermark();
-        } catch (const kafka::KafkaError& e) {  // a partition leader still being elected
-            if (std::chrono::steady_clock::now() >= deadline) {
-                throw;
-            }
-            spdlog::warn("{}; retrying", e.what());
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto started = Clock::now();
+    const std::int64_t target = startup_end_offset(deadline);
+    wait_reader_fetching(deadline);
+    ProgressLog progress("replay of " + options_.topic + " to offset " + std::to_string(target));
+    while (!wait_applied(target, std::chrono::milliseconds(200))) {
+        if (Clock::now() >= deadline) {
+            throw kafka::KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
+                                    "replay of " + options_.topic + " did not reach offset " +
+                                        std::to_string(target) + " within " +
+                                        std::to_string(options_.timeout.count()) +
+                                        " ms (REGISTRY_TIMEOUT)");
         }
-    }
-    if (!wait_applied(target, options_.timeout)) {
-        throw kafka::KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
-                                "replay of " + options_.topic + " did not reach offset " +
-                                    std::to_string(target) + " within " +
-                                    std::to_string(options_.timeout.count()) + " ms");
+        if (common::stop_requested()) {
+            throw StartInterrupted();
+        }
+        progress.waiting("applied up to " + std::to_string(applied_offset()));
     }
     caught_up_ = true;
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::steady_clock::now() - started);
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     const auto counts = store_.read([](const StoreState& s) {
         return std::pair{s.subjects.size(), s.schemas.size()};
     });
     spdlog::info("replayed {} records of {} in {} ms: {} subjects, {} schemas", target,
                  options_.topic, elapsed.count(), counts.first, counts.second);
+}
+
+std::int64_t SchemasTopic::startup_end_offset(Clock::time_point deadline) {
+    // Each query is bounded by what is left (STYLE 8.22: on 2.0.2 the call may overrun its own
+    // timeout, so never hand it the whole budget); a failure re-reads the metadata, which
+    // replaces a cached "unknown" answer, and asks again.
+    ProgressLog progress("end offset of " + options_.topic);
+    while (true) {
+        try {
+            const auto high =
+                high_watermark(std::chrono::milliseconds(slice_ms(deadline, 100, 5000)));
+            progress.done();
+            return high;
+        } catch (const kafka::KafkaError& e) {
+            if (Clock::now() >= deadline) {
+                throw;
+            }
+            progress.waiting(e.what());
+            pause_or_stop(std::chrono::milliseconds(200));
+            wait_for_partition(producer_.get(), options_.topic, deadline, "writer");
+        }
+    }
+}
+
+void SchemasTopic::wait_reader_fetching(Clock::time_point deadline) {
+    // The reader's cached high watermark is set by its first answer from the partition leader:
+    // until then an empty topic would count as replayed although nothing can be read back.
+    ProgressLog progress("reader fetching " + options_.topic + " [0]");
+    while (true) {
+        std::int64_t low = -1;
+        std::int64_t high = -1;
+        if (rd_kafka_get_watermark_offsets(consumer_.get(), options_.topic.c_str(), 0, &low,
+                                           &high) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            high >= 0) {
+            progress.done();
+            return;
+        }
+        if (Clock::now() >= deadline) {
+            throw kafka::KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
+                                    "the reader got no answer from the leader of " +
+                                        options_.topic + " [0] within the start-up timeout");
+        }
+        progress.waiting("no fetch answer yet");
+        pause_or_stop(std::chrono::milliseconds(50));
+    }
 }
 
 void SchemasTopic::read_loop() {
@@ -195,18 +369,29 @@ void SchemasTopic::read_loop() {
             }
             applied_.notify_all();
         } else if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            spdlog::warn("{} reader: {}", options_.topic, rd_kafka_message_errstr(message));
+            // During start-up a topic created a moment ago may be unknown to the broker asked
+            // (even to its new leader for a moment): librdkafka retries, start() waits.
+            const bool settling =
+                !caught_up_ && (message->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                                message->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+                                message->err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+                                message->err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+            if (settling) {
+                spdlog::info("{} reader: {} (retrying)", options_.topic,
+                             rd_kafka_message_errstr(message));
+            } else {
+                spdlog::warn("{} reader: {}", options_.topic, rd_kafka_message_errstr(message));
+            }
         }
         rd_kafka_message_destroy(message);
     }
 }
 
-std::int64_t SchemasTopic::high_watermark() {
+std::int64_t SchemasTopic::high_watermark(std::chrono::milliseconds timeout) {
     std::int64_t low = 0;
     std::int64_t high = 0;
-    const auto err =
-        rd_kafka_query_watermark_offsets(producer_.get(), options_.topic.c_str(), 0, &low, &high,
-                                         static_cast<int>(options_.timeout.count()));
+    const auto err = rd_kafka_query_watermark_offsets(
+        producer_.get(), options_.topic.c_str(), 0, &low, &high, static_cast<int>(timeout.count()));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         throw kafka::KafkaError(
             err, "cannot read the end offset of " + options_.topic + ": " + kafka::describe(err));
@@ -227,7 +412,7 @@ std::int64_t SchemasTopic::applied_offset() const {
 void SchemasTopic::sync() {
     std::int64_t target = 0;
     try {
-        target = high_watermark();
+        target = high_watermark(options_.timeout);
     } catch (const kafka::KafkaError& e) {
         throw errors::store_error(e.what());
     }

@@ -14,10 +14,27 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
 namespace orderflow::registry {
+
+/// Thrown by the start-up waits when SIGTERM/SIGINT arrives before the registry serves.
+struct StartInterrupted : std::runtime_error {
+    StartInterrupted() : std::runtime_error("stop requested during start-up") {}
+};
+
+/**
+ * Waits until `handle`'s own metadata shows `topic` with partition 0 and a leader, asking again
+ * (each answer comes from any broker, and one may not know a topic created a moment ago; a
+ * good answer also replaces a cached "unknown topic") until `deadline`. Logs progress about
+ * once a second as `who`. Errors: kafka::KafkaError at the deadline; StartInterrupted.
+ */
+void wait_for_partition(rd_kafka_t* handle,
+                        const std::string& topic,
+                        std::chrono::steady_clock::time_point deadline,
+                        const std::string& who);
 
 struct TopicOptions {
     std::string topic = "_schemas";
@@ -36,9 +53,13 @@ public:
     /**
      * Creates the topic when missing (1 partition, compacted, options.replication_factor),
      * refuses one with more partitions or not compacted, starts the reader and returns once it
-     * applied everything up to the high watermark. Errors: kafka::KafkaError.
+     * applied everything up to the high watermark. A topic created a moment ago is waited for
+     * (every Kafka handle must see its partition) within options.timeout.
+     * Errors: kafka::KafkaError; StartInterrupted on SIGTERM/SIGINT.
      */
     void start();
+    /// Stops the reader, flushes the producer (bounded) and closes both handles. Idempotent.
+    void stop();
     bool caught_up() const { return caught_up_.load(); }
     std::int64_t applied_offset() const;
 
@@ -48,7 +69,9 @@ public:
 private:
     void ensure_topic();
     void read_loop();
-    std::int64_t high_watermark();
+    std::int64_t high_watermark(std::chrono::milliseconds timeout);
+    std::int64_t startup_end_offset(std::chrono::steady_clock::time_point deadline);
+    void wait_reader_fetching(std::chrono::steady_clock::time_point deadline);
     bool wait_applied(std::int64_t next_offset, std::chrono::milliseconds timeout);
 
     kafka::ClientSettings settings_;

@@ -99,29 +99,27 @@ def registry_url(bootstrap_servers):
     url = f"http://127.0.0.1:{port}"
     log = tempfile.NamedTemporaryFile(prefix="pipeline-interop-registry-", suffix=".log",
                                       delete=False)
-    process = None
-    for _ in range(3):  # a registry that exits at start is started again on the same topic
-        process = subprocess.Popen([BINARY, "registry"], env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline and process.poll() is None:
-            try:
-                if requests.get(f"{url}/ready", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        if process.poll() is None:
-            break
+    process = subprocess.Popen([BINARY, "registry"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline and process.poll() is None:
+        try:
+            if requests.get(f"{url}/ready", timeout=2).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
     if process.poll() is not None:
         pytest.fail("orderflow registry did not start: " + open(log.name).read())
     yield url
     process.terminate()
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:  # a registry slow to leave its group must not fail us
+        code = process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+        pytest.fail("orderflow registry did not exit within 5 s of SIGTERM: " +
+                    open(log.name).read())
+    assert code == 0, "orderflow registry exited with %d: %s" % (code, open(log.name).read())
 
 
 def make_order(index):

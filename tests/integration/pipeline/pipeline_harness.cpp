@@ -58,27 +58,22 @@ RegistryProcess::RegistryProcess() {
     httplib::Client client("127.0.0.1", port);
     client.set_connection_timeout(2);
     client.set_read_timeout(5);
-    // A registry that exits at start (e.g. its new schemas topic not yet visible in the
-    // metadata) is started again, on the same topic, a few times.
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        process_ = std::make_unique<ChildProcess>(
-            std::vector<std::string>{orderflow_binary(), "registry"}, env, log.string());
-        bool exited = false;
-        const bool up = wait_until(
-            [&] {
-                if (const auto response = client.Get("/ready");
-                    response && response->status == 200) {
-                    return true;
-                }
-                exited = !process_->running();
-                return exited;
-            },
-            std::chrono::seconds(60), std::chrono::milliseconds(250));
-        if (up && !exited) {
-            return;
-        }
+    // Started once: a registry that exits at start, or never gets ready, fails the test.
+    process_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{orderflow_binary(), "registry"}, env, log.string());
+    bool exited = false;
+    const bool up = wait_until(
+        [&] {
+            if (const auto response = client.Get("/ready"); response && response->status == 200) {
+                return true;
+            }
+            exited = !process_->running();
+            return exited;
+        },
+        std::chrono::seconds(60), std::chrono::milliseconds(250));
+    if (!up || exited) {
+        throw std::runtime_error("orderflow registry did not come up:\n" + process_->output());
     }
-    throw std::runtime_error("orderflow registry did not come up:\n" + process_->output());
 }
 
 Pipeline::Pipeline(const std::string& registry) : registry_url(registry) {

@@ -22,6 +22,22 @@ struct RegistryNames {
     std::string group = test::unique_name("registry");
 };
 
+/// Starts `orderflow registry` on 127.0.0.1:port without waiting for it.
+inline std::unique_ptr<test::ChildProcess> spawn_registry(const RegistryNames& names,
+                                                          std::uint16_t port) {
+    const auto log = std::filesystem::temp_directory_path() /
+                     (test::unique_name("registry-" + std::to_string(port)) + ".log");
+    return std::make_unique<test::ChildProcess>(
+        std::vector<std::string>{test::orderflow_binary(), "registry"},
+        std::map<std::string, std::string>{
+            {"KAFKA_BOOTSTRAP_SERVERS", test::shared_stack().bootstrap_servers},
+            {"REGISTRY_LISTEN", "127.0.0.1:" + std::to_string(port)},
+            {"REGISTRY_TOPIC", names.topic},
+            {"REGISTRY_GROUP", names.group},
+            {"ORDERFLOW_ENV_FILE", "/nonexistent"}},
+        log.string());
+}
+
 class RegistryProcess {
 public:
     explicit RegistryProcess(const RegistryNames& names, std::uint16_t port = test::free_port())
@@ -30,17 +46,7 @@ public:
     }
 
     void start() {
-        const auto log = std::filesystem::temp_directory_path() /
-                         (test::unique_name("registry-" + std::to_string(port_)) + ".log");
-        process_ = std::make_unique<test::ChildProcess>(
-            std::vector<std::string>{test::orderflow_binary(), "registry"},
-            std::map<std::string, std::string>{
-                {"KAFKA_BOOTSTRAP_SERVERS", test::shared_stack().bootstrap_servers},
-                {"REGISTRY_LISTEN", "127.0.0.1:" + std::to_string(port_)},
-                {"REGISTRY_TOPIC", names_.topic},
-                {"REGISTRY_GROUP", names_.group},
-                {"ORDERFLOW_ENV_FILE", "/nonexistent"}},
-            log.string());
+        process_ = spawn_registry(names_, port_);
         httplib::Client client("127.0.0.1", port_);
         client.set_connection_timeout(std::chrono::seconds(1));
         client.set_read_timeout(std::chrono::seconds(2));
