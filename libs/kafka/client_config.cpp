@@ -14,16 +14,8 @@ extern "C" void log_to_spdlog(const rd_kafka_t* handle,
                               int level,
                               const char* facility,
                               const char* message) {
-    const char* name = handle != nullptr ? rd_kafka_name(handle) : "rdkafka";
-    // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug. Connection refusals while a
-    // broker is down are level 3 and repeat; they are warnings for us, not failures.
-    if (level <= 4) {
-        spdlog::warn("librdkafka {} {}: {}", name, facility, message);
-    } else if (level <= 6) {
-        spdlog::debug("librdkafka {} {}: {}", name, facility, message);
-    } else {
-        spdlog::trace("librdkafka {} {}: {}", name, facility, message);
-    }
+    log_client_message(handle != nullptr ? rd_kafka_name(handle) : "rdkafka", level, facility,
+                       message);
 }
 
 }  // namespace
@@ -36,25 +28,47 @@ void set_property(rd_kafka_conf_t* conf, const std::string& key, const std::stri
     }
 }
 
-ConfPtr make_conf(const ClientSettings& settings,
-                  const std::vector<std::pair<std::string, std::string>>& defaults) {
-    ConfPtr conf(rd_kafka_conf_new());
+void apply_client_settings(const ClientSettings& settings,
+                           const std::vector<Property>& defaults,
+                           const std::function<void(const Property&)>& set) {
     try {
-        set_property(conf.get(), "bootstrap.servers", settings.bootstrap_servers);
+        set({"bootstrap.servers", settings.bootstrap_servers});
     } catch (const common::ConfigError& e) {
         throw common::ConfigError("KAFKA_BOOTSTRAP_SERVERS", e.what());
     }
-    set_property(conf.get(), "client.id", settings.client_id);
-    for (const auto& [key, value] : defaults) {
-        set_property(conf.get(), key, value);
+    set({"client.id", settings.client_id});
+    for (const auto& property : defaults) {
+        set(property);
     }
-    for (const auto& [key, value] : settings.extra) {
+    for (const auto& property : settings.extra) {
         try {
-            set_property(conf.get(), key, value);
+            set(property);
         } catch (const common::ConfigError& e) {
             throw common::ConfigError("KAFKA_EXTRA", e.what());
         }
     }
+}
+
+void log_client_message(const std::string& client,
+                        int level,
+                        const std::string& facility,
+                        const std::string& message) {
+    // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug. Connection refusals while a
+    // broker is down are level 3 and repeat; they are warnings for us, not failures.
+    if (level <= 4) {
+        spdlog::warn("librdkafka {} {}: {}", client, facility, message);
+    } else if (level <= 6) {
+        spdlog::debug("librdkafka {} {}: {}", client, facility, message);
+    } else {
+        spdlog::trace("librdkafka {} {}: {}", client, facility, message);
+    }
+}
+
+ConfPtr make_conf(const ClientSettings& settings, const std::vector<Property>& defaults) {
+    ConfPtr conf(rd_kafka_conf_new());
+    apply_client_settings(settings, defaults, [&conf](const Property& property) {
+        set_property(conf.get(), property.first, property.second);
+    });
     rd_kafka_conf_set_log_cb(conf.get(), log_to_spdlog);
     return conf;
 }

@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -16,6 +17,9 @@ struct ClientSettings {
     /// librdkafka properties passed through as they are (KAFKA_EXTRA="k=v;k=v"); they win.
     std::vector<std::pair<std::string, std::string>> extra;
 };
+
+/// One librdkafka property: key, value.
+using Property = std::pair<std::string, std::string>;
 
 struct ConfDeleter {
     void operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }
@@ -33,10 +37,25 @@ using HandlePtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
 void set_property(rd_kafka_conf_t* conf, const std::string& key, const std::string& value);
 
 /**
+ * The steps every client configuration takes, for the C and the C++ API alike:
+ * bootstrap.servers, client.id, `defaults`, then the extra properties (which win). `set`
+ * throws ConfigError naming the property; this renames it to KAFKA_BOOTSTRAP_SERVERS or
+ * KAFKA_EXTRA where the value came from those settings.
+ */
+void apply_client_settings(const ClientSettings& settings,
+                           const std::vector<Property>& defaults,
+                           const std::function<void(const Property&)>& set);
+
+/// The one log path of librdkafka's messages (syslog `level`), from any librdkafka thread.
+void log_client_message(const std::string& client,
+                        int level,
+                        const std::string& facility,
+                        const std::string& message);
+
+/**
  * A C configuration with bootstrap.servers, client.id, a log callback into spdlog, `defaults`
  * and then the extra properties (which win). Errors: ConfigError for any rejected property.
  */
-ConfPtr make_conf(const ClientSettings& settings,
-                  const std::vector<std::pair<std::string, std::string>>& defaults = {});
+ConfPtr make_conf(const ClientSettings& settings, const std::vector<Property>& defaults = {});
 
 }  // namespace orderflow::kafka

@@ -3,10 +3,10 @@
 #include "audit/audit_compare.h"
 #include "common/config_error.h"
 #include "common/logging.h"
-#include "consumer/kafka_cpp.h"
-#include "consumer/order_decoder.h"
 #include "kafka/admin_client.h"
+#include "kafka/cpp_config.h"
 #include "redis/order_store.h"
+#include "serde/order_decoder.h"
 
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
@@ -25,13 +25,13 @@ constexpr std::size_t kMaxLines = 50;
 
 std::unique_ptr<RdKafka::KafkaConsumer> make_consumer(const pipeline::PipelineSettings& settings,
                                                       const std::string& group,
-                                                      consumer::LoggingEventCb& events) {
+                                                      kafka::LoggingEventCb& events) {
     auto client = settings.kafka;
     client.client_id = "orderflow-audit";
-    auto conf = consumer::make_cpp_conf(client, {{"group.id", group},
-                                                 {"enable.auto.commit", "false"},
-                                                 {"enable.auto.offset.store", "false"},
-                                                 {"enable.partition.eof", "false"}});
+    auto conf = kafka::make_cpp_conf(client, {{"group.id", group},
+                                              {"enable.auto.commit", "false"},
+                                              {"enable.auto.offset.store", "false"},
+                                              {"enable.partition.eof", "false"}});
     std::string error;
     conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events), error);
     std::unique_ptr<RdKafka::KafkaConsumer> consumer(
@@ -42,7 +42,7 @@ std::unique_ptr<RdKafka::KafkaConsumer> make_consumer(const pipeline::PipelineSe
     return consumer;
 }
 
-LogContents read_log(const AuditSettings& settings, consumer::MessageDecoder& decoder) {
+LogContents read_log(const AuditSettings& settings, serde::MessageDecoder& decoder) {
     const auto& topic = settings.pipeline.topic;
     std::vector<std::int32_t> partitions;
     {
@@ -57,7 +57,7 @@ LogContents read_log(const AuditSettings& settings, consumer::MessageDecoder& de
             partitions.push_back(p.id);
         }
     }
-    consumer::LoggingEventCb events;
+    kafka::LoggingEventCb events;
     auto reader = make_consumer(settings.pipeline, "orderflow-audit", events);
     LogContents log;
     std::vector<RdKafka::TopicPartition*> assignment;
@@ -84,7 +84,7 @@ LogContents read_log(const AuditSettings& settings, consumer::MessageDecoder& de
         if (message->err() != RdKafka::ERR_NO_ERROR) {
             continue;
         }
-        consumer::InboundMessage inbound;
+        serde::InboundMessage inbound;
         inbound.topic = topic;
         inbound.partition = message->partition();
         inbound.offset = message->offset();
@@ -184,7 +184,7 @@ GroupState read_group(redis::Connection& redis,
     redis::OrderStore store(redis, group);
     state.stats = store.stats();
 
-    consumer::LoggingEventCb events;
+    kafka::LoggingEventCb events;
     auto reader = make_consumer(settings.pipeline, group, events);
     std::vector<RdKafka::TopicPartition*> partitions;
     for (const auto& [partition, end] : log.end_offsets) {
@@ -241,7 +241,7 @@ int run_audit(const AuditSettings& settings, std::ostream& out) {
     }
     auto registry =
         pipeline::connect_registry(settings.pipeline.registry_url, settings.pipeline.subject());
-    consumer::OrderDecoder decoder([&registry](int id) { return registry->schema_by_id(id); });
+    serde::OrderDecoder decoder([&registry](int id) { return registry->schema_by_id(id); });
     const auto log = read_log(settings, decoder);
     out << "topic " << settings.pipeline.topic << ": " << log.messages << " message(s) in "
         << log.end_offsets.size() << " partition(s), " << log.orders.size()

@@ -2,7 +2,7 @@
 
 #include "common/command_context.h"
 #include "common/settings.h"
-#include "producer/pipeline_options.h"
+#include "pipeline/pipeline_options.h"
 
 #include <CLI/CLI.hpp>
 

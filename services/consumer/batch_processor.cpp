@@ -6,20 +6,6 @@
 
 namespace orderflow::consumer {
 
-std::string to_string(PoisonKind kind) {
-    switch (kind) {
-        case PoisonKind::kNotFramed:
-            return "not-framed";
-        case PoisonKind::kUnknownSchema:
-            return "unknown-schema";
-        case PoisonKind::kUndecodable:
-            return "undecodable";
-        case PoisonKind::kInvalidOrder:
-            return "invalid-order";
-    }
-    return "unknown";
-}
-
 BatchProcessor::BatchProcessor(MessageDecoder& decoder,
                                DeadLetterSink& dead_letters,
                                OrderSink& sink)

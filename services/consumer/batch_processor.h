@@ -2,6 +2,7 @@
 
 #include "consumer/message.h"
 #include "redis/order_store.h"
+#include "serde/order_decoder.h"
 
 #include <cstdint>
 #include <string>
@@ -9,12 +10,7 @@
 
 namespace orderflow::consumer {
 
-/// Turns a message into an order or a poison verdict. May throw TransientError.
-class MessageDecoder {
-public:
-    virtual ~MessageDecoder() = default;
-    virtual Decoded decode(const InboundMessage& message) = 0;
-};
+using serde::MessageDecoder;
 
 struct DeadLetter {
     const InboundMessage* message = nullptr;

@@ -5,10 +5,10 @@
 #include "common/shutdown.h"
 #include "consumer/consumer_loop.h"
 #include "consumer/dead_letter.h"
-#include "consumer/order_decoder.h"
 #include "kafka/admin_client.h"
-#include "producer/topics.h"
+#include "pipeline/topics.h"
 #include "redis/order_store.h"
+#include "serde/order_decoder.h"
 
 #include <spdlog/spdlog.h>
 
@@ -58,7 +58,7 @@ int run_consumer(const ConsumerSettings& settings) {
 
     redis::OrderStore store(*connection, settings.group);
     RedisOrderSink sink(store);
-    OrderDecoder decoder([&registry](int id) { return registry->schema_by_id(id); });
+    serde::OrderDecoder decoder([&registry](int id) { return registry->schema_by_id(id); });
     KafkaDeadLetterSink dead_letters(settings.pipeline.kafka, settings.pipeline.dlq_topic,
                                      settings.group, std::chrono::seconds(10));
     BatchProcessor processor(decoder, dead_letters, sink);

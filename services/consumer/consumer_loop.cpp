@@ -68,16 +68,17 @@ ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings, BatchProcessor& pro
     const bool auto_commit = settings.mode == CommitMode::kAuto;
     auto client = settings.pipeline.kafka;
     client.client_id = "orderflow-consumer-" + settings.group;
-    auto conf = make_cpp_conf(client, {{"group.id", settings.group},
-                                       {"enable.auto.commit", auto_commit ? "true" : "false"},
-                                       {"auto.commit.interval.ms", "1000"},
-                                       {"enable.auto.offset.store", "false"},
-                                       {"auto.offset.reset", "earliest"},
-                                       {"enable.partition.eof", "false"},
-                                       // Eager assignors (STYLE 8 #22); cooperative has 2.0.2 bugs.
-                                       {"partition.assignment.strategy", "range,roundrobin"},
-                                       {"session.timeout.ms", "10000"},
-                                       {"heartbeat.interval.ms", "2000"}});
+    auto conf =
+        kafka::make_cpp_conf(client, {{"group.id", settings.group},
+                                      {"enable.auto.commit", auto_commit ? "true" : "false"},
+                                      {"auto.commit.interval.ms", "1000"},
+                                      {"enable.auto.offset.store", "false"},
+                                      {"auto.offset.reset", "earliest"},
+                                      {"enable.partition.eof", "false"},
+                                      // Eager assignors (STYLE 8 #22); cooperative has 2.0.2 bugs.
+                                      {"partition.assignment.strategy", "range,roundrobin"},
+                                      {"session.timeout.ms", "10000"},
+                                      {"heartbeat.interval.ms", "2000"}});
     std::string error;
     if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), error) !=
             RdKafka::Conf::CONF_OK ||

@@ -3,7 +3,7 @@
 #include "consumer/batch_accumulator.h"
 #include "consumer/batch_processor.h"
 #include "consumer/consumer_settings.h"
-#include "consumer/kafka_cpp.h"
+#include "kafka/cpp_config.h"
 #include "metrics/metrics.h"
 
 #include <librdkafka/rdkafkacpp.h>
@@ -63,7 +63,7 @@ private:
 
     ConsumerSettings settings_;
     BatchProcessor& processor_;
-    LoggingEventCb events_;
+    kafka::LoggingEventCb events_;
     BatchAccumulator accumulator_;
     std::vector<InboundMessage> in_flight_;
     std::vector<RdKafka::TopicPartition*> assignment_;  // owned; freed on change

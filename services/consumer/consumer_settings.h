@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/settings.h"
-#include "producer/pipeline_options.h"
+#include "pipeline/pipeline_options.h"
 
 #include <CLI/CLI.hpp>
 

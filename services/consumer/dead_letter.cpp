@@ -13,10 +13,11 @@ KafkaDeadLetterSink::KafkaDeadLetterSink(const kafka::ClientSettings& settings,
     : topic_(std::move(topic)), group_(std::move(group)), timeout_(timeout) {
     auto client = settings;
     client.client_id = "orderflow-consumer-dlq";
-    auto conf = make_cpp_conf(client, {{"enable.idempotence", "true"},
-                                       {"acks", "all"},
-                                       {"linger.ms", "0"},
-                                       {"message.timeout.ms", std::to_string(timeout.count())}});
+    auto conf =
+        kafka::make_cpp_conf(client, {{"enable.idempotence", "true"},
+                                      {"acks", "all"},
+                                      {"linger.ms", "0"},
+                                      {"message.timeout.ms", std::to_string(timeout.count())}});
     std::string error;
     if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(this), error) !=
             RdKafka::Conf::CONF_OK ||

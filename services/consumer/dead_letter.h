@@ -1,7 +1,7 @@
 #pragma once
 
 #include "consumer/batch_processor.h"
-#include "consumer/kafka_cpp.h"
+#include "kafka/cpp_config.h"
 
 #include <librdkafka/rdkafkacpp.h>
 
@@ -41,7 +41,7 @@ private:
     std::string topic_;
     std::string group_;
     std::chrono::milliseconds timeout_;
-    LoggingEventCb events_;
+    kafka::LoggingEventCb events_;
     int failures_ = 0;                             // delivery reports with an error, per send()
     std::string last_error_;                       // of those
     std::unique_ptr<RdKafka::Producer> producer_;  // last: destroyed before the callbacks

@@ -4,8 +4,8 @@
 #include "common/logging.h"
 #include "common/shutdown.h"
 #include "kafka/admin_client.h"
+#include "pipeline/topics.h"
 #include "producer/order_producer.h"
-#include "producer/topics.h"
 
 #include <spdlog/spdlog.h>
 

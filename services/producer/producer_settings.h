@@ -1,6 +1,6 @@
 #pragma once
 
-#include "producer/pipeline_options.h"
+#include "pipeline/pipeline_options.h"
 
 #include <CLI/CLI.hpp>
 

@@ -1,9 +1,9 @@
 #include "consumer/batch_processor.h"
 
-#include "consumer/order_decoder.h"
 #include "orders/generator.h"
 #include "registry_client/registry_client.h"
 #include "serde/order_codec.h"
+#include "serde/order_decoder.h"
 #include "serde/order_schema.h"
 #include "serde/wire_format.h"
 
@@ -78,7 +78,7 @@ public:
 class BatchProcessorTest : public ::testing::Test {
 protected:
     FakeRegistry registry_;
-    OrderDecoder decoder_{[this](int id) { return registry_.schema_by_id(id); }};
+    serde::OrderDecoder decoder_{[this](int id) { return registry_.schema_by_id(id); }};
     FakeDeadLetters dead_letters_;
     FakeSink sink_;
     BatchProcessor processor_{decoder_, dead_letters_, sink_};

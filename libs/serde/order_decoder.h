@@ -1,9 +1,16 @@
 #pragma once
 
-#include "consumer/batch_processor.h"
+#include "serde/inbound_message.h"
 #include "serde/schema_cache.h"
 
-namespace orderflow::consumer {
+namespace orderflow::serde {
+
+/// Turns a message into an order or a poison verdict. May throw common::TransientError.
+class MessageDecoder {
+public:
+    virtual ~MessageDecoder() = default;
+    virtual Decoded decode(const InboundMessage& message) = 0;
+};
 
 /**
  * Confluent framing -> writer schema by id (from the registry, cached) -> Avro -> order ->
@@ -13,11 +20,11 @@ namespace orderflow::consumer {
  */
 class OrderDecoder : public MessageDecoder {
 public:
-    explicit OrderDecoder(serde::SchemaCache::Fetch fetch);
+    explicit OrderDecoder(SchemaCache::Fetch fetch);
     Decoded decode(const InboundMessage& message) override;
 
 private:
-    serde::SchemaCache schemas_;
+    SchemaCache schemas_;
 };
 
-}  // namespace orderflow::consumer
+}  // namespace orderflow::serde

@@ -1,4 +1,4 @@
-#include "producer/pipeline_options.h"
+#include "pipeline/pipeline_options.h"
 
 #include "common/config_error.h"
 #include "common/settings.h"

@@ -1,4 +1,4 @@
-#include "producer/topics.h"
+#include "pipeline/topics.h"
 
 #include "kafka/kafka_error.h"
 

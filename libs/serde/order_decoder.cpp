@@ -1,11 +1,12 @@
-#include "consumer/order_decoder.h"
+#include "serde/order_decoder.h"
 
+#include "common/transient_error.h"
 #include "orders/validation.h"
 #include "registry_client/registry_client.h"
 #include "serde/order_codec.h"
 #include "serde/wire_format.h"
 
-namespace orderflow::consumer {
+namespace orderflow::serde {
 namespace {
 
 Decoded poison(PoisonKind kind, std::string reason) {
@@ -14,34 +15,34 @@ Decoded poison(PoisonKind kind, std::string reason) {
 
 }  // namespace
 
-OrderDecoder::OrderDecoder(serde::SchemaCache::Fetch fetch) : schemas_(std::move(fetch)) {}
+OrderDecoder::OrderDecoder(SchemaCache::Fetch fetch) : schemas_(std::move(fetch)) {}
 
 Decoded OrderDecoder::decode(const InboundMessage& message) {
-    serde::Unframed unframed;
+    Unframed unframed;
     try {
-        unframed = serde::unframe(message.value);
-    } catch (const serde::WireFormatError& e) {
+        unframed = unframe(message.value);
+    } catch (const WireFormatError& e) {
         return poison(PoisonKind::kNotFramed, e.what());
     }
-    std::shared_ptr<const serde::AvroSchema> schema;
+    std::shared_ptr<const AvroSchema> schema;
     const auto id = std::to_string(unframed.schema_id);
     try {
         schema = schemas_.get(unframed.schema_id);
     } catch (const registry_client::RegistryError& e) {
         if (e.http_status() == 0 || e.http_status() >= 500) {
-            throw TransientError("schema registry cannot answer for schema id " + id + ": " +
-                                 e.what());
+            throw common::TransientError("schema registry cannot answer for schema id " + id +
+                                         ": " + e.what());
         }
         return poison(PoisonKind::kUnknownSchema, "unknown schema id " + id + ": " + e.what());
-    } catch (const serde::AvroError& e) {
+    } catch (const AvroError& e) {
         return poison(
             PoisonKind::kUndecodable,
             "schema id " + id + " is not an Avro schema this consumer reads: " + e.what());
     }
     orders::Order order;
     try {
-        order = serde::decode_order(*schema, unframed.payload);
-    } catch (const serde::DecodeError& e) {
+        order = decode_order(*schema, unframed.payload);
+    } catch (const DecodeError& e) {
         return poison(PoisonKind::kUndecodable,
                       "cannot decode with writer schema id " + id + ": " + e.what());
     }
@@ -52,4 +53,4 @@ Decoded OrderDecoder::decode(const InboundMessage& message) {
     return {std::move(order), PoisonKind::kUndecodable, ""};
 }
 
-}  // namespace orderflow::consumer
+}  // namespace orderflow::serde

@@ -1,7 +1,7 @@
 #pragma once
 
-// librdkafka's C++ API for the consumer side: configuration that names the bad setting, and
-// an event callback that routes logs and errors to spdlog.
+// librdkafka's C++ API (the consumers, the audit and the DLQ producer use it): the same
+// configuration steps and the same log path as the C API's make_conf() in client_config.h.
 
 #include "kafka/client_config.h"
 
@@ -13,21 +13,14 @@
 #include <utility>
 #include <vector>
 
-namespace orderflow::consumer {
+namespace orderflow::kafka {
 
 /**
  * A global C++ conf with bootstrap.servers, client.id, `defaults`, then KAFKA_EXTRA (which
  * wins). Errors: ConfigError naming KAFKA_BOOTSTRAP_SERVERS, KAFKA_EXTRA or the property.
  */
-std::unique_ptr<RdKafka::Conf> make_cpp_conf(
-    const kafka::ClientSettings& settings,
-    const std::vector<std::pair<std::string, std::string>>& defaults);
-
-/// Sets one property; Errors: ConfigError naming `setting`.
-void set_cpp_property(RdKafka::Conf& conf,
-                      const std::string& key,
-                      const std::string& value,
-                      const std::string& setting);
+std::unique_ptr<RdKafka::Conf> make_cpp_conf(const ClientSettings& settings,
+                                             const std::vector<Property>& defaults);
 
 /// Logs librdkafka events (log and error) and remembers a fatal error. Runs on librdkafka's
 /// threads or inside consume()/flush(); never throws.
@@ -43,4 +36,4 @@ private:
     std::atomic<bool> brokers_down_{false};
 };
 
-}  // namespace orderflow::consumer
+}  // namespace orderflow::kafka

@@ -1,0 +1,19 @@
+#include "serde/inbound_message.h"
+
+namespace orderflow::serde {
+
+std::string to_string(PoisonKind kind) {
+    switch (kind) {
+        case PoisonKind::kNotFramed:
+            return "not-framed";
+        case PoisonKind::kUnknownSchema:
+            return "unknown-schema";
+        case PoisonKind::kUndecodable:
+            return "undecodable";
+        case PoisonKind::kInvalidOrder:
+            return "invalid-order";
+    }
+    return "unknown";
+}
+
+}  // namespace orderflow::serde
