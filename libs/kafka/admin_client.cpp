@@ -1,6 +1,7 @@
 #include "kafka/admin_client.h"
 
 #include "common/config_error.h"
+#include "kafka/admin_handles.h"
 #include "kafka/kafka_error.h"
 
 #include <spdlog/spdlog.h>
@@ -16,24 +17,12 @@ namespace {
 struct MetadataDeleter {
     void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
 };
-struct QueueDeleter {
-    void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
-};
-struct EventDeleter {
-    void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
-};
-struct AdminOptionsDeleter {
-    void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
-};
 struct NewTopicDeleter {
     void operator()(rd_kafka_NewTopic_t* t) const { rd_kafka_NewTopic_destroy(t); }
 };
 struct ConfigResourceDeleter {
     void operator()(rd_kafka_ConfigResource_t* r) const { rd_kafka_ConfigResource_destroy(r); }
 };
-
-using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
-using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 
 int to_ms(std::chrono::milliseconds d) {
     return static_cast<int>(d.count());
@@ -139,11 +128,7 @@ std::map<std::string, std::string> AdminClient::topic_configs(const std::string&
     QueuePtr queue(rd_kafka_queue_new(handle_.get()));
     std::unique_ptr<rd_kafka_ConfigResource_t, ConfigResourceDeleter> resource(
         rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name.c_str()));
-    std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter> options(
-        rd_kafka_AdminOptions_new(handle_.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS));
-    std::array<char, 512> error{};
-    rd_kafka_AdminOptions_set_request_timeout(options.get(), to_ms(timeout_), error.data(),
-                                              error.size());
+    const auto options = admin_options(handle_.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout_);
     std::array<rd_kafka_ConfigResource_t*, 1> resources{resource.get()};
     rd_kafka_DescribeConfigs(handle_.get(), resources.data(), resources.size(), options.get(),
                              queue.get());
@@ -196,12 +181,9 @@ CreateOutcome AdminClient::create_topic(const TopicSpec& spec) {
         }
     }
     QueuePtr queue(rd_kafka_queue_new(handle_.get()));
-    std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter> options(
-        rd_kafka_AdminOptions_new(handle_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS));
+    const auto options = admin_options(handle_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout_);
     rd_kafka_AdminOptions_set_operation_timeout(options.get(), to_ms(timeout_), error.data(),
                                                 error.size());
-    rd_kafka_AdminOptions_set_request_timeout(options.get(), to_ms(timeout_), error.data(),
-                                              error.size());
     std::array<rd_kafka_NewTopic_t*, 1> topics{topic.get()};
     rd_kafka_CreateTopics(handle_.get(), topics.data(), topics.size(), options.get(), queue.get());
     EventPtr event(rd_kafka_queue_poll(queue.get(), to_ms(timeout_) + 5000));

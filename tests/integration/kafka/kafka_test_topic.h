@@ -1,0 +1,52 @@
+#pragma once
+
+// A fresh topic on the shared stack with records in known partitions, for libs/kafka's tests.
+
+#include "kafka/admin_client.h"
+#include "support/test_support.h"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace orderflow::test {
+
+inline kafka::ClientSettings stack_client(const std::string& client_id) {
+    kafka::ClientSettings settings;
+    settings.bootstrap_servers = shared_stack().bootstrap_servers;
+    settings.client_id = client_id;
+    return settings;
+}
+
+/// Creates `partitions` x RF 3 and writes `count` records "value-<i>" (key "key-<i>") to
+/// `partition`, each with header "n" = i; waits for every acknowledgement.
+inline std::string make_topic_with_records(int partitions, std::int32_t partition, int count) {
+    const auto topic = unique_name("kafka-lib");
+    kafka::AdminClient admin(stack_client("kafka-lib-test"));
+    admin.create_topic({topic, partitions, 3, {{"min.insync.replicas", "2"}}});
+    std::string error;
+    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    conf->set("bootstrap.servers", shared_stack().bootstrap_servers, error);
+    conf->set("acks", "all", error);
+    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
+    for (int i = 0; i < count; ++i) {
+        const auto key = "key-" + std::to_string(i);
+        auto value = "value-" + std::to_string(i);
+        auto* headers = RdKafka::Headers::create();
+        headers->add("n", std::to_string(i));
+        if (producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY, value.data(),
+                              value.size(), key.data(), key.size(), 0, headers,
+                              nullptr) != RdKafka::ERR_NO_ERROR) {
+            delete headers;
+            throw std::runtime_error("produce failed");
+        }
+    }
+    if (producer->flush(30000) != RdKafka::ERR_NO_ERROR || producer->outq_len() != 0) {
+        throw std::runtime_error("records not acknowledged");
+    }
+    return topic;
+}
+
+}  // namespace orderflow::test
