@@ -35,16 +35,9 @@ struct AdminClient::Metadata {
 };
 
 AdminClient::AdminClient(const ClientSettings& settings, std::chrono::milliseconds timeout)
-    : bootstrap_servers_(settings.bootstrap_servers), timeout_(timeout) {
-    auto conf = make_conf(settings);
-    std::array<char, 512> error{};
-    rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error.data(), error.size());
-    if (handle == nullptr) {
-        throw common::ConfigError("KAFKA_BOOTSTRAP_SERVERS", error.data());
-    }
-    conf.release();  // rd_kafka_new took ownership
-    handle_.reset(handle);
-}
+    : bootstrap_servers_(settings.bootstrap_servers),
+      timeout_(timeout),
+      handle_(make_admin_handle(settings)) {}
 
 AdminClient::Metadata AdminClient::fetch_metadata(const std::string* topic) {
     const rd_kafka_metadata_t* raw = nullptr;

@@ -3,6 +3,8 @@
 // Owners of the librdkafka objects an Admin API call makes (queues, events, options), so every
 // exit path frees them.
 
+#include "kafka/client_config.h"
+
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
@@ -23,6 +25,10 @@ struct AdminOptionsDeleter {
 using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
 using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter>;
+
+/// A producer handle for Admin API use only, as librdkafka recommends.
+/// Errors: ConfigError naming KAFKA_BOOTSTRAP_SERVERS when it cannot be created.
+HandlePtr make_admin_handle(const ClientSettings& settings);
 
 /// Options for `op` with its request timeout set. The caller polls the queue for at most
 /// `timeout` plus a margin, so no admin call can wait unbounded.

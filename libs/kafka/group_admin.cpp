@@ -40,16 +40,7 @@ std::string text_or_empty(const char* text) {
 }  // namespace
 
 GroupAdmin::GroupAdmin(const ClientSettings& settings, std::chrono::milliseconds timeout)
-    : timeout_(timeout) {
-    auto conf = make_conf(settings);
-    std::array<char, 512> error{};
-    rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error.data(), error.size());
-    if (handle == nullptr) {
-        throw common::ConfigError("KAFKA_BOOTSTRAP_SERVERS", error.data());
-    }
-    conf.release();  // rd_kafka_new took ownership
-    handle_.reset(handle);
-}
+    : timeout_(timeout), handle_(make_admin_handle(settings)) {}
 
 std::vector<GroupListing> GroupAdmin::list_groups() {
     QueuePtr queue(rd_kafka_queue_new(handle_.get()));

@@ -35,15 +35,18 @@ TEST(GroupAdmin, ShowsMembersAssignmentCommittedOffsetsAndTheLogEnd) {
     ASSERT_TRUE(wait_until(
         [&] {
             std::unique_ptr<RdKafka::Message> m(consumer->consume(200));
-            if (m->err() == RdKafka::ERR_NO_ERROR && ++read == 6) {
-                // Commit "6 handled": the next offset to read is 6.
-                std::vector<RdKafka::TopicPartition*> offsets{
-                    RdKafka::TopicPartition::create(topic, 1, 6)};
-                const auto code = consumer->commitSync(offsets);
-                RdKafka::TopicPartition::destroy(offsets);
-                return code == RdKafka::ERR_NO_ERROR;
-            }
-            return false;
+            return m->err() == RdKafka::ERR_NO_ERROR && ++read == 6;
+        },
+        seconds(60)));
+    // Commit "6 handled" (the next offset to read is 6). On a fresh cluster the coordinator
+    // may still be loading __consumer_offsets, so the commit is retried until it lands.
+    ASSERT_TRUE(wait_until(
+        [&] {
+            std::vector<RdKafka::TopicPartition*> offsets{
+                RdKafka::TopicPartition::create(topic, 1, 6)};
+            const auto code = consumer->commitSync(offsets);
+            RdKafka::TopicPartition::destroy(offsets);
+            return code == RdKafka::ERR_NO_ERROR;
         },
         seconds(60)));
 
