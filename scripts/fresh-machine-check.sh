@@ -66,9 +66,20 @@ stop_chroot_processes() {
   ((${#pids[@]} == 0)) || log "still running in the chroot: ${pids[*]}"
 }
 
+# This script's own descendants (a step interrupted by a signal: debootstrap, chroot, make).
+descendants() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do
+    descendants "$child"
+    echo "$child"
+  done
+}
+
 cleanup() {
-  local rc=$? i
+  local rc=$? i pids
   trap - EXIT INT TERM
+  mapfile -t pids < <(descendants $$)
+  if ((${#pids[@]} > 0)); then kill -TERM "${pids[@]}" 2>/dev/null || true; fi
   stop_chroot_processes
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
     umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" 2>/dev/null || log "cannot unmount ${mounts[i]}"
@@ -99,10 +110,10 @@ timed() { # timed LABEL SECONDS-VAR COMMAND... : runs, records seconds, returns 
   shift 2
   start=$SECONDS
   log "== $label"
-  set +e
-  "$@"
-  rc=$?
-  set -e
+  # In the background + wait: a SIGINT/SIGTERM to this script runs its cleanup at once instead
+  # of after the step (bash defers traps while a foreground child runs).
+  "$@" &
+  wait $! && rc=0 || rc=$?
   printf -v "$var" '%d' $((SECONDS - start))
   log "== $label: exit $rc after ${!var} s"
   return "$rc"
