@@ -137,6 +137,17 @@ mount_in_root /dev --bind /dev
 mount_in_root /dev/pts --bind /dev/pts
 mount_in_root /dev/shm -t tmpfs -o mode=1777 shm
 
+# The chroot uses this machine's network, so it trusts the CAs this machine added for that
+# network (/usr/local/share/ca-certificates, e.g. a TLS-inspecting proxy's), as a fresh machine on
+# the same network would be set up to; Debian's own CAs come from the root's ca-certificates.
+# Without them Maven cannot reach Maven Central here. Java's store is built from these when
+# install-deps.sh installs the JDK.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" /usr/sbin/update-ca-certificates >/dev/null 2>&1 || die "update-ca-certificates failed in the root"
+  log "trusting this machine's local CAs: $(cd /usr/local/share/ca-certificates && echo *.crt)"
+fi
+
 git clone -q --no-checkout "$src" "$root/root/orderflow"
 git -C "$root/root/orderflow" -c advice.detachedHead=false checkout -q "$sha" ||
   die "$sha is not reachable from a branch of $src"
