@@ -11,7 +11,7 @@ packages=(
   libcpp-httplib-dev libgtest-dev libgmock-dev libssl-dev zlib1g-dev libbrotli-dev
   redis-server redis-tools kcat
   openjdk-17-jdk-headless maven
-  clang-format-14 wrk procps iproute2 curl python3 python3-venv
+  clang-format-14 wrk procps iproute2 curl python3 python3-venv python3-yaml
   docker-compose
 )
 
