@@ -21,18 +21,23 @@ if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
 # Stops and disables the packaged service through the init system that is really running:
 # systemd when it is PID 1, else the sysv script (containers, chroots). Only the service's own
 # pid file is used to stop it, never a process-name pattern that could hit other users' Redis.
+# Asks (sudo) only when there is something to change, so a plain `make build` never prompts.
 disable_packaged_redis() {
   if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
-    if systemctl list-unit-files redis-server.service >/dev/null 2>&1; then
+    if systemctl is-enabled --quiet redis-server.service 2>/dev/null ||
+      systemctl is-active --quiet redis-server.service 2>/dev/null; then
+      echo "install-deps: disabling Debian's redis-server service (orderflow runs its own Redis)"
       "${sudo_cmd[@]}" systemctl disable --now redis-server.service >/dev/null 2>&1 || true
     fi
     return 0
   fi
-  if [[ -x /etc/init.d/redis-server ]]; then
+  [[ -x /etc/init.d/redis-server ]] || return 0
+  if compgen -G "/etc/rc[2345].d/S*redis-server" >/dev/null; then
     "${sudo_cmd[@]}" update-rc.d redis-server disable >/dev/null 2>&1 || true
-    if "${sudo_cmd[@]}" /etc/init.d/redis-server status >/dev/null 2>&1; then
-      "${sudo_cmd[@]}" /etc/init.d/redis-server stop >/dev/null 2>&1 || true
-    fi
+  fi
+  if /etc/init.d/redis-server status >/dev/null 2>&1; then
+    echo "install-deps: stopping Debian's redis-server service (orderflow runs its own Redis)"
+    "${sudo_cmd[@]}" /etc/init.d/redis-server stop >/dev/null 2>&1 || true
   fi
 }
 
