@@ -21,27 +21,31 @@ up: deps ## build, start Kafka, Redis and the services, wait until healthy, prin
 	@cmake --build --preset default --target orderflow
 	@scripts/stack.sh up
 
-down: ## stop every process of the stack
+down: deps ## stop every process of the stack
 	@scripts/stack.sh down
 
-status: ## each process: pid, address, health
+status: deps ## each process: pid, address, health
 	@scripts/stack.sh status
 
 # `make logs` follows everything; `make logs producer` (or kafka-1, redis, ...) one process.
 logs: ## follow logs: make logs [NAME]
 	@scripts/stack.sh logs $(filter-out logs,$(MAKECMDGOALS))
 
-test: format-check build ## build and run every test (unit ... e2e), then unit+component under ASan
+test: deps format-check build ## build and run every test (unit ... e2e), then unit+component under ASan
 	@scripts/test.sh
 
-format: ## clang-format every C++ file in place
-	@git ls-files '*.cpp' '*.h' | xargs clang-format-14 -i
+format: deps ## clang-format every C++ file in place
+	@set -euo pipefail; git ls-files -z '*.cpp' '*.h' | xargs -0 -r clang-format-14 -i
 
-format-check: ## fail if any C++ file is not clang-formatted
-	@git ls-files '*.cpp' '*.h' | xargs clang-format-14 --dry-run --Werror
-	@echo "format-check: clean"
+# pipefail + `command -v` first: a missing clang-format-14 or git fails here, never prints "clean".
+format-check: deps ## fail if any C++ file is not clang-formatted
+	@set -euo pipefail; command -v clang-format-14 >/dev/null || { echo "format-check: clang-format-14 not found" >&2; exit 1; }; \
+	  files=$$(git ls-files '*.cpp' '*.h' | wc -l); \
+	  [[ $$files -gt 0 ]] || { echo "format-check: git ls-files found no C++ files" >&2; exit 1; }; \
+	  git ls-files -z '*.cpp' '*.h' | xargs -0 -r clang-format-14 --dry-run --Werror; \
+	  echo "format-check: clean ($$files files)"
 
-clean: ## stop the stack and remove build output and .run/ (data and logs)
+clean: deps ## stop the stack and remove build output and .run/ (data and logs)
 	@scripts/stack.sh down || true
 	rm -rf build .run
 

@@ -59,6 +59,9 @@ dir=$(cd "$dir" && pwd)
 bootstrap="127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}"
 
 pidfile() { echo "$dir/pids/kafka-$1.pid"; }
+# What node N's java command line contains: its own config file, so a pid reused by any other
+# process (another cluster's node included) is not taken for it.
+marker() { echo "kafka.Kafka $dir/conf/server-$1.properties"; }
 nodelog() { echo "$dir/logs/kafka-$1/server.log"; }
 stdoutlog() { echo "$dir/logs/kafka-$1.out"; }
 
@@ -116,7 +119,7 @@ format_storage() {
 
 start_node() {
   local n=$1 l
-  if pid_alive "$(pidfile "$n")"; then
+  if pid_alive "$(pidfile "$n")" "$(marker "$n")"; then
     log "kafka node $n already running (pid $(<"$(pidfile "$n")"))"
     return 0
   fi
@@ -128,7 +131,7 @@ start_node() {
   format_storage "$n"
   l=$(libs)
   mkdir -p "$dir/logs/kafka-$n"
-  start_bg "$(pidfile "$n")" "$(stdoutlog "$n")" \
+  start_bg "$(pidfile "$n")" "$(stdoutlog "$n")" "$(marker "$n")" \
     java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
     -XX:ParallelGCThreads=2 -XX:ConcGCThreads=1 -Djava.awt.headless=true \
@@ -139,7 +142,7 @@ start_node() {
 
 node_alive_or_fail() {
   local n=$1
-  if ! pid_alive "$(pidfile "$n")"; then
+  if ! pid_alive "$(pidfile "$n")" "$(marker "$n")"; then
     tail -n 5 "$(stdoutlog "$n")" 2>/dev/null | sed 's/^/    /' >&2 || true
     # The cause is usually the first ERROR; the tail after it is shutdown noise.
     log "errors in $(nodelog "$n"):"
@@ -197,7 +200,7 @@ quorum() {
 status() {
   local n state
   for n in 1 2 3; do
-    if pid_alive "$(pidfile "$n")"; then
+    if pid_alive "$(pidfile "$n")" "$(marker "$n")"; then
       if kcat -b "127.0.0.1:${bports[n - 1]}" -L -m 2 >/dev/null 2>&1; then state=healthy; else state=starting; fi
       printf 'kafka-%s  pid %-7s 127.0.0.1:%-5s %s\n' "$n" "$(<"$(pidfile "$n")")" "${bports[n - 1]}" "$state"
     else
@@ -217,10 +220,10 @@ case "$command" in
     wait_node "$node_arg"
     ;;
   stop)
-    for n in 1 2 3; do stop_pid "kafka node $n" "$(pidfile "$n")" "$timeout" & done
+    for n in 1 2 3; do stop_pid "kafka node $n" "$(pidfile "$n")" "$timeout" "$(marker "$n")" & done
     wait
     ;;
-  stop-node) stop_pid "kafka node $node_arg" "$(pidfile "$node_arg")" "$timeout" ;;
+  stop-node) stop_pid "kafka node $node_arg" "$(pidfile "$node_arg")" "$timeout" "$(marker "$node_arg")" ;;
   status) status ;;
   wait-ready) wait_ready ;;
   quorum) quorum ;;

@@ -36,26 +36,34 @@ fi
 
 service_pidfile() { echo "$run_dir/pids/$1.pid"; }
 service_log() { echo "$run_dir/logs/$1.log"; }
+# What a service's command line contains: the binary and its services.conf arguments (the
+# `env` wrapper execs the binary, so the binary's path leads the command line).
+service_marker() {
+  local -a argv
+  read -r -a argv <<<"$2"
+  echo "$binary ${argv[*]}"
+}
 
 http_ok() { curl -fsS -m 2 -o /dev/null "$1" 2>/dev/null; }
 
 start_service() {
-  local name=$1 health=$2 args=$3 deadline
-  if pid_alive "$(service_pidfile "$name")"; then
+  local name=$1 health=$2 args=$3 deadline marker
+  marker=$(service_marker "$name" "$args")
+  if pid_alive "$(service_pidfile "$name")" "$marker"; then
     log "$name already running (pid $(<"$(service_pidfile "$name")"))"
     return 0
   fi
   [[ -x "$binary" ]] || die "$binary is missing: run 'make build' (make up does it)"
   # Word splitting of $args is intended: it is a fixed argument list from services.conf.
   # shellcheck disable=SC2086
-  (cd "$root" && start_bg "$(service_pidfile "$name")" "$(service_log "$name")" \
+  (cd "$root" && start_bg "$(service_pidfile "$name")" "$(service_log "$name")" "$marker" \
     env KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-$bootstrap}" \
     REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}" "$binary" $args)
   log "started $name (pid $(<"$(service_pidfile "$name")")): orderflow $args"
   [[ -n "$health" ]] || return 0
   deadline=$((SECONDS + 60))
   until http_ok "$health"; do
-    pid_alive "$(service_pidfile "$name")" || fail_with_log "$name exited during start-up" "$(service_log "$name")"
+    pid_alive "$(service_pidfile "$name")" "$marker" || fail_with_log "$name exited during start-up" "$(service_log "$name")"
     ((SECONDS < deadline)) || fail_with_log "$name not healthy at $health within 60s" "$(service_log "$name")"
     sleep 0.3
   done
@@ -82,22 +90,24 @@ up() {
 }
 
 down() {
-  local i entry name
+  local i name args
   for ((i = ${#services[@]} - 1; i >= 0; i--)); do
-    IFS='|' read -r name _ _ <<<"${services[i]}"
-    stop_pid "$name" "$(service_pidfile "$name")" 30
+    IFS='|' read -r name _ args <<<"${services[i]}"
+    stop_pid "$name" "$(service_pidfile "$name")" 30 "$(service_marker "$name" "$args")"
   done
   "$here/kafka-cluster.sh" stop
   "$here/redis.sh" stop
 }
 
 status() {
-  "$here/kafka-cluster.sh" status
+  local kafka_status
+  kafka_status=$("$here/kafka-cluster.sh" status)
+  echo "$kafka_status"
   "$here/redis.sh" status
-  local entry name health state
+  local entry name health args state
   for entry in "${services[@]}"; do
-    IFS='|' read -r name health _ <<<"$entry"
-    if pid_alive "$(service_pidfile "$name")"; then
+    IFS='|' read -r name health args <<<"$entry"
+    if pid_alive "$(service_pidfile "$name")" "$(service_marker "$name" "$args")"; then
       state=running
       if [[ -n "$health" ]]; then
         if http_ok "$health"; then state=healthy; else state=unhealthy; fi
@@ -110,7 +120,7 @@ status() {
       printf '%-14s %-11s %-30s %s\n' "$name" "-" "${health:-}" stopped
     fi
   done
-  if pid_alive "$KAFKA_CLUSTER_DIR/pids/kafka-1.pid" || pid_alive "$KAFKA_CLUSTER_DIR/pids/kafka-2.pid"; then
+  if grep -q ' pid ' <<<"$kafka_status"; then
     "$here/kafka-cluster.sh" quorum 2>/dev/null | grep -E '^(LeaderId|HighWatermark|MaxFollowerLag):' | sed 's/^/quorum   /' || true
   fi
 }

@@ -1,0 +1,112 @@
+"""docker-compose.yml must be read alike by Debian's docker-compose 1.29 and by `docker compose`
+v2, and its healthchecks and start order must mean what they say. The features 1.29 rejects
+(see the list in docker-compose.yml's header) are looked for in the parsed file and the text."""
+import re
+import unittest
+
+import compose_files as files
+
+KAFKA_NODES = ["kafka-1", "kafka-2", "kafka-3"]
+
+
+class ComposeReadByBothVersions(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # Whole-line comments may name what is avoided; only the rest counts.
+        cls.text = "\n".join(l for l in files.read("docker-compose.yml").splitlines()
+                             if not l.lstrip().startswith("#"))
+        cls.compose = files.compose()
+        cls.services = cls.compose["services"]
+
+    def test_no_top_level_keys_that_1_29_rejects(self):
+        allowed = {"services", "volumes", "networks", "configs", "secrets"}
+        for key in self.compose:
+            self.assertTrue(key in allowed or key.startswith("x-"), f"top-level {key}:")
+        self.assertNotIn("version", self.compose, "v2 warns about version:, 1.29 needs none")
+
+    def test_no_v2_only_interpolation(self):
+        for match in re.finditer(r"\$\{[^}]*\}", self.text):
+            self.assertNotRegex(match.group(0), r":?\+", "${VAR:+x} / ${VAR+x} are v2 only")
+
+    def test_no_v2_only_service_keys(self):
+        for name, service in self.services.items():
+            self.assertNotIn("develop", service, name)
+            self.assertNotEqual(service.get("pull_policy"), "missing", name)
+            self.assertNotIn("start_interval", service.get("healthcheck", {}), name)
+            env_file = service.get("env_file", [])
+            for entry in env_file if isinstance(env_file, list) else [env_file]:
+                self.assertIsInstance(entry, str, f"{name}: long-form env_file")
+            for port in service.get("ports", []):
+                self.assertIsInstance(port, str, f"{name}: long-form ports")
+            depends = service.get("depends_on", {})
+            if isinstance(depends, dict):
+                for target, condition in depends.items():
+                    self.assertEqual(set(condition), {"condition"}, f"{name} -> {target}")
+                    self.assertIn(condition["condition"],
+                                  {"service_started", "service_healthy", "service_completed_successfully"})
+        self.assertNotIn("start_interval", self.text)
+
+    def test_kafka_nodes_check_only_themselves_and_never_wait_on_each_other(self):
+        for n, node in enumerate(KAFKA_NODES, start=1):
+            service = self.services[node]
+            self.assertFalse(set(service.get("depends_on", {})) & set(KAFKA_NODES), node)
+            test = service["healthcheck"]["test"]
+            self.assertEqual(test[0], "CMD-SHELL", node)
+            command = test[1]
+            self.assertIn(f"--bootstrap-server {node}:19092", command, node)
+            # The tool exits 0 even when a broker fails: the node's own line, with its APIs
+            # ("-> (") rather than "-> ERROR", must be there.
+            self.assertIn(f"grep -Eq '^{node}:19092 \\(id: {n} .*\\) -> \\('", command, node)
+            self.assertIn("| grep", command, node)
+
+    def test_every_long_running_service_has_a_healthcheck(self):
+        for name in ["kafka-1", "kafka-2", "kafka-3", "redis", "registry", "consumer-auto",
+                     "consumer-batch", "producer"]:
+            self.assertIn("test", self.services[name].get("healthcheck", {}), name)
+
+    def test_start_order_waits_for_health(self):
+        for name in ["registry", "kafka-ui"]:
+            for node in KAFKA_NODES:
+                self.assertEqual(self.services[name]["depends_on"][node]["condition"], "service_healthy", name)
+        for name in ["consumer-auto", "consumer-batch", "producer"]:
+            for dep in ["registry", "redis"]:
+                self.assertEqual(self.services[name]["depends_on"][dep]["condition"], "service_healthy", name)
+        self.assertEqual(self.services["redisinsight"]["depends_on"]["redis"]["condition"], "service_healthy")
+
+    def test_data_lives_in_named_volumes(self):
+        volumes = set(self.compose["volumes"])
+        for name in KAFKA_NODES + ["redis"]:
+            mounts = self.services[name]["volumes"]
+            self.assertEqual(len(mounts), 1, name)
+            self.assertIn(mounts[0].split(":")[0], volumes, name)
+
+    def test_ui_tools_are_preconfigured(self):
+        ui = self.services["kafka-ui"]
+        self.assertRegex(ui["image"], r"^ghcr\.io/kafbat/kafka-ui:")
+        self.assertEqual(ui["environment"]["KAFKA_CLUSTERS_0_NAME"], "kraft")
+        self.assertEqual(files.published(ui), [(8080, 8080)])
+        self.assertNotEqual(str(ui["environment"].get("DYNAMIC_CONFIG_ENABLED", "false")).lower(), "true")
+        ri = self.services["redisinsight"]
+        image, tag = ri["image"].split(":")
+        self.assertEqual(image, "redis/redisinsight")
+        self.assertGreaterEqual(tuple(int(p) for p in tag.split(".")[:2]), (2, 70))
+        self.assertEqual(files.published(ri), [(5540, 5540)])
+        env = ri["environment"]
+        self.assertEqual(env["RI_REDIS_HOST"], "redis")
+        self.assertEqual(env["RI_REDIS_PORT"], "6379")
+        self.assertTrue(env["RI_REDIS_ALIAS"])
+        self.assertEqual(env["RI_ACCEPT_TERMS_AND_CONDITIONS"], "true")
+
+    def test_dockerfile_is_multi_stage_debian_12_and_non_root(self):
+        dockerfile = files.read("Dockerfile")
+        stages = re.findall(r"^FROM (\S+)", dockerfile, re.M)
+        self.assertGreaterEqual(len(stages), 2)
+        self.assertTrue(all(s.startswith("debian:12") for s in stages), stages)
+        final = dockerfile.split("\nFROM ")[-1]
+        self.assertRegex(final, r"\nUSER (?!root)\S+")
+        self.assertNotIn("-dev", final, "the runtime stage installs no -dev packages")
+        self.assertIn("COPY --from=build", final)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
