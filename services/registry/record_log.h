@@ -4,6 +4,7 @@
 // until this instance's replay has applied the records; MemoryRecordLog applies them directly
 // (component tests, and the recorded-replay tests).
 
+#include "registry/api_error.h"
 #include "registry/records.h"
 #include "registry/schema_store.h"
 
@@ -15,8 +16,9 @@ namespace orderflow::registry {
 class RecordLog {
 public:
     virtual ~RecordLog() = default;
-    /// Writes `records` in order; returns once the store has applied all of them.
-    /// Errors: ApiError 50001 (store error) or 50002 (timeout).
+    /// Writes `records` in order; returns once the store has applied all of them and took
+    /// each (see SchemaStore::apply). Errors: ApiError 50001 (store error, or a record the
+    /// store did not take), 50002 (timeout), 50004 (leadership lost before writing).
     virtual void append(const std::vector<Record>& records) = 0;
     /// Returns once the store has applied everything the log held when called (so a write
     /// decision sees every earlier write). Errors: ApiError 50002.
@@ -30,8 +32,11 @@ public:
     void append(const std::vector<Record>& records) override {
         std::lock_guard lock(mutex_);
         for (const auto& r : records) {
-            store_.apply(r.key, r.value);
+            const bool took = store_.apply(r.key, r.value);
             records_.push_back(r);
+            if (!took) {
+                throw errors::store_error("the store did not take the record " + r.key);
+            }
         }
     }
     void sync() override {}

@@ -103,6 +103,7 @@ int run_registry(const RegistrySettings& settings) {
     RegistryApi api(store, topic, settings.api);
     GroupLeadership leadership(settings.client, settings.group, settings.topic.topic,
                                settings.advertised_url);
+    topic.set_leadership(&leadership);  // checked again right before each write produces
     HealthProbe probe;
     probe.serving = [&] { return topic.caught_up(); };
     probe.ready = [&] {
