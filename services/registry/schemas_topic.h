@@ -72,6 +72,8 @@ public:
     /// Who may write: checked again right before each write produces (null: always this one).
     void set_leadership(const Leadership* leadership) { leadership_ = leadership; }
 
+    std::chrono::milliseconds write_timeout() const override { return options_.timeout; }
+
     /// Starts a write's deadline (REGISTRY_TIMEOUT), checks leadership and reads to the end of
     /// the log. Errors: ApiError 50002 (deadline), 50001 (Kafka error), 50004 (not leader).
     void sync() override;
