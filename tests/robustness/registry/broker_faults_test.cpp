@@ -3,8 +3,8 @@
 // SIGSTOP of the `_schemas` leader, the broker's return, a registry and a producer with a new
 // schema version started with one broker down, the election group's coordinator killed, and
 // 2 of 3 brokers down (writes fail in bounded time with a clear error, reads keep answering,
-// writes come back by themselves). Each phase prints the time from the fault to the first
-// successful write.
+// writes come back by themselves once one broker returns). Each phase prints the time from the
+// fault to the first successful write.
 #include "integration/registry/registry_process.h"
 #include "kafka/admin_client.h"
 #include "serde/order_schema.h"
@@ -297,10 +297,24 @@ TEST(RegistryBrokerFaults, WritesKeepWorkingWithTwoOfThreeBrokersAndRecoverByThe
         step("node " + std::to_string(down[0]) + " returns");
         const auto returning = Clock::now();
         cluster.start_node(down[0]);
-        const auto back = register_new(*leader, n++);
-        EXPECT_EQ(back.reply.status, 200) << "first write after one returned: " << back.reply.body;
-        measured("one of two dead brokers returned (start_node done) -> next write", back.seconds);
-        measured("one of two dead brokers returned (start_node begun) -> next write",
+        // The cluster itself needs a while here (the quorum re-forms, then fences the broker
+        // still dead and lets the returned one back into the ISR: 0-25 s measured), so writes
+        // are retried, never the registry restarted; each attempt answers within its bound.
+        const auto answered = Clock::now();
+        int attempts = 0;
+        Write back;
+        do {
+            ++attempts;
+            back = register_new(*leader, n++);
+            EXPECT_LT(back.seconds,
+                      std::chrono::duration<double>(kRegistryTimeout + kMargin).count());
+        } while (back.reply.status != 200 && seconds_since(answered) < 90);
+        EXPECT_EQ(back.reply.status, 200)
+            << "no write succeeded after one returned: " << back.reply.body;
+        std::cout << "  " << attempts << " write attempt(s) until one succeeded" << std::endl;
+        measured("one of two dead brokers returned (start_node done) -> write succeeds",
+                 seconds_since(answered));
+        measured("one of two dead brokers returned (start_node begun) -> write succeeds",
                  seconds_since(returning));
         cluster.start_node(down[1]);
     }
