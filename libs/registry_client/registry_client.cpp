@@ -3,6 +3,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <thread>
+
 namespace orderflow::registry_client {
 namespace {
 
@@ -115,10 +118,30 @@ std::string schema_request(const std::string& schema, const std::string& schema_
     return body.dump();
 }
 
+/// The error body with "(after N attempts over M ms)" added to its message.
+std::string annotate(const std::string& body, int attempts, std::chrono::milliseconds waited) {
+    const auto note = " (after " + std::to_string(attempts) + " attempts over " +
+                      std::to_string(waited.count()) + " ms)";
+    try {
+        auto json = nlohmann::json::parse(body);
+        json["message"] = json.value("message", "") + note;
+        return json.dump();
+    } catch (const nlohmann::json::exception&) {
+        return body + note;
+    }
+}
+
+/// An answer a retry may change: none at all, 408, 429 or any 5xx.
+bool transient(int status) {
+    return status == 0 || status == 408 || status == 429 || status >= 500;
+}
+
 }  // namespace
 
-RegistryClient::RegistryClient(std::string base_url, std::chrono::milliseconds timeout)
-    : base_url_(std::move(base_url)), timeout_(timeout) {
+RegistryClient::RegistryClient(std::string base_url,
+                               std::chrono::milliseconds timeout,
+                               std::chrono::milliseconds write_retry)
+    : base_url_(std::move(base_url)), timeout_(timeout), write_retry_(write_retry) {
     while (!base_url_.empty() && base_url_.back() == '/') {
         base_url_.pop_back();
     }
@@ -134,9 +157,34 @@ int RegistryClient::register_schema(const std::string& subject,
             return it->second;
         }
     }
-    const auto answer =
-        call(base_url_, timeout_, "POST", "/subjects/" + encode_segment(subject) + "/versions",
-             schema_request(schema, schema_type));
+    const auto path = "/subjects/" + encode_segment(subject) + "/versions";
+    const auto body = schema_request(schema, schema_type);
+    const auto started = std::chrono::steady_clock::now();
+    auto backoff = std::chrono::milliseconds(250);
+    Answer answer;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            answer = call(base_url_, timeout_, "POST", path, body);
+        } catch (const RegistryError& e) {
+            answer = {0, e.what()};
+        }
+        const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        if (answer.status == 200 || !transient(answer.status) || waited + backoff > write_retry_) {
+            if (answer.status == 0) {
+                throw RegistryError(0, 0,
+                                    answer.body + " (" + std::to_string(attempt) +
+                                        " attempt(s) over " + std::to_string(waited.count()) +
+                                        " ms)");
+            }
+            if (answer.status != 200 && attempt > 1) {
+                answer.body = annotate(answer.body, attempt, waited);
+            }
+            break;
+        }
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+    }
     if (answer.status != 200) {
         throw_error(base_url_, answer);
     }

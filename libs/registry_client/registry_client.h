@@ -33,10 +33,18 @@ private:
  */
 class RegistryClient {
 public:
+    /// `timeout` bounds each HTTP call; `write_retry` bounds the retries of register_schema.
     explicit RegistryClient(std::string base_url,
-                            std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                            std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                            std::chrono::milliseconds write_retry = std::chrono::seconds(60));
 
-    /// POST /subjects/{subject}/versions. Returns the schema id; cached per (subject, schema).
+    /**
+     * POST /subjects/{subject}/versions. Returns the schema id; cached per (subject, schema).
+     * An answer that may be transient (no answer, 408, 429, 5xx: the registry's Kafka store is
+     * failing over, its leader is changing) is retried with backoff for up to `write_retry`
+     * (registering the same schema again is harmless: it returns the same id); the error after
+     * the last try names how long it tried.
+     */
     int register_schema(const std::string& subject,
                         const std::string& schema,
                         const std::string& schema_type = "AVRO");
@@ -52,6 +60,7 @@ public:
 private:
     std::string base_url_;
     std::chrono::milliseconds timeout_;
+    std::chrono::milliseconds write_retry_;
     std::mutex mutex_;
     std::map<std::pair<std::string, std::string>, int> ids_by_subject_schema_;
     std::map<int, std::string> schemas_by_id_;

@@ -125,6 +125,9 @@ ApiError forwarding_failed(const std::string& detail) {
 ApiError unknown_leader() {
     return {500, 50004, "Leader not known."};
 }
+ApiError not_leader(const std::string& detail) {
+    return {500, 50004, "Not the leader: " + detail};
+}
 ApiError internal(const std::string& detail) {
     return {500, 500, detail};
 }

@@ -56,6 +56,7 @@ ApiError store_error(const std::string& detail);                                
 ApiError operation_timeout(const std::string& detail);                                    // 50002
 ApiError forwarding_failed(const std::string& detail);                                    // 50003
 ApiError unknown_leader();                                                                // 50004
+ApiError not_leader(const std::string& detail);                                           // 50004
 ApiError internal(const std::string& detail);                                             // 500/500
 
 }  // namespace errors

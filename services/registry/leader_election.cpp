@@ -74,11 +74,18 @@ void GroupLeadership::subscribe() {
 void GroupLeadership::start(std::chrono::steady_clock::time_point deadline) {
     auto conf = kafka::make_conf(settings_, {{"group.id", group_},
                                              {"enable.auto.commit", "false"},
-                                             {"session.timeout.ms", "10000"},
+                                             // outlives a coordinator failover (~10-15 s
+                                             // after kill -9 of its broker): a leader keeps
+                                             // its leadership instead of revoking it locally
+                                             {"session.timeout.ms", "30000"},
                                              {"heartbeat.interval.ms", "1000"},
                                              {"partition.assignment.strategy", "range"},
                                              // a topic created a moment ago is seen soon
-                                             {"topic.metadata.refresh.interval.ms", "2000"}});
+                                             {"topic.metadata.refresh.interval.ms", "2000"},
+                                             // a dead or paused coordinator costs seconds
+                                             {"socket.timeout.ms", "5000"},
+                                             {"reconnect.backoff.ms", "100"},
+                                             {"reconnect.backoff.max.ms", "1000"}});
     rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance_trampoline);
     rd_kafka_conf_set_opaque(conf.get(), this);
     std::array<char, 512> error{};

@@ -29,7 +29,7 @@ bool ApiRequest::flag(const std::string& name) const {
 }
 
 RegistryApi::RegistryApi(SchemaStore& store, RecordLog& log, RegistryOptions options)
-    : store_(store), log_(log), options_(std::move(options)) {}
+    : store_(store), log_(log), options_(std::move(options)), write_mutex_(log.write_timeout()) {}
 
 std::string RegistryApi::effective_compatibility(const StoreState& state,
                                                  const std::string& subject) const {

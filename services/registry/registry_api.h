@@ -103,7 +103,7 @@ private:
     SchemaStore& store_;
     RecordLog& log_;
     RegistryOptions options_;
-    std::mutex write_mutex_;  // one write at a time on this instance
+    WriteGate write_mutex_;  // one write at a time on this instance, waited for in bounded time
 };
 
 // Helpers shared by the handler files.

@@ -90,7 +90,7 @@ CLI::App* add_registry_command(CLI::App& app, RegistryArgs& args) {
         ->envname("REGISTRY_HTTP_THREADS")
         ->capture_default_str();
     cmd->add_option("--timeout", args.timeout,
-                    "bound on startup replay, Kafka writes and catch-up (e.g. 30s)")
+                    "bound on start-up and on each write as a whole (e.g. 30s)")
         ->envname("REGISTRY_TIMEOUT")
         ->capture_default_str();
     return cmd;
@@ -103,6 +103,7 @@ int run_registry(const RegistrySettings& settings) {
     RegistryApi api(store, topic, settings.api);
     GroupLeadership leadership(settings.client, settings.group, settings.topic.topic,
                                settings.advertised_url);
+    topic.set_leadership(&leadership);  // checked again right before each write produces
     HealthProbe probe;
     probe.serving = [&] { return topic.caught_up(); };
     probe.ready = [&] {

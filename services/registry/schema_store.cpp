@@ -103,8 +103,11 @@ bool SchemaStore::apply(const std::string& key_text, const std::optional<std::st
             }
         }
         if (keytype == "SCHEMA") {
-            apply_schema(key.at("subject").get<std::string>(), key.at("version").get<int>(),
-                         value ? std::optional<std::string>(*value_text) : std::nullopt);
+            if (!apply_schema(key.at("subject").get<std::string>(), key.at("version").get<int>(),
+                              value ? std::optional<std::string>(*value_text) : std::nullopt)) {
+                ++state_.records_skipped;
+                return false;
+            }
         } else if (keytype == "CONFIG") {
             const auto subject = optional_subject(key);
             std::optional<std::string> level;
@@ -172,27 +175,46 @@ bool SchemaStore::apply(const std::string& key_text, const std::optional<std::st
     }
 }
 
+Record SchemaStore::restate_schema(const std::string& key_text) const {
+    const auto key = Json::parse(key_text);
+    const auto subject = key.at("subject").get<std::string>();
+    const int version = key.at("version").get<int>();
+    std::shared_lock lock(mutex_);
+    const auto subject_it = state_.subjects.find(subject);
+    if (subject_it == state_.subjects.end() || subject_it->second.count(version) == 0) {
+        return {key_text, std::nullopt};
+    }
+    const auto& entry = subject_it->second.at(version);
+    const auto& schema = state_.schemas.at(entry.id);
+    return {key_text, records::schema_value({subject, version, entry.id, schema.type,
+                                             schema.references, schema.schema, entry.deleted})};
+}
+
 void SchemaStore::drop_use(int id) {
     auto it = state_.schemas.find(id);
     if (it == state_.schemas.end()) {
         return;
     }
     if (--it->second.uses <= 0) {
-        const auto fp = state_.id_by_fingerprint.find(it->second.fingerprint);
-        if (fp != state_.id_by_fingerprint.end() && fp->second == id) {
-            state_.id_by_fingerprint.erase(fp);
-        }
-        state_.schemas.erase(it);
+        drop_unused(it);
     }
 }
 
-void SchemaStore::apply_schema(const std::string& subject,
+void SchemaStore::drop_unused(std::map<int, StoredSchema>::iterator it) {
+    const auto fp = state_.id_by_fingerprint.find(it->second.fingerprint);
+    if (fp != state_.id_by_fingerprint.end() && fp->second == it->first) {
+        state_.id_by_fingerprint.erase(fp);
+    }
+    state_.schemas.erase(it);
+}
+
+bool SchemaStore::apply_schema(const std::string& subject,
                                int version,
                                const std::optional<std::string>& value_text) {
     if (!value_text) {  // tombstone: permanent delete of this version
         const auto subject_it = state_.subjects.find(subject);
         if (subject_it == state_.subjects.end()) {
-            return;
+            return true;
         }
         const auto existing = subject_it->second.find(version);
         if (existing != subject_it->second.end()) {
@@ -203,7 +225,7 @@ void SchemaStore::apply_schema(const std::string& subject,
         if (subject_it->second.empty()) {
             state_.subjects.erase(subject_it);
         }
-        return;
+        return true;
     }
     const auto value = Json::parse(*value_text);
     const int id = value.at("id").get<int>();
@@ -238,20 +260,32 @@ void SchemaStore::apply_schema(const std::string& subject,
     } else if (schema_it->second.schema != text || schema_it->second.type != type) {
         spdlog::warn("_schemas: id {} already holds another schema; {} version {} ignored", id,
                      subject, version);
-        return;
+        return false;
     }
     auto& versions = state_.subjects[subject];
     const auto existing = versions.find(version);
+    if (existing != versions.end() && existing->second.id != id) {
+        // Two writers (a leadership change mid-write) chose this version for different
+        // schemas: the first record in the log wins, everywhere, so no id names two schemas.
+        spdlog::warn(
+            "_schemas: {} version {} already holds id {}; a record giving it id {} ignored",
+            subject, version, existing->second.id, id);
+        if (schema_it->second.uses == 0) {
+            drop_unused(schema_it);
+        }
+        return false;
+    }
     state_.max_id = std::max(state_.max_id, id);
     if (existing != versions.end()) {
-        const int old_id = existing->second.id;
-        existing->second = {id, deleted};
-        ++schema_it->second.uses;
-        drop_use(old_id);
+        existing->second.deleted = deleted;
     } else {
         versions[version] = {id, deleted};
         ++schema_it->second.uses;
     }
+    // What a writer is answered with must be what the store now holds.
+    const auto& now = state_.subjects.at(subject).at(version);
+    const auto& held = state_.schemas.at(now.id);
+    return now.id == id && now.deleted == deleted && held.schema == text && held.type == type;
 }
 
 }  // namespace orderflow::registry

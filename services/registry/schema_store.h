@@ -60,10 +60,22 @@ struct StoreState {
 class SchemaStore {
 public:
     /**
-     * Applies one `_schemas` record (Confluent's format, see records.h). Malformed records and
-     * unknown key types are logged and skipped (returns false); they never throw.
+     * Applies one `_schemas` record (Confluent's format, see records.h). Returns whether it took
+     * effect: false for malformed records and unknown key types (logged and skipped, never
+     * thrown), and for a SCHEMA record that conflicts with the state (its id already names
+     * another schema, or its subject version already holds another id: the first record in the
+     * log wins). For a SCHEMA record true means the store now maps subject/version to its id
+     * and that id to its schema.
      */
     bool apply(const std::string& key, const std::optional<std::string>& value);
+
+    /**
+     * The record that restates what the store holds for the SCHEMA key `key`: its current value,
+     * or a tombstone when the version is absent. Written after a conflicting record of ours was
+     * ignored, so that compaction (which keeps the last record per key) keeps the winner.
+     * Errors: nlohmann::json::exception when `key` is not a SCHEMA key.
+     */
+    Record restate_schema(const std::string& key) const;
 
     /// Runs `read` under the shared lock and returns its result.
     template <class F>
@@ -73,10 +85,11 @@ public:
     }
 
 private:
-    void apply_schema(const std::string& subject,
+    bool apply_schema(const std::string& subject,
                       int version,
                       const std::optional<std::string>& value);
     void drop_use(int id);
+    void drop_unused(std::map<int, StoredSchema>::iterator it);
 
     mutable std::shared_mutex mutex_;
     StoreState state_;

@@ -22,32 +22,6 @@ struct PartitionListDeleter {
     }
 };
 
-// One append's delivery reports: the callback runs on the poller thread.
-struct Delivery {
-    std::mutex mutex;
-    std::condition_variable done;
-    std::size_t pending = 0;
-    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
-    std::int64_t last_offset = -1;
-};
-
-extern "C" void on_delivery(rd_kafka_t* /*rk*/,
-                            const rd_kafka_message_t* message,
-                            void* /*opaque*/) {
-    auto* delivery = static_cast<Delivery*>(message->_private);
-    if (delivery == nullptr) {
-        return;
-    }
-    std::lock_guard lock(delivery->mutex);
-    if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        delivery->error = message->err;
-    } else {
-        delivery->last_offset = std::max(delivery->last_offset, message->offset);
-    }
-    --delivery->pending;
-    delivery->done.notify_all();
-}
-
 kafka::HandlePtr make_handle(rd_kafka_type_t type, kafka::ConfPtr conf) {
     std::array<char, 512> error{};
     rd_kafka_t* handle = rd_kafka_new(type, conf.get(), error.data(), error.size());
@@ -60,6 +34,17 @@ kafka::HandlePtr make_handle(rd_kafka_type_t type, kafka::ConfPtr conf) {
 }
 
 using Clock = std::chrono::steady_clock;
+
+std::int64_t ms_since(Clock::time_point since) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
+}
+
+/// Handle settings that keep a dead or paused broker from holding a request for long.
+const std::vector<std::pair<std::string, std::string>> kReaderFailover = {
+    {"socket.timeout.ms", "5000"},
+    {"topic.metadata.refresh.interval.ms", "1000"},
+    {"reconnect.backoff.ms", "100"},
+    {"reconnect.backoff.max.ms", "1000"}};
 
 struct TopicDeleter {
     void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
@@ -187,28 +172,33 @@ void SchemasTopic::stop() {
     if (reader_.joinable()) {
         reader_.join();
     }
-    if (producer_) {
-        rd_kafka_flush(producer_.get(), 5000);
-        if (const int left = rd_kafka_outq_len(producer_.get()); left > 0) {
-            spdlog::warn("{}: {} message(s) or request(s) still queued at shutdown", options_.topic,
-                         left);
-        }
-    }
-    if (poller_.joinable()) {
-        poller_.join();
+    if (writer_) {
+        writer_->close();
+        writer_.reset();
     }
     if (consumer_) {
         // Assigned, not subscribed: nothing to leave; close is quick.
         rd_kafka_consumer_close(consumer_.get());
         consumer_.reset();
     }
-    producer_.reset();
 }
 
 void SchemasTopic::ensure_topic() {
     kafka::AdminClient admin(settings_, options_.timeout);
-    const auto outcome = admin.create_topic(
-        {options_.topic, 1, options_.replication_factor, {{"cleanup.policy", "compact"}}});
+    // Described first: creating checks the live broker count, and a topic that exists must be
+    // usable with one broker down.
+    auto outcome = kafka::CreateOutcome::kAlreadyExists;
+    if (const auto existing = admin.describe_topic(options_.topic)) {
+        if (existing->partitions.size() != 1) {
+            throw kafka::KafkaError(RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS,
+                                    "topic " + options_.topic + " exists with " +
+                                        std::to_string(existing->partitions.size()) +
+                                        " partitions; the registry needs 1 (REGISTRY_TOPIC)");
+        }
+    } else {
+        outcome = admin.create_topic(
+            {options_.topic, 1, options_.replication_factor, {{"cleanup.policy", "compact"}}});
+    }
     const auto configs = admin.topic_configs(options_.topic);
     const auto policy = configs.count("cleanup.policy") != 0 ? configs.at("cleanup.policy") : "";
     if (policy.find("compact") == std::string::npos) {
@@ -241,27 +231,17 @@ void SchemasTopic::start() {
     }
     // The topic exists, but each handle below has its own metadata cache, filled from whichever
     // broker it asks first: one that has not caught up answers "unknown topic", which
-    // librdkafka caches (watermark queries then fail with _UNKNOWN_PARTITION without asking
-    // again). So every handle waits until its own metadata shows the partition with a leader.
-    auto producer_conf = kafka::make_conf(
-        settings_, {{"enable.idempotence", "true"},
-                    {"acks", "all"},
-                    {"linger.ms", "0"},
-                    {"message.timeout.ms", std::to_string(options_.timeout.count())}});
-    rd_kafka_conf_set_dr_msg_cb(producer_conf.get(), on_delivery);
-    producer_ = make_handle(RD_KAFKA_PRODUCER, std::move(producer_conf));
-    poller_ = std::thread([this] {
-        while (!stop_) {
-            rd_kafka_poll(producer_.get(), 100);
-        }
-    });
-    wait_for_partition(producer_.get(), options_.topic, deadline, "writer");
+    // librdkafka caches. So every handle waits until its own metadata shows the partition with
+    // a leader.
+    writer_ = std::make_unique<SchemasWriter>(settings_, options_.topic, options_.timeout);
+    wait_for_partition(writer_->handle(), options_.topic, deadline, "writer");
 
-    auto consumer_conf = kafka::make_conf(settings_, {{"group.id", settings_.client_id + "-reader"},
-                                                      {"enable.auto.commit", "false"},
-                                                      {"auto.offset.reset", "earliest"},
-                                                      {"fetch.wait.max.ms", "50"}});
-    consumer_ = make_handle(RD_KAFKA_CONSUMER, std::move(consumer_conf));
+    auto reader_settings = kReaderFailover;
+    reader_settings.insert(reader_settings.begin(), {{"group.id", settings_.client_id + "-reader"},
+                                                     {"enable.auto.commit", "false"},
+                                                     {"auto.offset.reset", "earliest"},
+                                                     {"fetch.wait.max.ms", "50"}});
+    consumer_ = make_handle(RD_KAFKA_CONSUMER, kafka::make_conf(settings_, reader_settings));
     rd_kafka_poll_set_consumer(consumer_.get());
     wait_for_partition(consumer_.get(), options_.topic, deadline, "reader");
     std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> list(
@@ -277,9 +257,9 @@ void SchemasTopic::start() {
 
     const auto started = Clock::now();
     const std::int64_t target = startup_end_offset(deadline);
-    wait_reader_fetching(deadline);
     ProgressLog progress("replay of " + options_.topic + " to offset " + std::to_string(target));
-    while (!wait_applied(target, std::chrono::milliseconds(200))) {
+    while (
+        !wait_applied(target, std::min(deadline, Clock::now() + std::chrono::milliseconds(200)))) {
         if (Clock::now() >= deadline) {
             throw kafka::KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
                                     "replay of " + options_.topic + " did not reach offset " +
@@ -293,57 +273,37 @@ void SchemasTopic::start() {
         progress.waiting("applied up to " + std::to_string(applied_offset()));
     }
     caught_up_ = true;
-    const auto elapsed =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     const auto counts = store_.read([](const StoreState& s) {
         return std::pair{s.subjects.size(), s.schemas.size()};
     });
     spdlog::info("replayed {} records of {} in {} ms: {} subjects, {} schemas", target,
-                 options_.topic, elapsed.count(), counts.first, counts.second);
+                 options_.topic, ms_since(started), counts.first, counts.second);
 }
 
 std::int64_t SchemasTopic::startup_end_offset(Clock::time_point deadline) {
-    // Each query is bounded by what is left (STYLE 8.22: on 2.0.2 the call may overrun its own
-    // timeout, so never hand it the whole budget); a failure re-reads the metadata, which
-    // replaces a cached "unknown" answer, and asks again.
-    ProgressLog progress("end offset of " + options_.topic);
+    // The end of the log is where a NOOP record of ours lands (as Confluent's registry finds
+    // it): no watermark query, which librdkafka 2.0.2 lets overrun its timeout when the broker
+    // it asks is gone, and the replay is done only once the reader read that record from the
+    // partition leader (so an empty topic is readable too).
     while (true) {
         try {
-            const auto high =
-                high_watermark(std::chrono::milliseconds(slice_ms(deadline, 100, 5000)));
-            progress.done();
-            return high;
+            const auto range = writer_->write({{records::noop_key(), std::nullopt}}, deadline,
+                                              [] { return common::stop_requested(); });
+            return range.last + 1;
         } catch (const kafka::KafkaError& e) {
-            if (Clock::now() >= deadline) {
-                throw;
+            if (e.code() == RD_KAFKA_RESP_ERR__DESTROY) {
+                throw StartInterrupted();
             }
-            progress.waiting(e.what());
+            if (Clock::now() >= deadline) {
+                throw kafka::KafkaError(e.code(), "end offset of " + options_.topic +
+                                                      " not known within the start-up timeout "
+                                                      "(REGISTRY_TIMEOUT): " +
+                                                      e.what());
+            }
+            spdlog::warn("end offset of {}: {}; retrying", options_.topic, e.what());
             pause_or_stop(std::chrono::milliseconds(200));
-            wait_for_partition(producer_.get(), options_.topic, deadline, "writer");
+            wait_for_partition(writer_->handle(), options_.topic, deadline, "writer");
         }
-    }
-}
-
-void SchemasTopic::wait_reader_fetching(Clock::time_point deadline) {
-    // The reader's cached high watermark is set by its first answer from the partition leader:
-    // until then an empty topic would count as replayed although nothing can be read back.
-    ProgressLog progress("reader fetching " + options_.topic + " [0]");
-    while (true) {
-        std::int64_t low = -1;
-        std::int64_t high = -1;
-        if (rd_kafka_get_watermark_offsets(consumer_.get(), options_.topic.c_str(), 0, &low,
-                                           &high) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-            high >= 0) {
-            progress.done();
-            return;
-        }
-        if (Clock::now() >= deadline) {
-            throw kafka::KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
-                                    "the reader got no answer from the leader of " +
-                                        options_.topic + " [0] within the start-up timeout");
-        }
-        progress.waiting("no fetch answer yet");
-        pause_or_stop(std::chrono::milliseconds(50));
     }
 }
 
@@ -361,21 +321,29 @@ void SchemasTopic::read_loop() {
             if (message->payload != nullptr) {
                 value.emplace(static_cast<const char*>(message->payload), message->len);
             }
-            store_.apply(key, value);
+            const bool took = store_.apply(key, value);
             applied.inc();
             {
                 std::lock_guard lock(mutex_);
                 next_offset_ = message->offset + 1;
+                if (!took) {
+                    constexpr std::size_t kRemembered = 1024;
+                    rejected_.push_back({message->offset, key});
+                    if (rejected_.size() > kRemembered) {
+                        rejected_.pop_front();
+                    }
+                }
             }
             applied_.notify_all();
         } else if (message->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             // During start-up a topic created a moment ago may be unknown to the broker asked
-            // (even to its new leader for a moment): librdkafka retries, start() waits.
-            const bool settling =
-                !caught_up_ && (message->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-                                message->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
-                                message->err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
-                                message->err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+            // (even to its new leader for a moment), and a broker may be down: librdkafka
+            // retries, the waits above are bounded.
+            const bool settling = message->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                                  message->err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION ||
+                                  message->err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+                                  message->err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+                                  message->err == RD_KAFKA_RESP_ERR__TRANSPORT;
             if (settling) {
                 spdlog::info("{} reader: {} (retrying)", options_.topic,
                              rd_kafka_message_errstr(message));
@@ -387,21 +355,9 @@ void SchemasTopic::read_loop() {
     }
 }
 
-std::int64_t SchemasTopic::high_watermark(std::chrono::milliseconds timeout) {
-    std::int64_t low = 0;
-    std::int64_t high = 0;
-    const auto err = rd_kafka_query_watermark_offsets(
-        producer_.get(), options_.topic.c_str(), 0, &low, &high, static_cast<int>(timeout.count()));
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        throw kafka::KafkaError(
-            err, "cannot read the end offset of " + options_.topic + ": " + kafka::describe(err));
-    }
-    return high;
-}
-
-bool SchemasTopic::wait_applied(std::int64_t next_offset, std::chrono::milliseconds timeout) {
+bool SchemasTopic::wait_applied(std::int64_t next_offset, Clock::time_point deadline) {
     std::unique_lock lock(mutex_);
-    return applied_.wait_for(lock, timeout, [&] { return next_offset_ >= next_offset; });
+    return applied_.wait_until(lock, deadline, [&] { return next_offset_ >= next_offset; });
 }
 
 std::int64_t SchemasTopic::applied_offset() const {
@@ -409,73 +365,108 @@ std::int64_t SchemasTopic::applied_offset() const {
     return next_offset_;
 }
 
-void SchemasTopic::sync() {
-    std::int64_t target = 0;
+void SchemasTopic::check_leadership(const char* step) const {
+    if (leadership_ != nullptr && !leadership_->is_leader()) {
+        throw errors::not_leader(std::string("this instance lost the leadership before ") + step +
+                                 "; nothing was written, retry the request");
+    }
+}
+
+WrittenRange SchemasTopic::write_or_throw(const std::vector<Record>& records,
+                                          Clock::time_point deadline,
+                                          const std::string& what) {
     try {
-        target = high_watermark(options_.timeout);
+        return writer_->write(records, deadline);
     } catch (const kafka::KafkaError& e) {
+        if (e.code() == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+            throw errors::operation_timeout("Timed out " + what + " (REGISTRY_TIMEOUT " +
+                                            std::to_string(options_.timeout.count()) +
+                                            " ms): " + e.what());
+        }
         throw errors::store_error(e.what());
     }
-    if (!wait_applied(target, options_.timeout)) {
-        throw errors::operation_timeout("Timed out waiting for the Kafka store to reach offset " +
-                                        std::to_string(target));
+}
+
+void SchemasTopic::read_back_or_throw(std::int64_t next_offset,
+                                      Clock::time_point started,
+                                      Clock::time_point deadline,
+                                      const std::string& what) {
+    if (!wait_applied(next_offset, deadline)) {
+        throw errors::operation_timeout(
+            "Timed out " + what + " (REGISTRY_TIMEOUT " + std::to_string(options_.timeout.count()) +
+            " ms): after " + std::to_string(ms_since(started)) + " ms the reader applied " +
+            options_.topic + " up to offset " + std::to_string(applied_offset()) + ", not " +
+            std::to_string(next_offset));
     }
+}
+
+std::vector<std::pair<std::int64_t, std::string>> SchemasTopic::rejected_between(
+    WrittenRange range) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    for (const auto& entry : rejected_) {
+        if (entry.first >= range.first && entry.first <= range.last) {
+            out.push_back(entry);
+        }
+    }
+    return out;
+}
+
+void SchemasTopic::restate(const std::vector<std::pair<std::int64_t, std::string>>& rejected,
+                           Clock::time_point deadline) {
+    // Compaction keeps the last record of each key: a losing record must not outlive the one
+    // that won, so the store's state for that key is written again after it.
+    std::vector<Record> fixes;
+    for (const auto& [offset, key] : rejected) {
+        try {
+            fixes.push_back(store_.restate_schema(key));
+        } catch (const std::exception&) {
+            // not a SCHEMA key: only those can lose to another writer's record
+        }
+    }
+    if (fixes.empty()) {
+        return;
+    }
+    try {
+        writer_->write(fixes, deadline);
+    } catch (const kafka::KafkaError& e) {
+        spdlog::warn("{}: cannot restate {} key(s) after a conflicting write: {}", options_.topic,
+                     fixes.size(), e.what());
+    }
+}
+
+void SchemasTopic::sync() {
+    std::lock_guard write(write_mutex_);
+    write_started_ = Clock::now();
+    write_deadline_ = write_started_ + options_.timeout;
+    sync_pending_ = true;
+    check_leadership("catching up");
+    const auto noop = write_or_throw({{records::noop_key(), std::nullopt}}, write_deadline_,
+                                     "catching up with " + options_.topic);
+    read_back_or_throw(noop.last + 1, write_started_, write_deadline_,
+                       "catching up with " + options_.topic);
 }
 
 void SchemasTopic::append(const std::vector<Record>& records) {
     std::lock_guard write(write_mutex_);
-    Delivery delivery;
-    delivery.pending = records.size();
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        const auto& r = records[i];
-        const void* value = r.value ? r.value->data() : nullptr;
-        const std::size_t value_len = r.value ? r.value->size() : 0;
-        std::array<rd_kafka_vu_t, 6> vu{};
-        vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
-        vu[0].u.cstr = options_.topic.c_str();
-        vu[1].vtype = RD_KAFKA_VTYPE_PARTITION;
-        vu[1].u.i32 = 0;
-        vu[2].vtype = RD_KAFKA_VTYPE_KEY;
-        vu[2].u.mem.ptr = const_cast<char*>(r.key.data());  // copied: F_COPY
-        vu[2].u.mem.size = r.key.size();
-        vu[3].vtype = RD_KAFKA_VTYPE_VALUE;
-        vu[3].u.mem.ptr = const_cast<void*>(value);
-        vu[3].u.mem.size = value_len;
-        vu[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
-        vu[4].u.i = RD_KAFKA_MSG_F_COPY;
-        vu[5].vtype = RD_KAFKA_VTYPE_OPAQUE;
-        vu[5].u.ptr = &delivery;
-        rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-        if (rd_kafka_error_t* error = rd_kafka_produceva(producer_.get(), vu.data(), vu.size())) {
-            err = rd_kafka_error_code(error);
-            rd_kafka_error_destroy(error);
-        }
-        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            std::unique_lock lock(delivery.mutex);
-            delivery.pending -= records.size() - i;
-            delivery.error = err;
-            delivery.done.wait_for(lock, options_.timeout + std::chrono::seconds(5),
-                                   [&] { return delivery.pending == 0; });
-            throw errors::store_error(kafka::describe(err));
-        }
+    if (!sync_pending_) {  // a write without a catch-up first gets a deadline of its own
+        write_started_ = Clock::now();
+        write_deadline_ = write_started_ + options_.timeout;
     }
-    {
-        std::unique_lock lock(delivery.mutex);
-        if (!delivery.done.wait_for(lock, options_.timeout + std::chrono::seconds(5),
-                                    [&] { return delivery.pending == 0; })) {
-            // The callback still points at `delivery`: wait it out before leaving.
-            lock.unlock();
-            rd_kafka_flush(producer_.get(), -1);
-            lock.lock();
-            delivery.done.wait(lock, [&] { return delivery.pending == 0; });
-            throw errors::operation_timeout("Write to the Kafka store timed out");
-        }
-        if (delivery.error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            throw errors::store_error(kafka::describe(delivery.error));
-        }
-    }
-    if (!wait_applied(delivery.last_offset + 1, options_.timeout)) {
-        throw errors::operation_timeout("Timed out waiting for the write to be read back");
+    sync_pending_ = false;
+    // Leadership may have moved while this write waited for the lock or caught up.
+    check_leadership("producing");
+    const auto range = write_or_throw(records, write_deadline_, "writing to " + options_.topic);
+    read_back_or_throw(range.last + 1, write_started_, write_deadline_,
+                       "reading the write back from " + options_.topic);
+    const auto rejected = rejected_between(range);
+    if (!rejected.empty()) {
+        restate(rejected, write_deadline_);
+        throw errors::store_error(
+            "the store did not take the record at offset " + std::to_string(rejected[0].first) +
+            " of " + options_.topic +
+            ": another instance wrote that subject version or id first (leadership moved during "
+            "the write); retry the request");
     }
 }
 

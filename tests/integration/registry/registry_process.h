@@ -20,6 +20,10 @@ using Json = nlohmann::json;
 struct RegistryNames {
     std::string topic = test::unique_name("_schemas");
     std::string group = test::unique_name("registry");
+    /// Empty: the shared stack's.
+    std::string bootstrap_servers;
+    /// More settings (REGISTRY_TIMEOUT, ...); they win.
+    std::map<std::string, std::string> env;
 };
 
 /// Starts `orderflow registry` on 127.0.0.1:port without waiting for it.
@@ -27,15 +31,19 @@ inline std::unique_ptr<test::ChildProcess> spawn_registry(const RegistryNames& n
                                                           std::uint16_t port) {
     const auto log = std::filesystem::temp_directory_path() /
                      (test::unique_name("registry-" + std::to_string(port)) + ".log");
+    std::map<std::string, std::string> env{
+        {"KAFKA_BOOTSTRAP_SERVERS", names.bootstrap_servers.empty()
+                                        ? test::shared_stack().bootstrap_servers
+                                        : names.bootstrap_servers},
+        {"REGISTRY_LISTEN", "127.0.0.1:" + std::to_string(port)},
+        {"REGISTRY_TOPIC", names.topic},
+        {"REGISTRY_GROUP", names.group},
+        {"ORDERFLOW_ENV_FILE", "/nonexistent"}};
+    for (const auto& [key, value] : names.env) {
+        env[key] = value;
+    }
     return std::make_unique<test::ChildProcess>(
-        std::vector<std::string>{test::orderflow_binary(), "registry"},
-        std::map<std::string, std::string>{
-            {"KAFKA_BOOTSTRAP_SERVERS", test::shared_stack().bootstrap_servers},
-            {"REGISTRY_LISTEN", "127.0.0.1:" + std::to_string(port)},
-            {"REGISTRY_TOPIC", names.topic},
-            {"REGISTRY_GROUP", names.group},
-            {"ORDERFLOW_ENV_FILE", "/nonexistent"}},
-        log.string());
+        std::vector<std::string>{test::orderflow_binary(), "registry"}, env, log.string());
 }
 
 class RegistryProcess {

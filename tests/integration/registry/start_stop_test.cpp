@@ -102,7 +102,7 @@ TEST(RegistryStartStop, SigtermWithIdleKeepAliveConnectionsExitsWithinFiveSecond
 }
 
 // A leader that gets SIGTERM leaves the election group on its way out: the follower is leader
-// at once, not after session.timeout.ms (10 s), and both exits are quick.
+// at once, not after session.timeout.ms (30 s), and both exits are quick.
 TEST(RegistryStartStop, SigtermedLeaderLeavesTheGroupAndTheFollowerTakesOver) {
     RegistryNames names;
     RegistryProcess first(names);
