@@ -27,7 +27,10 @@ using Clock = std::chrono::steady_clock;
 
 constexpr auto kRegistryTimeout = 20s;  // REGISTRY_TIMEOUT of the instances under test
 constexpr auto kFaultBound = 15s;       // from a fault to the first successful write (generous)
-constexpr auto kMargin = 5s;            // a failed write answers within REGISTRY_TIMEOUT + this
+// A paused broker keeps its connections open, so clients notice it later than a dead one: the
+// measured time was 9-14 s on a loaded 2-core machine, too close to 15 s to be a fair bound.
+constexpr auto kPausedFaultBound = 20s;
+constexpr auto kMargin = 5s;  // a failed write answers within REGISTRY_TIMEOUT + this
 
 double seconds_since(Clock::time_point since) {
     return std::chrono::duration<double>(Clock::now() - since).count();
@@ -243,7 +246,7 @@ TEST(RegistryBrokerFaults, WritesKeepWorkingWithTwoOfThreeBrokersAndRecoverByThe
         writer.join();
         EXPECT_EQ(write.reply.status, 200) << write.reply.body;
         measured("SIGSTOP of the _schemas leader -> first successful write", seconds_since(fault));
-        EXPECT_LT(seconds_since(fault), std::chrono::duration<double>(kFaultBound).count());
+        EXPECT_LT(seconds_since(fault), std::chrono::duration<double>(kPausedFaultBound).count());
         std::cout << "  " << reads << " reads answered 200 while the write waited" << std::endl;
         step("SIGCONT node " + std::to_string(node));
         cluster.kill_node(node, SIGCONT);
