@@ -47,4 +47,4 @@ kill -TERM "$consumer"; wait "$consumer" || true; consumer=
 
 /usr/bin/time -v "$bin" audit --timeout 300s >"$work/audit.out" 2>"$work/audit.time" || true
 cat "$work/audit.out"
-grep -E "Elapsed \(wall clock\)|Maximum resident set size" "$work/audit.time"
+grep -E " in [0-9.]+ s|took|Elapsed \(wall clock\)|Maximum resident set size" "$work/audit.time"

@@ -152,6 +152,8 @@ int run_audit(const AuditSettings& settings, std::ostream& out) {
     LogIndex log(log_ends(settings.pipeline, topic, *partitions));
     log.set_topic(topic);
     read_orders(settings, decoder, deadline, log);
+    spdlog::info("read {} message(s) of {} below the cut in {:.1f} s", log.messages(), topic,
+                 std::chrono::duration<double>(Clock::now() - started).count());
     read_dead_letters(settings, deadline, log);
     out << "topic " << topic << ": " << log.messages() << " message(s) in " << log.cut().size()
         << " partition(s), " << log.orders().size() << " distinct order(s), "
@@ -163,8 +165,11 @@ int run_audit(const AuditSettings& settings, std::ostream& out) {
     for (const auto& group : settings.groups) {
         auto& start = starts[group];
         GroupAudit audit(log, group, start.committed, start.stats);
+        const auto group_started = Clock::now();
         read_store(*redis, group, audit);
         const auto findings = audit.finish();
+        spdlog::info("group {}: Redis read and compared in {:.1f} s", group,
+                     std::chrono::duration<double>(Clock::now() - group_started).count());
         differences += findings.differences.size();
         in_flight += findings.in_flight();
         print_findings(out, group, start.stats, findings);
