@@ -198,7 +198,7 @@ void register_audit_command(CLI::App& app, const common::CommandContext& context
     auto* command = app.add_subcommand(
         "audit",
         "Compare the orders and dead-letter topics with Redis per consumer group. Exit 0 clean, 1 "
-        "on a difference, 3 when clean but orders are still in flight (without --live)");
+        "on a difference, 3 when clean but orders are still in flight (without --live true)");
     pipeline::add_pipeline_options(*command, options->pipeline);
     pipeline::add_env_option(*command, "--redis-url", options->redis_url, "REDIS_URL",
                              "redis://host[:port][/db]");
