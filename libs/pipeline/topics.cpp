@@ -39,6 +39,14 @@ std::vector<std::string> guarantee_problems(const kafka::TopicInfo& topic,
             "unclean.leader.election.enable=true lets an out-of-sync replica become leader and "
             "drop acknowledged orders");
     }
+    // Compaction keeps one record per key, and orders are keyed by customer: it would drop
+    // every order of a customer but the latest. "compact,delete" compacts too.
+    if (const auto it = configs.find("cleanup.policy");
+        it != configs.end() && it->second != "delete") {
+        problems.push_back("cleanup.policy=" + it->second +
+                           " compacts by key (the customer id) and would drop orders; only "
+                           "delete keeps every order");
+    }
     return problems;
 }
 
@@ -54,9 +62,10 @@ void check_existing(kafka::AdminClient& admin,
         for (std::size_t i = 0; i < problems.size(); ++i) {
             text += (i == 0 ? "" : "; ") + problems[i];
         }
-        throw std::runtime_error(text +
-                                 ". Recreate it (RF 3, min.insync.replicas=2) or set "
-                                 "another ORDERS_TOPIC");
+        throw std::runtime_error(
+            text +
+            ". Recreate it (RF 3, min.insync.replicas=2, cleanup.policy=delete) or set "
+            "another ORDERS_TOPIC");
     }
     if (static_cast<int>(existing.partitions.size()) != partitions) {
         spdlog::warn("topic {} has {} partitions (expected {}); continuing", name,

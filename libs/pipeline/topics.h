@@ -16,7 +16,8 @@ inline constexpr int kDlqPartitions = 1;
 
 /**
  * Why an existing topic cannot keep acks=all orders safe: replication factor below 3,
- * min.insync.replicas below 2 or above the replication factor, unclean leader election on.
+ * min.insync.replicas below 2 or above the replication factor, unclean leader election on,
+ * a cleanup.policy other than delete (compaction by the customer key drops orders).
  * Empty when the topic is fine. Pure.
  */
 std::vector<std::string> guarantee_problems(const kafka::TopicInfo& topic,

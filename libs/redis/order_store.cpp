@@ -5,36 +5,43 @@
 namespace orderflow::redis {
 namespace {
 
-// ARGV: kind ("order" | "dead"), group, topic, partition, offset; for orders also order_id,
-// customer_id, created_at, total_cents, then the order hash as field/value pairs.
+// KEYS: stats, offsets, and for an order also the order hash, the customer hash and the
+// customer's sorted set: every key the script touches (Redis Cluster and proxies route by
+// them). ARGV: kind ("order" | "dead"), slot ("topic:partition"), offset; for orders also
+// order_id, created_at, total_cents, then the order hash as field/value pairs.
 // Returns 1 applied, 0 duplicate, 2 dead-lettered.
+//
+// An order is a duplicate only when its id is stored: a topic deleted and re-created starts
+// its offsets low again, and an old offset mark must not swallow its new orders. Applying an
+// order moves the partition's mark to its offset (lower after a re-creation); a duplicate only
+// raises it. A dead letter has no id, so the mark decides for it: at or below -> duplicate.
 constexpr const char* kWriteScript = R"lua(
-local kind, group, topic, partition = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local offset = tonumber(ARGV[5])
-local stats = 'stats:' .. group
-local offsets = 'offsets:' .. group
-local slot = topic .. ':' .. partition
+local stats, offsets = KEYS[1], KEYS[2]
+local kind, slot = ARGV[1], ARGV[2]
+local offset = tonumber(ARGV[3])
 local last = tonumber(redis.call('HGET', offsets, slot) or '-1')
-if offset <= last then
+if kind == 'dead' then
+  if offset <= last then
+    redis.call('HINCRBY', stats, 'duplicates_skipped', 1)
+    return 0
+  end
+  redis.call('HSET', offsets, slot, offset)
+  redis.call('HINCRBY', stats, 'dead_lettered', 1)
+  return 2
+end
+local order_key, customer, customer_orders = KEYS[3], KEYS[4], KEYS[5]
+if redis.call('EXISTS', order_key) == 1 then
+  if offset > last then
+    redis.call('HSET', offsets, slot, offset)
+  end
   redis.call('HINCRBY', stats, 'duplicates_skipped', 1)
   return 0
 end
 redis.call('HSET', offsets, slot, offset)
-if kind == 'dead' then
-  redis.call('HINCRBY', stats, 'dead_lettered', 1)
-  return 2
-end
-local order_id, customer_id = ARGV[6], ARGV[7]
-local order_key = 'order:' .. group .. ':' .. order_id
-if redis.call('EXISTS', order_key) == 1 then
-  redis.call('HINCRBY', stats, 'duplicates_skipped', 1)
-  return 0
-end
-redis.call('HSET', order_key, unpack(ARGV, 10))
-local customer = 'customer:' .. group .. ':' .. customer_id
+redis.call('HSET', order_key, unpack(ARGV, 7))
 redis.call('HINCRBY', customer, 'orders_count', 1)
-redis.call('HINCRBY', customer, 'total_spent_cents', ARGV[9])
-redis.call('ZADD', customer .. ':orders', ARGV[8], order_id)
+redis.call('HINCRBY', customer, 'total_spent_cents', ARGV[6])
+redis.call('ZADD', customer_orders, ARGV[5], ARGV[4])
 redis.call('HINCRBY', stats, 'processed', 1)
 return 1
 )lua";
@@ -60,6 +67,32 @@ std::int64_t integer_field(const Reply& hash, const std::string& name) {
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> order_fields(const orders::Order& order) {
+    return {{"order_id", order.order_id},
+            {"customer_id", order.customer_id},
+            {"items", items_json(order)},
+            {"total_cents", std::to_string(order.total_cents)},
+            {"currency", order.currency},
+            {"created_at", std::to_string(order.created_at_ms)},
+            {"status", order.status},
+            {"payment_method", order.payment_method},
+            {"shipping_country", order.shipping_country}};
+}
+
+std::vector<std::string> script_keys(const std::string& group, const StoreEntry& entry) {
+    std::vector<std::string> keys = {stats_key(group), offsets_key(group)};
+    if (entry.order) {
+        keys.push_back(order_key(group, entry.order->order_id));
+        keys.push_back(customer_key(group, entry.order->customer_id));
+        keys.push_back(customer_orders_key(group, entry.order->customer_id));
+    }
+    return keys;
+}
+
+std::string_view OrderStore::script() {
+    return kWriteScript;
+}
 
 std::string order_key(const std::string& group, const std::string& order_id) {
     return "order:" + group + ":" + order_id;
@@ -89,28 +122,24 @@ void OrderStore::load_script() {
 }
 
 Command OrderStore::script_call(const StoreEntry& entry) const {
-    Command args = {"EVALSHA",
-                    sha_,
-                    "0",
-                    entry.order ? "order" : "dead",
-                    group_,
-                    entry.topic,
-                    std::to_string(entry.partition),
-                    std::to_string(entry.offset)};
+    const auto keys = script_keys(group_, entry);
+    Command args = {"EVALSHA", sha_, std::to_string(keys.size())};
+    args.insert(args.end(), keys.begin(), keys.end());
+    args.insert(args.end(), {entry.order ? "order" : "dead",
+                             entry.topic + ":" + std::to_string(entry.partition),
+                             std::to_string(entry.offset)});
     if (!entry.order) {
         return args;
     }
     const auto& order = *entry.order;
-    args.insert(
-        args.end(),
-        {order.order_id, order.customer_id, std::to_string(order.created_at_ms),
-         std::to_string(order.total_cents),
-         // the order hash
-         "order_id", order.order_id, "customer_id", order.customer_id, "items", items_json(order),
-         "total_cents", std::to_string(order.total_cents), "currency", order.currency, "created_at",
-         std::to_string(order.created_at_ms), "status", order.status, "payment_method",
-         order.payment_method, "shipping_country", order.shipping_country, "topic", entry.topic,
-         "partition", std::to_string(entry.partition), "offset", std::to_string(entry.offset)});
+    args.insert(args.end(), {order.order_id, std::to_string(order.created_at_ms),
+                             std::to_string(order.total_cents)});
+    for (auto& [field, value] : order_fields(order)) {
+        args.push_back(field);
+        args.push_back(std::move(value));
+    }
+    args.insert(args.end(), {"topic", entry.topic, "partition", std::to_string(entry.partition),
+                             "offset", std::to_string(entry.offset)});
     return args;
 }
 

@@ -10,6 +10,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace orderflow::redis {
@@ -34,6 +36,13 @@ struct GroupStats {
     std::int64_t dead_lettered = 0;
 };
 
+/// The order hash's fields as the store writes them (items as JSON), without its topic,
+/// partition and offset: what the audit compares with the topic.
+std::vector<std::pair<std::string, std::string>> order_fields(const orders::Order& order);
+
+/// Every key the write script touches for `entry`, in the order it reads them from KEYS.
+std::vector<std::string> script_keys(const std::string& group, const StoreEntry& entry);
+
 /// The keys, per consumer group (issue #4): order:{g}:{id}, customer:{g}:{c}, ...
 std::string order_key(const std::string& group, const std::string& order_id);
 std::string customer_key(const std::string& group, const std::string& customer_id);
@@ -45,12 +54,14 @@ std::string offsets_key(const std::string& group);
 /**
  * A group's view of Redis over one connection. Not thread-safe (the connection is not).
  *
- * The script, per entry: if the offset is not above the partition's last applied offset, or
- * the order id is already stored, it only counts a duplicate (and advances the offset); else
+ * The script, per order: if the order id is already stored it only counts a duplicate; else
  * it writes the order hash (with topic, partition and offset), HINCRBYs orders_count and
- * total_spent_cents of the customer, ZADDs the order id by created-at, counts `processed` (or
- * `dead_lettered`) and stores the offset. Each call is atomic, so a crash between two calls
- * leaves a state that a redelivery completes without double counting.
+ * total_spent_cents of the customer, ZADDs the order id by created-at, counts `processed` and
+ * stores the offset as the partition's mark. Per dead letter (no order id): counted once,
+ * unless its offset is not above the mark. Offsets alone never make an order a duplicate, so
+ * a topic deleted and re-created (offsets restart low) keeps its new orders. Every key it
+ * touches is passed in KEYS (script_keys()). Each call is atomic, so a crash between two
+ * calls leaves a state that a redelivery completes without double counting.
  */
 class OrderStore {
 public:
@@ -64,6 +75,9 @@ public:
     /// "topic:partition" -> last applied offset.
     std::map<std::string, std::int64_t> last_offsets();
     const std::string& group() const { return group_; }
+
+    /// The Lua source of the write script.
+    static std::string_view script();
 
 private:
     Command script_call(const StoreEntry& entry) const;

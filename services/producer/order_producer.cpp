@@ -2,6 +2,7 @@
 
 #include "common/config_error.h"
 #include "common/shutdown.h"
+#include "producer/delivery_errors.h"
 #include "serde/wire_format.h"
 
 #include <nlohmann/json.hpp>
@@ -34,7 +35,8 @@ OrderProducer::OrderProducer(const ProducerSettings& settings, std::int32_t sche
       retried_total_(counter("retried", "Re-sends after a failed delivery")),
       failed_total_(counter("failed", "Orders written to the failed-orders file")),
       in_flight_(metrics::default_registry().gauge("orderflow_producer_orders_in_flight",
-                                                   "Orders sent and not yet settled")) {
+                                                   "Orders sent and not yet settled")),
+      failed_file_(settings.failed_file) {
     auto conf = kafka::make_conf(
         settings.pipeline.kafka,
         {{"enable.idempotence", "true"},
@@ -96,6 +98,11 @@ void OrderProducer::handle_report(std::unique_ptr<Pending> pending,
         if (rd_kafka_message_status(&message) == RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED) {
             reason += " (possibly persisted; consumers drop a duplicate by order id)";
         }
+        if (!worth_resending(message.err)) {
+            give_up(*pending,
+                    reason + " (" + rd_kafka_err2name(message.err) + ": a re-send cannot succeed)");
+            return;
+        }
         attempt_failed(std::move(pending), reason);
         return;
     }
@@ -113,7 +120,6 @@ void OrderProducer::handle_report(std::unique_ptr<Pending> pending,
 void OrderProducer::attempt_failed(std::unique_ptr<Pending> pending, const std::string& reason) {
     if (shutting_down_ || fatal_ || pending->attempt >= settings_.retries) {
         give_up(*pending, reason);
-        settle(-1);
         return;
     }
     ++pending->attempt;
@@ -133,27 +139,23 @@ void OrderProducer::attempt_failed(std::unique_ptr<Pending> pending, const std::
 }
 
 void OrderProducer::give_up(const Pending& pending, const std::string& reason) {
-    nlohmann::ordered_json line = {
+    const nlohmann::ordered_json line = {
         {"failed_at", orders::now_ms()},
         {"reason", reason},
         {"attempts", pending.attempt + 1},
         {"order", nlohmann::json::parse(orders::to_json(pending.order))}};
-    {
-        std::lock_guard lock(mutex_);
-        if (!failed_out_.is_open()) {
-            failed_out_.open(settings_.failed_file, std::ios::app);
+    failed_file_.append(line.dump(), [this, id = pending.order.order_id,
+                                      attempts = pending.attempt + 1, reason](bool written) {
+        if (written) {
+            ++failed_;
+            failed_total_.inc();
+            spdlog::error("order {} NOT delivered after {} attempt(s): {}; written to {}", id,
+                          attempts, reason, settings_.failed_file);
+        } else {
+            ++unrecorded_;
         }
-        failed_out_ << line.dump() << "\n";
-        failed_out_.flush();
-        if (!failed_out_) {
-            spdlog::error("cannot write to {}: order {} is only in this log line: {}",
-                          settings_.failed_file, pending.order.order_id, line.dump());
-        }
-    }
-    ++failed_;
-    failed_total_.inc();
-    spdlog::error("order {} NOT delivered after {} attempt(s): {}; written to {}",
-                  pending.order.order_id, pending.attempt + 1, reason, settings_.failed_file);
+        settle(-1);
+    });
 }
 
 void OrderProducer::settle(std::int64_t delta) {
@@ -189,6 +191,11 @@ void OrderProducer::send(std::unique_ptr<Pending> pending) {
         if (code == RD_KAFKA_RESP_ERR__QUEUE_FULL && !fatal_ && !common::stop_requested()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the poller drains it
             continue;
+        }
+        if (!worth_resending(code)) {
+            give_up(*pending, "not queued: " + reason + " (" + rd_kafka_err2name(code) +
+                                  ": a re-send cannot succeed)");
+            return;
         }
         attempt_failed(std::move(pending), "not queued: " + reason);
         return;
@@ -232,6 +239,10 @@ void OrderProducer::report_progress(bool force) {
         seconds > 0 ? static_cast<double>(delivered - delivered_at_last_progress_) / seconds : 0;
     spdlog::info("sent {} delivered {} retried {} failed {} rate {:.0f}/s", sent_.load(), delivered,
                  retried_.load(), failed_.load(), rate);
+    if (const auto errors = failed_file_.write_errors(); errors > 0) {
+        spdlog::error("{} write error(s) on the failed-orders file {} so far", errors,
+                      settings_.failed_file);
+    }
     last_progress_ = now;
     delivered_at_last_progress_ = delivered;
 }
@@ -284,7 +295,8 @@ ProducerTotals OrderProducer::run() {
     }
     drain_at_shutdown();
     report_progress(true);
-    return {sent_.load(), delivered_.load(), retried_.load(), failed_.load()};
+    return {sent_.load(),   delivered_.load(),  retried_.load(),
+            failed_.load(), unrecorded_.load(), failed_file_.write_errors()};
 }
 
 void OrderProducer::drain_at_shutdown() {
@@ -299,7 +311,6 @@ void OrderProducer::drain_at_shutdown() {
         for (const auto& pending : queued) {
             give_up(*pending, "not acknowledged at shutdown (waiting for a re-send after: " +
                                   pending->last_error + ")");
-            settle(-1);
         }
         std::lock_guard lock(mutex_);
         spdlog::info("stopping: flushing {} unacknowledged order(s) for up to {} s", unsettled_,
@@ -328,6 +339,7 @@ void OrderProducer::drain_at_shutdown() {
         poller_.join();
     }
     rd_kafka_flush(handle_.get(), 1000);
+    failed_file_.finish();  // what it still holds gets a last try, else a full log line
     std::lock_guard lock(mutex_);
     if (unsettled_ > 0) {
         spdlog::error("{} order(s) still unaccounted for after purging the producer queue",

@@ -3,6 +3,7 @@
 #include "kafka/client_config.h"
 #include "metrics/metrics.h"
 #include "orders/generator.h"
+#include "producer/failed_orders_file.h"
 #include "producer/producer_settings.h"
 #include "serde/order_codec.h"
 
@@ -13,7 +14,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,18 +22,21 @@
 namespace orderflow::producer {
 
 struct ProducerTotals {
-    std::int64_t sent = 0;       ///< orders generated and handed to Kafka
-    std::int64_t delivered = 0;  ///< acknowledged by the cluster (acks=all)
-    std::int64_t retried = 0;    ///< re-sends after a failed delivery
-    std::int64_t failed = 0;     ///< written to the failed-orders file
+    std::int64_t sent = 0;         ///< orders generated and handed to Kafka
+    std::int64_t delivered = 0;    ///< acknowledged by the cluster (acks=all)
+    std::int64_t retried = 0;      ///< re-sends after a failed delivery
+    std::int64_t failed = 0;       ///< written to the failed-orders file (and fsynced)
+    std::int64_t unrecorded = 0;   ///< not delivered and not in the file either: only logged
+    std::int64_t file_errors = 0;  ///< failed attempts to write the failed-orders file
 };
 
 /**
  * Generates orders, writes them in the Confluent wire format with acks=all and idempotence,
- * and accounts for every one: delivered, or after PRODUCE_RETRIES re-sends (exponential
- * backoff) written to the failed-orders file with the reason. Delivery reports are served by
- * a thread of their own. A stop request (SIGINT/SIGTERM) ends generation, flushes, and writes
- * whatever is still unacknowledged to the failed-orders file.
+ * and accounts for every one: delivered, or written to the failed-orders file with the reason
+ * (after PRODUCE_RETRIES re-sends with exponential backoff, or at once for an error that a
+ * re-send cannot fix, see worth_resending()). Delivery reports are served by a thread of their
+ * own; the file by another (FailedOrdersFile). A stop request (SIGINT/SIGTERM) ends
+ * generation, flushes, and writes whatever is still unacknowledged to the failed-orders file.
  *
  * Errors (constructor): ConfigError for a librdkafka property it refuses.
  */
@@ -63,6 +66,7 @@ private:
     static void on_error(rd_kafka_t* handle, int code, const char* reason, void* opaque);
     void handle_report(std::unique_ptr<Pending> pending, const rd_kafka_message_t& message);
     void attempt_failed(std::unique_ptr<Pending> pending, const std::string& reason);
+    /// Queues the order for the failed-orders file; it is settled once the line is on disk.
     void give_up(const Pending& pending, const std::string& reason);
     void send(std::unique_ptr<Pending> pending);
     void send_due_retries();
@@ -82,16 +86,16 @@ private:
     std::atomic<bool> shutting_down_{false};
     std::atomic<bool> fatal_{false};
 
-    std::mutex mutex_;  // guards retries_, failed_out_, unsettled_
+    std::mutex mutex_;  // guards retries_, unsettled_
     std::condition_variable changed_;
     std::deque<std::unique_ptr<Pending>> retries_;
-    std::ofstream failed_out_;
     std::int64_t unsettled_ = 0;  // sent and neither delivered nor given up
 
     std::atomic<std::int64_t> sent_{0};
     std::atomic<std::int64_t> delivered_{0};
     std::atomic<std::int64_t> retried_{0};
     std::atomic<std::int64_t> failed_{0};
+    std::atomic<std::int64_t> unrecorded_{0};
     metrics::Counter& sent_total_;
     metrics::Counter& delivered_total_;
     metrics::Counter& retried_total_;
@@ -99,6 +103,8 @@ private:
     metrics::Gauge& in_flight_;
     std::chrono::steady_clock::time_point last_progress_;
     std::int64_t delivered_at_last_progress_ = 0;
+    // Last: destroyed (finished) first, while what its callbacks touch still exists.
+    FailedOrdersFile failed_file_;
 };
 
 }  // namespace orderflow::producer

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <set>
+
 namespace orderflow::redis {
 namespace {
 
@@ -84,6 +87,81 @@ TEST_F(OrderStoreTest, SameOrderAtANewOffsetIsADuplicate) {
               (std::vector{WriteOutcome::kApplied, WriteOutcome::kDuplicate}));
     EXPECT_EQ(store_.last_offsets().at("orders:0"), 7);
     EXPECT_EQ(hget(customer_key(group_, first.order->customer_id), "orders_count"), "1");
+}
+
+// The topic was deleted and re-created: its offsets restart at 0, far below the marks of
+// the old incarnation. New orders are applied; a redelivery of one of them is still a
+// duplicate, and so is an order of the old incarnation.
+TEST_F(OrderStoreTest, NewOrdersOfARecreatedTopicAreAppliedDespiteOldOffsets) {
+    std::vector<StoreEntry> old_incarnation;
+    for (std::int64_t offset = 5000; offset < 5003; ++offset) {
+        old_incarnation.push_back(entry(0, offset));
+    }
+    ASSERT_EQ(store_.write(old_incarnation), std::vector<WriteOutcome>(3, WriteOutcome::kApplied));
+    const std::vector recreated = {entry(0, 0), entry(0, 1), entry(0, 2)};
+    EXPECT_EQ(store_.write(recreated), std::vector<WriteOutcome>(3, WriteOutcome::kApplied));
+    EXPECT_EQ(hget(order_key(group_, recreated[1].order->order_id), "offset"), "1");
+    EXPECT_EQ(store_.last_offsets().at("orders:0"), 2);
+
+    EXPECT_EQ(store_.write(recreated), std::vector<WriteOutcome>(3, WriteOutcome::kDuplicate));
+    auto old_again = old_incarnation[0];
+    old_again.offset = 3;
+    EXPECT_EQ(store_.write({old_again}), std::vector{WriteOutcome::kDuplicate});
+    // Dead letters still go by the mark: a redelivered one is skipped, a new one counted.
+    const StoreEntry dead{"orders", 0, 4, std::nullopt};
+    EXPECT_EQ(store_.write({dead, dead}),
+              (std::vector{WriteOutcome::kDeadLettered, WriteOutcome::kDuplicate}));
+    const auto stats = store_.stats();
+    EXPECT_EQ(stats.processed, 6);
+    EXPECT_EQ(stats.duplicates_skipped, 5);
+    EXPECT_EQ(stats.dead_lettered, 1);
+}
+
+// Every key the script wrote is one it was given in KEYS (Redis Cluster and proxies route
+// by KEYS), and Redis itself finds those keys in the call.
+TEST_F(OrderStoreTest, TheScriptTouchesOnlyTheKeysItDeclares) {
+    const auto order = entry(1, 0);
+    const StoreEntry dead{"orders", 1, 1, std::nullopt};
+    ASSERT_EQ(store_.write({order, dead}),
+              (std::vector{WriteOutcome::kApplied, WriteOutcome::kDeadLettered}));
+    std::set<std::string> declared;
+    for (const auto& e : {order, dead}) {
+        const auto keys = script_keys(group_, e);
+        declared.insert(keys.begin(), keys.end());
+        Command getkeys = {"COMMAND", "GETKEYS", "EVAL", "return 0", std::to_string(keys.size())};
+        getkeys.insert(getkeys.end(), keys.begin(), keys.end());
+        getkeys.insert(getkeys.end(), {"order", "orders:1", "0"});
+        const auto reply = connection_.command(getkeys);
+        ASSERT_EQ(reply.elements.size(), keys.size()) << reply.str;
+    }
+    std::set<std::string> written;
+    std::string cursor = "0";
+    do {
+        const auto reply = connection_.command({"SCAN", cursor, "MATCH", "*" + group_ + "*"});
+        ASSERT_EQ(reply.elements.size(), 2U) << reply.str;
+        cursor = reply.elements[0].str;
+        for (const auto& key : reply.elements[1].elements) {
+            written.insert(key.str);
+        }
+    } while (cursor != "0");
+    EXPECT_EQ(written, declared);
+
+    // And the source names no key of its own: every redis.call's key is a KEYS entry.
+    const std::string script(OrderStore::script());
+    const std::regex call(R"(redis\.call\('[A-Z]+', ([^,)]+))");
+    int calls = 0;
+    for (auto it = std::sregex_iterator(script.begin(), script.end(), call);
+         it != std::sregex_iterator(); ++it, ++calls) {
+        const auto key = (*it)[1].str();
+        EXPECT_TRUE(key == "stats" || key == "offsets" || key == "order_key" || key == "customer" ||
+                    key == "customer_orders")
+            << key;
+    }
+    EXPECT_GE(calls, 10);
+    EXPECT_EQ(script.find(".. group"), std::string::npos);
+    EXPECT_NE(script.find("local stats, offsets = KEYS[1], KEYS[2]"), std::string::npos);
+    EXPECT_NE(script.find("local order_key, customer, customer_orders = KEYS[3], KEYS[4], KEYS[5]"),
+              std::string::npos);
 }
 
 TEST_F(OrderStoreTest, DeadLettersAreCountedOnce) {

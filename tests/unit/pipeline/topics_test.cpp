@@ -42,5 +42,18 @@ TEST(TopicGuarantees, UncleanLeaderElectionIsRefused) {
     EXPECT_NE(problems[0].find("unclean.leader.election.enable=true"), std::string::npos);
 }
 
+TEST(TopicGuarantees, CompactionIsRefused) {
+    for (const auto* policy : {"compact", "compact,delete"}) {
+        const auto problems = guarantee_problems(
+            topic_with_rf(3), {{"min.insync.replicas", "2"}, {"cleanup.policy", policy}});
+        ASSERT_EQ(problems.size(), 1U) << policy;
+        EXPECT_NE(problems[0].find(std::string("cleanup.policy=") + policy), std::string::npos);
+        EXPECT_NE(problems[0].find("would drop orders"), std::string::npos);
+    }
+    EXPECT_TRUE(guarantee_problems(topic_with_rf(3),
+                                   {{"min.insync.replicas", "2"}, {"cleanup.policy", "delete"}})
+                    .empty());
+}
+
 }  // namespace
 }  // namespace orderflow::pipeline

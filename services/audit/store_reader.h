@@ -1,0 +1,19 @@
+#pragma once
+
+#include "audit/audit_compare.h"
+#include "redis/connection.h"
+
+#include <string>
+
+namespace orderflow::audit {
+
+/**
+ * Feeds one group's Redis state to `audit`: every order hash (SCAN order:{g}:*, one pipelined
+ * HMGET per page), then every customer's aggregates and sorted set, read together in a
+ * MULTI/EXEC so that they are one moment's state; orders a sorted set names that the scan did
+ * not see (stored since) are read before the customer is judged. Memory stays one page.
+ * Errors: RedisError.
+ */
+void read_store(redis::Connection& redis, const std::string& group, GroupAudit& audit);
+
+}  // namespace orderflow::audit
