@@ -98,10 +98,9 @@ ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings,
                  // Eager assignors: the cooperative one has 2.0.2 bugs.
                  {"partition.assignment.strategy", "range,roundrobin"},
                  {"session.timeout.ms", "10000"},
-                 // Bounds every request, so close() does not wait a
-                 // minute for a commit sent to a coordinator that hangs.
-                 {"socket.timeout.ms",
-                  std::to_string(std::max<std::int64_t>(settings.commit_timeout.count(), 5000))},
+                 // COMMIT_TIMEOUT bounds every request: close() with a hung coordinator
+                 // waits about two of them, not a minute.
+                 {"socket.timeout.ms", std::to_string(settings.commit_timeout.count())},
                  {"heartbeat.interval.ms", "2000"}});
     std::string error;
     if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), error) !=

@@ -64,8 +64,9 @@ void add_consumer_options(CLI::App& command, ConsumerOptions& options) {
         "message; 0 = never");
     pipeline::add_env_option(
         command, "--commit-timeout", options.commit_timeout, "COMMIT_TIMEOUT",
-        "AUTO_COMMIT=false: longest wait for a commit's answer before it is sent again; an "
-        "uncommitted batch older than this makes /health report the commit as stuck");
+        "longest wait for a commit's answer before it is sent again (AUTO_COMMIT=false; an "
+        "uncommitted batch older than this makes /health report the commit as stuck) and for "
+        "any Kafka request (socket.timeout.ms)");
     pipeline::add_env_option(
         command, "--commits-in-flight", options.commits_in_flight, "COMMITS_IN_FLIGHT",
         "AUTO_COMMIT=false: batch commits awaiting an answer at most while the next batches "

@@ -92,7 +92,9 @@ TEST(CoordinatorAway, KilledWhileTheBatchConsumerCommits) {
     EXPECT_TRUE(audit_clean(pipeline, env)) << pipeline.run("audit", env).output;
 
     // Nine orders: a partial batch, held. Freeze the coordinator and stop the consumer: it
-    // writes the nine to Redis and cannot commit them.
+    // writes the nine to Redis and cannot commit them. It leaves after SHUTDOWN_TIMEOUT (5 s)
+    // plus what close() needs with a hung coordinator (about 2 x COMMIT_TIMEOUT, the request
+    // timeout); a generous bound, as the machine is shared.
     ASSERT_EQ(pipeline.run("produce --count 9 --interval 10ms --seed 42", env).exit_code, 0);
     ASSERT_TRUE(wait_until(
         [&] { return http_get(port, "/health").second.find("held 9 of 10") != std::string::npos; },
@@ -103,9 +105,9 @@ TEST(CoordinatorAway, KilledWhileTheBatchConsumerCommits) {
     cluster().kill_node(frozen, SIGSTOP);
     consumer->send_signal(SIGTERM);
     const auto stopped = std::chrono::steady_clock::now();
-    const int code = consumer->wait(seconds(5 + 10));
+    const int code = consumer->wait(seconds(5 + 20));
     cluster().kill_node(frozen, SIGCONT);
-    EXPECT_NE(code, -1) << "still running " << seconds(15).count() << " s after SIGTERM\n"
+    EXPECT_NE(code, -1) << "still running " << seconds(25).count() << " s after SIGTERM\n"
                         << consumer->output();
     std::cout << "SIGTERM with a frozen coordinator: exited "
               << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() -
