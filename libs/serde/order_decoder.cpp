@@ -6,6 +6,8 @@
 #include "serde/order_codec.h"
 #include "serde/wire_format.h"
 
+#include <thread>
+
 namespace orderflow::serde {
 namespace {
 
@@ -13,9 +15,72 @@ Decoded poison(PoisonKind kind, std::string reason) {
     return {std::nullopt, kind, std::move(reason)};
 }
 
+constexpr int kSchemaNotFound = 40403;
+
+bool definitely_unknown(const registry_client::RegistryError& e) {
+    return e.http_status() == 404 && e.error_code() == kSchemaNotFound;
+}
+
+/// Worth asking again: the registry (or a follower still replaying) may answer otherwise soon.
+bool may_change(const registry_client::RegistryError& e) {
+    const int status = e.http_status();
+    return status == 0 || status == 404 || status == 408 || status == 429 || status >= 500;
+}
+
 }  // namespace
 
-OrderDecoder::OrderDecoder(SchemaCache::Fetch fetch) : schemas_(std::move(fetch)) {}
+OrderDecoder::OrderDecoder(SchemaCache::Fetch fetch, RegistryRetry retry)
+    : schemas_(std::move(fetch)), retry_(std::move(retry)) {
+    if (!retry_.sleep) {
+        retry_.sleep = [](std::chrono::milliseconds wait) { std::this_thread::sleep_for(wait); };
+    }
+}
+
+bool OrderDecoder::known_unknown(int id, std::string& why) {
+    std::lock_guard lock(mutex_);
+    const auto it = unknown_.find(id);
+    if (it == unknown_.end()) {
+        return false;
+    }
+    if (Clock::now() - it->second.first >= retry_.remember_unknown) {
+        unknown_.erase(it);
+        return false;
+    }
+    why = it->second.second;
+    return true;
+}
+
+std::shared_ptr<const AvroSchema> OrderDecoder::schema(int id, std::string& why) {
+    if (known_unknown(id, why)) {
+        return nullptr;
+    }
+    const auto name = std::to_string(id);
+    auto backoff = retry_.first_backoff;
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return schemas_.get(id);
+        } catch (const registry_client::RegistryError& e) {
+            const bool last = attempt >= retry_.attempts;
+            if (!may_change(e)) {
+                throw common::TransientError("schema registry refused schema id " + name + ": " +
+                                             e.what());
+            }
+            if (last && definitely_unknown(e)) {
+                why = e.what();
+                std::lock_guard lock(mutex_);
+                unknown_[id] = {Clock::now(), why};
+                return nullptr;
+            }
+            if (last) {
+                throw common::TransientError("schema registry cannot answer for schema id " + name +
+                                             " (" + std::to_string(attempt) +
+                                             " attempts): " + e.what());
+            }
+        }
+        retry_.sleep(backoff);
+        backoff *= 2;
+    }
+}
 
 Decoded OrderDecoder::decode(const InboundMessage& message) {
     Unframed unframed;
@@ -27,13 +92,11 @@ Decoded OrderDecoder::decode(const InboundMessage& message) {
     std::shared_ptr<const AvroSchema> schema;
     const auto id = std::to_string(unframed.schema_id);
     try {
-        schema = schemas_.get(unframed.schema_id);
-    } catch (const registry_client::RegistryError& e) {
-        if (e.http_status() == 0 || e.http_status() >= 500) {
-            throw common::TransientError("schema registry cannot answer for schema id " + id +
-                                         ": " + e.what());
+        std::string why;
+        schema = this->schema(unframed.schema_id, why);
+        if (!schema) {
+            return poison(PoisonKind::kUnknownSchema, "unknown schema id " + id + ": " + why);
         }
-        return poison(PoisonKind::kUnknownSchema, "unknown schema id " + id + ": " + e.what());
     } catch (const AvroError& e) {
         return poison(
             PoisonKind::kUndecodable,

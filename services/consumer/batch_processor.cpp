@@ -11,13 +11,25 @@ BatchProcessor::BatchProcessor(MessageDecoder& decoder,
                                OrderSink& sink)
     : decoder_(decoder), dead_letters_(dead_letters), sink_(sink) {}
 
+Decoded BatchProcessor::decode(const InboundMessage& message) {
+    try {
+        return decoder_.decode(message);
+    } catch (const TransientError&) {
+        throw;  // the registry is away: the batch is retried
+    } catch (const std::exception& e) {
+        // Any other failure to decode is about this message: retrying it would loop forever.
+        return {std::nullopt, PoisonKind::kUndecodable,
+                std::string("the decoder failed unexpectedly: ") + e.what()};
+    }
+}
+
 BatchOutcome BatchProcessor::process(const std::vector<InboundMessage>& batch) {
     BatchOutcome outcome;
     std::vector<DeadLetter> letters;
     std::vector<redis::StoreEntry> entries;
     entries.reserve(batch.size());
     for (const auto& message : batch) {
-        auto decoded = decoder_.decode(message);
+        auto decoded = decode(message);
         if (!decoded.order) {
             spdlog::warn("{}[{}] offset {} -> dead-letter topic: {}", message.topic,
                          message.partition, message.offset, decoded.reason);

@@ -43,8 +43,9 @@ struct BatchOutcome {
 };
 
 /**
- * Handles one batch: decodes every message, sends the poison ones to the DLQ (acknowledged
- * before anything else happens), then writes the orders and the dead-letter marks to the
+ * Handles one batch: decodes every message (any decoder exception but TransientError makes
+ * the message poison), sends the poison ones to the DLQ (acknowledged before anything else
+ * happens), then writes the orders and the dead-letter marks to the
  * sink in one round trip. A bad message never stops the others. Stateless between calls.
  * Errors: TransientError / redis::RedisError from a dependency; the batch may then be retried
  * as a whole (the DLQ may get a message twice, Redis counts it once).
@@ -56,6 +57,8 @@ public:
     BatchOutcome process(const std::vector<InboundMessage>& batch);
 
 private:
+    Decoded decode(const InboundMessage& message);
+
     MessageDecoder& decoder_;
     DeadLetterSink& dead_letters_;
     OrderSink& sink_;

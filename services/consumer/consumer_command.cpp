@@ -28,6 +28,23 @@ private:
     redis::OrderStore& store_;
 };
 
+// Failpoint decode-throws:KEY: the robustness tests' stand-in for a decoder bug.
+class FailpointDecoder : public serde::MessageDecoder {
+public:
+    FailpointDecoder(serde::MessageDecoder& inner, std::string key)
+        : inner_(inner), key_(std::move(key)) {}
+    Decoded decode(const InboundMessage& message) override {
+        if (!key_.empty() && message.key == key_) {
+            throw std::logic_error("failpoint decode-throws: key " + key_);
+        }
+        return inner_.decode(message);
+    }
+
+private:
+    serde::MessageDecoder& inner_;
+    std::string key_;
+};
+
 std::unique_ptr<redis::Connection> connect_redis(const ConsumerSettings& settings) {
     try {
         auto connection =
@@ -58,16 +75,16 @@ int run_consumer(const ConsumerSettings& settings) {
 
     redis::OrderStore store(*connection, settings.group);
     RedisOrderSink sink(store);
-    serde::OrderDecoder decoder([&registry](int id) { return registry->schema_by_id(id); });
+    serde::OrderDecoder orders([&registry](int id) { return registry->schema_by_id(id); });
+    FailpointDecoder decoder(orders, settings.failpoint.decode_throws_key);
     KafkaDeadLetterSink dead_letters(settings.pipeline.kafka, settings.pipeline.dlq_topic,
-                                     settings.group, std::chrono::seconds(10));
+                                     settings.group, std::chrono::seconds(10),
+                                     settings.failpoint.dlq_fatal);
     BatchProcessor processor(decoder, dead_letters, sink);
-    ConsumerLoop loop(settings, processor);
-    const auto status = pipeline::start_status_server(settings.status, [&loop, &settings] {
-        return metrics::HealthReport{loop.healthy(), std::string(R"({"group":")") + settings.group +
-                                                         R"(","consuming":)" +
-                                                         (loop.paused() ? "false" : "true") + "}"};
-    });
+    const auto policy = make_commit_policy(settings);  // the mode, decided once
+    ConsumerLoop loop(settings, processor, *policy);
+    const auto status =
+        pipeline::start_status_server(settings.status, [&loop] { return loop.health(); });
     return loop.run();
 }
 

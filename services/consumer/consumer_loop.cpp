@@ -1,23 +1,18 @@
 #include "consumer/consumer_loop.h"
 
 #include "common/config_error.h"
-#include "common/settings.h"
 #include "common/shutdown.h"
-#include "redis/connection.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <csignal>
-#include <cstdlib>
 
 namespace orderflow::consumer {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kFirstBackoff{100};
 constexpr milliseconds kIdleWait{100};
 constexpr auto kProgressEvery = std::chrono::seconds(10);
 
@@ -28,30 +23,43 @@ metrics::Counter& counter(const std::string& name,
                                                {{"group", group}});
 }
 
-std::string describe(const std::vector<RdKafka::TopicPartition*>& partitions) {
-    std::string out;
-    for (const auto* tp : partitions) {
-        out += (out.empty() ? "" : ",") + tp->topic() + "[" + std::to_string(tp->partition()) + "]";
-    }
-    return out.empty() ? "nothing" : out;
+metrics::Gauge& gauge(const std::string& name, const std::string& help, const std::string& group) {
+    return metrics::default_registry().gauge("orderflow_consumer_" + name, help,
+                                             {{"group", group}});
 }
 
-std::vector<RdKafka::TopicPartition*> copy(
-    const std::vector<RdKafka::TopicPartition*>& partitions) {
-    std::vector<RdKafka::TopicPartition*> out;
+std::set<TopicPartition> to_set(const std::vector<RdKafka::TopicPartition*>& partitions) {
+    std::set<TopicPartition> out;
     for (const auto* tp : partitions) {
-        out.push_back(RdKafka::TopicPartition::create(tp->topic(), tp->partition()));
+        out.emplace(tp->topic(), tp->partition());
     }
     return out;
 }
 
+std::string json_string(const std::string& text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
 }  // namespace
 
-ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings, BatchProcessor& processor)
+ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings,
+                           BatchProcessor& processor,
+                           CommitPolicy& policy)
     : settings_(settings),
-      processor_(processor),
-      accumulator_(settings.mode == CommitMode::kBatch ? settings.batch_size : kAutoModeMaxBatch,
-                   settings.mode == CommitMode::kBatch ? settings.batch_timeout : milliseconds(0)),
+      policy_(policy),
+      writer_(processor, settings.group, settings.retry_max_backoff),
+      accumulator_(policy.make_accumulator()),
       messages_total_(counter("messages", "Messages consumed", settings.group)),
       applied_total_(counter("orders_applied", "Orders written to Redis", settings.group)),
       duplicates_total_(counter("duplicates", "Redeliveries counted, not applied", settings.group)),
@@ -59,26 +67,41 @@ ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings, BatchProcessor& pro
       failures_total_(counter("dependency_failures",
                               "Failed attempts to write a batch (Redis, registry, DLQ)",
                               settings.group)),
-      commits_total_(counter(
-          "commits", "Offset stores (auto) or synchronous commits (batch)", settings.group)),
+      batches_total_(counter("batches", "Batches written to Redis", settings.group)),
+      commits_total_(counter("commits",
+                             "Offset stores (auto-commit mode) or answered commits (batch mode)",
+                             settings.group)),
+      committed_messages_total_(
+          counter("committed_messages", "Messages those commits covered", settings.group)),
+      commit_failures_total_(counter("commit_failures",
+                                     "Commits that failed or were not answered in time; sent again",
+                                     settings.group)),
       paused_gauge_(
-          metrics::default_registry().gauge("orderflow_consumer_paused",
-                                            "1 while consumption is paused on a dependency",
-                                            {{"group", settings.group}})) {
+          gauge("paused", "1 while consumption is paused on a dependency", settings.group)),
+      held_gauge_(gauge("batch_held",
+                        "Messages held toward the next batch (batch mode: written at "
+                        "BATCH_SIZE, or on revocation and shutdown)",
+                        settings.group)),
+      uncommitted_gauge_(gauge("uncommitted_partitions",
+                               "Partitions written to Redis and not yet committed",
+                               settings.group)) {
     const bool auto_commit = settings.mode == CommitMode::kAuto;
     auto client = settings.pipeline.kafka;
     client.client_id = "orderflow-consumer-" + settings.group;
-    auto conf =
-        kafka::make_cpp_conf(client, {{"group.id", settings.group},
-                                      {"enable.auto.commit", auto_commit ? "true" : "false"},
-                                      {"auto.commit.interval.ms", "1000"},
-                                      {"enable.auto.offset.store", "false"},
-                                      {"auto.offset.reset", "earliest"},
-                                      {"enable.partition.eof", "false"},
-                                      // Eager assignors (STYLE 8 #22); cooperative has 2.0.2 bugs.
-                                      {"partition.assignment.strategy", "range,roundrobin"},
-                                      {"session.timeout.ms", "10000"},
-                                      {"heartbeat.interval.ms", "2000"}});
+    auto conf = kafka::make_cpp_conf(
+        client, {{"group.id", settings.group},
+                 {"enable.auto.commit", auto_commit ? "true" : "false"},
+                 {"auto.commit.interval.ms", "1000"},
+                 {"enable.auto.offset.store", "false"},
+                 {"auto.offset.reset", "earliest"},
+                 {"enable.partition.eof", "false"},
+                 // Eager assignors: the cooperative one has 2.0.2 bugs.
+                 {"partition.assignment.strategy", "range,roundrobin"},
+                 {"session.timeout.ms", "10000"},
+                 // COMMIT_TIMEOUT bounds every request: close() with a hung coordinator
+                 // waits about two of them, not a minute.
+                 {"socket.timeout.ms", std::to_string(settings.commit_timeout.count())},
+                 {"heartbeat.interval.ms", "2000"}});
     std::string error;
     if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), error) !=
             RdKafka::Conf::CONF_OK ||
@@ -86,36 +109,47 @@ ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings, BatchProcessor& pro
             RdKafka::Conf::CONF_OK) {
         throw common::ConfigError("kafka consumer", error);
     }
-    constexpr std::string_view kCrashBeforeCommit = "crash-before-commit:";
-    if (const char* failpoint =
-            std::getenv("ORDERFLOW_FAILPOINT");  // NOLINT(concurrency-mt-unsafe)
-        failpoint != nullptr && std::string_view(failpoint).starts_with(kCrashBeforeCommit)) {
-        crash_before_commit_ = common::parse_int(
-            "ORDERFLOW_FAILPOINT", std::string_view(failpoint).substr(kCrashBeforeCommit.size()), 1,
-            INT64_MAX);
-        spdlog::warn("failpoint: crashing before the commit of batch {}", crash_before_commit_);
+    if (settings.failpoint.crash_before_commit > 0) {
+        spdlog::warn("failpoint: crashing before the commit of batch {}",
+                     settings.failpoint.crash_before_commit);
     }
     consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
     if (!consumer_) {
         throw common::ConfigError("KAFKA_EXTRA", "cannot create the consumer: " + error);
     }
+    offsets_ = std::make_unique<KafkaOffsets>(*consumer_);
 }
 
 ConsumerLoop::~ConsumerLoop() {
-    RdKafka::TopicPartition::destroy(assignment_);
-    if (consumer_) {
-        consumer_->close();  // no-op when run() already closed it
+    if (consumer_) {  // run() did not get to close it
+        offsets_->close();
+        closing_ = true;
+        consumer_->close();
+        assignment_.clear();
         consumer_.reset();
     }
 }
 
-void ConsumerLoop::set_paused(bool paused) {
+bool ConsumerLoop::fatal() const {
+    return events_.fatal() || !fatal_error_.empty();
+}
+
+std::optional<WriterHost::Clock::time_point> ConsumerLoop::stop_deadline() {
+    if (!stop_deadline_ && common::stop_requested()) {
+        stop_deadline_ = Clock::now() + settings_.shutdown_timeout;
+    }
+    return stop_deadline_;
+}
+
+void ConsumerLoop::set_paused(bool paused, const std::string& why) {
+    {
+        std::lock_guard lock(status_mutex_);
+        status_.last_failure = why;
+    }
     if (paused_ == paused) {
         return;
     }
-    auto partitions = copy(assignment_);
-    const auto code = paused ? consumer_->pause(partitions) : consumer_->resume(partitions);
-    RdKafka::TopicPartition::destroy(partitions);
+    const auto code = paused ? assignment_.pause(*consumer_) : assignment_.resume(*consumer_);
     if (code != RdKafka::ERR_NO_ERROR) {
         spdlog::warn("{} failed: {}", paused ? "pause" : "resume", RdKafka::err2str(code));
     }
@@ -123,59 +157,87 @@ void ConsumerLoop::set_paused(bool paused) {
     paused_gauge_.set(paused ? 1 : 0);
     if (paused) {
         spdlog::warn("group {}: paused consumption of {}: {}", settings_.group,
-                     describe(assignment_), last_failure_);
+                     assignment_.describe(), why);
     } else {
-        spdlog::info("group {}: resumed consumption of {}", settings_.group, describe(assignment_));
+        spdlog::info("group {}: resumed consumption of {}", settings_.group,
+                     assignment_.describe());
     }
 }
 
 void ConsumerLoop::rebalance_cb(RdKafka::KafkaConsumer* consumer,
                                 RdKafka::ErrorCode err,
                                 std::vector<RdKafka::TopicPartition*>& partitions) {
-    // Runs inside consume()/close() on the loop thread; must not throw into librdkafka.
-    try {
-        if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+    // Runs inside consume()/close() on the loop thread; nothing may escape into librdkafka.
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+        consumer->assign(partitions);  // first: whatever follows, the assignment stands
+        try {
             spdlog::info("group {}: assigned {}", settings_.group, describe(partitions));
-            consumer->assign(partitions);
-            RdKafka::TopicPartition::destroy(assignment_);
-            assignment_ = copy(partitions);
-            if (paused_) {
-                consumer->pause(partitions);  // still waiting for a dependency
+            assignment_.set(partitions);
+            // librdkafka keeps a partition's pause across unassign/assign: set it either way.
+            const auto code =
+                paused_ ? assignment_.pause(*consumer) : assignment_.resume(*consumer);
+            if (code != RdKafka::ERR_NO_ERROR) {
+                spdlog::warn("group {}: {} after assignment failed: {}", settings_.group,
+                             paused_ ? "pause" : "resume", RdKafka::err2str(code));
             }
-            return;
+            publish_status();
+        } catch (const std::exception& e) {
+            spdlog::error("group {}: recording the assignment failed: {}", settings_.group,
+                          e.what());
         }
-        if (err == RdKafka::ERR__REVOKE_PARTITIONS) {
-            spdlog::info("group {}: revoked {}", settings_.group, describe(partitions));
-            auto held = std::move(in_flight_);
-            in_flight_.clear();
-            for (auto& message : accumulator_.take()) {
-                held.push_back(std::move(message));
-            }
-            if (!held.empty()) {
-                if (consumer->assignment_lost()) {
-                    spdlog::warn(
-                        "group {}: assignment lost; {} unwritten message(s) dropped, to be "
-                        "redelivered",
-                        settings_.group, held.size());
-                } else if (!try_write(held)) {
-                    spdlog::warn(
-                        "group {}: {} message(s) not written before revocation ({}); they "
-                        "will be redelivered",
-                        settings_.group, held.size(), last_failure_);
-                }
-            }
-            consumer->unassign();  // auto-commit mode commits the stored offsets here
-            RdKafka::TopicPartition::destroy(assignment_);
-            assignment_.clear();
-            return;
-        }
-        spdlog::error("group {}: rebalance error {}", settings_.group, RdKafka::err2str(err));
-        consumer->unassign();
-        RdKafka::TopicPartition::destroy(assignment_);
-        assignment_.clear();
-    } catch (const std::exception& e) {
-        spdlog::error("group {}: rebalance handling failed: {}", settings_.group, e.what());
+        return;
     }
+    // Revocation or an error: unassign() ends the callback whatever happens on the way.
+    struct Unassign {
+        RdKafka::KafkaConsumer* consumer;
+        Assignment& assignment;
+        ~Unassign() {
+            consumer->unassign();  // auto-commit mode commits the stored offsets here
+            assignment.clear();
+        }
+    } unassign{consumer, assignment_};
+    try {
+        if (err == RdKafka::ERR__REVOKE_PARTITIONS) {
+            revoke(*consumer, partitions);
+        } else {
+            spdlog::error("group {}: rebalance error {}", settings_.group, RdKafka::err2str(err));
+        }
+    } catch (const FatalError& e) {
+        fatal_error_ = e.what();
+        spdlog::error("group {}: {}", settings_.group, fatal_error_);
+    } catch (const std::exception& e) {
+        spdlog::error("group {}: revocation failed ({}); unassigning anyway", settings_.group,
+                      e.what());
+    }
+}
+
+void ConsumerLoop::revoke(RdKafka::KafkaConsumer& consumer,
+                          const std::vector<RdKafka::TopicPartition*>& partitions) {
+    spdlog::info("group {}: revoked {}", settings_.group, describe(partitions));
+    const bool lost = consumer.assignment_lost();
+    auto held = std::move(in_flight_);
+    in_flight_.clear();
+    for (auto& message : accumulator_.take()) {
+        held.push_back(std::move(message));
+    }
+    held_gauge_.set(0);
+    if (!held.empty()) {
+        if (lost || closing_) {
+            spdlog::warn(
+                "group {}: assignment lost; {} unwritten message(s) dropped, to be redelivered",
+                settings_.group, held.size());
+        } else if (const auto outcome = writer_.try_once(held)) {
+            written(*outcome, held.size());
+        } else {
+            spdlog::warn(
+                "group {}: {} message(s) not written before revocation ({}); they will be "
+                "redelivered",
+                settings_.group, held.size(), writer_.last_failure());
+        }
+    }
+    policy_.revoke(to_set(partitions), lost || closing_, *offsets_,
+                   Clock::now() + settings_.commit_timeout);
+    publish_status();
 }
 
 bool ConsumerLoop::take_message(RdKafka::Message& message) {
@@ -195,6 +257,7 @@ bool ConsumerLoop::take_message(RdKafka::Message& message) {
             accumulator_.add(std::move(inbound), Clock::now());
             ++consumed_;
             messages_total_.inc();
+            held_gauge_.set(static_cast<double>(accumulator_.size()));
             return true;
         }
         case RdKafka::ERR__TIMED_OUT:
@@ -206,70 +269,35 @@ bool ConsumerLoop::take_message(RdKafka::Message& message) {
     }
 }
 
-void ConsumerLoop::commit(const CommitOffsets& offsets) {
-    std::vector<RdKafka::TopicPartition*> list;
-    for (const auto& [tp, next] : offsets) {
-        const bool assigned = std::any_of(assignment_.begin(), assignment_.end(), [&](auto* a) {
-            return a->topic() == tp.first && a->partition() == tp.second;
-        });
-        if (assigned) {  // a revoked partition belongs to someone else now
-            auto* item = RdKafka::TopicPartition::create(tp.first, tp.second);
-            item->set_offset(next);  // last written offset + 1 (STYLE 8 #12)
-            list.push_back(item);
-        }
+void ConsumerLoop::written(const BatchOutcome& outcome, std::size_t messages) {
+    if (++batches_written_ == settings_.failpoint.crash_before_commit) {
+        spdlog::warn("failpoint: batch {} is in Redis; SIGKILL before committing it",
+                     batches_written_);
+        std::raise(SIGKILL);
     }
-    if (list.empty()) {
-        return;
-    }
-    const auto code = settings_.mode == CommitMode::kAuto ? consumer_->offsets_store(list)
-                                                          : consumer_->commitSync(list);
-    RdKafka::TopicPartition::destroy(list);
-    if (code == RdKafka::ERR_NO_ERROR) {
-        commits_total_.inc();
-    } else if (code != RdKafka::ERR__NO_OFFSET) {
-        // The orders are in Redis already: a redelivery is counted as a duplicate, not lost.
-        spdlog::warn("group {}: {} failed: {}", settings_.group,
-                     settings_.mode == CommitMode::kAuto ? "offsets_store" : "commitSync",
-                     RdKafka::err2str(code));
-    }
-}
-
-bool ConsumerLoop::try_write(std::vector<InboundMessage>& batch) {
-    try {
-        const auto outcome = processor_.process(batch);
-        if (++batches_written_ == crash_before_commit_) {
-            spdlog::warn("failpoint: batch {} is in Redis; SIGKILL before committing it",
-                         batches_written_);
-            std::raise(SIGKILL);
-        }
-        commit(outcome.commit);
-        applied_ += outcome.applied;
-        duplicates_ += outcome.duplicates;
-        dead_lettered_ += outcome.dead_lettered;
-        applied_total_.inc(static_cast<double>(outcome.applied));
-        duplicates_total_.inc(static_cast<double>(outcome.duplicates));
-        dead_lettered_total_.inc(static_cast<double>(outcome.dead_lettered));
-        spdlog::debug("group {}: batch of {}: applied {} duplicates {} dead-lettered {}",
-                      settings_.group, batch.size(), outcome.applied, outcome.duplicates,
-                      outcome.dead_lettered);
-        batch.clear();
-        return true;
-    } catch (const TransientError& e) {
-        last_failure_ = e.what();
-    } catch (const redis::RedisError& e) {
-        last_failure_ = e.what();
-    }
-    failures_total_.inc();
-    return false;
+    batches_total_.inc();
+    policy_.written(outcome.commit, messages, *offsets_, Clock::now());
+    applied_ += outcome.applied;
+    duplicates_ += outcome.duplicates;
+    dead_lettered_ += outcome.dead_lettered;
+    applied_total_.inc(static_cast<double>(outcome.applied));
+    duplicates_total_.inc(static_cast<double>(outcome.duplicates));
+    dead_lettered_total_.inc(static_cast<double>(outcome.dead_lettered));
+    spdlog::debug("group {}: batch of {}: applied {} duplicates {} dead-lettered {}",
+                  settings_.group, messages, outcome.applied, outcome.duplicates,
+                  outcome.dead_lettered);
 }
 
 void ConsumerLoop::serve_for(milliseconds duration) {
     const auto until = Clock::now() + duration;
-    while (Clock::now() < until && !events_.fatal()) {
+    while (Clock::now() < until && !fatal()) {
         const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
         std::unique_ptr<RdKafka::Message> message(consumer_->consume(
             static_cast<int>(std::clamp(left, milliseconds(1), kIdleWait).count())));
         take_message(*message);  // held in the accumulator until the dependency is back
+        message.reset();
+        policy_.service(*offsets_, Clock::now());  // commits of what is written go on
+        publish_status();
     }
 }
 
@@ -277,36 +305,64 @@ void ConsumerLoop::flush() {
     for (auto& message : accumulator_.take()) {
         in_flight_.push_back(std::move(message));
     }
-    auto backoff = kFirstBackoff;
-    while (!in_flight_.empty()) {
-        if (try_write(in_flight_)) {
-            break;
-        }
-        set_paused(true);
-        if (common::stop_requested()) {
-            const auto now = Clock::now();
-            if (!stop_deadline_) {
-                stop_deadline_ = now + settings_.shutdown_timeout;
-            }
-            if (now >= *stop_deadline_) {
-                spdlog::error(
-                    "group {}: leaving without writing {} message(s) ({}); nothing of "
-                    "them was committed, so they will be redelivered",
-                    settings_.group, in_flight_.size() + accumulator_.size(), last_failure_);
-                in_flight_.clear();
-                accumulator_.take();
-                return;
-            }
-        }
-        spdlog::warn("group {}: {} message(s) held, retrying in {} ms: {}", settings_.group,
-                     in_flight_.size(), backoff.count(), last_failure_);
-        serve_for(backoff);
-        backoff = std::min(backoff * 2, settings_.retry_max_backoff);
-        if (events_.fatal()) {
-            return;
-        }
+    held_gauge_.set(0);
+    const auto messages = in_flight_.size();
+    const auto failures_before = writer_.failures();
+    auto outcome = writer_.write(in_flight_, *this);
+    failures_total_.inc(static_cast<double>(writer_.failures() - failures_before));
+    if (outcome) {
+        written(*outcome, messages);
     }
-    set_paused(false);
+}
+
+void ConsumerLoop::publish_status() {
+    const auto& counters = policy_.counters();
+    commits_total_.inc(static_cast<double>(counters.commits - reported_.commits));
+    committed_messages_total_.inc(
+        static_cast<double>(counters.committed_messages - reported_.committed_messages));
+    commit_failures_total_.inc(static_cast<double>(counters.failures - reported_.failures));
+    reported_ = counters;
+    const auto commit = policy_.status();
+    uncommitted_gauge_.set(static_cast<double>(commit.uncommitted_partitions));
+    std::lock_guard lock(status_mutex_);
+    status_.held = accumulator_.size();
+    status_.assigned = assignment_.describe();
+    status_.commit = commit;
+    status_.fatal = fatal();
+}
+
+metrics::HealthReport ConsumerLoop::health() const {
+    Status status;
+    {
+        std::lock_guard lock(status_mutex_);
+        status = status_;
+    }
+    const bool paused = paused_.load();
+    std::int64_t age_ms = 0;
+    if (status.commit.uncommitted_since) {
+        age_ms = std::chrono::duration_cast<milliseconds>(Clock::now() -
+                                                          *status.commit.uncommitted_since)
+                     .count();
+    }
+    const bool stuck = age_ms > settings_.commit_timeout.count();
+    const bool batch = settings_.mode == CommitMode::kBatch;
+    std::string details =
+        R"({"group":)" + json_string(settings_.group) + R"(,"mode":)" +
+        json_string(std::string(policy_.name())) + R"(,"consuming":)" +
+        (paused ? "false" : "true") + R"(,"assigned":)" + json_string(status.assigned) +
+        R"(,"batch":{"held":)" + std::to_string(status.held) + R"(,"size":)" +
+        std::to_string(batch ? settings_.batch_size : kAutoModeMaxBatch) + R"(,"text":)" +
+        json_string("held " + std::to_string(status.held) + " of " +
+                    std::to_string(batch ? settings_.batch_size : kAutoModeMaxBatch)) +
+        R"(},"commit":{"uncommitted_partitions":)" +
+        std::to_string(status.commit.uncommitted_partitions) + R"(,"in_flight":)" +
+        std::to_string(status.commit.in_flight) + R"(,"oldest_uncommitted_ms":)" +
+        std::to_string(age_ms) + R"(,"stuck":)" + (stuck ? "true" : "false") + "}";
+    if (paused) {
+        details += R"(,"paused_on":)" + json_string(status.last_failure);
+    }
+    details += "}";
+    return {!paused && !stuck && !status.fatal && !events_.fatal(), details};
 }
 
 void ConsumerLoop::log_progress(bool force) {
@@ -326,42 +382,61 @@ int ConsumerLoop::run() {
         throw std::runtime_error("cannot subscribe to " + settings_.pipeline.topic + ": " +
                                  RdKafka::err2str(code));
     }
-    spdlog::info("group {}: consuming {} ({} mode) into redis {}:{}", settings_.group,
-                 settings_.pipeline.topic,
-                 settings_.mode == CommitMode::kAuto ? "auto-commit" : "batch",
+    spdlog::info("group {}: consuming {} ({} mode{}) into redis {}:{}", settings_.group,
+                 settings_.pipeline.topic, policy_.name(),
+                 settings_.mode == CommitMode::kBatch
+                     ? ", batches of " + std::to_string(settings_.batch_size)
+                     : std::string(),
                  settings_.redis.host, settings_.redis.port);
     last_progress_ = Clock::now();
-    while (!common::stop_requested() && !events_.fatal()) {
-        auto wait = kIdleWait;
-        if (const auto deadline = accumulator_.deadline()) {
-            wait = std::clamp(std::chrono::duration_cast<milliseconds>(*deadline - Clock::now()),
-                              milliseconds(0), kIdleWait);
+    try {
+        while (!common::stop_requested() && !fatal()) {
+            auto wait = kIdleWait;
+            if (const auto at = policy_.wake_at(accumulator_)) {
+                wait = std::clamp(std::chrono::duration_cast<milliseconds>(*at - Clock::now()),
+                                  milliseconds(0), kIdleWait);
+            }
+            std::unique_ptr<RdKafka::Message> message(
+                consumer_->consume(static_cast<int>(wait.count())));
+            const bool got = take_message(*message);
+            message.reset();
+            if (policy_.ready(accumulator_, !got, Clock::now())) {
+                flush();
+            }
+            policy_.service(*offsets_, Clock::now());
+            publish_status();
+            log_progress(false);
         }
-        std::unique_ptr<RdKafka::Message> message(
-            consumer_->consume(static_cast<int>(wait.count())));
-        const bool got = take_message(*message);
-        message.reset();
-        // Batch mode: full or timed out. Auto mode: whatever was already fetched.
-        const bool ready = settings_.mode == CommitMode::kBatch
-                               ? accumulator_.full() || accumulator_.due(Clock::now())
-                               : accumulator_.full() || (!got && !accumulator_.empty());
-        if (ready) {
+        if (!fatal()) {
+            stop_deadline();
+            spdlog::info("group {}: stopping: writing {} held message(s), then committing",
+                         settings_.group, accumulator_.size() + in_flight_.size());
             flush();
         }
-        log_progress(false);
+    } catch (const FatalError& e) {
+        fatal_error_ = e.what();
+        spdlog::error("group {}: {}; exiting", settings_.group, fatal_error_);
     }
-    if (!events_.fatal()) {
-        spdlog::info("group {}: stopping: writing {} held message(s), then committing",
-                     settings_.group, accumulator_.size());
-        flush();
+    // What is in Redis is committed within SHUTDOWN_TIMEOUT; what is not is redelivered.
+    const auto deadline = stop_deadline_.value_or(Clock::now() + settings_.shutdown_timeout);
+    if (!policy_.finish(*offsets_, deadline)) {
+        spdlog::warn(
+            "group {}: leaving with written but uncommitted offsets: those messages will be "
+            "redelivered and counted as duplicates",
+            settings_.group);
     }
+    publish_status();
     log_progress(true);
+    offsets_->close();  // every queue gone before close()
+    closing_ = true;
     consumer_->close();  // revoke (our callback), final auto-commit, leave the group
-    RdKafka::TopicPartition::destroy(assignment_);
     assignment_.clear();
     consumer_.reset();
     spdlog::info("group {}: left the group", settings_.group);
-    return events_.fatal() ? 1 : 0;
+    if (!fatal_error_.empty()) {
+        spdlog::error("group {}: exiting with status 1: {}", settings_.group, fatal_error_);
+    }
+    return fatal() ? 1 : 0;
 }
 
 }  // namespace orderflow::consumer

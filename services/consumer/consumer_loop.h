@@ -1,8 +1,11 @@
 #pragma once
 
+#include "consumer/assignment.h"
 #include "consumer/batch_accumulator.h"
-#include "consumer/batch_processor.h"
+#include "consumer/commit_policy.h"
 #include "consumer/consumer_settings.h"
+#include "consumer/kafka_offsets.h"
+#include "consumer/retrying_writer.h"
 #include "kafka/cpp_config.h"
 #include "metrics/metrics.h"
 
@@ -11,87 +14,106 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 namespace orderflow::consumer {
 
 /**
- * The consumer's one thread: consume() -> accumulate -> process (DLQ + Redis) -> commit.
+ * The consumer's one thread: consume() -> accumulate -> write (DLQ + Redis) -> commit, with
+ * the mode's CommitPolicy deciding what a batch is and how its offsets are committed.
  *
- * - kAuto: enable.auto.commit=true, enable.auto.offset.store=false; a batch is whatever is
- *   already fetched (up to kAutoModeMaxBatch) and its offsets are stored (offset + 1) only
- *   after the Redis write, so auto-commit never commits an unwritten order.
- * - kBatch: BATCH_SIZE messages or BATCH_TIMEOUT, one pipelined Redis round trip, then
- *   commitSync of offset + 1 per partition.
- * - A dependency failure (Redis, registry, DLQ) pauses the assignment and retries the held
- *   batch with capped exponential backoff while consume() keeps the membership alive; nothing
+ * - A dependency failure (Redis, registry, DLQ) pauses the assignment and the RetryingWriter
+ *   retries the held batch with backoff while consume() keeps the membership alive; nothing
  *   unwritten is stored or committed. Success resumes.
- * - Eager rebalance: on revoke the held messages are written once and committed (unless the
- *   assignment was lost); what cannot be written is dropped, to be redelivered.
- * - Stop (SIGINT/SIGTERM): write what is held (up to SHUTDOWN_TIMEOUT), commit, close().
+ * - Eager rebalance: on revoke the held messages are written once, the policy commits what
+ *   was written (unless the assignment was lost), and unassign() always ends the callback.
+ * - Stop (SIGINT/SIGTERM): write what is held and commit it, both within SHUTDOWN_TIMEOUT,
+ *   then close().
  */
-class ConsumerLoop : private RdKafka::RebalanceCb {
+class ConsumerLoop : private RdKafka::RebalanceCb, private WriterHost {
 public:
-    ConsumerLoop(const ConsumerSettings& settings, BatchProcessor& processor);
+    ConsumerLoop(const ConsumerSettings& settings, BatchProcessor& processor, CommitPolicy& policy);
     ~ConsumerLoop() override;
     ConsumerLoop(const ConsumerLoop&) = delete;
     ConsumerLoop& operator=(const ConsumerLoop&) = delete;
 
-    /// Runs until a stop request or a fatal Kafka error. Returns the exit code (0 or 1).
+    /// Runs until a stop request or a fatal error. Returns the exit code (0 or 1).
     int run();
-    /// Not paused on a dependency and no fatal Kafka error; safe from any thread.
-    bool healthy() const { return !paused_.load() && !events_.fatal(); }
-    bool paused() const { return paused_.load(); }
+    /// /health: healthy unless paused on a dependency, a commit is stuck or a fatal error;
+    /// details say what is held of the batch, what is assigned and the commit state. Safe
+    /// from any thread.
+    metrics::HealthReport health() const;
 
 private:
     void rebalance_cb(RdKafka::KafkaConsumer* consumer,
                       RdKafka::ErrorCode err,
                       std::vector<RdKafka::TopicPartition*>& partitions) override;
+    void revoke(RdKafka::KafkaConsumer& consumer,
+                const std::vector<RdKafka::TopicPartition*>& partitions);
+    // WriterHost
+    void set_paused(bool paused, const std::string& why) override;
+    void serve_for(std::chrono::milliseconds duration) override;
+    std::optional<Clock::time_point> stop_deadline() override;
+    bool fatal() const override;
+
     /// Copies a consumed message into the accumulator; false for timeouts and errors.
     bool take_message(RdKafka::Message& message);
-    /// Writes in_flight_ + the accumulator until done (retrying with backoff while paused).
+    /// Writes in_flight_ + the accumulator (retrying while a dependency is away).
     void flush();
-    /// One attempt at `batch`: process and commit. Clears it on success.
-    bool try_write(std::vector<InboundMessage>& batch);
-    void commit(const CommitOffsets& offsets);
-    void set_paused(bool paused);
-    void serve_for(std::chrono::milliseconds duration);
+    /// A batch of `messages` is in Redis: hand its offsets to the policy.
+    void written(const BatchOutcome& outcome, std::size_t messages);
+    void publish_status();
     void log_progress(bool force);
 
     ConsumerSettings settings_;
-    BatchProcessor& processor_;
+    CommitPolicy& policy_;
+    RetryingWriter writer_;
     kafka::LoggingEventCb events_;
     BatchAccumulator accumulator_;
     std::vector<InboundMessage> in_flight_;
-    std::vector<RdKafka::TopicPartition*> assignment_;  // owned; freed on change
+    Assignment assignment_;
     std::atomic<bool> paused_{false};
-    std::optional<std::chrono::steady_clock::time_point> stop_deadline_;
-    std::string last_failure_;
+    std::optional<Clock::time_point> stop_deadline_;
+    std::string fatal_error_;  // a FatalError that ends the loop
+    bool closing_ = false;     // close() runs: the private commit queue is gone
 
-    // Failpoint for the redelivery test: ORDERFLOW_FAILPOINT=crash-before-commit:N raises
-    // SIGKILL once the N-th batch is in Redis and before its offsets are stored or committed.
-    std::int64_t crash_before_commit_ = 0;
+    struct Status {
+        std::size_t held = 0;
+        std::string assigned = "nothing";
+        CommitStatus commit;
+        std::string last_failure;
+        bool fatal = false;
+    };
+    mutable std::mutex status_mutex_;
+    Status status_;
+
     std::int64_t batches_written_ = 0;
-
     std::int64_t consumed_ = 0;
     std::int64_t applied_ = 0;
     std::int64_t duplicates_ = 0;
     std::int64_t dead_lettered_ = 0;
     std::int64_t logged_consumed_ = -1;
     std::chrono::steady_clock::time_point last_progress_{};
+    CommitCounters reported_;  // policy counters already added to the metrics
 
     metrics::Counter& messages_total_;
     metrics::Counter& applied_total_;
     metrics::Counter& duplicates_total_;
     metrics::Counter& dead_lettered_total_;
     metrics::Counter& failures_total_;
+    metrics::Counter& batches_total_;
     metrics::Counter& commits_total_;
+    metrics::Counter& committed_messages_total_;
+    metrics::Counter& commit_failures_total_;
     metrics::Gauge& paused_gauge_;
+    metrics::Gauge& held_gauge_;
+    metrics::Gauge& uncommitted_gauge_;
 
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer_;  // last: closed and freed first
+    std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+    std::unique_ptr<KafkaOffsets> offsets_;  // its private queue; closed before consumer_
 };
 
 }  // namespace orderflow::consumer

@@ -13,6 +13,33 @@ std::chrono::milliseconds positive_duration(const std::string& setting, const st
     return value;
 }
 
+std::chrono::milliseconds optional_duration(const std::string& setting, const std::string& text) {
+    return text.empty() ? std::chrono::milliseconds(0) : common::parse_duration(setting, text);
+}
+
+Failpoint parse_failpoint(const std::string& text) {
+    constexpr std::string_view kCrash = "crash-before-commit:";
+    constexpr std::string_view kDecode = "decode-throws:";
+    const std::string_view view(text);
+    Failpoint failpoint;
+    if (text.empty()) {
+        return failpoint;
+    }
+    if (view.starts_with(kCrash)) {
+        failpoint.crash_before_commit =
+            common::parse_int("ORDERFLOW_FAILPOINT", view.substr(kCrash.size()), 1, INT64_MAX);
+    } else if (view.starts_with(kDecode) && view.size() > kDecode.size()) {
+        failpoint.decode_throws_key = std::string(view.substr(kDecode.size()));
+    } else if (view == "dlq-fatal") {
+        failpoint.dlq_fatal = true;
+    } else {
+        throw common::ConfigError("ORDERFLOW_FAILPOINT",
+                                  "unknown failpoint '" + text +
+                                      "' (crash-before-commit:N, decode-throws:KEY, dlq-fatal)");
+    }
+    return failpoint;
+}
+
 }  // namespace
 
 void add_consumer_options(CLI::App& command, ConsumerOptions& options) {
@@ -22,15 +49,28 @@ void add_consumer_options(CLI::App& command, ConsumerOptions& options) {
                              "redis://host[:port][/db]");
     pipeline::add_env_option(
         command, "--auto-commit", options.auto_commit, "AUTO_COMMIT",
-        "true: auto-commit after the Redis write (group orders-auto); false: batches with "
-        "synchronous commits (group orders-batch)");
+        "true: auto-commit after the Redis write (group orders-auto); false: batches of exactly "
+        "BATCH_SIZE, each committed after its Redis write (group orders-batch)");
     pipeline::add_env_option(
         command, "--group", options.group, "CONSUMER_GROUP",
         "consumer group and Redis key namespace (default orders-auto / orders-batch)");
-    pipeline::add_env_option(command, "--batch-size", options.batch_size, "BATCH_SIZE",
-                             "messages per Redis round trip and commit (AUTO_COMMIT=false)");
-    pipeline::add_env_option(command, "--batch-timeout", options.batch_timeout, "BATCH_TIMEOUT",
-                             "flush a partial batch after this long (AUTO_COMMIT=false)");
+    pipeline::add_env_option(
+        command, "--batch-size", options.batch_size, "BATCH_SIZE",
+        "AUTO_COMMIT=false: a batch is this many messages, written to Redis in one round trip "
+        "and then committed; a partial batch waits (written only on revocation and shutdown)");
+    pipeline::add_env_option(
+        command, "--batch-timeout", options.batch_timeout, "BATCH_TIMEOUT",
+        "opt-in (AUTO_COMMIT=false): also write a partial batch this long after its first "
+        "message; 0 = never");
+    pipeline::add_env_option(
+        command, "--commit-timeout", options.commit_timeout, "COMMIT_TIMEOUT",
+        "longest wait for a commit's answer before it is sent again (AUTO_COMMIT=false; an "
+        "uncommitted batch older than this makes /health report the commit as stuck) and for "
+        "any Kafka request (socket.timeout.ms)");
+    pipeline::add_env_option(
+        command, "--commits-in-flight", options.commits_in_flight, "COMMITS_IN_FLIGHT",
+        "AUTO_COMMIT=false: batch commits awaiting an answer at most while the next batches "
+        "are written (revocation and shutdown wait for all of them)");
     pipeline::add_env_option(command, "--redis-timeout", options.redis_timeout, "REDIS_TIMEOUT",
                              "connect and command timeout for Redis");
     pipeline::add_env_option(
@@ -39,6 +79,9 @@ void add_consumer_options(CLI::App& command, ConsumerOptions& options) {
     pipeline::add_env_option(
         command, "--shutdown-timeout", options.shutdown_timeout, "SHUTDOWN_TIMEOUT",
         "how long SIGTERM may spend writing what is held before leaving without it");
+    command.add_option("--failpoint", options.failpoint, "fault injection for tests")
+        ->envname("ORDERFLOW_FAILPOINT")
+        ->group("");  // not in --help
 }
 
 ConsumerSettings to_settings(const ConsumerOptions& options) {
@@ -60,11 +103,15 @@ ConsumerSettings to_settings(const ConsumerOptions& options) {
     }
     settings.batch_size =
         static_cast<std::size_t>(common::parse_int("BATCH_SIZE", options.batch_size, 1, 10'000));
-    settings.batch_timeout = positive_duration("BATCH_TIMEOUT", options.batch_timeout);
+    settings.batch_timeout = optional_duration("BATCH_TIMEOUT", options.batch_timeout);
+    settings.commit_timeout = positive_duration("COMMIT_TIMEOUT", options.commit_timeout);
+    settings.commits_in_flight = static_cast<std::size_t>(
+        common::parse_int("COMMITS_IN_FLIGHT", options.commits_in_flight, 1, 100));
     settings.redis_timeout = positive_duration("REDIS_TIMEOUT", options.redis_timeout);
     settings.retry_max_backoff =
         positive_duration("REDIS_RETRY_MAX_BACKOFF", options.retry_max_backoff);
     settings.shutdown_timeout = positive_duration("SHUTDOWN_TIMEOUT", options.shutdown_timeout);
+    settings.failpoint = parse_failpoint(options.failpoint);
     common::parse_int("METRICS_PORT", options.status.port, 0, 65535);
     settings.status = options.status;
     return settings;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace orderflow::consumer {
@@ -19,15 +20,31 @@ struct ConsumerOptions {
     std::string auto_commit = "true";
     std::string group;  // empty: orders-auto or orders-batch
     std::string batch_size = "10";
-    std::string batch_timeout = "2s";
+    std::string batch_timeout = "0";  // off: a batch is BATCH_SIZE messages
+    std::string commit_timeout = "10s";
+    std::string commits_in_flight = "4";
     std::string redis_timeout = "2s";
     std::string retry_max_backoff = "5s";
     std::string shutdown_timeout = "15s";
+    std::string failpoint;  // ORDERFLOW_FAILPOINT, tests only
 };
 
 enum class CommitMode {
     kAuto,   ///< enable.auto.commit, offsets stored after the Redis write
-    kBatch,  ///< batches of BATCH_SIZE, commitSync after the Redis write
+    kBatch,  ///< batches of BATCH_SIZE, committed by the consumer after the Redis write
+};
+
+/**
+ * Fault injection for the robustness tests (ORDERFLOW_FAILPOINT, empty in production):
+ * - `crash-before-commit:N`: SIGKILL once the N-th batch is in Redis, before its offsets are
+ *   stored or committed;
+ * - `decode-throws:KEY`: decoding a message with that key throws an unexpected exception;
+ * - `dlq-fatal`: the dead-letter producer gets a fatal error before its first send.
+ */
+struct Failpoint {
+    std::int64_t crash_before_commit = 0;  ///< 0: off
+    std::string decode_throws_key;         ///< empty: off
+    bool dlq_fatal = false;
 };
 
 struct ConsumerSettings {
@@ -37,10 +54,18 @@ struct ConsumerSettings {
     CommitMode mode = CommitMode::kAuto;
     std::string group;
     std::size_t batch_size = 10;
-    std::chrono::milliseconds batch_timeout{2000};
+    /// Opt-in: also write a partial batch this long after its first message. 0: never (a
+    /// partial batch is written only on revocation and shutdown).
+    std::chrono::milliseconds batch_timeout{0};
+    /// Longest wait for one commit's answer; an older written-but-uncommitted batch makes
+    /// /health report the commit as stuck.
+    std::chrono::milliseconds commit_timeout{10000};
+    /// Batch commits sent and not yet answered, at most (the next batch is written meanwhile).
+    std::size_t commits_in_flight = 4;
     std::chrono::milliseconds redis_timeout{2000};
     std::chrono::milliseconds retry_max_backoff{5000};
     std::chrono::milliseconds shutdown_timeout{15000};
+    Failpoint failpoint;
 };
 
 /// Auto-commit mode writes whatever is already fetched, up to this many, in one round trip.
@@ -50,8 +75,8 @@ void add_consumer_options(CLI::App& command, ConsumerOptions& options);
 
 /**
  * Errors: ConfigError naming REDIS_URL, AUTO_COMMIT, CONSUMER_GROUP, BATCH_SIZE,
- * BATCH_TIMEOUT, REDIS_TIMEOUT, REDIS_RETRY_MAX_BACKOFF, SHUTDOWN_TIMEOUT, METRICS_PORT or a
- * pipeline setting.
+ * BATCH_TIMEOUT, COMMIT_TIMEOUT, COMMITS_IN_FLIGHT, REDIS_TIMEOUT, REDIS_RETRY_MAX_BACKOFF,
+ * SHUTDOWN_TIMEOUT, ORDERFLOW_FAILPOINT, METRICS_PORT or a pipeline setting.
  */
 ConsumerSettings to_settings(const ConsumerOptions& options);
 

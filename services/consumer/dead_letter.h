@@ -6,6 +6,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -22,15 +23,20 @@ inline constexpr const char* kHeaderGroup = "dlq.consumer.group";
 /**
  * Writes poison messages to the dead-letter topic unchanged (key, value, timestamp) with
  * headers giving the reason, the error kind, the source topic, partition and offset and the
- * consumer group. acks=all with idempotence; send() waits for every acknowledgement.
- * Errors: ConfigError (constructor), TransientError from send().
+ * consumer group. acks=all with idempotence; send() waits for every acknowledgement of this
+ * send (a late report of an earlier attempt is not counted) a little longer than the message
+ * timeout, so each message is either acknowledged or reported failed by then.
+ * Errors: ConfigError (constructor); from send(): FatalError when the producer has a fatal
+ * error (the idempotent producer cannot go on), TransientError otherwise.
+ * `inject_fatal` (failpoint dlq-fatal) raises a fabricated fatal error after construction.
  */
 class KafkaDeadLetterSink : public DeadLetterSink, private RdKafka::DeliveryReportCb {
 public:
     KafkaDeadLetterSink(const kafka::ClientSettings& settings,
                         std::string topic,
                         std::string group,
-                        std::chrono::milliseconds timeout);
+                        std::chrono::milliseconds timeout,
+                        bool inject_fatal = false);
     ~KafkaDeadLetterSink() override;
 
     void send(const std::vector<DeadLetter>& letters) override;
@@ -42,8 +48,12 @@ private:
     std::string group_;
     std::chrono::milliseconds timeout_;
     kafka::LoggingEventCb events_;
-    int failures_ = 0;                             // delivery reports with an error, per send()
-    std::string last_error_;                       // of those
+    void check_fatal();
+
+    std::uintptr_t attempt_ = 0;    // per send(), the messages' opaque; older reports are ignored
+    std::size_t acknowledged_ = 0;  // of this attempt
+    std::size_t failures_ = 0;      // of this attempt
+    std::string last_error_;        // of those
     std::unique_ptr<RdKafka::Producer> producer_;  // last: destroyed before the callbacks
 };
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -17,6 +18,13 @@ using common::TransientError;
 using serde::Decoded;
 using serde::InboundMessage;
 using serde::PoisonKind;
+
+/// A dependency that will not recover in this process (the DLQ producer's fatal error): the
+/// consumer stops and exits non-zero instead of retrying forever.
+class FatalError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 using TopicPartition = std::pair<std::string, std::int32_t>;
 /// Per partition, the offset to commit: the last handled offset + 1.

@@ -5,6 +5,7 @@
 #include "registry_client/registry_client.h"
 
 #include <httplib.h>
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <cstdlib>
@@ -22,10 +23,12 @@ std::string shell_quote(const std::string& text) {
     return out + "'";
 }
 
-std::unique_ptr<RdKafka::Conf> conf(const std::map<std::string, std::string>& properties) {
+std::unique_ptr<RdKafka::Conf> conf(const std::map<std::string, std::string>& properties,
+                                    const std::string& bootstrap = "") {
     std::unique_ptr<RdKafka::Conf> result(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     std::string error;
-    result->set("bootstrap.servers", shared_stack().bootstrap_servers, error);
+    result->set("bootstrap.servers",
+                bootstrap.empty() ? shared_stack().bootstrap_servers : bootstrap, error);
     for (const auto& [key, value] : properties) {
         if (result->set(key, value, error) != RdKafka::Conf::CONF_OK) {
             throw std::runtime_error(key + ": " + error);
@@ -207,6 +210,140 @@ std::vector<RawMessage> read_topic(const std::string& topic,
     }
     consumer->close();
     return messages;
+}
+
+std::map<std::int32_t, std::int64_t> committed_offsets(const std::string& group,
+                                                       const std::string& topic,
+                                                       int partitions,
+                                                       const std::string& bootstrap) {
+    // A consumer that never subscribes does not join the group; it only asks the coordinator.
+    auto settings = conf({{"group.id", group}, {"enable.auto.commit", "false"}}, bootstrap);
+    std::string error;
+    std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+        RdKafka::KafkaConsumer::create(settings.get(), error));
+    if (!consumer) {
+        throw std::runtime_error("consumer: " + error);
+    }
+    std::vector<RdKafka::TopicPartition*> list;
+    for (int p = 0; p < partitions; ++p) {
+        list.push_back(RdKafka::TopicPartition::create(topic, p));
+    }
+    const auto code = consumer->committed(list, 10000);
+    std::map<std::int32_t, std::int64_t> out;
+    for (auto* tp : list) {
+        out[tp->partition()] = tp->offset() < 0 ? -1 : tp->offset();
+    }
+    RdKafka::TopicPartition::destroy(list);
+    consumer->close();
+    if (code != RdKafka::ERR_NO_ERROR) {
+        throw std::runtime_error("committed: " + RdKafka::err2str(code));
+    }
+    return out;
+}
+
+std::map<std::int32_t, std::int64_t> log_end_offsets(const std::string& topic,
+                                                     int partitions,
+                                                     const std::string& bootstrap) {
+    auto settings = conf({}, bootstrap);
+    std::string error;
+    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(settings.get(), error));
+    std::map<std::int32_t, std::int64_t> out;
+    for (int p = 0; p < partitions; ++p) {
+        std::int64_t low = 0;
+        std::int64_t high = 0;
+        const auto code = producer->query_watermark_offsets(topic, p, &low, &high, 10000);
+        if (code != RdKafka::ERR_NO_ERROR) {
+            throw std::runtime_error("watermarks: " + RdKafka::err2str(code));
+        }
+        out[p] = high;
+    }
+    return out;
+}
+
+int group_coordinator(const std::string& group, const std::string& bootstrap) {
+    auto settings = conf({}, bootstrap);
+    std::string error;
+    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(settings.get(), error));
+    rd_kafka_t* rk = producer->c_ptr();
+    std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(
+        rd_kafka_queue_new(rk), &rd_kafka_queue_destroy);
+    const char* groups[] = {group.c_str()};
+    rd_kafka_DescribeConsumerGroups(rk, groups, 1, nullptr, queue.get());
+    std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)> event(
+        rd_kafka_queue_poll(queue.get(), 15000), &rd_kafka_event_destroy);
+    if (!event || rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return -1;
+    }
+    const auto* result = rd_kafka_event_DescribeConsumerGroups_result(event.get());
+    std::size_t count = 0;
+    const auto** descriptions = rd_kafka_DescribeConsumerGroups_result_groups(result, &count);
+    if (count != 1 || rd_kafka_ConsumerGroupDescription_error(descriptions[0]) != nullptr) {
+        return -1;
+    }
+    const auto* node = rd_kafka_ConsumerGroupDescription_coordinator(descriptions[0]);
+    return node == nullptr ? -1 : rd_kafka_Node_id(node);
+}
+
+std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_connection_timeout(2);
+    client.set_read_timeout(5);
+    const auto response = client.Get(path.c_str());
+    if (!response) {
+        return {0, ""};
+    }
+    return {response->status, response->body};
+}
+
+double metric_value(const std::string& metrics, const std::string& series) {
+    std::size_t at = 0;
+    while ((at = metrics.find(series, at)) != std::string::npos) {
+        if (at == 0 || metrics[at - 1] == '\n') {
+            const auto space = metrics.find(' ', at + series.size());
+            const auto end = metrics.find('\n', at);
+            if (space != std::string::npos && space == at + series.size()) {
+                return std::stod(metrics.substr(space + 1, end - space - 1));
+            }
+        }
+        at += series.size();
+    }
+    return -1;
+}
+
+double consumer_metric(const std::string& metrics,
+                       const std::string& name,
+                       const std::string& group) {
+    return metric_value(metrics, "orderflow_consumer_" + name + "{group=\"" + group + "\"}");
+}
+
+PrivateRedis::PrivateRedis(const std::string& dir) {
+    const auto port = std::to_string(free_port());
+    url_ = "redis://127.0.0.1:" + port + "/0";
+    process_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{"/usr/bin/redis-server", "--port", port, "--bind", "127.0.0.1",
+                                 "--save", "", "--appendonly", "no", "--dir", dir},
+        std::map<std::string, std::string>{}, dir + "/redis-" + port + ".log");
+    const bool up = wait_until(
+        [&] {
+            try {
+                return command({"PING"}) == "PONG";
+            } catch (const std::exception&) {
+                return false;
+            }
+        },
+        std::chrono::seconds(20));
+    if (!up) {
+        throw std::runtime_error("redis-server did not come up:\n" + process_->output());
+    }
+}
+
+std::string PrivateRedis::command(const std::vector<std::string>& args) const {
+    redis::Connection connection(common::parse_redis_url("REDIS_URL", url_));
+    const auto reply = connection.command(args);
+    if (reply.is_error()) {
+        throw std::runtime_error("redis: " + reply.str);
+    }
+    return reply.str;
 }
 
 std::string redis_hget(const std::string& key, const std::string& field) {

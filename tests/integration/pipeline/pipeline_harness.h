@@ -76,6 +76,46 @@ std::vector<RawMessage> read_topic(const std::string& topic,
                                    std::size_t expected,
                                    std::chrono::milliseconds timeout);
 
+/// Per partition of `topic` (0..partitions-1): `group`'s committed offset (-1 when none),
+/// read from `bootstrap` (the shared stack when empty). Throws std::runtime_error.
+std::map<std::int32_t, std::int64_t> committed_offsets(const std::string& group,
+                                                       const std::string& topic,
+                                                       int partitions = 5,
+                                                       const std::string& bootstrap = "");
+/// Per partition, the log end (high watermark).
+std::map<std::int32_t, std::int64_t> log_end_offsets(const std::string& topic,
+                                                     int partitions = 5,
+                                                     const std::string& bootstrap = "");
+/// The broker id coordinating `group` (DescribeConsumerGroups), -1 when unknown.
+int group_coordinator(const std::string& group, const std::string& bootstrap = "");
+
+/// GET http://127.0.0.1:port/path: status (0 when unreachable) and body.
+std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path);
+/// The value of the first metric line starting with `series` (e.g. `name{group="g"}`), -1
+/// when missing.
+double metric_value(const std::string& metrics, const std::string& series);
+
+/// orderflow_consumer_<name>{group="<group>"} in a /metrics text, -1 when missing.
+double consumer_metric(const std::string& metrics,
+                       const std::string& name,
+                       const std::string& group);
+
+/// A Redis of one test's own (so stopping or pausing it disturbs no other test), in `dir`.
+/// Ready (answers PING) when constructed; throws std::runtime_error otherwise.
+class PrivateRedis {
+public:
+    explicit PrivateRedis(const std::string& dir);
+    const std::string& url() const { return url_; }
+    void send_signal(int signal) { process_->send_signal(signal); }
+    /// One command on a fresh connection: the reply text; throws std::runtime_error on an
+    /// error reply.
+    std::string command(const std::vector<std::string>& args) const;
+
+private:
+    std::string url_;
+    std::unique_ptr<ChildProcess> process_;
+};
+
 /// Redis hash field of `key`, empty when missing.
 std::string redis_hget(const std::string& key, const std::string& field);
 /// Integer HGET, 0 when missing.

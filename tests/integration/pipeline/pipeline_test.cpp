@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <csignal>
+#include <set>
 
 namespace orderflow::test {
 namespace {
@@ -60,11 +61,33 @@ TEST(Pipeline, HundredOrdersReachRedisInBothGroupsExactlyOnce) {
     EXPECT_EQ(after.exit_code, 0) << after.output;
 }
 
+// The partitions a consumer's /health says it owns: "t[0],t[3]" -> {0, 3}.
+std::set<int> assigned_partitions(std::uint16_t port, const std::string& topic) {
+    const auto [status, body] = http_get(port, "/health");
+    std::set<int> out;
+    const auto key = std::string(R"("assigned":")");
+    const auto at = body.find(key);
+    if (at == std::string::npos) {
+        return out;
+    }
+    const auto list =
+        body.substr(at + key.size(), body.find('"', at + key.size()) - at - key.size());
+    for (auto p = list.find(topic + "["); p != std::string::npos;
+         p = list.find(topic + "[", p + 1)) {
+        out.insert(std::stoi(list.substr(p + topic.size() + 1)));
+    }
+    return out;
+}
+
 TEST(Pipeline, SeveralInstancesOfAGroupSplitThePartitions) {
     RegistryProcess registry;
     Pipeline pipeline(registry.url());
-    auto first = pipeline.start_consumer(false, {}, "batch-1");
-    auto second = pipeline.start_consumer(false, {}, "batch-2");
+    const auto port_1 = free_port();
+    const auto port_2 = free_port();
+    auto first =
+        pipeline.start_consumer(false, {{"METRICS_PORT", std::to_string(port_1)}}, "batch-1");
+    auto second =
+        pipeline.start_consumer(false, {{"METRICS_PORT", std::to_string(port_2)}}, "batch-2");
     const auto produced = pipeline.run("produce --count 60 --rate 200 --seed 7");
     ASSERT_EQ(produced.exit_code, 0) << produced.output;
     const auto clean = wait_until(
@@ -74,15 +97,51 @@ TEST(Pipeline, SeveralInstancesOfAGroupSplitThePartitions) {
         seconds(120), std::chrono::milliseconds(1000));
     ASSERT_TRUE(clean) << pipeline.run("audit", {{"AUDIT_GROUPS", pipeline.batch_group}}).output
                        << first->output() << second->output();
-    // Eager assignment split the 5 partitions between the two members: each got some.
-    const auto assigned = "assigned " + pipeline.topic + "[";
+    // Eager assignment split the 5 partitions between the two members: each owns some, none
+    // is owned twice, and together they own all five.
+    std::set<int> one;
+    std::set<int> two;
     const bool split = wait_until(
         [&] {
-            return first->output().find(assigned) != std::string::npos &&
-                   second->output().find(assigned) != std::string::npos;
+            one = assigned_partitions(port_1, pipeline.topic);
+            two = assigned_partitions(port_2, pipeline.topic);
+            std::set<int> both = one;
+            both.insert(two.begin(), two.end());
+            return !one.empty() && !two.empty() && one.size() + two.size() == 5 &&
+                   both == std::set<int>{0, 1, 2, 3, 4};
         },
-        seconds(30));
-    EXPECT_TRUE(split) << first->output() << second->output();
+        seconds(60));
+    EXPECT_TRUE(split) << one.size() << " + " << two.size() << "\n"
+                       << first->output() << second->output();
+}
+
+// The original's batch consumer: a batch is exactly BATCH_SIZE (10) messages, however slowly
+// they come. 20 orders one second apart give two commits of ten, nothing in between.
+TEST(Pipeline, BatchConsumerCommitsOnlyFullBatchesAtASlowPace) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    const auto port = free_port();
+    auto consumer = pipeline.start_consumer(false, {{"METRICS_PORT", std::to_string(port)}});
+    const auto produced = pipeline.run("produce --count 20 --interval 1s --seed 21");
+    ASSERT_EQ(produced.exit_code, 0) << produced.output;
+    const auto log_end = log_end_offsets(pipeline.topic);
+    ASSERT_TRUE(wait_until(
+        [&] { return committed_offsets(pipeline.batch_group, pipeline.topic) == log_end; },
+        seconds(120), std::chrono::milliseconds(500)))
+        << consumer->output();
+    const auto [status, metrics] = http_get(port, "/metrics");
+    ASSERT_EQ(status, 200);
+    const auto series = [&](const std::string& name) {
+        return consumer_metric(metrics, name, pipeline.batch_group);
+    };
+    EXPECT_EQ(series("batches_total"), 2) << metrics;
+    EXPECT_EQ(series("commits_total"), 2) << metrics;
+    EXPECT_EQ(series("committed_messages_total"), 20) << metrics;
+    EXPECT_EQ(series("batch_held"), 0) << metrics;
+    EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "processed"), 20);
+    const auto [health_status, health] = http_get(port, "/health");
+    EXPECT_EQ(health_status, 200) << health;
+    EXPECT_NE(health.find(R"("text":"held 0 of 10")"), std::string::npos) << health;
 }
 
 }  // namespace

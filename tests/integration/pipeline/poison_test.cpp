@@ -51,12 +51,13 @@ TEST(Pipeline, PoisonMessagesGoToTheDlqWithTheirReasonAndValidOrdersAroundThemAr
         partition = p;
         by_offset[offset] = &poison;
     }
-    ASSERT_EQ(pipeline.run("produce --count 5 --interval 10ms --seed 2").exit_code, 0);
+    // 20 messages in all: two full batches for the batch consumer.
+    ASSERT_EQ(pipeline.run("produce --count 10 --interval 10ms --seed 2").exit_code, 0);
 
     const auto audit = pipeline.audit_until_clean(seconds(120));
     ASSERT_EQ(audit.exit_code, 0) << audit.output << auto_consumer->output()
                                   << batch_consumer->output();
-    EXPECT_NE(audit.output.find("10 distinct order(s), 5 invalid"), std::string::npos)
+    EXPECT_NE(audit.output.find("15 distinct order(s), 5 invalid"), std::string::npos)
         << audit.output;
 
     const auto dead = read_topic(pipeline.dlq_topic, 10, seconds(60));
@@ -77,6 +78,60 @@ TEST(Pipeline, PoisonMessagesGoToTheDlqWithTheirReasonAndValidOrdersAroundThemAr
     }
     EXPECT_EQ(per_group,
               (std::map<std::string, int>{{pipeline.auto_group, 5}, {pipeline.batch_group, 5}}));
+}
+
+std::string valid_order(const std::string& registry_url, const std::string& subject, int seed) {
+    registry_client::RegistryClient client(registry_url);
+    const int id = client.register_schema(subject, serde::kOrderSchemaJson);
+    serde::OrderEncoder encoder(serde::kOrderSchemaJson);
+    orders::OrderGenerator generator(seed);
+    return serde::frame(id, encoder.encode(generator.next()));
+}
+
+// A decoder failure nobody foresaw (the failpoint throws for one key) dead-letters that
+// message with the reason; the batch around it is written and the consumer goes on.
+TEST(Pipeline, AnUnexpectedDecodeExceptionDeadLettersTheMessageAndTheConsumerGoesOn) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    auto consumer =
+        pipeline.start_consumer(false, {{"ORDERFLOW_FAILPOINT", "decode-throws:cust-bug"}});
+    ASSERT_EQ(pipeline.run("produce --count 5 --interval 10ms --seed 31").exit_code, 0);
+    const auto [partition, offset] = produce_raw(
+        pipeline.topic, "cust-bug", valid_order(registry.url(), pipeline.topic + "-value", 88));
+    ASSERT_EQ(pipeline.run("produce --count 14 --interval 10ms --seed 32").exit_code, 0);
+
+    const auto log_end = log_end_offsets(pipeline.topic);
+    ASSERT_TRUE(wait_until(
+        [&] { return committed_offsets(pipeline.batch_group, pipeline.topic) == log_end; },
+        seconds(120), std::chrono::milliseconds(500)))
+        << consumer->output();
+    EXPECT_TRUE(consumer->running());
+    EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "processed"), 19);
+    EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "dead_lettered"), 1);
+    const auto dead = read_topic(pipeline.dlq_topic, 1, seconds(60));
+    ASSERT_EQ(dead.size(), 1U);
+    EXPECT_EQ(dead[0].headers.at("dlq.source.offset"), std::to_string(offset));
+    EXPECT_EQ(dead[0].headers.at("dlq.source.partition"), std::to_string(partition));
+    EXPECT_EQ(dead[0].headers.at("dlq.error"), "undecodable");
+    EXPECT_NE(dead[0].headers.at("dlq.reason").find("the decoder failed unexpectedly"),
+              std::string::npos)
+        << dead[0].headers.at("dlq.reason");
+}
+
+// The dead-letter producer's fatal error (fabricated through librdkafka's own test hook) ends
+// the consumer with status 1 and says so, instead of pausing forever; the poison message's
+// offset is not committed, so it is read again by the next consumer.
+TEST(Pipeline, AFatalDeadLetterProducerErrorEndsTheConsumerClearly) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    auto consumer =
+        pipeline.start_consumer(false, {{"ORDERFLOW_FAILPOINT", "dlq-fatal"}, {"BATCH_SIZE", "1"}});
+    const auto [partition, offset] = produce_raw(pipeline.topic, "cust-poison", "not an order");
+    EXPECT_EQ(consumer->wait(seconds(90)), 1) << consumer->output();
+    EXPECT_NE(consumer->output().find("the dead-letter producer has a fatal error"),
+              std::string::npos)
+        << consumer->output();
+    EXPECT_LE(committed_offsets(pipeline.batch_group, pipeline.topic).at(partition), offset);
 }
 
 }  // namespace

@@ -16,13 +16,19 @@ namespace {
 
 constexpr int kSchemaId = 7;
 
-// The registry as a map; an unknown id answers like Confluent's 404 / 40403.
+// The registry as a map; an unknown id answers like Confluent's 404 / 40403. `answers` are
+// given first, one per fetch (e.g. a follower's 404s before it has replayed an id).
 class FakeRegistry {
 public:
     std::string schema_by_id(int id) {
         ++fetches;
         if (down) {
             throw registry_client::RegistryError(0, 0, "cannot reach http://registry");
+        }
+        if (!answers.empty()) {
+            const auto [status, code] = answers.front();
+            answers.erase(answers.begin());
+            throw registry_client::RegistryError(status, code, "HTTP " + std::to_string(status));
         }
         const auto it = schemas.find(id);
         if (it == schemas.end()) {
@@ -32,8 +38,24 @@ public:
         return it->second;
     }
     std::map<int, std::string> schemas{{kSchemaId, serde::kOrderSchemaJson}};
+    std::vector<std::pair<int, int>> answers;  // (HTTP status, error code)
     bool down = false;
     int fetches = 0;
+};
+
+// A decoder with a bug: throws something no one expects for one offset.
+class ThrowingDecoder : public serde::MessageDecoder {
+public:
+    explicit ThrowingDecoder(serde::MessageDecoder& inner) : inner_(inner) {}
+    Decoded decode(const InboundMessage& message) override {
+        if (message.offset == 1) {
+            throw std::out_of_range("a decoder bug");
+        }
+        return inner_.decode(message);
+    }
+
+private:
+    serde::MessageDecoder& inner_;
 };
 
 class FakeDeadLetters : public DeadLetterSink {
@@ -78,7 +100,11 @@ public:
 class BatchProcessorTest : public ::testing::Test {
 protected:
     FakeRegistry registry_;
-    serde::OrderDecoder decoder_{[this](int id) { return registry_.schema_by_id(id); }};
+    std::vector<std::chrono::milliseconds> waits_;
+    serde::RegistryRetry retry_{6, std::chrono::milliseconds(100),
+                                [this](std::chrono::milliseconds wait) { waits_.push_back(wait); },
+                                std::chrono::milliseconds(60000)};
+    serde::OrderDecoder decoder_{[this](int id) { return registry_.schema_by_id(id); }, retry_};
     FakeDeadLetters dead_letters_;
     FakeSink sink_;
     BatchProcessor processor_{decoder_, dead_letters_, sink_};
@@ -161,6 +187,55 @@ TEST_F(BatchProcessorTest, UnreachableRegistryIsTransientAndWritesNothing) {
     EXPECT_THROW(processor_.process({valid(0, 0)}), TransientError);
     EXPECT_EQ(sink_.round_trips, 0);
     EXPECT_TRUE(dead_letters_.sent.empty());
+}
+
+TEST_F(BatchProcessorTest, RegistryAnswersThatMayBeTransientAreAskedAgain) {
+    // A follower that has not replayed the id yet, then a busy and a failing registry.
+    registry_.answers = {{404, 40403}, {404, 40403}, {429, 42900}, {503, 50003}, {408, -1}};
+    const auto outcome = processor_.process({valid(0, 0)});
+    EXPECT_EQ(outcome.applied, 1);
+    EXPECT_TRUE(dead_letters_.sent.empty());
+    EXPECT_EQ(registry_.fetches, 6);
+    using std::chrono::milliseconds;
+    EXPECT_EQ(waits_,
+              (std::vector<milliseconds>{milliseconds(100), milliseconds(200), milliseconds(400),
+                                         milliseconds(800), milliseconds(1600)}));
+}
+
+TEST_F(BatchProcessorTest, AnIdStillUnknownAfterTheAttemptsIsPoisonAndRemembered) {
+    const auto good = serde::frame(kSchemaId, encoder_.encode(generator_.next()));
+    const auto unknown = serde::frame(999, good.substr(serde::kHeaderSize));
+    const auto outcome = processor_.process({with_value(0, 0, unknown), with_value(0, 1, unknown)});
+    EXPECT_EQ(outcome.dead_lettered, 2);
+    ASSERT_EQ(dead_letters_.sent.size(), 2U);
+    EXPECT_EQ(dead_letters_.sent[1].kind, PoisonKind::kUnknownSchema);
+    EXPECT_EQ(registry_.fetches, 6);  // the second message did not wait again
+    EXPECT_EQ(waits_.size(), 5U);     // about 3 s in all
+}
+
+TEST_F(BatchProcessorTest, ARegistryThatStaysAwayIsTransientNotPoison) {
+    registry_.answers.assign(6, {503, 50003});
+    EXPECT_THROW(processor_.process({valid(0, 0)}), TransientError);
+    EXPECT_TRUE(dead_letters_.sent.empty());
+    // A 404 that is not Confluent's "schema not found" (a wrong URL, say) is not poison either.
+    registry_.answers.assign(6, {404, -1});
+    EXPECT_THROW(processor_.process({valid(0, 0)}), TransientError);
+    // Nor is a refusal such as 401: the message is not the problem.
+    registry_.answers = {{401, 40101}};
+    EXPECT_THROW(processor_.process({valid(0, 0)}), TransientError);
+    EXPECT_EQ(sink_.round_trips, 0);
+}
+
+TEST_F(BatchProcessorTest, AnUnexpectedDecoderExceptionMakesThatMessagePoison) {
+    ThrowingDecoder buggy(decoder_);
+    BatchProcessor processor(buggy, dead_letters_, sink_);
+    const auto outcome = processor.process({valid(0, 0), valid(0, 1), valid(0, 2)});
+    EXPECT_EQ(outcome.applied, 2);
+    EXPECT_EQ(outcome.dead_lettered, 1);
+    ASSERT_EQ(dead_letters_.sent.size(), 1U);
+    EXPECT_EQ(dead_letters_.sent[0].kind, PoisonKind::kUndecodable);
+    EXPECT_NE(dead_letters_.sent[0].reason.find("a decoder bug"), std::string::npos);
+    EXPECT_EQ(outcome.commit, (CommitOffsets{{{"orders", 0}, 3}}));
 }
 
 TEST_F(BatchProcessorTest, DlqFailureStopsTheBatchBeforeRedis) {

@@ -21,7 +21,10 @@ TEST(ConsumerSettings, DefaultsAreAutoCommitIntoOrdersAuto) {
     EXPECT_EQ(settings.mode, CommitMode::kAuto);
     EXPECT_EQ(settings.group, "orders-auto");
     EXPECT_EQ(settings.batch_size, 10U);
-    EXPECT_EQ(settings.batch_timeout, std::chrono::seconds(2));
+    EXPECT_EQ(settings.batch_timeout, std::chrono::milliseconds(0));  // batches of exactly 10
+    EXPECT_EQ(settings.commit_timeout, std::chrono::seconds(10));
+    EXPECT_EQ(settings.commits_in_flight, 4U);
+    EXPECT_EQ(settings.failpoint.crash_before_commit, 0);
     EXPECT_EQ(settings.redis.port, 6379);
     EXPECT_EQ(settings.pipeline.topic, "orders");
     EXPECT_EQ(settings.pipeline.dlq_topic, "orders.dlq");
@@ -40,6 +43,24 @@ TEST(ConsumerSettings, BatchModeUsesOrdersBatch) {
     EXPECT_EQ(settings.batch_timeout, std::chrono::milliseconds(500));
 }
 
+TEST(ConsumerSettings, BatchTimeoutZeroOrEmptyIsOff) {
+    ConsumerOptions options;
+    options.batch_timeout = "0s";
+    EXPECT_EQ(to_settings(options).batch_timeout, std::chrono::milliseconds(0));
+    options.batch_timeout = "";
+    EXPECT_EQ(to_settings(options).batch_timeout, std::chrono::milliseconds(0));
+}
+
+TEST(ConsumerSettings, FailpointsAreReadWithTheOtherSettings) {
+    ConsumerOptions options;
+    options.failpoint = "crash-before-commit:3";
+    EXPECT_EQ(to_settings(options).failpoint.crash_before_commit, 3);
+    options.failpoint = "decode-throws:cust-x";
+    EXPECT_EQ(to_settings(options).failpoint.decode_throws_key, "cust-x");
+    options.failpoint = "dlq-fatal";
+    EXPECT_TRUE(to_settings(options).failpoint.dlq_fatal);
+}
+
 TEST(ConsumerSettings, ExplicitGroupWins) {
     ConsumerOptions options;
     options.group = "orders-auto-test";
@@ -52,7 +73,11 @@ TEST(ConsumerSettings, BadValuesNameTheSetting) {
         {[](auto& o) { o.batch_size = "0"; }, "BATCH_SIZE"},
         {[](auto& o) { o.batch_size = "ten"; }, "BATCH_SIZE"},
         {[](auto& o) { o.batch_timeout = "2 weeks"; }, "BATCH_TIMEOUT"},
-        {[](auto& o) { o.batch_timeout = "0s"; }, "BATCH_TIMEOUT"},
+        {[](auto& o) { o.batch_timeout = "-1s"; }, "BATCH_TIMEOUT"},
+        {[](auto& o) { o.commit_timeout = "0s"; }, "COMMIT_TIMEOUT"},
+        {[](auto& o) { o.commits_in_flight = "0"; }, "COMMITS_IN_FLIGHT"},
+        {[](auto& o) { o.failpoint = "crash-before-commit:x"; }, "ORDERFLOW_FAILPOINT"},
+        {[](auto& o) { o.failpoint = "explode"; }, "ORDERFLOW_FAILPOINT"},
         {[](auto& o) { o.redis_url = "localhost:6379"; }, "REDIS_URL"},
         {[](auto& o) { o.group = "orders:auto"; }, "CONSUMER_GROUP"},
         {[](auto& o) { o.retry_max_backoff = "x"; }, "REDIS_RETRY_MAX_BACKOFF"},

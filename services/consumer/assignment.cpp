@@ -1,0 +1,61 @@
+#include "consumer/assignment.h"
+
+#include <algorithm>
+
+namespace orderflow::consumer {
+
+std::string describe(const std::vector<RdKafka::TopicPartition*>& partitions) {
+    std::string out;
+    for (const auto* tp : partitions) {
+        out += (out.empty() ? "" : ",") + tp->topic() + "[" + std::to_string(tp->partition()) + "]";
+    }
+    return out.empty() ? "nothing" : out;
+}
+
+void Assignment::set(const std::vector<RdKafka::TopicPartition*>& partitions) {
+    std::vector<std::unique_ptr<RdKafka::TopicPartition>> copies;
+    copies.reserve(partitions.size());
+    for (const auto* tp : partitions) {
+        copies.emplace_back(RdKafka::TopicPartition::create(tp->topic(), tp->partition()));
+    }
+    partitions_.swap(copies);
+}
+
+bool Assignment::contains(const TopicPartition& partition) const {
+    return std::any_of(partitions_.begin(), partitions_.end(), [&](const auto& tp) {
+        return tp->topic() == partition.first && tp->partition() == partition.second;
+    });
+}
+
+std::set<TopicPartition> Assignment::partitions() const {
+    std::set<TopicPartition> out;
+    for (const auto& tp : partitions_) {
+        out.emplace(tp->topic(), tp->partition());
+    }
+    return out;
+}
+
+std::vector<RdKafka::TopicPartition*> Assignment::borrowed() const {
+    std::vector<RdKafka::TopicPartition*> out;
+    out.reserve(partitions_.size());
+    for (const auto& tp : partitions_) {
+        out.push_back(tp.get());
+    }
+    return out;
+}
+
+RdKafka::ErrorCode Assignment::pause(RdKafka::KafkaConsumer& consumer) const {
+    auto list = borrowed();
+    return consumer.pause(list);
+}
+
+RdKafka::ErrorCode Assignment::resume(RdKafka::KafkaConsumer& consumer) const {
+    auto list = borrowed();
+    return consumer.resume(list);
+}
+
+std::string Assignment::describe() const {
+    return consumer::describe(borrowed());
+}
+
+}  // namespace orderflow::consumer

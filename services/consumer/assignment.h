@@ -1,0 +1,38 @@
+#pragma once
+
+#include "consumer/message.h"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace orderflow::consumer {
+
+/// "orders[0],orders[3]" ("nothing" when empty).
+std::string describe(const std::vector<RdKafka::TopicPartition*>& partitions);
+
+/**
+ * The partitions this consumer owns now, as copies it frees itself (librdkafka's lists are the
+ * caller's to free). Clear it before the consumer is closed.
+ */
+class Assignment {
+public:
+    void set(const std::vector<RdKafka::TopicPartition*>& partitions);
+    void clear() { partitions_.clear(); }
+    bool empty() const { return partitions_.empty(); }
+    bool contains(const TopicPartition& partition) const;
+    std::set<TopicPartition> partitions() const;
+    RdKafka::ErrorCode pause(RdKafka::KafkaConsumer& consumer) const;
+    RdKafka::ErrorCode resume(RdKafka::KafkaConsumer& consumer) const;
+    std::string describe() const;
+
+private:
+    /// Borrowed pointers for librdkafka calls that take a list (they only set error codes).
+    std::vector<RdKafka::TopicPartition*> borrowed() const;
+    std::vector<std::unique_ptr<RdKafka::TopicPartition>> partitions_;
+};
+
+}  // namespace orderflow::consumer
