@@ -90,6 +90,9 @@ id=$(curl -fs -X POST -H 'Content-Type: application/vnd.schemaregistry.v1+json' 
   python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 mkdir -p "$work/www"
 curl -fs "$registry_url/schemas/ids/$id" >"$work/www/schema.json"
+# nginx's worker runs as www-data when started by root: let it read the file.
+chmod 755 "$work" "$work/www"
+chmod 644 "$work/www/schema.json"
 size=$(stat -c %s "$work/www/schema.json")
 
 nginx_port=$(free_port)
