@@ -1,10 +1,13 @@
 #pragma once
 
-// The registry's HTTP front: routes on the raw path (so %2F in a subject survives), negotiates
-// content types, forwards writes to the leader when this instance is a follower, maps every
-// ApiError (and httplib's own errors) to Confluent's error body, and serves /health, /ready
-// and /metrics.
+// The registry's HTTP front on libs/http: routes on the percent-decoded path segments (so %2F in
+// a subject survives), negotiates content types, forwards writes to the leader when this
+// instance is a follower, maps every ApiError (and the server's own answers: 404, 405, 413,
+// 431, over capacity, over budget) to Confluent's error body, and serves /health, /ready and
+// /metrics.
 
+#include "http/router.h"
+#include "http/server.h"
 #include "registry/record_log.h"
 #include "registry/registry_api.h"
 
@@ -19,7 +22,12 @@ struct HttpOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8081;  // 0 picks a free port
     std::size_t max_body_bytes = 16 * 1024 * 1024;
+    /// Workers for the routes that write to Kafka or forward to the leader.
     std::size_t threads = 16;
+    /// Event-loop threads (every connection, and the in-memory reads).
+    std::size_t io_threads = 2;
+    /// Every other limit (its max_body_bytes is replaced by the one above).
+    http::Limits limits;
     /// How long a write waits for a leader to become known before 50004.
     std::chrono::milliseconds leader_wait{20000};
 };
@@ -45,7 +53,8 @@ public:
     std::uint16_t port() const;
     /// Starts answering (requests that arrived meanwhile wait in the listen backlog).
     void start();
-    /// Stops accepting and joins the listener thread.
+    /// Stops accepting, closes idle connections, lets requests in flight finish within
+    /// limits.shutdown_timeout, and joins every thread.
     void stop();
 
 private:
@@ -58,6 +67,6 @@ std::string negotiate_response_type(const std::string& accept);
 /// True when a request Content-Type is acceptable for a JSON body.
 bool acceptable_request_type(const std::string& content_type);
 /// "/subjects/a%2Fb/versions/" → {"subjects", "a/b", "versions"}.
-std::vector<std::string> split_path(const std::string& raw_target);
+using http::split_path;
 
 }  // namespace orderflow::registry

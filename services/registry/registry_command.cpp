@@ -13,6 +13,11 @@
 #include <memory>
 
 namespace orderflow::registry {
+namespace {
+
+constexpr const char* kHttpPrefix = "REGISTRY_HTTP_";
+
+}  // namespace
 
 RegistrySettings to_settings(const RegistryArgs& args) {
     RegistrySettings settings;
@@ -53,6 +58,12 @@ RegistrySettings to_settings(const RegistryArgs& args) {
         common::parse_int("REGISTRY_MAX_BODY_BYTES", args.max_body_bytes, 1024, 1LL << 30));
     settings.http.threads = static_cast<std::size_t>(
         common::parse_int("REGISTRY_HTTP_THREADS", std::to_string(args.http_threads), 1, 256));
+    settings.http.limits = http::to_limits(args.http_limits, kHttpPrefix);
+    settings.http.io_threads = http::to_io_threads(args.http_limits, kHttpPrefix);
+    if (settings.http.limits.handler_budget <= settings.topic.timeout) {
+        throw common::ConfigError("REGISTRY_HTTP_HANDLER_BUDGET",
+                                  "must be longer than REGISTRY_TIMEOUT (" + args.timeout + ")");
+    }
     return settings;
 }
 
@@ -86,9 +97,11 @@ CLI::App* add_registry_command(CLI::App& app, RegistryArgs& args) {
     cmd->add_option("--max-body-bytes", args.max_body_bytes, "largest request body accepted")
         ->envname("REGISTRY_MAX_BODY_BYTES")
         ->capture_default_str();
-    cmd->add_option("--http-threads", args.http_threads, "HTTP worker threads")
+    cmd->add_option("--http-threads", args.http_threads,
+                    "HTTP worker threads for writes (Kafka, forwarding to the leader)")
         ->envname("REGISTRY_HTTP_THREADS")
         ->capture_default_str();
+    http::add_limit_options(*cmd, args.http_limits, kHttpPrefix);
     cmd->add_option("--timeout", args.timeout,
                     "bound on start-up and on each write as a whole (e.g. 30s)")
         ->envname("REGISTRY_TIMEOUT")

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/command_context.h"
+#include "http/limit_options.h"
 #include "kafka/cli_options.h"
 #include "registry/http_server.h"
 #include "registry/registry_api.h"
@@ -27,6 +28,14 @@ struct RegistryArgs {
     std::string max_body_bytes = "16777216";
     int http_threads = 16;
     std::string timeout = "30s";
+    /// REGISTRY_HTTP_*: head/body/idle timeouts, header and connection caps, handler budget.
+    http::LimitArgs http_limits = registry_limit_defaults();
+
+    static http::LimitArgs registry_limit_defaults() {
+        http::LimitArgs limits;
+        limits.handler_budget = "45s";  // above REGISTRY_TIMEOUT: Kafka's own errors come first
+        return limits;
+    }
 };
 
 /// Validated settings. Errors: common::ConfigError naming the setting.

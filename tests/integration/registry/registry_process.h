@@ -26,9 +26,11 @@ struct RegistryNames {
     std::map<std::string, std::string> env;
 };
 
-/// Starts `orderflow registry` on 127.0.0.1:port without waiting for it.
-inline std::unique_ptr<test::ChildProcess> spawn_registry(const RegistryNames& names,
-                                                          std::uint16_t port) {
+/// Starts `orderflow registry` on 127.0.0.1:port without waiting for it; `extra` settings win.
+inline std::unique_ptr<test::ChildProcess> spawn_registry(
+    const RegistryNames& names,
+    std::uint16_t port,
+    const std::map<std::string, std::string>& extra = {}) {
     const auto log = std::filesystem::temp_directory_path() /
                      (test::unique_name("registry-" + std::to_string(port)) + ".log");
     std::map<std::string, std::string> env{
@@ -42,19 +44,24 @@ inline std::unique_ptr<test::ChildProcess> spawn_registry(const RegistryNames& n
     for (const auto& [key, value] : names.env) {
         env[key] = value;
     }
+    for (const auto& [key, value] : extra) {
+        env[key] = value;
+    }
     return std::make_unique<test::ChildProcess>(
         std::vector<std::string>{test::orderflow_binary(), "registry"}, env, log.string());
 }
 
 class RegistryProcess {
 public:
-    explicit RegistryProcess(const RegistryNames& names, std::uint16_t port = test::free_port())
-        : names_(names), port_(port) {
+    explicit RegistryProcess(const RegistryNames& names,
+                             std::uint16_t port = test::free_port(),
+                             std::map<std::string, std::string> extra = {})
+        : names_(names), port_(port), extra_(std::move(extra)) {
         start();
     }
 
     void start() {
-        process_ = spawn_registry(names_, port_);
+        process_ = spawn_registry(names_, port_, extra_);
         httplib::Client client("127.0.0.1", port_);
         client.set_connection_timeout(std::chrono::seconds(1));
         client.set_read_timeout(std::chrono::seconds(2));
@@ -105,6 +112,7 @@ public:
 private:
     RegistryNames names_;
     std::uint16_t port_;
+    std::map<std::string, std::string> extra_;
     std::unique_ptr<test::ChildProcess> process_;
 };
 

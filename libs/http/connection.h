@@ -1,0 +1,88 @@
+#pragma once
+
+// One accepted connection, driven on its own strand: read a head (head_timeout), maybe a body
+// (body_timeout), run the route (inline, or on the worker pool within handler_budget), write
+// the answer, then wait for the next request (idle_timeout) or stream events. Not for services.
+
+#include "http/event_stream.h"
+#include "server_core.h"
+
+#include <array>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace orderflow::http::detail {
+
+namespace beast = boost::beast;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    Connection(ServerCore& core, tcp::socket socket, std::uint64_t id);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    std::uint64_t id() const { return id_; }
+    void start();
+    /// Server stopping: close now unless a request is in flight (that one finishes first).
+    void shut_down();
+    /// Shutdown deadline passed: close whatever state.
+    void force_close();
+
+private:
+    enum class State { reading_head, reading_body, idle, handling, writing, streaming, closing };
+
+    void read_head();
+    void on_head(beast::error_code ec);
+    void read_body();
+    void on_body(beast::error_code ec);
+    void dispatch();
+    void run_handler(const Handler& handler, const Request& request, Response& response);
+    void on_handled(std::uint64_t sequence, Response response);
+    void on_budget_exceeded(std::uint64_t sequence);
+    void fail(const ServerError& error, const Request* request);
+    void respond(Response response);
+    void on_written(beast::error_code ec, bool keep_alive);
+    void wait_idle();
+    void start_stream(Response response);
+    void watch_stream_reader();
+    void write_stream();
+    void arm_heartbeat();
+    void end_stream();
+    void linger_close();
+    void close();
+    void arm(std::chrono::milliseconds timeout);
+    void disarm();
+    Request head_request() const;
+
+    ServerCore& core_;
+    const Limits& limits_;
+    tcp::socket socket_;
+    const std::uint64_t id_;
+    State state_ = State::reading_head;
+    beast::flat_buffer buffer_;
+    std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
+    std::optional<beast::http::response<beast::http::string_body>> response_;
+    asio::steady_timer timer_;
+    std::uint64_t timer_generation_ = 0;
+    asio::steady_timer budget_timer_;
+    std::uint64_t sequence_ = 0;  // of the request being handled
+    unsigned version_ = 11;
+    bool keep_alive_ = true;
+    bool head_only_ = false;
+    // Streaming.
+    std::shared_ptr<EventStream> stream_;
+    std::string stream_out_;  // bytes being written
+    bool stream_writing_ = false;
+    bool stream_sent_ = false;  // since the last heartbeat
+    asio::steady_timer heartbeat_;
+    std::array<char, 512> discard_{};
+    bool lingering_ = false;
+};
+
+}  // namespace orderflow::http::detail

@@ -1,0 +1,143 @@
+#include "http/router.h"
+
+namespace orderflow::http {
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// Raw segments of the path part of a target, without a trailing empty one.
+std::vector<std::string_view> raw_segments(std::string_view target) {
+    auto path = target.substr(0, target.find('?'));
+    if (path.size() > 1 && path.back() == '/') {
+        path.remove_suffix(1);
+    }
+    std::vector<std::string_view> segments;
+    std::size_t start = path.starts_with('/') ? 1 : 0;
+    if (start >= path.size()) {
+        return segments;
+    }
+    while (true) {
+        const auto slash = path.find('/', start);
+        segments.push_back(path.substr(start, slash - start));
+        if (slash == std::string_view::npos) {
+            break;
+        }
+        start = slash + 1;
+    }
+    return segments;
+}
+
+bool is_capture(const std::string& pattern) {
+    return pattern.size() >= 2 && pattern.front() == '{' && pattern.back() == '}';
+}
+
+struct Path {
+    std::vector<std::string_view> raw;
+    std::vector<std::string> decoded;
+};
+
+// Matches `route` against the path; fills `params` when not null.
+bool path_matches(const Route& route,
+                  const Path& path,
+                  std::map<std::string, std::string>* params) {
+    const auto& pattern = route.segments;
+    const bool rest = !pattern.empty() && pattern.back() == "*";
+    const auto fixed = rest ? pattern.size() - 1 : pattern.size();
+    const auto size = path.raw.size();
+    if (rest ? size < fixed : size != fixed) {
+        return false;
+    }
+    for (std::size_t i = 0; i < fixed; ++i) {
+        if (is_capture(pattern[i])) {
+            if (params != nullptr) {
+                (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = path.decoded[i];
+            }
+        } else if (pattern[i] != path.decoded[i]) {
+            return false;
+        }
+    }
+    if (rest && params != nullptr) {
+        std::string tail;
+        for (std::size_t i = fixed; i < size; ++i) {
+            tail.append(i == fixed ? "" : "/").append(path.raw[i]);
+        }
+        (*params)["*"] = tail;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view s, bool plus_is_space) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+            hex_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+            i += 2;
+        } else if (plus_is_space && s[i] == '+') {
+            out += ' ';
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> split_path(std::string_view raw_target) {
+    std::vector<std::string> out;
+    for (const auto segment : raw_segments(raw_target)) {
+        out.push_back(percent_decode(segment));
+    }
+    return out;
+}
+
+Router& Router::add(std::string method,
+                    std::string_view pattern,
+                    Handler handler,
+                    RouteOptions options) {
+    Route route{std::move(method), {}, std::move(handler), options};
+    for (const auto segment : raw_segments(pattern)) {
+        route.segments.emplace_back(segment);
+    }
+    routes_.push_back(std::move(route));
+    return *this;
+}
+
+Router::Match Router::find(Request& request) const {
+    Path path{raw_segments(request.target), {}};
+    for (const auto segment : path.raw) {
+        path.decoded.push_back(percent_decode(segment));
+    }
+    Match match;
+    for (const auto& route : routes_) {
+        if (!path_matches(route, path, nullptr)) {
+            continue;
+        }
+        match.path_known = true;
+        if (route.method.empty() || route.method == request.method ||
+            (request.method == "HEAD" && route.method == "GET")) {
+            path_matches(route, path, &request.params);
+            match.route = &route;
+            return match;
+        }
+        if (match.allow.find(route.method) == std::string::npos) {
+            match.allow += (match.allow.empty() ? "" : ", ") + route.method;
+        }
+    }
+    return match;
+}
+
+}  // namespace orderflow::http

@@ -1,0 +1,60 @@
+#pragma once
+
+// Routes by method and path. A pattern is a path of segments: literals, {name} (one segment,
+// percent-decoded into Request::params, so "a%2Fb" arrives as "a/b"), and a last "*" that matches
+// the rest (raw, in params["*"]). A trailing slash on the request path is ignored. HEAD is
+// served by the GET route. No route for the path: 404; a route for the path but not the method:
+// 405 with Allow.
+
+#include "http/message.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace orderflow::http {
+
+using Handler = std::function<void(const Request&, Response&)>;
+
+struct RouteOptions {
+    /// The handler may block (Kafka, Redis, another HTTP server): it runs on the worker pool
+    /// and gets Limits::handler_budget to answer. Otherwise it runs on the event loop and must
+    /// not block (in-memory reads).
+    bool blocking = false;
+};
+
+struct Route {
+    std::string method;  // "" = any method
+    std::vector<std::string> segments;
+    Handler handler;
+    RouteOptions options;
+};
+
+class Router {
+public:
+    /// method "" matches every method. Routes are tried in the order they were added.
+    Router& add(std::string method,
+                std::string_view pattern,
+                Handler handler,
+                RouteOptions options = {});
+
+    struct Match {
+        const Route* route = nullptr;  // null: no route
+        bool path_known = false;       // some route has this path (so 405, not 404)
+        std::string allow;             // methods of the routes with this path, for 405
+    };
+    /// Fills request.params when a route matches.
+    Match find(Request& request) const;
+
+private:
+    std::vector<Route> routes_;
+};
+
+/// "/subjects/a%2Fb/versions/?x=1" -> {"subjects", "a/b", "versions"}; "/" -> {}.
+std::vector<std::string> split_path(std::string_view raw_target);
+/// %XX decoding; malformed escapes stay as they are. plus_is_space for query strings.
+std::string percent_decode(std::string_view text, bool plus_is_space = false);
+
+}  // namespace orderflow::http

@@ -1,0 +1,69 @@
+#pragma once
+
+// Inside the server (Boost.Asio types): what every connection shares. Not for services.
+
+#include "http/server.h"
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace orderflow::http::detail {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+class Connection;
+
+struct ServerCore {
+    ServerCore(Router r, ServerOptions o);
+
+    void render(const ServerError& error, const Request* request, Response& response) const;
+    void accept();
+    void refuse(tcp::socket& socket);
+    void add(const std::shared_ptr<Connection>& connection);
+    void remove(std::uint64_t id);
+    /// A connection answered its last request and only waits for the client to close.
+    void lingering_changed(int delta);
+    std::vector<std::shared_ptr<Connection>> connections_now();
+
+    const Router router;
+    const ServerOptions options;
+    std::atomic<bool> stopping{false};
+    std::atomic<std::size_t> open{0};
+    std::atomic<std::size_t> refused{0};
+    std::atomic<std::size_t> lingering{0};  // of `open`: answered, waiting for the client's close
+
+    // Declared before the io_context: connections still queued in it at destruction remove
+    // themselves from here.
+    std::mutex mutex;
+    std::condition_variable all_closed;
+    std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections;
+    std::uint64_t next_id = 0;
+
+    asio::io_context io;
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+    asio::strand<asio::io_context::executor_type> accept_strand;
+    tcp::acceptor acceptor;
+    asio::steady_timer accept_retry;
+    std::chrono::steady_clock::time_point last_accept_warning{};
+    std::uint16_t port = 0;
+    // After the io_context: its destructor joins handlers that hold connections (sockets).
+    asio::thread_pool workers;
+    std::vector<std::thread> io_threads;
+    bool started = false;
+    bool stopped = false;
+};
+
+}  // namespace orderflow::http::detail
