@@ -23,8 +23,8 @@ struct RegistryRetry {
     std::chrono::milliseconds first_backoff{100};
     /// How a wait is done (tests record it); empty: std::this_thread::sleep_for.
     std::function<void(std::chrono::milliseconds)> sleep;
-    /// A definite "unknown" is remembered this long, so the next messages with that id do not
-    /// wait again.
+    /// A definite "unknown" is remembered this long: the next messages with that id ask the
+    /// registry once, without the backoff.
     std::chrono::milliseconds remember_unknown{60000};
 };
 

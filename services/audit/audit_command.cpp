@@ -5,6 +5,7 @@
 #include "audit/topic_reader.h"
 #include "common/config_error.h"
 #include "common/logging.h"
+#include "dead_letters/dead_letter_record.h"
 #include "redis/order_store.h"
 #include "serde/order_decoder.h"
 
@@ -20,11 +21,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxLines = 50;
 
-// The dead-letter headers the consumers write (services/consumer/dead_letter.h).
-constexpr const char* kDlqSourceTopic = "dlq.source.topic";
-constexpr const char* kDlqSourcePartition = "dlq.source.partition";
-constexpr const char* kDlqSourceOffset = "dlq.source.offset";
-constexpr const char* kDlqGroup = "dlq.consumer.group";
+// The dead-letter headers the consumers write.
+using dead_letters::kHeaderGroup;
+using dead_letters::kHeaderOffset;
+using dead_letters::kHeaderPartition;
+using dead_letters::kHeaderTopic;
 
 struct GroupStart {
     std::map<std::int32_t, std::int64_t> committed;
@@ -44,6 +45,12 @@ void read_orders(const AuditSettings& settings,
         if (message.payload() != nullptr) {
             inbound.value.assign(static_cast<const char*>(message.payload()), message.len());
         }
+        const auto redrive_partition = header(message, dead_letters::kHeaderRedrivePartition);
+        const auto redrive_offset = header(message, dead_letters::kHeaderRedriveOffset);
+        if (redrive_partition && redrive_offset) {
+            log.add_redriven_copy({static_cast<std::int32_t>(std::stol(*redrive_partition)),
+                                   std::stoll(*redrive_offset)});
+        }
         auto decoded = decoder.decode(inbound);
         if (decoded.order) {
             log.add_order(*decoded.order, {inbound.partition, inbound.offset});
@@ -61,18 +68,18 @@ void read_dead_letters(const AuditSettings& settings, Clock::time_point deadline
     }
     const auto ends = log_ends(settings.pipeline, topic, *partitions);
     read_below(settings.pipeline, topic, ends, deadline, [&](RdKafka::Message& message) {
-        const auto source_topic = header(message, kDlqSourceTopic);
-        const auto partition = header(message, kDlqSourcePartition);
-        const auto offset = header(message, kDlqSourceOffset);
-        const auto group = header(message, kDlqGroup);
+        const auto source_topic = header(message, kHeaderTopic);
+        const auto partition = header(message, kHeaderPartition);
+        const auto offset = header(message, kHeaderOffset);
+        const auto group = header(message, kHeaderGroup);
         if (!source_topic || !partition || !offset || !group) {
             spdlog::warn("{}[{}] offset {} lacks the dlq.source.* headers; not counted", topic,
                          message.partition(), message.offset());
             return;
         }
-        log.add_dead_letter(
-            *group, *source_topic,
-            {static_cast<std::int32_t>(std::stol(*partition)), std::stoll(*offset)});
+        log.add_dead_letter(*group, *source_topic,
+                            {static_cast<std::int32_t>(std::stol(*partition)), std::stoll(*offset)},
+                            {message.partition(), message.offset()});
     });
 }
 

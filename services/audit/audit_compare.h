@@ -50,10 +50,18 @@ public:
 
     void add_order(const orders::Order& order, Position at);  // a second copy counts as re-sent
     void add_invalid(Position at);
-    /// A record of the dead-letter topic naming its source (headers dlq.source.*, group).
+    /// A record of the dead-letter topic (at `record` there) naming its source (headers
+    /// dlq.source.*, group).
     void add_dead_letter(const std::string& group,
                          const std::string& source_topic,
-                         Position source);
+                         Position source,
+                         Position record = {-1, -1});
+    /// A message of the topic that `orderflow dlq redrive` sent from the dead-letter record at
+    /// `record` (headers dlq.redrive.*).
+    void add_redriven_copy(Position record) { redrive_records_.insert(record); }
+    /// Whether a dead-lettered source message was sent back by a redrive: its dead letters are
+    /// then no difference even though the message decodes now (its cause was fixed).
+    bool redriven(Position source) const;
 
     const std::map<std::int32_t, std::int64_t>& cut() const { return cut_; }
     /// True when `at` lies below the cut (a partition the cut does not know is not).
@@ -76,6 +84,8 @@ private:
     std::unordered_map<std::string, Entry> orders_;
     std::set<Position> invalid_;
     std::map<std::string, std::set<Position>> dead_letters_;
+    std::map<Position, Position> dead_letter_sources_;  // dead-letter record -> its source
+    std::set<Position> redrive_records_;
     std::vector<std::string> customers_;
     std::unordered_map<std::string, std::uint32_t> customer_index_;
     std::int64_t messages_ = 0;

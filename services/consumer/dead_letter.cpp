@@ -79,12 +79,12 @@ void KafkaDeadLetterSink::send(const std::vector<DeadLetter>& letters) {
     for (const auto& letter : letters) {
         const auto& source = *letter.message;
         std::unique_ptr<RdKafka::Headers> headers(RdKafka::Headers::create());
-        headers->add(kHeaderReason, letter.reason);
-        headers->add(kHeaderError, to_string(letter.kind));
-        headers->add(kHeaderTopic, source.topic);
-        headers->add(kHeaderPartition, std::to_string(source.partition));
-        headers->add(kHeaderOffset, std::to_string(source.offset));
-        headers->add(kHeaderGroup, group_);
+        headers->add(dead_letters::kHeaderReason, letter.reason);
+        headers->add(dead_letters::kHeaderError, to_string(letter.kind));
+        headers->add(dead_letters::kHeaderTopic, source.topic);
+        headers->add(dead_letters::kHeaderPartition, std::to_string(source.partition));
+        headers->add(dead_letters::kHeaderOffset, std::to_string(source.offset));
+        headers->add(dead_letters::kHeaderGroup, group_);
         const auto code = producer_->produce(
             topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
             const_cast<char*>(source.value.data()), source.value.size(),

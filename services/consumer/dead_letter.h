@@ -1,6 +1,7 @@
 #pragma once
 
 #include "consumer/batch_processor.h"
+#include "dead_letters/dead_letter_record.h"
 #include "kafka/cpp_config.h"
 
 #include <librdkafka/rdkafkacpp.h>
@@ -11,14 +12,6 @@
 #include <string>
 
 namespace orderflow::consumer {
-
-/// Header names on dead-lettered messages.
-inline constexpr const char* kHeaderReason = "dlq.reason";
-inline constexpr const char* kHeaderError = "dlq.error";
-inline constexpr const char* kHeaderTopic = "dlq.source.topic";
-inline constexpr const char* kHeaderPartition = "dlq.source.partition";
-inline constexpr const char* kHeaderOffset = "dlq.source.offset";
-inline constexpr const char* kHeaderGroup = "dlq.consumer.group";
 
 /**
  * Writes poison messages to the dead-letter topic unchanged (key, value, timestamp) with

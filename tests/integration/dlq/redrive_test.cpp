@@ -125,6 +125,11 @@ TEST(DlqRedrive, AFixedDeadLetterIsStoredOnceByBothGroupsAndADryRunSendsNothing)
         }
     }
     EXPECT_EQ(redriven, 2);
+
+    // The audit sees the original, now decodable, as dead-lettered by both groups and the
+    // copies as re-sends of an order both groups stored once.
+    const auto audit = pipeline.audit_until_clean(seconds(60));
+    EXPECT_EQ(audit.exit_code, 0) << audit.output;
 }
 
 TEST(DlqRedrive, BadSelectionsStopAtStartNamingTheOption) {

@@ -209,8 +209,22 @@ TEST_F(BatchProcessorTest, AnIdStillUnknownAfterTheAttemptsIsPoisonAndRemembered
     EXPECT_EQ(outcome.dead_lettered, 2);
     ASSERT_EQ(dead_letters_.sent.size(), 2U);
     EXPECT_EQ(dead_letters_.sent[1].kind, PoisonKind::kUnknownSchema);
-    EXPECT_EQ(registry_.fetches, 6);  // the second message did not wait again
+    EXPECT_EQ(registry_.fetches, 7);  // the second message asked once more, without waiting
     EXPECT_EQ(waits_.size(), 5U);     // about 3 s in all
+}
+
+// The fix for a dead letter of an unknown id is to register it, then redrive the message: the
+// decoder must not keep calling the id unknown from memory.
+TEST_F(BatchProcessorTest, AnIdRegisteredAfterItWasUnknownIsFoundAtOnce) {
+    const auto good = serde::frame(kSchemaId, encoder_.encode(generator_.next()));
+    const auto late = serde::frame(999, good.substr(serde::kHeaderSize));
+    EXPECT_EQ(processor_.process({with_value(0, 0, late)}).dead_lettered, 1);
+    registry_.schemas[999] = serde::kOrderSchemaJson;
+    const auto waited = waits_.size();
+    const auto outcome = processor_.process({with_value(0, 1, late)});
+    EXPECT_EQ(outcome.applied, 1);
+    EXPECT_EQ(outcome.dead_lettered, 0);
+    EXPECT_EQ(waits_.size(), waited);
 }
 
 TEST_F(BatchProcessorTest, ARegistryThatStaysAwayIsTransientNotPoison) {
