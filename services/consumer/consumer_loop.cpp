@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <utility>
 
 namespace orderflow::consumer {
 namespace {
@@ -85,6 +86,7 @@ ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings,
       uncommitted_gauge_(gauge("uncommitted_partitions",
                                "Partitions written to Redis and not yet committed",
                                settings.group)) {
+    revoke_throws_ = settings.failpoint.revoke_throws;
     const bool auto_commit = settings.mode == CommitMode::kAuto;
     auto client = settings.pipeline.kafka;
     client.client_id = "orderflow-consumer-" + settings.group;
@@ -214,6 +216,9 @@ void ConsumerLoop::rebalance_cb(RdKafka::KafkaConsumer* consumer,
 void ConsumerLoop::revoke(RdKafka::KafkaConsumer& consumer,
                           const std::vector<RdKafka::TopicPartition*>& partitions) {
     spdlog::info("group {}: revoked {}", settings_.group, describe(partitions));
+    if (std::exchange(revoke_throws_, false)) {
+        throw std::runtime_error("failpoint revoke-throws");
+    }
     const bool lost = consumer.assignment_lost();
     auto held = std::move(in_flight_);
     in_flight_.clear();

@@ -77,8 +77,9 @@ private:
     Assignment assignment_;
     std::atomic<bool> paused_{false};
     std::optional<Clock::time_point> stop_deadline_;
-    std::string fatal_error_;  // a FatalError that ends the loop
-    bool closing_ = false;     // close() runs: the private commit queue is gone
+    std::string fatal_error_;     // a FatalError that ends the loop
+    bool revoke_throws_ = false;  // the revoke-throws failpoint, not yet fired
+    bool closing_ = false;        // close() runs: the private commit queue is gone
 
     struct Status {
         std::size_t held = 0;

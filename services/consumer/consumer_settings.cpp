@@ -32,10 +32,13 @@ Failpoint parse_failpoint(const std::string& text) {
         failpoint.decode_throws_key = std::string(view.substr(kDecode.size()));
     } else if (view == "dlq-fatal") {
         failpoint.dlq_fatal = true;
+    } else if (view == "revoke-throws") {
+        failpoint.revoke_throws = true;
     } else {
         throw common::ConfigError("ORDERFLOW_FAILPOINT",
                                   "unknown failpoint '" + text +
-                                      "' (crash-before-commit:N, decode-throws:KEY, dlq-fatal)");
+                                      "' (crash-before-commit:N, decode-throws:KEY, dlq-fatal, "
+                                      "revoke-throws)");
     }
     return failpoint;
 }

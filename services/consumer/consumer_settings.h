@@ -39,12 +39,14 @@ enum class CommitMode {
  * - `crash-before-commit:N`: SIGKILL once the N-th batch is in Redis, before its offsets are
  *   stored or committed;
  * - `decode-throws:KEY`: decoding a message with that key throws an unexpected exception;
- * - `dlq-fatal`: the dead-letter producer gets a fatal error before its first send.
+ * - `dlq-fatal`: the dead-letter producer gets a fatal error before its first send;
+ * - `revoke-throws`: handling a revocation throws an unexpected exception (once).
  */
 struct Failpoint {
     std::int64_t crash_before_commit = 0;  ///< 0: off
     std::string decode_throws_key;         ///< empty: off
     bool dlq_fatal = false;
+    bool revoke_throws = false;
 };
 
 struct ConsumerSettings {

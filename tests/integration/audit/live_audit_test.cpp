@@ -56,6 +56,10 @@ TEST(Audit, ALivePipelineIsCleanWithOrdersInFlight) {
 
     producer.send_signal(SIGTERM);
     EXPECT_EQ(producer.wait(seconds(60)), 0) << producer.output();
+    // The batch consumer holds a partial batch until it has 10 or stops: a SIGTERM writes and
+    // commits it, as the original's batch consumer does.
+    batch_consumer->send_signal(SIGTERM);
+    EXPECT_EQ(batch_consumer->wait(seconds(60)), 0) << batch_consumer->output();
     // Settled: the strict audit is clean with nothing in flight.
     const auto settled = pipeline.audit_until_clean(seconds(120));
     ASSERT_EQ(settled.exit_code, 0) << settled.output;

@@ -115,6 +115,49 @@ TEST(Pipeline, SeveralInstancesOfAGroupSplitThePartitions) {
                        << first->output() << second->output();
 }
 
+// An exception while handling a revocation (a bug of ours, forced by a failpoint) must still end
+// in unassign(): the member rejoins, gets partitions again and the group loses nothing.
+TEST(Pipeline, AnExceptionWhileRevokingStillUnassignsAndTheGroupLosesNothing) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    const auto port_1 = free_port();
+    auto first = pipeline.start_consumer(false,
+                                         {{"METRICS_PORT", std::to_string(port_1)},
+                                          {"BATCH_SIZE", "1"},
+                                          {"ORDERFLOW_FAILPOINT", "revoke-throws"}},
+                                         "revoke-1");
+    ASSERT_TRUE(wait_until([&] { return assigned_partitions(port_1, pipeline.topic).size() == 5; },
+                           seconds(60)))
+        << first->output();
+    const auto port_2 = free_port();
+    auto second = pipeline.start_consumer(
+        false, {{"METRICS_PORT", std::to_string(port_2)}, {"BATCH_SIZE", "1"}}, "revoke-2");
+    ASSERT_TRUE(wait_until(
+        [&] {
+            const auto one = assigned_partitions(port_1, pipeline.topic);
+            const auto two = assigned_partitions(port_2, pipeline.topic);
+            return !one.empty() && !two.empty() && one.size() + two.size() == 5;
+        },
+        seconds(90)))
+        << first->output() << second->output();
+    EXPECT_NE(
+        first->output().find("revocation failed (failpoint revoke-throws); unassigning anyway"),
+        std::string::npos)
+        << first->output();
+    EXPECT_TRUE(first->running()) << first->output();
+
+    const auto produced = pipeline.run("produce --count 40 --rate 200 --seed 8");
+    ASSERT_EQ(produced.exit_code, 0) << produced.output;
+    const auto clean = wait_until(
+        [&] {
+            return pipeline.run("audit", {{"AUDIT_GROUPS", pipeline.batch_group}}).exit_code == 0;
+        },
+        seconds(120), std::chrono::milliseconds(1000));
+    EXPECT_TRUE(clean) << pipeline.run("audit", {{"AUDIT_GROUPS", pipeline.batch_group}}).output
+                       << first->output() << second->output();
+    EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "processed"), 40);
+}
+
 // The original's batch consumer: a batch is exactly BATCH_SIZE (10) messages, however slowly
 // they come. 20 orders one second apart give two commits of ten, nothing in between.
 TEST(Pipeline, BatchConsumerCommitsOnlyFullBatchesAtASlowPace) {

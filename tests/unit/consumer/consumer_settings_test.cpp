@@ -59,6 +59,8 @@ TEST(ConsumerSettings, FailpointsAreReadWithTheOtherSettings) {
     EXPECT_EQ(to_settings(options).failpoint.decode_throws_key, "cust-x");
     options.failpoint = "dlq-fatal";
     EXPECT_TRUE(to_settings(options).failpoint.dlq_fatal);
+    options.failpoint = "revoke-throws";
+    EXPECT_TRUE(to_settings(options).failpoint.revoke_throws);
 }
 
 TEST(ConsumerSettings, ExplicitGroupWins) {
