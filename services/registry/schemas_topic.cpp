@@ -415,11 +415,16 @@ std::vector<std::pair<std::int64_t, std::string>> SchemasTopic::rejected_between
 void SchemasTopic::restate(const std::vector<std::pair<std::int64_t, std::string>>& rejected,
                            Clock::time_point deadline) {
     // Compaction keeps the last record of each key: a losing record must not outlive the one
-    // that won, so the store's state for that key is written again after it.
+    // that won at the same key, so the store's value for that key is written again after it.
+    // A key the store holds nothing for (the record lost on its id, not its version) is left
+    // alone: a tombstone written now could delete a version another write put there since,
+    // and the losing record keeps losing on replay to the earlier record that took its id.
     std::vector<Record> fixes;
     for (const auto& [offset, key] : rejected) {
         try {
-            fixes.push_back(store_.restate_schema(key));
+            if (auto fix = store_.restate_schema(key); fix.value) {
+                fixes.push_back(std::move(fix));
+            }
         } catch (const std::exception&) {
             // not a SCHEMA key: only those can lose to another writer's record
         }

@@ -37,7 +37,8 @@ TEST(GroupAdmin, ShowsMembersAssignmentCommittedOffsetsAndTheLogEnd) {
             std::unique_ptr<RdKafka::Message> m(consumer->consume(200));
             return m->err() == RdKafka::ERR_NO_ERROR && ++read == 6;
         },
-        seconds(60)));
+        seconds(120)))
+        << "read " << read;
     // Commit "6 handled" (the next offset to read is 6). On a fresh cluster the coordinator
     // may still be loading __consumer_offsets, so the commit is retried until it lands.
     ASSERT_TRUE(wait_until(
