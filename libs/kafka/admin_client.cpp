@@ -117,15 +117,19 @@ std::optional<TopicInfo> AdminClient::describe_topic(const std::string& name) {
     return std::nullopt;
 }
 
-std::map<std::string, std::string> AdminClient::topic_configs(const std::string& name) {
-    QueuePtr queue(rd_kafka_queue_new(handle_.get()));
+namespace {
+
+std::map<std::string, std::string> describe_configs(rd_kafka_t* handle,
+                                                    std::chrono::milliseconds timeout,
+                                                    const std::string& name) {
+    QueuePtr queue(rd_kafka_queue_new(handle));
     std::unique_ptr<rd_kafka_ConfigResource_t, ConfigResourceDeleter> resource(
         rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name.c_str()));
-    const auto options = admin_options(handle_.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout_);
+    const auto options = admin_options(handle, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout);
     std::array<rd_kafka_ConfigResource_t*, 1> resources{resource.get()};
-    rd_kafka_DescribeConfigs(handle_.get(), resources.data(), resources.size(), options.get(),
+    rd_kafka_DescribeConfigs(handle, resources.data(), resources.size(), options.get(),
                              queue.get());
-    EventPtr event(rd_kafka_queue_poll(queue.get(), to_ms(timeout_) + 5000));
+    EventPtr event(rd_kafka_queue_poll(queue.get(), to_ms(timeout) + 5000));
     if (!event) {
         throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
                          "DescribeConfigs for " + name + " timed out");
@@ -150,6 +154,25 @@ std::map<std::string, std::string> AdminClient::topic_configs(const std::string&
         }
     }
     return configs;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> AdminClient::topic_configs(const std::string& name) {
+    // DescribeConfigs goes to any broker, and one that has not yet seen a topic created a
+    // moment ago answers UNKNOWN_TOPIC_OR_PART: ask again until the timeout.
+    const auto deadline = std::chrono::steady_clock::now() + timeout_;
+    for (;;) {
+        try {
+            return describe_configs(handle_.get(), timeout_, name);
+        } catch (const KafkaError& e) {
+            if (e.code() != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                std::chrono::steady_clock::now() >= deadline) {
+                throw;
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
 }
 
 CreateOutcome AdminClient::create_topic(const TopicSpec& spec) {
