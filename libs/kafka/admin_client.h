@@ -33,6 +33,13 @@ struct TopicInfo {
     int replication_factor() const {
         return partitions.empty() ? 0 : static_cast<int>(partitions.front().replicas.size());
     }
+    std::vector<std::int32_t> partition_ids() const {
+        std::vector<std::int32_t> ids;
+        for (const auto& p : partitions) {
+            ids.push_back(p.id);
+        }
+        return ids;
+    }
 };
 
 struct TopicSpec {

@@ -8,25 +8,29 @@
 
 #include <algorithm>
 #include <memory>
-#include <set>
 
 namespace orderflow::kafka {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-Record copy_out(RdKafka::Message& message) {
-    Record record;
-    record.topic = message.topic_name();
+/// Refills `record` in place, so a long read reuses its buffers.
+void copy_out(RdKafka::Message& message, const std::string& topic, Record& record) {
+    record.topic = topic;
     record.partition = message.partition();
     record.offset = message.offset();
     if (message.key() != nullptr) {
         record.key = *message.key();
+    } else {
+        record.key.reset();
     }
     if (message.payload() != nullptr) {
         record.value.assign(static_cast<const char*>(message.payload()), message.len());
+    } else {
+        record.value.clear();
     }
     record.timestamp_ms = message.timestamp().timestamp;
+    record.headers.clear();
     if (const auto* headers = message.headers(); headers != nullptr) {
         for (const auto& header : headers->get_all()) {
             const auto* value = static_cast<const char*>(header.value());
@@ -35,32 +39,26 @@ Record copy_out(RdKafka::Message& message) {
                                                           : std::string());
         }
     }
-    return record;
 }
 
-std::string partition_list(const std::string& topic, const std::set<std::int32_t>& partitions) {
+std::string partition_list(const std::string& topic,
+                           const std::map<std::int32_t, std::int64_t>& partitions) {
     std::string text;
-    for (const auto p : partitions) {
+    for (const auto& [p, end] : partitions) {
         text += (text.empty() ? "" : ", ") + topic + "[" + std::to_string(p) + "]";
     }
     return text;
 }
 
-}  // namespace
-
-std::optional<std::string> Record::header(const std::string& name) const {
-    const auto it = std::find_if(headers.begin(), headers.end(),
-                                 [&name](const auto& h) { return h.first == name; });
-    return it != headers.end() ? std::optional(it->second) : std::nullopt;
-}
-
-std::vector<Record> read_topic(const ClientSettings& settings, const ReadRequest& request) {
+std::unique_ptr<RdKafka::KafkaConsumer> make_reader(const ClientSettings& settings,
+                                                    LoggingEventCb& events) {
     // The C++ consumer needs a group.id, but assign() never joins it and nothing is committed.
     auto conf = make_cpp_conf(settings, {{"group.id", settings.client_id + "-reader"},
                                          {"enable.auto.commit", "false"},
                                          {"enable.auto.offset.store", "false"},
-                                         {"enable.partition.eof", "true"}});
-    LoggingEventCb events;
+                                         {"enable.partition.eof", "true"},
+                                         // Bounded prefetch: a streaming read stays small.
+                                         {"queued.max.messages.kbytes", "16384"}});
     std::string error;
     conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events), error);
     std::unique_ptr<RdKafka::KafkaConsumer> consumer(
@@ -68,38 +66,78 @@ std::vector<Record> read_topic(const ClientSettings& settings, const ReadRequest
     if (!consumer) {
         throw common::ConfigError("KAFKA_EXTRA", "cannot create a reader: " + error);
     }
+    return consumer;
+}
+
+}  // namespace
+
+std::size_t read_topic(const ClientSettings& settings,
+                       const ReadRequest& request,
+                       const RecordVisitor& visit) {
+    LoggingEventCb events;
+    auto consumer = make_reader(settings, events);
+    // partition -> where it stops (exclusive); -1 is "at its EOF".
+    std::map<std::int32_t, std::int64_t> pending;
     std::vector<RdKafka::TopicPartition*> assignment;
-    std::set<std::int32_t> pending(request.partitions.begin(), request.partitions.end());
-    for (const auto partition : pending) {
-        assignment.push_back(RdKafka::TopicPartition::create(
-            request.topic, partition,
-            request.start_offset.value_or(RdKafka::Topic::OFFSET_BEGINNING)));
+    for (const auto partition : request.partitions) {
+        const auto end = request.end_offsets.find(partition);
+        const auto stop = end != request.end_offsets.end() ? end->second : -1;
+        if (stop == 0 || (stop > 0 && request.start_offset && *request.start_offset >= stop)) {
+            continue;  // nothing below its end
+        }
+        if (pending.emplace(partition, stop).second) {
+            assignment.push_back(RdKafka::TopicPartition::create(
+                request.topic, partition,
+                request.start_offset.value_or(RdKafka::Topic::OFFSET_BEGINNING)));
+        }
     }
     consumer->assign(assignment);
     RdKafka::TopicPartition::destroy(assignment);
 
-    std::vector<Record> records;
+    Record record;
+    std::size_t visited = 0;
     const auto deadline = Clock::now() + request.timeout;
-    while (!pending.empty() && records.size() < request.limit && Clock::now() < deadline) {
+    while (!pending.empty() && visited < request.limit && Clock::now() < deadline) {
         std::unique_ptr<RdKafka::Message> message(consumer->consume(200));
+        const auto it = pending.find(message->partition());
         switch (message->err()) {
             case RdKafka::ERR_NO_ERROR:
-                records.push_back(copy_out(*message));
+                if (it == pending.end()) {
+                    break;  // a partition already read to its end
+                }
+                if (it->second >= 0 && message->offset() >= it->second) {
+                    pending.erase(it);  // past its end offset (the log start moved past it)
+                    break;
+                }
+                copy_out(*message, request.topic, record);
+                ++visited;
+                if (it->second >= 0 && message->offset() + 1 >= it->second) {
+                    pending.erase(it);
+                }
+                visit(record);
                 break;
             case RdKafka::ERR__PARTITION_EOF:
-                pending.erase(message->partition());
+                if (it != pending.end()) {
+                    pending.erase(it);
+                }
                 break;
             default:
                 break;  // timed out, or a transient fetch error that librdkafka retries
         }
     }
     consumer->close();
-    if (!pending.empty() && records.size() < request.limit) {
+    if (!pending.empty() && visited < request.limit) {
         throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT,
                          "could not read " + partition_list(request.topic, pending) +
                              " to its end within " + std::to_string(request.timeout.count()) +
                              " ms");
     }
+    return visited;
+}
+
+std::vector<Record> read_topic(const ClientSettings& settings, const ReadRequest& request) {
+    std::vector<Record> records;
+    read_topic(settings, request, [&records](Record& record) { records.push_back(record); });
     std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
         return std::pair(a.partition, a.offset) < std::pair(b.partition, b.offset);
     });

@@ -1,15 +1,14 @@
 #pragma once
 
+// `orderflow audit`: settings from flags and the environment, then libs/audit's run, printed.
+
+#include "audit/audit_run.h"
 #include "common/command_context.h"
-#include "common/settings.h"
 #include "pipeline/pipeline_options.h"
 
 #include <CLI/CLI.hpp>
 
-#include <chrono>
-#include <iosfwd>
 #include <string>
-#include <vector>
 
 namespace orderflow::audit {
 
@@ -21,29 +20,13 @@ struct AuditOptions {
     std::string live = "false";
 };
 
-struct AuditSettings {
-    pipeline::PipelineSettings pipeline;
-    common::RedisEndpoint redis;
-    std::vector<std::string> groups;
-    std::chrono::milliseconds timeout{60000};
-    bool live = false;  ///< in-flight orders do not fail the audit
-};
-
 /// Errors: ConfigError naming REDIS_URL, AUDIT_GROUPS, AUDIT_TIMEOUT, AUDIT_LIVE or a
 /// pipeline setting.
 AuditSettings to_settings(const AuditOptions& options);
 
-/**
- * Reads each group's committed offsets and stats, takes the log end per partition as the cut,
- * reads the orders topic below the cut (decoding with the writer schema) and the dead-letter
- * topic, then compares each group's Redis state with them (GroupAudit). Prints a report to
- * `out`; returns 0 when every group matches, 1 on any difference, 3 when nothing differs but
- * orders are in flight and settings.live is false.
- * Errors: ConfigError (Redis or registry unreachable), KafkaError, std::runtime_error.
- */
-int run_audit(const AuditSettings& settings, std::ostream& out);
-
-/// Registers `orderflow audit` in the top-level parser.
+/// Registers `orderflow audit` in the top-level parser. It prints the report and exits 0 when
+/// every group matches, 1 on any difference, 3 when nothing differs but orders are in flight
+/// and --live is false.
 void register_audit_command(CLI::App& app, const common::CommandContext& context);
 
 }  // namespace orderflow::audit

@@ -34,9 +34,7 @@ std::vector<DeadLetterRecord> read_dead_letters(const DlqSettings& settings) {
         if (!info) {
             throw common::ConfigError("DLQ_TOPIC", "topic " + topic + " does not exist");
         }
-        for (const auto& partition : info->partitions) {
-            request.partitions.push_back(partition.id);
-        }
+        request.partitions = info->partition_ids();
     }
     std::vector<DeadLetterRecord> letters;
     for (auto& record : kafka::read_topic(settings.pipeline.kafka, request)) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace orderflow::test {
 namespace {
 
@@ -45,6 +47,24 @@ TEST(TopicReader, StartsAtAnOffsetAndStopsAtTheLimit) {
     ASSERT_EQ(records.size(), 3U);
     EXPECT_EQ(records.front().offset, 4);
     EXPECT_EQ(records.back().offset, 6);
+}
+
+TEST(TopicReader, StreamsEachRecordOnceInOffsetOrderUpToTheEndOffsets) {
+    const auto topic = make_topic_with_records(3, 1, 9);
+    auto request = whole(topic, 3);
+    request.end_offsets = {{1, 5}, {2, 0}};  // partition 0 (empty) to its end, 1 below 5
+    request.limit = std::numeric_limits<std::size_t>::max();
+    std::vector<std::int64_t> offsets;
+    const auto visited =
+        kafka::read_topic(stack_client("reader-test"), request, [&](kafka::Record& record) {
+            EXPECT_EQ(record.partition, 1);
+            EXPECT_EQ(record.value, "value-" + std::to_string(record.offset));
+            EXPECT_EQ(record.header("n"), std::to_string(record.offset));
+            offsets.push_back(record.offset);
+            record.value = "changed by the visitor";  // the next record is refilled anyway
+        });
+    EXPECT_EQ(visited, 5U);
+    EXPECT_EQ(offsets, (std::vector<std::int64_t>{0, 1, 2, 3, 4}));
 }
 
 TEST(TopicReader, APartitionThatIsNotThereTimesOutNamingIt) {
