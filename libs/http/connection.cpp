@@ -99,25 +99,8 @@ void Connection::on_head(beast::error_code ec) {
     if (state_ != State::reading_head) {
         return;  // closed meanwhile
     }
-    if (ec == http::error::header_limit) {
-        fail({431, Failure::header_too_large,
-              "request head over " + std::to_string(limits_.max_header_bytes) + " bytes"},
-             nullptr);
-        return;
-    }
-    if (ec == http::error::body_limit) {
-        const auto request = head_request();
-        fail({413, Failure::payload_too_large,
-              "request body over " + std::to_string(limits_.max_body_bytes) + " bytes"},
-             &request);
-        return;
-    }
     if (ec) {
-        if (is_parse_error(ec)) {
-            fail({400, Failure::bad_request, "bad request: " + ec.message()}, nullptr);
-        } else {
-            close();  // client gone, or too slow (timer closed the socket)
-        }
+        fail_read(ec, "bad request: ");
         return;
     }
     if (parser_->is_done()) {
@@ -153,22 +136,28 @@ void Connection::on_body(beast::error_code ec) {
     if (state_ != State::reading_body) {
         return;
     }
-    if (ec == http::error::body_limit) {
+    if (ec) {
+        fail_read(ec, "bad request body: ");
+        return;
+    }
+    dispatch();
+}
+
+void Connection::fail_read(beast::error_code ec, const std::string& parse_error_prefix) {
+    if (ec == http::error::header_limit) {
+        fail({431, Failure::header_too_large,
+              "request head over " + std::to_string(limits_.max_header_bytes) + " bytes"},
+             nullptr);
+    } else if (ec == http::error::body_limit) {
         const auto request = head_request();
         fail({413, Failure::payload_too_large,
               "request body over " + std::to_string(limits_.max_body_bytes) + " bytes"},
              &request);
-        return;
+    } else if (is_parse_error(ec)) {
+        fail({400, Failure::bad_request, parse_error_prefix + ec.message()}, nullptr);
+    } else {
+        close();  // client gone, or too slow (timer closed the socket)
     }
-    if (ec) {
-        if (is_parse_error(ec)) {
-            fail({400, Failure::bad_request, "bad request body: " + ec.message()}, nullptr);
-        } else {
-            close();
-        }
-        return;
-    }
-    dispatch();
 }
 
 Request Connection::head_request() const {

@@ -41,6 +41,9 @@ private:
     void on_head(beast::error_code ec);
     void read_body();
     void on_body(beast::error_code ec);
+    /// A read of the head or body that ended in `ec`: 431/413 for a broken limit, 400 for a
+    /// parse error (its text after `parse_error_prefix`), else the connection is closed.
+    void fail_read(beast::error_code ec, const std::string& parse_error_prefix);
     void dispatch();
     void run_handler(const Handler& handler, const Request& request, Response& response);
     void on_handled(std::uint64_t sequence, Response response);
