@@ -4,6 +4,8 @@
 # audited under /usr/bin/time -v; prints the audit's wall time and peak RSS.
 # Usage: scripts/audit-benchmark.sh STACK_ENV [N]   (STACK_ENV: KAFKA_BOOTSTRAP_SERVERS, REDIS_URL,
 # e.g. the stack.env that build/default/tests/support/orderflow_test_stack up DIR writes)
+# AUDIT_BASELINE_BIN=path: that binary audits the same data too, alternating with this one over
+# AUDIT_ROUNDS rounds (default 1), to compare two builds.
 set -euo pipefail
 stack_env=${1:?usage: $0 STACK_ENV [N]}
 count=${2:-1000000}
@@ -45,6 +47,13 @@ echo "consumer stored $count orders in $(($(date +%s) - start)) s"
 sleep 3  # its last commit
 kill -TERM "$consumer"; wait "$consumer" || true; consumer=
 
-/usr/bin/time -v "$bin" audit --timeout 300s >"$work/audit.out" 2>"$work/audit.time" || true
-cat "$work/audit.out"
-grep -E " in [0-9.]+ s|took|Elapsed \(wall clock\)|Maximum resident set size" "$work/audit.time"
+audit_with() {
+  echo "== audit by $1"
+  /usr/bin/time -v "$1" audit --timeout 300s >"$work/audit.out" 2>"$work/audit.time" || true
+  cat "$work/audit.out"
+  grep -E " in [0-9.]+ s|took|Elapsed \(wall clock\)|Maximum resident set size" "$work/audit.time"
+}
+for _ in $(seq "${AUDIT_ROUNDS:-1}"); do
+  if [ -n "${AUDIT_BASELINE_BIN:-}" ]; then audit_with "$AUDIT_BASELINE_BIN"; fi
+  audit_with "$bin"
+done
