@@ -31,7 +31,7 @@ RedisOrderSink::RedisOrderSink(redis::OrderStore& store,
 
 std::vector<redis::WriteOutcome> RedisOrderSink::write(
     const std::vector<redis::StoreEntry>& entries) {
-    auto outcomes = store_.write(entries);
+    auto outcomes = store_.write(entries, now_ms_());  // stored_at: when the write was sent
     const auto now = now_ms_();
     for (std::size_t i = 0; i < outcomes.size() && i < entries.size(); ++i) {
         if (outcomes[i] == redis::WriteOutcome::kApplied && entries[i].order) {

@@ -30,8 +30,9 @@ public:
                    metrics::Histogram& latency,
                    std::function<std::int64_t()> now_ms = wall_clock_ms);
 
-    /// Writes, then observes now - created_at for every order applied (never a duplicate or a
-    /// dead letter: each order counts once). A clock behind the producer's counts as 0.
+    /// Writes (stored_at = now), then observes now - created_at for every order applied (never a
+    /// duplicate or a dead letter: each order counts once). A clock behind the producer's counts as
+    /// 0.
     std::vector<redis::WriteOutcome> write(const std::vector<redis::StoreEntry>& entries) override;
 
 private:

@@ -35,6 +35,12 @@ TEST_F(RedisOrderSinkTest, ObservesEachAppliedOrderOnceNeverADuplicateOrADeadLet
     ASSERT_EQ(sink_.write({{"orders", 0, 3, std::nullopt}}),
               std::vector{redis::WriteOutcome::kDeadLettered});
 
+    // stored_at is the sink's clock at the write.
+    EXPECT_EQ(connection_
+                  .command({"HGET", redis::order_key(store_.group(), batch[0].order->order_id),
+                            "stored_at"})
+                  .str,
+              std::to_string(kCreatedAt + 1500));
     const auto snapshot = latency_.snapshot();
     EXPECT_EQ(snapshot.count, 3U);
     EXPECT_DOUBLE_EQ(snapshot.sum, 3 * 1.5);
