@@ -1,7 +1,9 @@
 #pragma once
 
-// Prometheus text-format metrics (counters and gauges) and a small HTTP status server with
-// /health and /metrics, so every long-running service reports the same way.
+// Prometheus text-format metrics (counters, gauges and histograms) and a small HTTP status server
+// with /health and /metrics, so every long-running service reports the same way.
+
+#include "metrics/histogram.h"
 
 #include <atomic>
 #include <cstdint>
@@ -46,14 +48,20 @@ private:
 };
 
 /**
- * Owns every metric of a process. `counter()`/`gauge()` return the same object for the same
- * name and labels, so call sites may look a metric up once and keep the reference (it lives as
- * long as the registry). Names follow Prometheus: `orderflow_<service>_<what>_total`.
+ * Owns every metric of a process. `counter()`/`gauge()`/`histogram()` return the same object for
+ * the same name and labels, so call sites may look a metric up once and keep the reference (it
+ * lives as long as the registry). Names follow Prometheus: `orderflow_<service>_<what>_total`.
  */
 class Registry {
 public:
     Counter& counter(const std::string& name, const std::string& help, const Labels& labels = {});
     Gauge& gauge(const std::string& name, const std::string& help, const Labels& labels = {});
+    /// Rendered as `<name>_bucket{...,le="<bound>"}` (cumulative), `<name>_sum`, `<name>_count`.
+    /// Errors: std::invalid_argument when the name and labels exist with other bounds.
+    Histogram& histogram(const std::string& name,
+                         const std::string& help,
+                         const std::vector<double>& upper_bounds,
+                         const Labels& labels = {});
     /// Prometheus text exposition format 0.0.4, families sorted by name.
     std::string render() const;
 
@@ -63,7 +71,11 @@ private:
         std::string type;
         std::map<Labels, std::unique_ptr<Counter>> counters;
         std::map<Labels, std::unique_ptr<Gauge>> gauges;
+        std::map<Labels, std::unique_ptr<Histogram>> histograms;
     };
+    /// The family `name`, created if new; the caller holds mutex_.
+    Family& family(const std::string& name, const std::string& help, const char* type);
+
     mutable std::mutex mutex_;
     std::map<std::string, Family> families_;
 };

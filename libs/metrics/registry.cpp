@@ -1,6 +1,8 @@
 #include "metrics/metrics.h"
 
+#include <charconv>
 #include <sstream>
+#include <stdexcept>
 
 namespace orderflow::metrics {
 namespace {
@@ -20,8 +22,9 @@ std::string escape_label_value(const std::string& value) {
     return out;
 }
 
-std::string render_labels(const Labels& labels) {
-    if (labels.empty()) {
+/// `le`, when given, comes last: a bucket's bound after the series' own labels.
+std::string render_labels(const Labels& labels, const std::string& le = "") {
+    if (labels.empty() && le.empty()) {
         return "";
     }
     std::string out = "{";
@@ -29,7 +32,17 @@ std::string render_labels(const Labels& labels) {
         out += (it == labels.begin() ? "" : ",") + it->first + "=\"" +
                escape_label_value(it->second) + "\"";
     }
+    if (!le.empty()) {
+        out += std::string(labels.empty() ? "" : ",") + "le=\"" + le + "\"";
+    }
     return out + "}";
+}
+
+/// The shortest text that reads back as the same double ("0.005", not 0.0050000000000000001).
+std::string render_shortest(double bound) {
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, bound);
+    return {buffer, result.ptr};
 }
 
 std::string render_number(double value) {
@@ -41,12 +54,18 @@ std::string render_number(double value) {
 
 }  // namespace
 
-Counter& Registry::counter(const std::string& name, const std::string& help, const Labels& labels) {
-    std::lock_guard lock(mutex_);
+Registry::Family& Registry::family(const std::string& name,
+                                   const std::string& help,
+                                   const char* type) {
     auto& family = families_[name];
     family.help = help;
-    family.type = "counter";
-    auto& slot = family.counters[labels];
+    family.type = type;
+    return family;
+}
+
+Counter& Registry::counter(const std::string& name, const std::string& help, const Labels& labels) {
+    std::lock_guard lock(mutex_);
+    auto& slot = family(name, help, "counter").counters[labels];
     if (!slot) {
         slot = std::make_unique<Counter>();
     }
@@ -55,12 +74,23 @@ Counter& Registry::counter(const std::string& name, const std::string& help, con
 
 Gauge& Registry::gauge(const std::string& name, const std::string& help, const Labels& labels) {
     std::lock_guard lock(mutex_);
-    auto& family = families_[name];
-    family.help = help;
-    family.type = "gauge";
-    auto& slot = family.gauges[labels];
+    auto& slot = family(name, help, "gauge").gauges[labels];
     if (!slot) {
         slot = std::make_unique<Gauge>();
+    }
+    return *slot;
+}
+
+Histogram& Registry::histogram(const std::string& name,
+                               const std::string& help,
+                               const std::vector<double>& upper_bounds,
+                               const Labels& labels) {
+    std::lock_guard lock(mutex_);
+    auto& slot = family(name, help, "histogram").histograms[labels];
+    if (!slot) {
+        slot = std::make_unique<Histogram>(upper_bounds);
+    } else if (slot->upper_bounds() != upper_bounds) {
+        throw std::invalid_argument("histogram " + name + " exists with other buckets");
     }
     return *slot;
 }
@@ -76,6 +106,20 @@ std::string Registry::render() const {
         }
         for (const auto& [labels, gauge] : family.gauges) {
             out += name + render_labels(labels) + " " + render_number(gauge->value()) + "\n";
+        }
+        for (const auto& [labels, histogram] : family.histograms) {
+            const auto snapshot = histogram->snapshot();
+            for (std::size_t i = 0; i < snapshot.cumulative.size(); ++i) {
+                const auto le = i < snapshot.upper_bounds.size()
+                                    ? render_shortest(snapshot.upper_bounds[i])
+                                    : std::string("+Inf");
+                out += name + "_bucket" + render_labels(labels, le) + " " +
+                       std::to_string(snapshot.cumulative[i]) + "\n";
+            }
+            out +=
+                name + "_sum" + render_labels(labels) + " " + render_shortest(snapshot.sum) + "\n";
+            out += name + "_count" + render_labels(labels) + " " + std::to_string(snapshot.count) +
+                   "\n";
         }
     }
     return out;

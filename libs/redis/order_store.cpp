@@ -8,8 +8,11 @@ namespace {
 // KEYS: stats, offsets, and for an order also the order hash, the customer hash and the
 // customer's sorted set: every key the script touches (Redis Cluster and proxies route by
 // them). ARGV: kind ("order" | "dead"), slot ("topic:partition"), offset; for orders also
-// order_id, created_at, total_cents, then the order hash as field/value pairs.
-// Returns 1 applied, 0 duplicate, 2 dead-lettered.
+// order_id, created_at, total_cents, then the order hash as field/value pairs (stored_at, the
+// time of the write, among them: the script never reads a clock, so replicas and AOF replay
+// write the same value).
+// Returns 1 applied, 0 duplicate, 2 dead-lettered. stats also counts `customers`: a customer's
+// first order adds one (what the console shows without scanning every customer key).
 //
 // An order is a duplicate only when its id is stored: a topic deleted and re-created starts
 // its offsets low again, and an old offset mark must not swallow its new orders. Applying an
@@ -39,7 +42,9 @@ if redis.call('EXISTS', order_key) == 1 then
 end
 redis.call('HSET', offsets, slot, offset)
 redis.call('HSET', order_key, unpack(ARGV, 7))
-redis.call('HINCRBY', customer, 'orders_count', 1)
+if redis.call('HINCRBY', customer, 'orders_count', 1) == 1 then
+  redis.call('HINCRBY', stats, 'customers', 1)
+end
 redis.call('HINCRBY', customer, 'total_spent_cents', ARGV[6])
 redis.call('ZADD', customer_orders, ARGV[5], ARGV[4])
 redis.call('HINCRBY', stats, 'processed', 1)
@@ -121,7 +126,7 @@ void OrderStore::load_script() {
     sha_ = reply.str;
 }
 
-Command OrderStore::script_call(const StoreEntry& entry) const {
+Command OrderStore::script_call(const StoreEntry& entry, const std::string& stored_at_ms) const {
     const auto keys = script_keys(group_, entry);
     Command args = {"EVALSHA", sha_, std::to_string(keys.size())};
     args.insert(args.end(), keys.begin(), keys.end());
@@ -139,14 +144,16 @@ Command OrderStore::script_call(const StoreEntry& entry) const {
         args.push_back(std::move(value));
     }
     args.insert(args.end(), {"topic", entry.topic, "partition", std::to_string(entry.partition),
-                             "offset", std::to_string(entry.offset)});
+                             "offset", std::to_string(entry.offset), "stored_at", stored_at_ms});
     return args;
 }
 
-std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entries) {
+std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entries,
+                                            std::int64_t stored_at_ms) {
     if (entries.empty()) {
         return {};
     }
+    const auto stored_at = std::to_string(stored_at_ms);
     // Twice at most: a Redis that restarted has forgotten the script (NOSCRIPT); loading it
     // again and repeating the batch is safe since the script is idempotent.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -156,7 +163,7 @@ std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entri
         std::vector<Command> calls;
         calls.reserve(entries.size());
         for (const auto& entry : entries) {
-            calls.push_back(script_call(entry));
+            calls.push_back(script_call(entry, stored_at));
         }
         const auto replies = connection_.pipeline(calls);
         std::vector<WriteOutcome> outcomes;

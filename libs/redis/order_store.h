@@ -37,7 +37,7 @@ struct GroupStats {
 };
 
 /// The order hash's fields as the store writes them (items as JSON), without its topic,
-/// partition and offset: what the audit compares with the topic.
+/// partition, offset and stored_at: what the audit compares with the topic.
 std::vector<std::pair<std::string, std::string>> order_fields(const orders::Order& order);
 
 /// Every key the write script touches for `entry`, in the order it reads them from KEYS.
@@ -55,8 +55,9 @@ std::string offsets_key(const std::string& group);
  * A group's view of Redis over one connection. Not thread-safe (the connection is not).
  *
  * The script, per order: if the order id is already stored it only counts a duplicate; else
- * it writes the order hash (with topic, partition and offset), HINCRBYs orders_count and
- * total_spent_cents of the customer, ZADDs the order id by created-at, counts `processed` and
+ * it writes the order hash (with topic, partition, offset and stored_at), HINCRBYs orders_count and
+ * total_spent_cents of the customer (a customer's first order also counts `customers` in the
+ * stats), ZADDs the order id by created-at, counts `processed` and
  * stores the offset as the partition's mark. Per dead letter (no order id): counted once,
  * unless its offset is not above the mark. Offsets alone never make an order a duplicate, so
  * a topic deleted and re-created (offsets restart low) keeps its new orders. Every key it
@@ -68,8 +69,11 @@ public:
     OrderStore(Connection& connection, std::string group);
 
     /// All entries in one pipelined round trip, in order (which must be offset order within a
-    /// partition). Errors: RedisError, after which none, some or all entries may be applied.
-    std::vector<WriteOutcome> write(const std::vector<StoreEntry>& entries);
+    /// partition). An applied order's hash gets `stored_at` = `stored_at_ms` (the writer's
+    /// clock, Unix ms); a duplicate keeps the one of its first write. Errors: RedisError, after
+    /// which none, some or all entries may be applied.
+    std::vector<WriteOutcome> write(const std::vector<StoreEntry>& entries,
+                                    std::int64_t stored_at_ms);
 
     GroupStats stats();
     /// "topic:partition" -> last applied offset.
@@ -80,7 +84,7 @@ public:
     static std::string_view script();
 
 private:
-    Command script_call(const StoreEntry& entry) const;
+    Command script_call(const StoreEntry& entry, const std::string& stored_at_ms) const;
     void load_script();
 
     Connection& connection_;

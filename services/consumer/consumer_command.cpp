@@ -5,6 +5,7 @@
 #include "common/shutdown.h"
 #include "consumer/consumer_loop.h"
 #include "consumer/dead_letter.h"
+#include "consumer/redis_order_sink.h"
 #include "kafka/admin_client.h"
 #include "pipeline/topics.h"
 #include "redis/order_store.h"
@@ -16,17 +17,6 @@
 
 namespace orderflow::consumer {
 namespace {
-
-class RedisOrderSink : public OrderSink {
-public:
-    explicit RedisOrderSink(redis::OrderStore& store) : store_(store) {}
-    std::vector<redis::WriteOutcome> write(const std::vector<redis::StoreEntry>& entries) override {
-        return store_.write(entries);
-    }
-
-private:
-    redis::OrderStore& store_;
-};
 
 // Failpoint decode-throws:KEY: the robustness tests' stand-in for a decoder bug.
 class FailpointDecoder : public serde::MessageDecoder {
@@ -74,7 +64,13 @@ int run_consumer(const ConsumerSettings& settings) {
         pipeline::connect_registry(settings.pipeline.registry_url, settings.pipeline.subject());
 
     redis::OrderStore store(*connection, settings.group);
-    RedisOrderSink sink(store);
+    RedisOrderSink sink(store, e2e_latency_histogram(settings.group));
+    if (settings.mode == CommitMode::kBatch) {  // beside batch_held: "7 of 10 held"
+        metrics::default_registry()
+            .gauge("orderflow_consumer_batch_size", "BATCH_SIZE: messages per batch",
+                   {{"group", settings.group}})
+            .set(static_cast<double>(settings.batch_size));
+    }
     serde::OrderDecoder orders([&registry](int id) { return registry->schema_by_id(id); });
     FailpointDecoder decoder(orders, settings.failpoint.decode_throws_key);
     KafkaDeadLetterSink dead_letters(settings.pipeline.kafka, settings.pipeline.dlq_topic,

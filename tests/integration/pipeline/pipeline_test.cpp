@@ -50,6 +50,17 @@ TEST(Pipeline, HundredOrdersReachRedisInBothGroupsExactlyOnce) {
                                  pipeline.auto_group + "\"} 100"),
               std::string::npos)
         << metrics->body;
+    // Each applied order's end-to-end latency was observed once; no batch size in auto mode.
+    const auto auto_series = [&](const std::string& name) {
+        return consumer_metric(metrics->body, name, pipeline.auto_group);
+    };
+    EXPECT_EQ(auto_series("e2e_latency_seconds_count"), 100) << metrics->body;
+    EXPECT_EQ(metric_value(metrics->body, "orderflow_consumer_e2e_latency_seconds_bucket{group=\"" +
+                                              pipeline.auto_group + "\",le=\"+Inf\"}"),
+              100)
+        << metrics->body;
+    EXPECT_GT(auto_series("e2e_latency_seconds_sum"), 0) << metrics->body;
+    EXPECT_EQ(auto_series("batch_size"), -1) << metrics->body;
 
     // SIGTERM: both write what they hold, commit and leave cleanly.
     auto_consumer->send_signal(SIGTERM);
@@ -189,6 +200,10 @@ TEST(Pipeline, BatchConsumerCommitsOnlyFullBatchesAtASlowPace) {
     EXPECT_EQ(series("commits_total"), 2) << metrics;
     EXPECT_EQ(series("committed_messages_total"), 20) << metrics;
     EXPECT_EQ(series("batch_held"), 0) << metrics;
+    EXPECT_EQ(series("batch_size"), 10) << metrics;
+    EXPECT_EQ(series("e2e_latency_seconds_count"), 20) << metrics;
+    // The first order of a batch waited for nine more, one second apart: at least 9 s.
+    EXPECT_GE(series("e2e_latency_seconds_sum"), 2 * 9.0) << metrics;
     EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "processed"), 20);
     const auto [health_status, health] = http_get(port, "/health");
     EXPECT_EQ(health_status, 200) << health;

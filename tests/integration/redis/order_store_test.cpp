@@ -27,6 +27,12 @@ protected:
         return {"orders", partition, offset, generator_.next()};
     }
 
+    std::int64_t stored_at_ = 1'700'000'000'000;
+
+    std::vector<WriteOutcome> write(const std::vector<StoreEntry>& entries) {
+        return store_.write(entries, stored_at_);
+    }
+
     std::string hget(const std::string& key, const std::string& field) {
         return connection_.command({"HGET", key, field}).str;
     }
@@ -36,7 +42,7 @@ TEST_F(OrderStoreTest, WritesOrderAggregatesOffsetsAndStats) {
     const auto a = entry(0, 10);
     auto b = entry(1, 5);
     b.order->customer_id = a.order->customer_id;
-    const auto outcomes = store_.write({a, b});
+    const auto outcomes = write({a, b});
     EXPECT_EQ(outcomes, (std::vector{WriteOutcome::kApplied, WriteOutcome::kApplied}));
 
     const auto key = order_key(group_, a.order->order_id);
@@ -63,14 +69,45 @@ TEST_F(OrderStoreTest, WritesOrderAggregatesOffsetsAndStats) {
               (std::map<std::string, std::int64_t>{{"orders:0", 10}, {"orders:1", 5}}));
 }
 
+TEST_F(OrderStoreTest, StoredAtIsTheWritersTimeAndARedeliveryKeepsTheFirst) {
+    const auto first = entry(0, 3);
+    auto resent = first;
+    resent.offset = 9;
+    ASSERT_EQ(write({first}), std::vector{WriteOutcome::kApplied});
+    const auto key = order_key(group_, first.order->order_id);
+    EXPECT_EQ(hget(key, "stored_at"), "1700000000000");
+    const auto fields_before = connection_.command({"HGETALL", key}).elements.size();
+
+    stored_at_ += 60'000;
+    ASSERT_EQ(write({first, resent}), std::vector(2, WriteOutcome::kDuplicate));
+    EXPECT_EQ(hget(key, "stored_at"), "1700000000000");
+    EXPECT_EQ(hget(key, "offset"), "3");
+    EXPECT_EQ(connection_.command({"HGETALL", key}).elements.size(), fields_before);
+    // stored_at is the store's own field, not one the audit compares with the topic.
+    for (const auto& [name, value] : order_fields(*first.order)) {
+        EXPECT_NE(name, "stored_at");
+    }
+}
+
+TEST_F(OrderStoreTest, StatsCountEachCustomerOnceAtItsFirstOrder) {
+    auto a = entry(0, 0);
+    auto b = entry(0, 1);
+    auto c = entry(0, 2);
+    a.order->customer_id = b.order->customer_id = "customer-one";
+    c.order->customer_id = "customer-two";
+    ASSERT_EQ(write({a, b, c}), std::vector(3, WriteOutcome::kApplied));
+    ASSERT_EQ(write({a, c}), std::vector(2, WriteOutcome::kDuplicate));
+    EXPECT_EQ(hget(stats_key(group_), "customers"), "2");
+}
+
 TEST_F(OrderStoreTest, RedeliveryIsCountedNotApplied) {
     const std::vector batch = {entry(2, 0), entry(2, 1), entry(2, 2)};
-    store_.write(batch);
+    write(batch);
     const auto customer = customer_key(group_, batch[0].order->customer_id);
     const auto count_before = hget(customer, "orders_count");
     const auto spent_before = hget(customer, "total_spent_cents");
 
-    const auto outcomes = store_.write(batch);
+    const auto outcomes = write(batch);
     EXPECT_EQ(outcomes, std::vector<WriteOutcome>(3, WriteOutcome::kDuplicate));
     EXPECT_EQ(hget(customer, "orders_count"), count_before);
     EXPECT_EQ(hget(customer, "total_spent_cents"), spent_before);
@@ -83,7 +120,7 @@ TEST_F(OrderStoreTest, SameOrderAtANewOffsetIsADuplicate) {
     auto first = entry(0, 1);
     auto again = first;
     again.offset = 7;  // the producer re-sent it after an unknown delivery outcome
-    EXPECT_EQ(store_.write({first, again}),
+    EXPECT_EQ(write({first, again}),
               (std::vector{WriteOutcome::kApplied, WriteOutcome::kDuplicate}));
     EXPECT_EQ(store_.last_offsets().at("orders:0"), 7);
     EXPECT_EQ(hget(customer_key(group_, first.order->customer_id), "orders_count"), "1");
@@ -97,19 +134,19 @@ TEST_F(OrderStoreTest, NewOrdersOfARecreatedTopicAreAppliedDespiteOldOffsets) {
     for (std::int64_t offset = 5000; offset < 5003; ++offset) {
         old_incarnation.push_back(entry(0, offset));
     }
-    ASSERT_EQ(store_.write(old_incarnation), std::vector<WriteOutcome>(3, WriteOutcome::kApplied));
+    ASSERT_EQ(write(old_incarnation), std::vector<WriteOutcome>(3, WriteOutcome::kApplied));
     const std::vector recreated = {entry(0, 0), entry(0, 1), entry(0, 2)};
-    EXPECT_EQ(store_.write(recreated), std::vector<WriteOutcome>(3, WriteOutcome::kApplied));
+    EXPECT_EQ(write(recreated), std::vector<WriteOutcome>(3, WriteOutcome::kApplied));
     EXPECT_EQ(hget(order_key(group_, recreated[1].order->order_id), "offset"), "1");
     EXPECT_EQ(store_.last_offsets().at("orders:0"), 2);
 
-    EXPECT_EQ(store_.write(recreated), std::vector<WriteOutcome>(3, WriteOutcome::kDuplicate));
+    EXPECT_EQ(write(recreated), std::vector<WriteOutcome>(3, WriteOutcome::kDuplicate));
     auto old_again = old_incarnation[0];
     old_again.offset = 3;
-    EXPECT_EQ(store_.write({old_again}), std::vector{WriteOutcome::kDuplicate});
+    EXPECT_EQ(write({old_again}), std::vector{WriteOutcome::kDuplicate});
     // Dead letters still go by the mark: a redelivered one is skipped, a new one counted.
     const StoreEntry dead{"orders", 0, 4, std::nullopt};
-    EXPECT_EQ(store_.write({dead, dead}),
+    EXPECT_EQ(write({dead, dead}),
               (std::vector{WriteOutcome::kDeadLettered, WriteOutcome::kDuplicate}));
     const auto stats = store_.stats();
     EXPECT_EQ(stats.processed, 6);
@@ -122,7 +159,7 @@ TEST_F(OrderStoreTest, NewOrdersOfARecreatedTopicAreAppliedDespiteOldOffsets) {
 TEST_F(OrderStoreTest, TheScriptTouchesOnlyTheKeysItDeclares) {
     const auto order = entry(1, 0);
     const StoreEntry dead{"orders", 1, 1, std::nullopt};
-    ASSERT_EQ(store_.write({order, dead}),
+    ASSERT_EQ(write({order, dead}),
               (std::vector{WriteOutcome::kApplied, WriteOutcome::kDeadLettered}));
     std::set<std::string> declared;
     for (const auto& e : {order, dead}) {
@@ -166,30 +203,30 @@ TEST_F(OrderStoreTest, TheScriptTouchesOnlyTheKeysItDeclares) {
 
 TEST_F(OrderStoreTest, DeadLettersAreCountedOnce) {
     const StoreEntry dead{"orders", 3, 4, std::nullopt};
-    EXPECT_EQ(store_.write({dead, entry(3, 5)}),
+    EXPECT_EQ(write({dead, entry(3, 5)}),
               (std::vector{WriteOutcome::kDeadLettered, WriteOutcome::kApplied}));
-    EXPECT_EQ(store_.write({dead}), (std::vector{WriteOutcome::kDuplicate}));
+    EXPECT_EQ(write({dead}), (std::vector{WriteOutcome::kDuplicate}));
     const auto stats = store_.stats();
     EXPECT_EQ(stats.dead_lettered, 1);
     EXPECT_EQ(stats.processed, 1);
 }
 
 TEST_F(OrderStoreTest, ScriptIsReloadedAfterAFlush) {
-    store_.write({entry(0, 0)});
+    write({entry(0, 0)});
     ASSERT_FALSE(connection_.command({"SCRIPT", "FLUSH"}).is_error());
-    EXPECT_EQ(store_.write({entry(0, 1)}), (std::vector{WriteOutcome::kApplied}));
+    EXPECT_EQ(write({entry(0, 1)}), (std::vector{WriteOutcome::kApplied}));
 }
 
 TEST_F(OrderStoreTest, ReconnectsAfterTheServerDropsTheConnection) {
-    store_.write({entry(4, 0)});
+    write({entry(4, 0)});
     connection_.command({"CLIENT", "KILL", "SKIPME", "no", "ID",
                          std::to_string(connection_.command({"CLIENT", "ID"}).integer)});
     // Either this call notices the dead socket (RedisError) or it already reconnected.
     try {
-        store_.write({entry(4, 1)});
+        write({entry(4, 1)});
     } catch (const RedisError&) {
     }
-    store_.write({entry(4, 2)});
+    write({entry(4, 2)});
     EXPECT_EQ(store_.last_offsets().at("orders:4"), 2);
 }
 
