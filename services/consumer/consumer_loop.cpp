@@ -103,7 +103,13 @@ ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings,
                  // COMMIT_TIMEOUT bounds every request: close() with a hung coordinator
                  // waits about two of them, not a minute.
                  {"socket.timeout.ms", std::to_string(settings.commit_timeout.count())},
-                 {"heartbeat.interval.ms", "2000"}});
+                 {"heartbeat.interval.ms", "2000"},
+                 // Prefetch sized on purpose: librdkafka's defaults (64 MB queued per partition,
+                 // 50 MB per fetch) grew a backlogged consumer to ~62 MB; 2 MB per partition is
+                 // still ~12 000 orders each, far more than a Redis round trip takes.
+                 {"queued.min.messages", "10000"},
+                 {"queued.max.messages.kbytes", "2048"},
+                 {"fetch.max.bytes", "2097152"}});
     std::string error;
     if (conf->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), error) !=
             RdKafka::Conf::CONF_OK ||
