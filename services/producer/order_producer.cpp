@@ -111,6 +111,9 @@ void OrderProducer::handle_report(std::unique_ptr<Pending> pending,
         return;
     }
     ++delivered_;
+    last_delivery_ns_ =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+            .count();
     delivered_total_.inc();
     if (settings_.per_order_lines()) {
         spdlog::info("delivered order {} customer {} total {} {} -> partition {} offset {}",
@@ -271,6 +274,9 @@ ProducerTotals OrderProducer::run() {
             pending->order = generator_.next();
             pending->payload = serde::frame(schema_id_, encoder_.encode(pending->order));
             settle(+1);
+            if (sent_ == 0) {
+                first_send_ = Clock::now();
+            }
             ++sent_;
             sent_total_.inc();
             send(std::move(pending));
@@ -299,8 +305,11 @@ ProducerTotals OrderProducer::run() {
     }
     drain_at_shutdown();
     report_progress(true);
-    return {sent_.load(),   delivered_.load(),  retried_.load(),
-            failed_.load(), unrecorded_.load(), failed_file_.write_errors()};
+    const Clock::time_point last_delivery{std::chrono::nanoseconds(last_delivery_ns_.load())};
+    const double send_seconds =
+        delivered_ > 0 ? std::chrono::duration<double>(last_delivery - first_send_).count() : 0;
+    return {sent_.load(),       delivered_.load(),           retried_.load(), failed_.load(),
+            unrecorded_.load(), failed_file_.write_errors(), send_seconds};
 }
 
 void OrderProducer::drain_at_shutdown() {
