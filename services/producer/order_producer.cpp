@@ -46,9 +46,10 @@ OrderProducer::OrderProducer(const ProducerSettings& settings, std::int32_t sche
          {"partitioner", "murmur2_random"},
          {"linger.ms", "5"},
          // A bounded queue: librdkafka's defaults (100 000 messages, 1 GB) let a producer at
-         // --rate max grow past 100 MB while the brokers lag; 20 000 orders are ~0.2 s of sends.
-         {"queue.buffering.max.messages", "20000"},
-         {"queue.buffering.max.kbytes", "16384"},
+         // --rate max grow past 100 MB while the brokers lag (each queued order also holds its
+         // Pending copy for re-sends); 10 000 orders are still ~0.15 s of sends.
+         {"queue.buffering.max.messages", "10000"},
+         {"queue.buffering.max.kbytes", "8192"},
          {"message.timeout.ms", std::to_string(settings.delivery_timeout.count())}});
     rd_kafka_conf_set_dr_msg_cb(conf.get(), &OrderProducer::on_delivery);
     rd_kafka_conf_set_error_cb(conf.get(), &OrderProducer::on_error);
