@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 BINARY := build/default/apps/orderflow/orderflow
 
-.PHONY: help deps kafka build up down status logs test test-asan format format-check clean
+.PHONY: help deps kafka build up down status logs test test-asan bench format format-check clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -33,6 +33,12 @@ logs: ## follow logs: make logs [NAME]
 
 test: deps format-check build ## build and run every test (unit ... e2e), then unit+component under ASan
 	@scripts/test.sh
+
+# Not part of `make test`: ~10-15 min on 2 cores; BENCH_QUICK=1 make bench is a 3-minute smoke run.
+bench: deps ## benchmarks vs Kafka's and Redis's own tools on a private cluster (bench/results/)
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default --target orderflow
+	@scripts/bench.sh
 
 format: deps ## clang-format every C++ file in place
 	@set -euo pipefail; git ls-files -z '*.cpp' '*.h' | xargs -0 -r clang-format-14 -i

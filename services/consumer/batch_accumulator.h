@@ -30,6 +30,9 @@ public:
     std::optional<Clock::time_point> deadline() const;
     /// Everything, in arrival order; the accumulator is empty afterwards.
     std::vector<InboundMessage> take();
+    /// The first `count` (all if fewer), in arrival order; the timeout then runs from the
+    /// arrival of the first one kept.
+    std::vector<InboundMessage> take(std::size_t count);
     /// Removes and returns the messages of `partitions` (revocation); keeps the others.
     std::vector<InboundMessage> take(const std::set<TopicPartition>& partitions);
 
@@ -37,7 +40,7 @@ private:
     std::size_t max_size_;
     std::chrono::milliseconds timeout_;
     std::vector<InboundMessage> messages_;
-    Clock::time_point first_added_{};
+    std::vector<Clock::time_point> added_;  // per message, for the timeout of what is kept
 };
 
 }  // namespace orderflow::consumer

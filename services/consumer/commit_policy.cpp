@@ -59,25 +59,45 @@ void AutoCommitPolicy::written(const CommitOffsets& offsets,
 
 BatchCommitPolicy::BatchCommitPolicy(const Limits& limits)
     : limits_(limits), backoff_(kFirstBackoff) {
+    limits_.batch_size = std::max<std::size_t>(limits_.batch_size, 1);
     limits_.max_in_flight = std::max<std::size_t>(limits_.max_in_flight, 1);
+    max_write_ =
+        std::max<std::size_t>(limits_.max_write / limits_.batch_size, 1) * limits_.batch_size;
 }
 
 BatchAccumulator BatchCommitPolicy::make_accumulator() const {
-    return BatchAccumulator(limits_.batch_size, limits_.batch_timeout);
+    return BatchAccumulator(max_write_, limits_.batch_timeout);
 }
 
 bool BatchCommitPolicy::ready(const BatchAccumulator& held,
-                              bool /*idle*/,
+                              bool idle,
                               Clock::time_point now) const {
-    return held.full() || (limits_.batch_timeout.count() > 0 && held.due(now));
+    // One round trip per batch of 10 made the batch group wait on Redis: whole batches that
+    // are already fetched are written together, a partial one waits for its last message.
+    return held.full() || (idle && held.size() >= limits_.batch_size) ||
+           (limits_.batch_timeout.count() > 0 && held.due(now));
 }
 
 std::optional<CommitPolicy::Clock::time_point> BatchCommitPolicy::wake_at(
     const BatchAccumulator& held) const {
+    if (held.size() >= limits_.batch_size) {
+        return Clock::now();  // a whole batch: take what is fetched without waiting
+    }
     if (limits_.batch_timeout.count() <= 0) {
         return std::nullopt;  // a partial batch waits for its BATCH_SIZE-th message
     }
     return held.deadline();
+}
+
+std::size_t BatchCommitPolicy::writable(const BatchAccumulator& held, Clock::time_point now) const {
+    if (limits_.batch_timeout.count() > 0 && held.due(now)) {
+        return std::min(held.size(), max_write_);  // BATCH_TIMEOUT: the partial one too
+    }
+    return std::min(held.size() / limits_.batch_size * limits_.batch_size, max_write_);
+}
+
+std::size_t BatchCommitPolicy::batches_in(std::size_t messages) const {
+    return (messages + limits_.batch_size - 1) / limits_.batch_size;
 }
 
 void BatchCommitPolicy::written(const CommitOffsets& offsets,
@@ -332,6 +352,7 @@ std::unique_ptr<CommitPolicy> make_commit_policy(const ConsumerSettings& setting
     limits.commit_timeout = settings.commit_timeout;
     limits.max_in_flight = settings.commits_in_flight;
     limits.max_backoff = settings.retry_max_backoff;
+    limits.max_write = kAutoModeMaxBatch;
     return std::make_unique<BatchCommitPolicy>(limits);
 }
 

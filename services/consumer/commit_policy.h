@@ -72,6 +72,12 @@ public:
     virtual bool ready(const BatchAccumulator& held, bool idle, Clock::time_point now) const = 0;
     /// When consume() should stop waiting for the batch's sake; nullopt: no hurry.
     virtual std::optional<Clock::time_point> wake_at(const BatchAccumulator& held) const = 0;
+    /// Once ready(): how many of the held messages (the first ones) to write now.
+    virtual std::size_t writable(const BatchAccumulator& held, Clock::time_point /*now*/) const {
+        return held.size();
+    }
+    /// How many of this mode's batches `messages` written in one round trip are.
+    virtual std::size_t batches_in(std::size_t /*messages*/) const { return 1; }
     /// A batch of `messages` whose offsets are `offsets` is in Redis.
     virtual void written(const CommitOffsets& offsets,
                          std::size_t messages,
@@ -128,8 +134,10 @@ private:
 
 /**
  * AUTO_COMMIT=false: a batch is exactly `batch_size` messages (a partial one is written only
- * on revocation and shutdown, or after `batch_timeout` when that is set). After the Redis
- * write the consumer commits offset + 1 per partition asynchronously:
+ * on revocation and shutdown, or after `batch_timeout` when that is set). The complete
+ * batches already fetched (up to `max_write` messages) go to Redis in one round trip, and
+ * their offsets only after that write. After the Redis write the consumer commits
+ * offset + 1 per partition asynchronously:
  * - per partition it keeps "written" and "committed"; whatever is written and not committed
  *   is sent again (with backoff) until a commit of it succeeds, so a failed commit is never
  *   forgotten, even on a partition that gets no further messages;
@@ -146,6 +154,7 @@ public:
         std::chrono::milliseconds commit_timeout{10000};
         std::size_t max_in_flight = 4;
         std::chrono::milliseconds max_backoff{5000};
+        std::size_t max_write = 500;  ///< messages per Redis round trip (whole batches)
     };
     explicit BatchCommitPolicy(const Limits& limits);
 
@@ -153,6 +162,8 @@ public:
     BatchAccumulator make_accumulator() const override;
     bool ready(const BatchAccumulator& held, bool idle, Clock::time_point now) const override;
     std::optional<Clock::time_point> wake_at(const BatchAccumulator& held) const override;
+    std::size_t writable(const BatchAccumulator& held, Clock::time_point now) const override;
+    std::size_t batches_in(std::size_t messages) const override;
     void written(const CommitOffsets& offsets,
                  std::size_t messages,
                  OffsetCommitter& kafka,
@@ -196,6 +207,7 @@ private:
                Clock::time_point deadline);
 
     Limits limits_;
+    std::size_t max_write_;  // a multiple of batch_size
     std::map<TopicPartition, Partition> partitions_;
     std::map<std::uint64_t, InFlight> in_flight_;
     std::map<std::uint64_t, InFlight> late_;  // given up waiting for; a late success still counts

@@ -61,8 +61,9 @@ private:
 
     /// Copies a consumed message into the accumulator; false for timeouts and errors.
     bool take_message(RdKafka::Message& message);
-    /// Writes in_flight_ + the accumulator (retrying while a dependency is away).
-    void flush();
+    /// Writes in_flight_ + what the policy says is writable of the accumulator (`everything`:
+    /// all of it, at shutdown), retrying while a dependency is away.
+    void flush(bool everything);
     /// A batch of `messages` is in Redis: hand its offsets to the policy.
     void written(const BatchOutcome& outcome, std::size_t messages);
     void publish_status();

@@ -59,8 +59,9 @@ void add_consumer_options(CLI::App& command, ConsumerOptions& options) {
         "consumer group and Redis key namespace (default orders-auto / orders-batch)");
     pipeline::add_env_option(
         command, "--batch-size", options.batch_size, "BATCH_SIZE",
-        "AUTO_COMMIT=false: a batch is this many messages, written to Redis in one round trip "
-        "and then committed; a partial batch waits (written only on revocation and shutdown)");
+        "AUTO_COMMIT=false: a batch is this many messages, committed once it is in Redis (the "
+        "whole batches already fetched share one round trip, up to 500 messages); a partial "
+        "batch waits (written only on revocation and shutdown)");
     pipeline::add_env_option(
         command, "--batch-timeout", options.batch_timeout, "BATCH_TIMEOUT",
         "opt-in (AUTO_COMMIT=false): also write a partial batch this long after its first "

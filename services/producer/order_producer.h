@@ -28,6 +28,7 @@ struct ProducerTotals {
     std::int64_t failed = 0;       ///< written to the failed-orders file (and fsynced)
     std::int64_t unrecorded = 0;   ///< not delivered and not in the file either: only logged
     std::int64_t file_errors = 0;  ///< failed attempts to write the failed-orders file
+    double send_seconds = 0;       ///< first send to last acknowledgement (make bench)
 };
 
 /**
@@ -93,6 +94,8 @@ private:
 
     std::atomic<std::int64_t> sent_{0};
     std::atomic<std::int64_t> delivered_{0};
+    std::chrono::steady_clock::time_point first_send_{};
+    std::atomic<std::int64_t> last_delivery_ns_{0};  // steady clock, since its epoch
     std::atomic<std::int64_t> retried_{0};
     std::atomic<std::int64_t> failed_{0};
     std::atomic<std::int64_t> unrecorded_{0};

@@ -68,8 +68,12 @@ int run_producer(const ProducerSettings& settings) {
                  settings.pipeline.topic, describe_pace(settings), settings.seed,
                  settings.customers);
     const auto totals = producer.run();
-    spdlog::info("done: sent {} delivered {} retried {} failed {}", totals.sent, totals.delivered,
-                 totals.retried, totals.failed);
+    spdlog::info(
+        "done: sent {} delivered {} retried {} failed {}; {:.3f} s from the first send to the "
+        "last acknowledgement ({:.0f} orders/s)",
+        totals.sent, totals.delivered, totals.retried, totals.failed, totals.send_seconds,
+        totals.send_seconds > 0 ? static_cast<double>(totals.delivered) / totals.send_seconds
+                                : 0.0);
     if (totals.file_errors > 0) {
         spdlog::error(
             "the failed-orders file {} had {} write error(s); {} order(s) could not be "

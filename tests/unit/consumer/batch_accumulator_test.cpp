@@ -51,6 +51,22 @@ TEST(BatchAccumulator, TimeoutRestartsWithTheNextBatch) {
     EXPECT_TRUE(batch.due(start + milliseconds(5000)));
 }
 
+TEST(BatchAccumulator, TakingTheFirstMessagesKeepsTheTimeoutOfTheRest) {
+    BatchAccumulator batch(10, milliseconds(2000));
+    const auto start = Clock::now();
+    batch.add(message(0, 0), start);
+    batch.add(message(0, 1), start + milliseconds(1000));
+    batch.add(message(0, 2), start + milliseconds(1500));
+    const auto first = batch.take(1);
+    ASSERT_EQ(first.size(), 1U);
+    EXPECT_EQ(first[0].offset, 0);
+    EXPECT_EQ(batch.size(), 2U);
+    // Due 2 s after the arrival of offset 1, not of offset 0 nor of the take.
+    EXPECT_EQ(*batch.deadline(), start + milliseconds(3000));
+    EXPECT_EQ(batch.take(5).size(), 2U);
+    EXPECT_TRUE(batch.empty());
+}
+
 TEST(BatchAccumulator, RevocationTakesOnlyTheRevokedPartitions) {
     BatchAccumulator batch(10, milliseconds(2000));
     const auto now = Clock::now();

@@ -78,7 +78,47 @@ TEST(BatchCommitPolicy, ABatchIsExactlyBatchSizeWithoutATimeout) {
     EXPECT_FALSE(policy.ready(held, true, start + std::chrono::hours(1)));
     EXPECT_FALSE(policy.wake_at(held).has_value());
     held.add(message(0, 9), start);
-    EXPECT_TRUE(policy.ready(held, false, start));
+    // A whole batch: the loop stops waiting and writes it once nothing more is fetched.
+    const auto wake = policy.wake_at(held);
+    ASSERT_TRUE(wake.has_value());
+    EXPECT_LE(*wake, Clock::now());
+    EXPECT_TRUE(policy.ready(held, true, start));
+    EXPECT_EQ(policy.writable(held, start), 10U);
+    EXPECT_EQ(policy.batches_in(10), 1U);
+}
+
+TEST(BatchCommitPolicy, WholeBatchesAlreadyFetchedGoInOneWriteAndAPartialOneWaits) {
+    BatchCommitPolicy policy(limits());
+    auto held = policy.make_accumulator();
+    const auto start = Clock::now();
+    for (int i = 0; i < 27; ++i) {
+        held.add(message(i % 2, i), start);
+    }
+    EXPECT_FALSE(policy.ready(held, false, start));  // more may be fetched: take it first
+    EXPECT_TRUE(policy.ready(held, true, start));
+    EXPECT_EQ(policy.writable(held, start), 20U);  // two whole batches; 7 wait for 3 more
+    EXPECT_EQ(policy.batches_in(20), 2U);
+    const auto written = held.take(policy.writable(held, start));
+    EXPECT_EQ(written.size(), 20U);
+    EXPECT_EQ(written.back().offset, 19);
+    EXPECT_EQ(held.size(), 7U);
+    EXPECT_FALSE(policy.ready(held, true, start + std::chrono::hours(1)));
+    EXPECT_FALSE(policy.wake_at(held).has_value());
+}
+
+TEST(BatchCommitPolicy, AWriteHoldsAtMostMaxWriteInWholeBatches) {
+    auto l = limits();
+    l.max_write = 45;  // rounded down to whole batches: 40
+    BatchCommitPolicy policy(l);
+    auto held = policy.make_accumulator();
+    const auto start = Clock::now();
+    for (int i = 0; i < 39; ++i) {
+        held.add(message(0, i), start);
+    }
+    EXPECT_FALSE(policy.ready(held, false, start));
+    held.add(message(0, 39), start);
+    EXPECT_TRUE(policy.ready(held, false, start));  // full: written without asking for more
+    EXPECT_EQ(policy.writable(held, start), 40U);
 }
 
 TEST(BatchCommitPolicy, BatchTimeoutIsOptIn) {
@@ -91,6 +131,7 @@ TEST(BatchCommitPolicy, BatchTimeoutIsOptIn) {
     EXPECT_FALSE(policy.ready(held, true, start + milliseconds(499)));
     EXPECT_TRUE(policy.ready(held, true, start + milliseconds(500)));
     EXPECT_EQ(policy.wake_at(held), start + milliseconds(500));
+    EXPECT_EQ(policy.writable(held, start + milliseconds(500)), 1U);  // the partial one too
 }
 
 TEST(BatchCommitPolicy, AWrittenBatchIsCommittedAndCounted) {

@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""The Markdown report and PNG charts of one `make bench` result (bench/results/<date>.json).
+
+    python bench/report.py bench/results/<date>.json   -> <date>.md, <date>-throughput.png,
+                                                          <date>-latency.png next to it
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def _r(summary: dict | None) -> str:
+    """A ratio summary as 'median (min-max)'."""
+    if not summary:
+        return "n/a"
+    return f"{summary['median']:.2f} ({summary['min']:.2f}-{summary['max']:.2f})"
+
+
+def _s(summary: dict | None, unit: str = "") -> str:
+    """A value summary as 'median (min-max)'."""
+    if not summary:
+        return "n/a"
+    return f"{summary['median']:,.0f} ({summary['min']:,.0f}-{summary['max']:,.0f}){unit}"
+
+
+def _ms(summary: dict | None) -> str:
+    if not summary:
+        return "n/a"
+    return f"{summary['median']:.1f} ({summary['min']:.1f}-{summary['max']:.1f})"
+
+
+def _peak(results: dict) -> list[tuple[str, float]]:
+    """Peak RSS (MB) of each process kind: the highest any run of it reached."""
+    peaks: dict[str, float] = {}
+
+    def add(name: str, value) -> None:
+        if value is not None:
+            peaks[name] = max(peaks.get(name, 0.0), float(value))
+
+    for run in results.get("producer", {}).get("runs", []):
+        add("orderflow produce", run["ours"]["peak_rss_mb"])
+        add("ProducerPerformance (JVM)", run["pp_batching"]["peak_rss_mb"])
+    for run in results.get("consumers", {}).get("runs", []):
+        add("orderflow consume (auto)", run["auto"]["peak_rss_mb"])
+        add("orderflow consume (batch)", run["batch"]["peak_rss_mb"])
+        add("ConsumerPerformance (JVM)", run["cp"]["peak_rss_mb"])
+    for run in results.get("pipeline", {}).get("runs", []):
+        add("orderflow produce", run["producer"]["peak_rss_mb"])
+        add("orderflow consume (auto)", run["auto"].get("peak_rss_mb"))
+        add("orderflow consume (batch)", run["batch"].get("peak_rss_mb"))
+    for run in results.get("latency", {}).get("runs", []):
+        for r in run["ours"]:
+            add("orderflow consume (auto)", r["auto"].get("peak_rss_mb"))
+            add("orderflow consume (batch)", r["batch"].get("peak_rss_mb"))
+    add("orderflow registry", (results.get("registry") or {}).get("peak_rss_mb"))
+    add("redis-server", (results.get("redis_server") or {}).get("peak_rss_mb"))
+    for broker in results.get("brokers", []):
+        add("one Kafka broker (JVM, 512 MB heap)", broker.get("peak_rss_mb"))
+    return sorted(peaks.items(), key=lambda kv: kv[1])
+
+
+def table(results: dict) -> str:
+    """The summary table: what a user reads at the end of the run and in the README."""
+    rows = ["| comparison | orderflow | reference | ratio, median (min-max) |",
+            "|---|---|---|---|"]
+    p = results.get("producer")
+    if p:
+        rows.append(f"| producer, records/s (acks=all, idempotent) vs ProducerPerformance at "
+                    f"Kafka's defaults | {_s(p['ours_per_s'])} | {_s(p['pp_defaults_per_s'])} | "
+                    f"{_r(p['ratio_vs_defaults'])} |")
+        rows.append(f"| producer vs ProducerPerformance with our batching (linger.ms=5, "
+                    f"batch.size=1000000) | {_s(p['ours_per_s'])} | {_s(p['pp_batching_per_s'])} | "
+                    f"{_r(p['ratio_vs_same_batching'])} |")
+    c = results.get("consumers")
+    if c:
+        rows.append(f"| auto-commit consumer into Redis, orders/s, vs ConsumerPerformance (no Redis) "
+                    f"| {_s(c['auto_per_s'])} | {_s(c['cp_per_s'])} | {_r(c['auto_vs_cp'])} |")
+        rows.append(f"| batch consumer (BATCH_SIZE=10) vs auto-commit consumer | {_s(c['batch_per_s'])} "
+                    f"| {_s(c['auto_per_s'])} | {_r(c['batch_vs_auto'])} |")
+        rd = results.get("redis")
+        if rd:
+            rows.append(f"| auto-commit consumer vs redis-benchmark, our script, pipeline 500 | "
+                        f"{_s(c['auto_per_s'])} | {_s(rd['evalsha_p500'])} | {_r(c.get('auto_vs_redis_limit'))} |")
+            rows.append(f"| batch consumer vs redis-benchmark, our script, pipeline 10 (one round trip "
+                        f"per batch) | {_s(c['batch_per_s'])} | {_s(rd['evalsha_p10'])} | "
+                        f"{_r(c.get('batch_vs_redis_limit_p10'))} |")
+    lat = results.get("latency")
+    if lat:
+        s = lat["summary"]
+        k = s["kafka"]
+        for rate in (100, 1000, 5000):
+            for mode in ("auto", "batch"):
+                m = s.get(f"{mode}@{rate}")
+                if not m:
+                    continue
+                ratio = _r(s.get(f"{mode}_p99_at_1000_vs_kafka")) if rate == 1000 else ""
+                rows.append(f"| e2e latency {mode} @ {rate}/s, p50 / p99 / p99.9 ms (created_at -> "
+                            f"in Redis) vs EndToEndLatency | {_ms(m['p50'])} / {_ms(m['p99'])} / "
+                            f"{_ms(m['p99_9'])} | {_ms(k['p50'])} / {_ms(k['p99'])} / {_ms(k['p99_9'])} "
+                            f"| {ratio + ' (p99)' if ratio else ''} |")
+    pl = results.get("pipeline")
+    if pl:
+        rows.append(f"| full pipeline: {results['settings']['orders']:,} orders produced and stored by "
+                    f"both groups, s | {_ms(pl['both_s'])} | | |")
+    h = results.get("http")
+    if h and "req_per_s" in h:
+        rows.append(f"| registry GET /schemas/ids/{{id}}, keep-alive, wrk -t2 -c32, requests/s | "
+                    f"{_s(h['req_per_s'])} | | |")
+    peaks = _peak(results)
+    broker = next((v for k, v in peaks if k.startswith("one Kafka broker")), None)
+    for name, value in peaks:
+        if name.startswith("orderflow"):
+            ratio = f"{value / broker:.2f} of a broker" if broker else ""
+            rows.append(f"| peak RSS (VmHWM) {name}, MB | {value:.0f} | {broker or 0:.0f} (one broker) | {ratio} |")
+    return "\n".join(rows)
+
+
+def _charts(results: dict, base: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    made = []
+    bars = []
+    p = results.get("producer")
+    if p:
+        bars += [("orderflow produce", p["ours_per_s"]), ("ProducerPerformance\ndefaults", p["pp_defaults_per_s"]),
+                 ("ProducerPerformance\nour batching", p["pp_batching_per_s"])]
+    c = results.get("consumers")
+    if c:
+        bars += [("consume auto\n(into Redis)", c["auto_per_s"]), ("consume batch\n(into Redis)", c["batch_per_s"]),
+                 ("ConsumerPerformance", c["cp_per_s"])]
+    rd = results.get("redis")
+    if rd:
+        bars += [("redis-benchmark\nscript, P500", rd["evalsha_p500"]), ("redis-benchmark\nscript, P10", rd["evalsha_p10"])]
+    if bars:
+        fig, ax = plt.subplots(figsize=(11, 4.5))
+        names = [b[0] for b in bars]
+        med = [b[1]["median"] for b in bars]
+        low = [b[1]["median"] - b[1]["min"] for b in bars]
+        high = [b[1]["max"] - b[1]["median"] for b in bars]
+        colors = ["#1f77b4" if n.startswith(("orderflow", "consume")) else "#999999" for n in names]
+        ax.bar(names, med, yerr=[low, high], capsize=4, color=colors)
+        ax.set_ylabel("records / s (median, min-max)")
+        ax.set_title("Throughput: orderflow (blue) vs Kafka's and Redis's tools (grey), same cluster")
+        ax.tick_params(axis="x", labelsize=8)
+        fig.tight_layout()
+        path = base.with_name(base.name + "-throughput.png")
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        made.append(path.name)
+    lat = results.get("latency")
+    if lat:
+        s = lat["summary"]
+        groups = [(f"{m} @ {r}/s", s[f"{m}@{r}"]) for r in (100, 1000, 5000) for m in ("auto", "batch")
+                  if f"{m}@{r}" in s]
+        groups.append((f"EndToEndLatency\n(~{s['kafka_rate_per_s'].get('median', 0):.0f}/s, 1 in flight)", s["kafka"]))
+        fig, ax = plt.subplots(figsize=(11, 4.5))
+        width = 0.27
+        for i, pct in enumerate(("p50", "p99", "p99_9")):
+            xs = [j + (i - 1) * width for j in range(len(groups))]
+            ax.bar(xs, [g[1][pct].get("median", 0) for g in groups], width, label=pct.replace("_", "."))
+        ax.set_xticks(range(len(groups)))
+        ax.set_xticklabels([g[0] for g in groups], fontsize=8)
+        ax.set_yscale("log")
+        ax.set_ylabel("ms (median of the repetitions, log scale)")
+        ax.set_title("End-to-end latency: order created -> stored in Redis, vs Kafka's EndToEndLatency")
+        ax.legend()
+        fig.tight_layout()
+        path = base.with_name(base.name + "-latency.png")
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        made.append(path.name)
+    return made
+
+
+def markdown(results: dict, charts: list[str]) -> str:
+    m = results["machine"]
+    v = results["versions"]
+    out = [f"# make bench, {results['started']}", "",
+           f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory_gb']} GB, Linux {m['kernel']}; load "
+           f"average at start {m['load_at_start'][0]:.1f}, at end {m['load_at_end'][0]:.1f}. Everything runs "
+           "on it at once: 3 Kafka nodes, Redis, the registry, the client under test. The machine may be "
+           "shared with other work, so every figure is the median of the repetitions with its min-max.", "",
+           "Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()), "",
+           f"Settings: {json.dumps(results['settings'])}", ""]
+    rec = results.get("record")
+    if rec:
+        out += [f"Records: our orders average {rec['key_bytes']} B key + {rec['value_bytes']} B value (Avro, "
+                f"{rec['customers']} customer keys); the Java tools send {rec['java_record_bytes']} B values "
+                "without a key (ProducerPerformance has no key option).", ""]
+    out += ["## Summary", "", table(results), ""]
+    out += [f"![{c}]({c})" for c in charts] + [""]
+    c = results.get("consumers")
+    if c:
+        out += ["## Consumers: where the time goes", "",
+                "| run | mode | orders/s | consumer CPU s | Redis round trips | orders per round trip | "
+                "Lua us/order (INFO commandstats) | Redis CPU s |", "|---|---|---|---|---|---|---|---|"]
+        for run in c["runs"]:
+            for mode in ("auto", "batch"):
+                r = run[mode]
+                out.append(f"| {run['rep']} | {mode} | {r['per_s']} | {r['cpu_s']} | {r['redis_round_trips']} | "
+                           f"{r['orders_per_round_trip']} | {r['lua_usec_per_call']} | {r['redis_cpu_s']} |")
+        out.append("")
+    rd = results.get("redis")
+    if rd:
+        out += [f"redis-benchmark, one connection: PING without pipelining {_s(rd['rtt_ping_p1'])} round trips/s; "
+                f"our script ({rd['script_args']} arguments, as the consumer sends it) {_s(rd['evalsha_p10'])}/s "
+                f"pipelined by 10, {_s(rd['evalsha_p500'])}/s by 500.", ""]
+    lat = results.get("latency")
+    if lat:
+        sources = {r[m]["source"] for run in lat["runs"] for r in run["ours"] for m in ("auto", "batch")}
+        out += ["## Latency", "",
+                "Ours: `created_at` (set by the producer when it generates the order) to the moment Redis "
+                "stored the order hash, " + (
+                    "from the hash's `stored_at`." if sources == {"stored_at"} else
+                    "taken from Redis keyspace notifications (`notify-keyspace-events Kh`, on only during this "
+                    "section) stamped when they reach the benchmark's subscriber: an upper bound by the "
+                    "subscriber's own delay.") + " The first 1 s of each run (the producer's start) is left out.",
+                f"Kafka's EndToEndLatency sends one record at a time and waits for it to be consumed "
+                f"(acks=all, idempotent, same topic layout), so its rate is whatever that round trip allows "
+                f"(~{lat['summary']['kafka_rate_per_s'].get('median', 0):.0f}/s here); it has no rate option.", ""]
+    return "\n".join(out) + "\n"
+
+
+def write(json_path: Path) -> Path:
+    results = json.loads(Path(json_path).read_text())
+    base = Path(json_path).with_suffix("")
+    charts = _charts(results, base)
+    md = base.with_suffix(".md")
+    md.write_text(markdown(results, charts))
+    return md
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: report.py RESULTS.json")
+    print(write(Path(sys.argv[1])))

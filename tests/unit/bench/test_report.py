@@ -1,0 +1,58 @@
+"""bench/report.py on a fixed result: what the table says, and that the report and charts exist."""
+import json
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2] / "bench"))
+
+import report  # noqa: E402
+
+
+def load() -> dict:
+    return json.loads((HERE / "sample_results.json").read_text())
+
+
+def test_table_gives_each_ratio_with_its_min_max():
+    results = load()
+    text = report.table(results)
+    ratio = results["producer"]["ratio_vs_same_batching"]
+    expected = f"{ratio['median']:.2f} ({ratio['min']:.2f}-{ratio['max']:.2f})"
+    row = next(line for line in text.splitlines() if "our batching" in line)
+    assert row.endswith(f"| {expected} |")
+    batch = next(line for line in text.splitlines() if line.startswith("| batch consumer (BATCH_SIZE=10) vs auto"))
+    r = results["consumers"]["batch_vs_auto"]
+    assert f"{r['median']:.2f} ({r['min']:.2f}-{r['max']:.2f})" in batch
+
+
+def test_peak_rss_is_the_highest_of_every_run_against_one_broker():
+    results = load()
+    highest = max(
+        [run["auto"]["peak_rss_mb"] for run in results["consumers"]["runs"]]
+        + [run["auto"]["peak_rss_mb"] for run in results["pipeline"]["runs"]]
+        + [r["auto"]["peak_rss_mb"] for run in results["latency"]["runs"] for r in run["ours"]])
+    broker = max(b["peak_rss_mb"] for b in results["brokers"])
+    row = next(line for line in report.table(results).splitlines()
+               if "peak RSS (VmHWM) orderflow consume (auto)" in line)
+    assert f"| {highest:.0f} |" in row
+    assert f"{highest / broker:.2f} of a broker" in row
+
+
+def test_a_missing_section_is_left_out_not_invented():
+    results = load()
+    del results["latency"]
+    text = report.table(results)
+    assert "e2e latency" not in text
+    assert "full pipeline" in text
+
+
+def test_write_makes_the_markdown_and_both_charts(tmp_path):
+    target = tmp_path / "2026-01-01T0000.json"
+    shutil.copy(HERE / "sample_results.json", target)
+    md = report.write(target)
+    text = md.read_text()
+    assert "## Summary" in text
+    for chart in ("2026-01-01T0000-throughput.png", "2026-01-01T0000-latency.png"):
+        assert f"]({chart})" in text
+        assert (tmp_path / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
