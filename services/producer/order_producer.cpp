@@ -37,6 +37,9 @@ OrderProducer::OrderProducer(const ProducerSettings& settings, std::int32_t sche
       in_flight_(metrics::default_registry().gauge("orderflow_producer_orders_in_flight",
                                                    "Orders sent and not yet settled")),
       failed_file_(settings.failed_file) {
+    if (!settings.ack_log.empty()) {
+        ack_log_ = std::make_unique<AckLog>(settings.ack_log);
+    }
     auto conf = kafka::make_conf(
         settings.pipeline.kafka,
         {{"enable.idempotence", "true"},
@@ -105,6 +108,9 @@ void OrderProducer::handle_report(std::unique_ptr<Pending> pending,
         }
         attempt_failed(std::move(pending), reason);
         return;
+    }
+    if (ack_log_) {  // before it counts as delivered: see AckLog
+        ack_log_->record(pending->order.order_id, message.partition, message.offset);
     }
     ++delivered_;
     delivered_total_.inc();
@@ -295,8 +301,13 @@ ProducerTotals OrderProducer::run() {
     }
     drain_at_shutdown();
     report_progress(true);
-    return {sent_.load(),   delivered_.load(),  retried_.load(),
-            failed_.load(), unrecorded_.load(), failed_file_.write_errors()};
+    return {sent_.load(),
+            delivered_.load(),
+            retried_.load(),
+            failed_.load(),
+            unrecorded_.load(),
+            failed_file_.write_errors(),
+            ack_log_ ? ack_log_->write_errors() : 0};
 }
 
 void OrderProducer::drain_at_shutdown() {

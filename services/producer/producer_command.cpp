@@ -70,6 +70,10 @@ int run_producer(const ProducerSettings& settings) {
     const auto totals = producer.run();
     spdlog::info("done: sent {} delivered {} retried {} failed {}", totals.sent, totals.delivered,
                  totals.retried, totals.failed);
+    if (totals.ack_log_errors > 0) {
+        spdlog::error("the ack log {} misses {} acknowledged order(s) (write errors)",
+                      settings.ack_log, totals.ack_log_errors);
+    }
     if (totals.file_errors > 0) {
         spdlog::error(
             "the failed-orders file {} had {} write error(s); {} order(s) could not be "
