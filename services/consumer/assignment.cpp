@@ -1,5 +1,7 @@
 #include "consumer/assignment.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace orderflow::consumer {
@@ -52,6 +54,29 @@ RdKafka::ErrorCode Assignment::pause(RdKafka::KafkaConsumer& consumer) const {
 RdKafka::ErrorCode Assignment::resume(RdKafka::KafkaConsumer& consumer) const {
     auto list = borrowed();
     return consumer.resume(list);
+}
+
+std::set<TopicPartition> Assignment::seek(RdKafka::KafkaConsumer& consumer,
+                                          const CommitOffsets& to,
+                                          std::set<TopicPartition>& failed) const {
+    constexpr int kSeekTimeoutMs = 5000;  // synchronous, so that a failure is seen
+    std::set<TopicPartition> sought;
+    for (const auto& [tp, offset] : to) {
+        if (!contains(tp)) {
+            continue;  // revoked meanwhile: its next owner checks it
+        }
+        std::unique_ptr<RdKafka::TopicPartition> target(
+            RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+        if (const auto code = consumer.seek(*target, kSeekTimeoutMs);
+            code != RdKafka::ERR_NO_ERROR) {
+            spdlog::error("seek of {}[{}] to {} failed: {}; checked again at its next write",
+                          tp.first, tp.second, offset, RdKafka::err2str(code));
+            failed.insert(tp);
+            continue;
+        }
+        sought.insert(tp);
+    }
+    return sought;
 }
 
 std::string Assignment::describe() const {

@@ -28,6 +28,12 @@ public:
     RdKafka::ErrorCode pause(RdKafka::KafkaConsumer& consumer) const;
     RdKafka::ErrorCode resume(RdKafka::KafkaConsumer& consumer) const;
     std::string describe() const;
+    /// Seeks each assigned partition of `to` (partition -> next offset; -2 the log start).
+    /// Returns the partitions sought; the others (not assigned, or the seek failed: logged)
+    /// are in `failed`.
+    std::set<TopicPartition> seek(RdKafka::KafkaConsumer& consumer,
+                                  const CommitOffsets& to,
+                                  std::set<TopicPartition>& failed) const;
 
 private:
     /// Borrowed pointers for librdkafka calls that take a list (they only set error codes).
