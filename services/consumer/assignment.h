@@ -4,6 +4,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <chrono>
 #include <memory>
 #include <set>
 #include <string>
@@ -13,6 +14,19 @@ namespace orderflow::consumer {
 
 /// "orders[0],orders[3]" ("nothing" when empty).
 std::string describe(const std::vector<RdKafka::TopicPartition*>& partitions);
+
+class RedisOffsetSeek;
+
+/**
+ * Before assign(): sets the start offset of each partition of `partitions` whose committed
+ * offset is ahead of what Redis holds (RedisOffsetSeek::starts_behind()). Never throws: when
+ * the committed offsets or Redis cannot be read within `timeout` it logs that and leaves the
+ * list as it is (the first write of each partition checks it then).
+ */
+void start_where_redis_is(RdKafka::KafkaConsumer& consumer,
+                          std::vector<RdKafka::TopicPartition*>& partitions,
+                          RedisOffsetSeek& redis,
+                          std::chrono::milliseconds timeout);
 
 /**
  * The partitions this consumer owns now, as copies it frees itself (librdkafka's lists are the

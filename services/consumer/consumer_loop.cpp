@@ -173,11 +173,13 @@ void ConsumerLoop::rebalance_cb(RdKafka::KafkaConsumer* consumer,
                                 std::vector<RdKafka::TopicPartition*>& partitions) {
     // Runs inside consume()/close() on the loop thread; nothing may escape into librdkafka.
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
-        consumer->assign(partitions);  // first: whatever follows, the assignment stands
+        redis_seek_.assigned(to_set(partitions));
+        // Where Redis is behind the committed offset (an older copy), start there; never throws.
+        start_where_redis_is(*consumer, partitions, redis_seek_, settings_.commit_timeout);
+        consumer->assign(partitions);  // whatever follows, the assignment stands
         try {
             spdlog::info("group {}: assigned {}", settings_.group, describe(partitions));
             assignment_.set(partitions);
-            redis_seek_.assigned(to_set(partitions));
             // librdkafka keeps a partition's pause across unassign/assign: set it either way.
             const auto code =
                 paused_ ? assignment_.pause(*consumer) : assignment_.resume(*consumer);

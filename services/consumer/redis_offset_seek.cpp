@@ -28,6 +28,34 @@ CommitOffsets RedisOffsetSeek::take_rewinds() {
     return std::exchange(rewinds_, {});
 }
 
+CommitOffsets RedisOffsetSeek::starts_behind(
+    const std::map<TopicPartition, std::int64_t>& committed) {
+    const auto marks = read_marks_();
+    CommitOffsets starts;
+    for (const auto& [tp, next] : committed) {
+        unchecked_.erase(tp);
+        if (next <= 0) {
+            continue;  // nothing committed: it starts at the log start anyway
+        }
+        const auto mark = marks.find(slot(tp));
+        if (mark == marks.end()) {
+            starts[tp] = kFromBeginning;
+            spdlog::warn(
+                "group {}: redis has no offset for {}[{}] although offset {} is committed (redis "
+                "lost it all): starting from the beginning",
+                group_, tp.first, tp.second, next);
+        } else if (mark->second + 1 < next) {
+            starts[tp] = mark->second + 1;
+            spdlog::warn(
+                "group {}: redis holds {}[{}] up to offset {} but {} is committed: an older copy "
+                "of redis; starting from {}",
+                group_, tp.first, tp.second, mark->second, next, mark->second + 1);
+        }
+    }
+    rewinds_total_ += static_cast<std::int64_t>(starts.size());
+    return starts;
+}
+
 void RedisOffsetSeek::recheck(const std::set<TopicPartition>& partitions) {
     unchecked_.insert(partitions.begin(), partitions.end());
 }

@@ -29,9 +29,10 @@ constexpr std::int64_t kFromBeginning = -2;  // RdKafka::Topic::OFFSET_BEGINNING
  * committed to Kafka only after its message is in Redis, so with Redis intact its mark is at
  * least "first offset fetched - 1" and at least the last offset this consumer wrote.
  *
- * Checked before a write, against the marks read in one HGETALL:
- * - each partition's first write after an assignment: its first offset in the batch (where
- *   the committed offset made it start) against the mark;
+ * Checked against the marks read in one HGETALL:
+ * - at assignment (starts_behind(), before assign()): each committed offset against the mark;
+ *   when that cannot be read, at each partition's first write after the assignment: its first
+ *   offset in the batch (where the committed offset made it start) against the mark;
  * - every partition, before the first write after a failed one (Redis may have restarted):
  *   also the last offset this consumer wrote there.
  * A partition found behind is rewound to mark + 1, or to the log start when Redis has no
@@ -50,6 +51,12 @@ public:
 
     /// A new assignment: each of its partitions is checked at its first write.
     void assigned(const std::set<TopicPartition>& partitions);
+    /// At assignment, before the consumer starts: per partition with a committed offset
+    /// (`committed`, negative = none), where to start instead because Redis is behind it
+    /// (mark + 1, or kFromBeginning). The partitions it read marks for are checked (a write
+    /// that finds nothing new to read would never check them). Errors: RedisError (they stay
+    /// unchecked: their first write checks them).
+    CommitOffsets starts_behind(const std::map<TopicPartition, std::int64_t>& committed);
     /// The seeks found since the last call (partition -> next offset, or kFromBeginning).
     CommitOffsets take_rewinds();
     /// Seeks that did not happen: check these partitions again at their next write.

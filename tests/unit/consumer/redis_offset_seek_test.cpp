@@ -127,6 +127,32 @@ TEST_F(RedisOffsetSeekTest, ASeekThatDidNotHappenIsFoundAgainAtTheNextWrite) {
     EXPECT_EQ(seek.take_rewinds(), (CommitOffsets{{{"orders", 0}, 6}}));
 }
 
+// At assignment (nothing new may ever come to read): committed offsets ahead of Redis's marks
+// are where the consumer starts instead; those partitions need no check at their first write.
+TEST_F(RedisOffsetSeekTest, AtAssignmentCommittedOffsetsAheadOfRedisStartAtRedis) {
+    redis.marks = {{"orders:0", 9}, {"orders:1", 3}};
+    const std::set<TopicPartition> partitions = {
+        {"orders", 0}, {"orders", 1}, {"orders", 2}, {"orders", 3}};
+    seek.assigned(partitions);
+    const auto starts = seek.starts_behind(
+        {{{"orders", 0}, 10}, {{"orders", 1}, 20}, {{"orders", 2}, 7}, {{"orders", 3}, -1001}});
+    EXPECT_EQ(starts, (CommitOffsets{{{"orders", 1}, 4}, {{"orders", 2}, kFromBeginning}}));
+    const auto reads = redis.reads;
+    seek.write(entries(1, 4, 2));
+    seek.write(entries(0, 10, 2));
+    EXPECT_EQ(redis.reads, reads);
+}
+
+TEST_F(RedisOffsetSeekTest, AtAssignmentWithRedisAwayTheFirstWritesCheck) {
+    seek.assigned({{"orders", 0}});
+    redis.down = true;
+    EXPECT_THROW(seek.starts_behind({{{"orders", 0}, 10}}), redis::RedisError);
+    redis.down = false;
+    redis.marks = {{"orders:0", 5}};
+    EXPECT_THROW(seek.write(entries(0, 10, 1)), RedisBehind);
+    EXPECT_EQ(seek.take_rewinds(), (CommitOffsets{{{"orders", 0}, 6}}));
+}
+
 TEST(DropPartitions, KeepsTheOthersInOrder) {
     std::vector<InboundMessage> batch(4);
     for (int i = 0; i < 4; ++i) {
