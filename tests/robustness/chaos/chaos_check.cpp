@@ -80,7 +80,7 @@ std::string check_failed_file(const std::vector<std::string>& acknowledged,
 
 std::string table_header() {
     char line[256];
-    std::snprintf(line, sizeof line, "%-34s %6s %6s %13s %5s %7s %13s %8s  %s", "fault", "acked",
+    std::snprintf(line, sizeof line, "%-38s %6s %6s %13s %5s %7s %13s %8s  %s", "fault", "acked",
                   "failed", "stored a/b", "lost", "double", "dup-skip a/b", "recover", "result");
     return line;
 }
@@ -104,7 +104,7 @@ std::string table_row(const CaseResult& r) {
         verdict += " (" + r.problem + ")";
     }
     char line[512];
-    std::snprintf(line, sizeof line, "%-34s %6zu %6zu %13s %5zu %7lld %13s %8s  %s",
+    std::snprintf(line, sizeof line, "%-38s %6zu %6zu %13s %5zu %7lld %13s %8s  %s",
                   r.fault.c_str(), r.acknowledged, r.failed,
                   pair(r.auto_group.acknowledged_stored, r.batch_group.acknowledged_stored).c_str(),
                   r.lost, static_cast<long long>(r.double_counted),
