@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 BINARY := build/default/apps/orderflow/orderflow
 
-.PHONY: help deps kafka build up down status logs test test-asan bench format format-check clean
+.PHONY: help deps kafka build up down status logs test test-asan bench chaos format format-check clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -39,6 +39,13 @@ bench: deps ## benchmarks vs Kafka's and Redis's own tools on a private cluster 
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default --target orderflow
 	@scripts/bench.sh
+
+# Every fault case on a private cluster of its own (free ports; not part of `make test`, which
+# runs a short version). CHAOS_CASES=leader,redis-rollback picks cases.
+chaos: deps ## fault tests: kill/pause brokers, consumers, Redis, registry; loses nothing?
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default --target orderflow robustness_chaos
+	@CHAOS_FULL=1 build/default/tests/robustness/chaos/robustness_chaos
 
 format: deps ## clang-format every C++ file in place
 	@set -euo pipefail; git ls-files -z '*.cpp' '*.h' | xargs -0 -r clang-format-14 -i

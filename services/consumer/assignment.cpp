@@ -1,5 +1,9 @@
 #include "consumer/assignment.h"
 
+#include "consumer/redis_offset_seek.h"
+
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace orderflow::consumer {
@@ -10,6 +14,40 @@ std::string describe(const std::vector<RdKafka::TopicPartition*>& partitions) {
         out += (out.empty() ? "" : ",") + tp->topic() + "[" + std::to_string(tp->partition()) + "]";
     }
     return out.empty() ? "nothing" : out;
+}
+
+void start_where_redis_is(RdKafka::KafkaConsumer& consumer,
+                          std::vector<RdKafka::TopicPartition*>& partitions,
+                          RedisOffsetSeek& redis,
+                          std::chrono::milliseconds timeout) {
+    try {
+        std::vector<RdKafka::TopicPartition*> query;
+        for (const auto* tp : partitions) {
+            query.push_back(RdKafka::TopicPartition::create(tp->topic(), tp->partition()));
+        }
+        std::map<TopicPartition, std::int64_t> committed;
+        const auto code = consumer.committed(query, static_cast<int>(timeout.count()));
+        for (const auto* tp : query) {
+            committed[{tp->topic(), tp->partition()}] = tp->offset();
+        }
+        RdKafka::TopicPartition::destroy(query);
+        if (code != RdKafka::ERR_NO_ERROR) {
+            spdlog::warn("committed offsets unknown ({}): Redis is checked at the first writes",
+                         RdKafka::err2str(code));
+            return;
+        }
+        const auto starts = redis.starts_behind(committed);
+        for (auto* tp : partitions) {
+            if (const auto at = starts.find({tp->topic(), tp->partition()}); at != starts.end()) {
+                tp->set_offset(at->second);
+            }
+        }
+    } catch (const std::exception& e) {
+        spdlog::warn(
+            "comparing the committed offsets with Redis failed ({}): checked at the "
+            "first writes",
+            e.what());
+    }
 }
 
 void Assignment::set(const std::vector<RdKafka::TopicPartition*>& partitions) {
@@ -52,6 +90,29 @@ RdKafka::ErrorCode Assignment::pause(RdKafka::KafkaConsumer& consumer) const {
 RdKafka::ErrorCode Assignment::resume(RdKafka::KafkaConsumer& consumer) const {
     auto list = borrowed();
     return consumer.resume(list);
+}
+
+std::set<TopicPartition> Assignment::seek(RdKafka::KafkaConsumer& consumer,
+                                          const CommitOffsets& to,
+                                          std::set<TopicPartition>& failed) const {
+    constexpr int kSeekTimeoutMs = 5000;  // synchronous, so that a failure is seen
+    std::set<TopicPartition> sought;
+    for (const auto& [tp, offset] : to) {
+        if (!contains(tp)) {
+            continue;  // revoked meanwhile: its next owner checks it
+        }
+        std::unique_ptr<RdKafka::TopicPartition> target(
+            RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+        if (const auto code = consumer.seek(*target, kSeekTimeoutMs);
+            code != RdKafka::ERR_NO_ERROR) {
+            spdlog::error("seek of {}[{}] to {} failed: {}; checked again at its next write",
+                          tp.first, tp.second, offset, RdKafka::err2str(code));
+            failed.insert(tp);
+            continue;
+        }
+        sought.insert(tp);
+    }
+    return sought;
 }
 
 std::string Assignment::describe() const {

@@ -5,6 +5,7 @@
 #include "common/shutdown.h"
 #include "consumer/consumer_loop.h"
 #include "consumer/dead_letter.h"
+#include "consumer/redis_offset_seek.h"
 #include "consumer/redis_order_sink.h"
 #include "kafka/admin_client.h"
 #include "pipeline/topics.h"
@@ -64,13 +65,15 @@ int run_consumer(const ConsumerSettings& settings) {
         pipeline::connect_registry(settings.pipeline.registry_url, settings.pipeline.subject());
 
     redis::OrderStore store(*connection, settings.group);
-    RedisOrderSink sink(store, e2e_latency_histogram(settings.group));
+    RedisOrderSink redis_sink(store, e2e_latency_histogram(settings.group));
     if (settings.mode == CommitMode::kBatch) {  // beside batch_held: "7 of 10 held"
         metrics::default_registry()
             .gauge("orderflow_consumer_batch_size", "BATCH_SIZE: messages per batch",
                    {{"group", settings.group}})
             .set(static_cast<double>(settings.batch_size));
     }
+    RedisOffsetSeek sink(
+        redis_sink, [&store] { return store.last_offsets(); }, settings.group);
     serde::OrderDecoder orders([&registry](int id) { return registry->schema_by_id(id); });
     FailpointDecoder decoder(orders, settings.failpoint.decode_throws_key);
     KafkaDeadLetterSink dead_letters(settings.pipeline.kafka, settings.pipeline.dlq_topic,
@@ -78,7 +81,7 @@ int run_consumer(const ConsumerSettings& settings) {
                                      settings.failpoint.dlq_fatal);
     BatchProcessor processor(decoder, dead_letters, sink);
     const auto policy = make_commit_policy(settings);  // the mode, decided once
-    ConsumerLoop loop(settings, processor, *policy);
+    ConsumerLoop loop(settings, processor, *policy, sink);
     const auto status =
         pipeline::start_status_server(settings.status, [&loop] { return loop.health(); });
     return loop.run();

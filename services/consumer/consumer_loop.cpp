@@ -56,9 +56,11 @@ std::string json_string(const std::string& text) {
 
 ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings,
                            BatchProcessor& processor,
-                           CommitPolicy& policy)
+                           CommitPolicy& policy,
+                           RedisOffsetSeek& redis_seek)
     : settings_(settings),
       policy_(policy),
+      redis_seek_(redis_seek),
       writer_(processor, settings.group, settings.retry_max_backoff),
       accumulator_(policy.make_accumulator()),
       messages_total_(counter("messages", "Messages consumed", settings.group)),
@@ -177,7 +179,10 @@ void ConsumerLoop::rebalance_cb(RdKafka::KafkaConsumer* consumer,
                                 std::vector<RdKafka::TopicPartition*>& partitions) {
     // Runs inside consume()/close() on the loop thread; nothing may escape into librdkafka.
     if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
-        consumer->assign(partitions);  // first: whatever follows, the assignment stands
+        redis_seek_.assigned(to_set(partitions));
+        // Where Redis is behind the committed offset (an older copy), start there; never throws.
+        start_where_redis_is(*consumer, partitions, redis_seek_, settings_.commit_timeout);
+        consumer->assign(partitions);  // whatever follows, the assignment stands
         try {
             spdlog::info("group {}: assigned {}", settings_.group, describe(partitions));
             assignment_.set(partitions);
@@ -302,6 +307,7 @@ void ConsumerLoop::written(const BatchOutcome& outcome, std::size_t messages) {
 }
 
 void ConsumerLoop::serve_for(milliseconds duration) {
+    rewind_to_redis();  // a write found Redis behind: before the batch is tried again
     const auto until = Clock::now() + duration;
     while (Clock::now() < until && !fatal()) {
         const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
@@ -311,6 +317,17 @@ void ConsumerLoop::serve_for(milliseconds duration) {
         message.reset();
         policy_.service(*offsets_, Clock::now());  // commits of what is written go on
         publish_status();
+    }
+}
+
+void ConsumerLoop::rewind_to_redis() {
+    std::set<TopicPartition> failed;
+    const auto sought = assignment_.seek(*consumer_, redis_seek_.take_rewinds(), failed);
+    redis_seek_.recheck(failed);
+    if (!sought.empty()) {
+        drop_partitions(in_flight_, sought);  // read again from Redis's offset
+        accumulator_.take(sought);
+        held_gauge_.set(static_cast<double>(accumulator_.size()));
     }
 }
 

@@ -5,6 +5,7 @@
 #include "consumer/commit_policy.h"
 #include "consumer/consumer_settings.h"
 #include "consumer/kafka_offsets.h"
+#include "consumer/redis_offset_seek.h"
 #include "consumer/retrying_writer.h"
 #include "kafka/cpp_config.h"
 #include "metrics/metrics.h"
@@ -35,7 +36,11 @@ namespace orderflow::consumer {
  */
 class ConsumerLoop : private RdKafka::RebalanceCb, private WriterHost {
 public:
-    ConsumerLoop(const ConsumerSettings& settings, BatchProcessor& processor, CommitPolicy& policy);
+    /// `redis_seek`: the sink in front of Redis whose rewinds the loop carries out.
+    ConsumerLoop(const ConsumerSettings& settings,
+                 BatchProcessor& processor,
+                 CommitPolicy& policy,
+                 RedisOffsetSeek& redis_seek);
     ~ConsumerLoop() override;
     ConsumerLoop(const ConsumerLoop&) = delete;
     ConsumerLoop& operator=(const ConsumerLoop&) = delete;
@@ -68,9 +73,12 @@ private:
     void written(const BatchOutcome& outcome, std::size_t messages);
     void publish_status();
     void log_progress(bool force);
+    /// Seeks the partitions Redis is behind on and drops what is held of them.
+    void rewind_to_redis();
 
     ConsumerSettings settings_;
     CommitPolicy& policy_;
+    RedisOffsetSeek& redis_seek_;
     RetryingWriter writer_;
     kafka::LoggingEventCb events_;
     BatchAccumulator accumulator_;

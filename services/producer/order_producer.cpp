@@ -37,6 +37,9 @@ OrderProducer::OrderProducer(const ProducerSettings& settings, std::int32_t sche
       in_flight_(metrics::default_registry().gauge("orderflow_producer_orders_in_flight",
                                                    "Orders sent and not yet settled")),
       failed_file_(settings.failed_file) {
+    if (!settings.ack_log.empty()) {
+        ack_log_ = std::make_unique<AckLog>(settings.ack_log);
+    }
     auto conf = kafka::make_conf(
         settings.pipeline.kafka,
         {{"enable.idempotence", "true"},
@@ -110,6 +113,9 @@ void OrderProducer::handle_report(std::unique_ptr<Pending> pending,
         }
         attempt_failed(std::move(pending), reason);
         return;
+    }
+    if (ack_log_) {  // before it counts as delivered: see AckLog
+        ack_log_->record(pending->order.order_id, message.partition, message.offset);
     }
     ++delivered_;
     last_delivery_ns_ =
@@ -309,8 +315,14 @@ ProducerTotals OrderProducer::run() {
     const Clock::time_point last_delivery{std::chrono::nanoseconds(last_delivery_ns_.load())};
     const double send_seconds =
         delivered_ > 0 ? std::chrono::duration<double>(last_delivery - first_send_).count() : 0;
-    return {sent_.load(),       delivered_.load(),           retried_.load(), failed_.load(),
-            unrecorded_.load(), failed_file_.write_errors(), send_seconds};
+    return {sent_.load(),
+            delivered_.load(),
+            retried_.load(),
+            failed_.load(),
+            unrecorded_.load(),
+            failed_file_.write_errors(),
+            ack_log_ ? ack_log_->write_errors() : 0,
+            send_seconds};
 }
 
 void OrderProducer::drain_at_shutdown() {

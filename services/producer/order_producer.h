@@ -3,6 +3,7 @@
 #include "kafka/client_config.h"
 #include "metrics/metrics.h"
 #include "orders/generator.h"
+#include "producer/ack_log.h"
 #include "producer/failed_orders_file.h"
 #include "producer/producer_settings.h"
 #include "serde/order_codec.h"
@@ -22,13 +23,14 @@
 namespace orderflow::producer {
 
 struct ProducerTotals {
-    std::int64_t sent = 0;         ///< orders generated and handed to Kafka
-    std::int64_t delivered = 0;    ///< acknowledged by the cluster (acks=all)
-    std::int64_t retried = 0;      ///< re-sends after a failed delivery
-    std::int64_t failed = 0;       ///< written to the failed-orders file (and fsynced)
-    std::int64_t unrecorded = 0;   ///< not delivered and not in the file either: only logged
-    std::int64_t file_errors = 0;  ///< failed attempts to write the failed-orders file
-    double send_seconds = 0;       ///< first send to last acknowledgement (make bench)
+    std::int64_t sent = 0;            ///< orders generated and handed to Kafka
+    std::int64_t delivered = 0;       ///< acknowledged by the cluster (acks=all)
+    std::int64_t retried = 0;         ///< re-sends after a failed delivery
+    std::int64_t failed = 0;          ///< written to the failed-orders file (and fsynced)
+    std::int64_t unrecorded = 0;      ///< not delivered and not in the file either: only logged
+    std::int64_t file_errors = 0;     ///< failed attempts to write the failed-orders file
+    std::int64_t ack_log_errors = 0;  ///< acknowledged orders whose ack-log line is missing
+    double send_seconds = 0;          ///< first send to last acknowledgement (make bench)
 };
 
 /**
@@ -104,6 +106,7 @@ private:
     metrics::Counter& retried_total_;
     metrics::Counter& failed_total_;
     metrics::Gauge& in_flight_;
+    std::unique_ptr<AckLog> ack_log_;  // PRODUCE_ACK_LOG, when set
     std::chrono::steady_clock::time_point last_progress_;
     std::int64_t delivered_at_last_progress_ = 0;
     // Last: destroyed (finished) first, while what its callbacks touch still exists.

@@ -74,6 +74,10 @@ int run_producer(const ProducerSettings& settings) {
         totals.sent, totals.delivered, totals.retried, totals.failed, totals.send_seconds,
         totals.send_seconds > 0 ? static_cast<double>(totals.delivered) / totals.send_seconds
                                 : 0.0);
+    if (totals.ack_log_errors > 0) {
+        spdlog::error("the ack log {} misses {} acknowledged order(s) (write errors)",
+                      settings.ack_log, totals.ack_log_errors);
+    }
     if (totals.file_errors > 0) {
         spdlog::error(
             "the failed-orders file {} had {} write error(s); {} order(s) could not be "

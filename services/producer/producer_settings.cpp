@@ -54,6 +54,10 @@ void add_producer_options(CLI::App& command, ProducerOptions& options) {
     pipeline::add_env_option(command, "--failed-file", options.failed_file, "FAILED_ORDERS_FILE",
                              "JSON lines file for orders that could not be delivered");
     pipeline::add_env_option(
+        command, "--ack-log", options.ack_log, "PRODUCE_ACK_LOG",
+        "append 'ORDER_ID PARTITION OFFSET' per acknowledged order to this file, written "
+        "before the order counts as delivered (survives kill -9 of the producer); empty: off");
+    pipeline::add_env_option(
         command, "--schema-file", options.schema_file, "ORDER_SCHEMA_FILE",
         "write with this Avro schema instead of the built-in order.avsc (for evolution)");
     pipeline::add_env_option(command, "--delivery-timeout", options.delivery_timeout,
@@ -88,6 +92,7 @@ ProducerSettings to_settings(const ProducerOptions& options) {
         throw common::ConfigError("FAILED_ORDERS_FILE", "must name a file");
     }
     settings.failed_file = options.failed_file;
+    settings.ack_log = options.ack_log;
     settings.schema_json = read_schema(options.schema_file);
     settings.delivery_timeout =
         common::parse_duration("DELIVERY_TIMEOUT", options.delivery_timeout);

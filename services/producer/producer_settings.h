@@ -22,6 +22,7 @@ struct ProducerOptions {
     std::string seed;  // empty: random
     std::string customers = "50";
     std::string failed_file = "failed-orders.jsonl";
+    std::string ack_log;      // empty: none
     std::string schema_file;  // empty: the built-in order.avsc
     std::string delivery_timeout = "30s";
     std::string progress_interval = "5s";
@@ -44,6 +45,7 @@ struct ProducerSettings {
     std::uint64_t seed = 0;
     int customers = 50;
     std::string failed_file;
+    std::string ack_log;      ///< PRODUCE_ACK_LOG: one line per acknowledged order; empty = none
     std::string schema_json;  ///< the schema text to register and write with
     std::chrono::milliseconds delivery_timeout{30000};
     std::chrono::milliseconds progress_interval{5000};
@@ -61,8 +63,8 @@ void add_producer_options(CLI::App& command, ProducerOptions& options);
 /**
  * Validates everything before any client starts. Errors: ConfigError naming the setting
  * (PRODUCE_INTERVAL, PRODUCE_COUNT, PRODUCE_RATE, PRODUCE_RETRIES, PRODUCE_RETRY_BACKOFF,
- * PRODUCE_SEED, PRODUCE_CUSTOMERS, FAILED_ORDERS_FILE, ORDER_SCHEMA_FILE, DELIVERY_TIMEOUT,
- * PROGRESS_INTERVAL, or one of the pipeline settings).
+ * PRODUCE_SEED, PRODUCE_CUSTOMERS, FAILED_ORDERS_FILE, PRODUCE_ACK_LOG, ORDER_SCHEMA_FILE,
+ * DELIVERY_TIMEOUT, PROGRESS_INTERVAL, or one of the pipeline settings).
  */
 ProducerSettings to_settings(const ProducerOptions& options);
 
