@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iostream>
+
 namespace orderflow::test {
 namespace {
 
@@ -122,6 +125,25 @@ TEST(ConsoleGroups, LagReachesZeroTheOverviewShowsBothGroupsAndAnOrderHasItsKafk
     EXPECT_EQ(record["offset"], std::stoll(offset));
     EXPECT_TRUE(trace.json()["dead_letters"].empty());
     EXPECT_EQ(console.get("/api/orders/no-such-order").status, 404);
+
+    // Figures for the design note, printed, never asserted (the machine is shared).
+    for (const auto& target :
+         {std::string("/"), std::string("/api/overview"), std::string("/api/topics"),
+          "/api/topics/" + pipeline.topic + "/messages", "/api/groups/" + pipeline.batch_group,
+          std::string("/api/subjects")}) {
+        const auto started = std::chrono::steady_clock::now();
+        const auto status = console.get(target).status;
+        const auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                .count();
+        std::cout << "console timing " << target << ": " << status << " in " << ms << " ms\n";
+    }
+    std::ifstream status("/proc/" + std::to_string(console.pid()) + "/status");
+    for (std::string line; std::getline(status, line);) {
+        if (line.starts_with("VmRSS") || line.starts_with("VmHWM")) {
+            std::cout << "console " << line << "\n";
+        }
+    }
 }
 
 }  // namespace

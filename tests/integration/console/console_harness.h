@@ -30,6 +30,7 @@ public:
     std::uint16_t port() const { return port_; }
     const std::string& web_dir() const { return web_dir_; }
     std::string output() const { return process_->output(); }
+    pid_t pid() const { return process_->pid(); }
 
     ApiReply get(const std::string& target,
                  const std::map<std::string, std::string>& headers = {}) const;
