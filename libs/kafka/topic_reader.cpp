@@ -71,6 +71,12 @@ std::unique_ptr<RdKafka::KafkaConsumer> make_reader(const ClientSettings& settin
 
 }  // namespace
 
+Record copy_out(RdKafka::Message& message) {
+    Record record;
+    copy_out(message, message.topic_name(), record);
+    return record;
+}
+
 std::size_t read_topic(const ClientSettings& settings,
                        const ReadRequest& request,
                        const RecordVisitor& visit) {
@@ -82,13 +88,15 @@ std::size_t read_topic(const ClientSettings& settings,
     for (const auto partition : request.partitions) {
         const auto end = request.end_offsets.find(partition);
         const auto stop = end != request.end_offsets.end() ? end->second : -1;
-        if (stop == 0 || (stop > 0 && request.start_offset && *request.start_offset >= stop)) {
+        const auto given = request.start_offsets.find(partition);
+        const auto start = given != request.start_offsets.end()
+                               ? given->second
+                               : request.start_offset.value_or(RdKafka::Topic::OFFSET_BEGINNING);
+        if (stop == 0 || (stop > 0 && start >= stop)) {
             continue;  // nothing below its end
         }
         if (pending.emplace(partition, stop).second) {
-            assignment.push_back(RdKafka::TopicPartition::create(
-                request.topic, partition,
-                request.start_offset.value_or(RdKafka::Topic::OFFSET_BEGINNING)));
+            assignment.push_back(RdKafka::TopicPartition::create(request.topic, partition, start));
         }
     }
     consumer->assign(assignment);

@@ -14,15 +14,24 @@
 #include <string>
 #include <vector>
 
+namespace RdKafka {
+class Message;
+}
+
 namespace orderflow::kafka {
+
+/// Copies a consumed record out of librdkafka (key, value, timestamp, headers).
+Record copy_out(RdKafka::Message& message);
 
 struct ReadRequest {
     std::string topic;
     std::vector<std::int32_t> partitions;
     /// Where each partition starts; nullopt is its beginning.
     std::optional<std::int64_t> start_offset;
-    /// Where a partition stops (exclusive), e.g. a cut taken from the log ends earlier; a
-    /// partition not named here is read to the end it has when the read reaches it.
+    /// Per-partition starts that win over start_offset (a page of messages from somewhere).
+    std::map<std::int32_t, std::int64_t> start_offsets;
+    /// Per-partition ends (exclusive): the partition is done once the record before it is
+    /// read. A partition whose start is at or past its end is not read at all.
     std::map<std::int32_t, std::int64_t> end_offsets;
     /// At most this many records in all; reading stops there.
     std::size_t limit = 1000;
