@@ -2,6 +2,7 @@
 
 #include "common/config_error.h"
 #include "common/shutdown.h"
+#include "kafka/topic_reader.h"
 
 #include <spdlog/spdlog.h>
 
@@ -259,17 +260,7 @@ void ConsumerLoop::revoke(RdKafka::KafkaConsumer& consumer,
 bool ConsumerLoop::take_message(RdKafka::Message& message) {
     switch (message.err()) {
         case RdKafka::ERR_NO_ERROR: {
-            InboundMessage inbound;
-            inbound.topic = message.topic_name();
-            inbound.partition = message.partition();
-            inbound.offset = message.offset();
-            if (const auto* key = message.key_pointer(); key != nullptr) {
-                inbound.key = std::string(static_cast<const char*>(key), message.key_len());
-            }
-            if (message.payload() != nullptr) {
-                inbound.value.assign(static_cast<const char*>(message.payload()), message.len());
-            }
-            inbound.timestamp_ms = message.timestamp().timestamp;
+            auto inbound = kafka::copy_out(message);  // the readers' copy: one place
             accumulator_.add(std::move(inbound), Clock::now());
             ++consumed_;
             messages_total_.inc();
