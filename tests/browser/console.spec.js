@@ -4,6 +4,7 @@
 // in it shown as text (no script runs); the overview with both groups at lag 0 once the
 // producer stops. A screenshot of each page goes to BROWSER_ARTIFACTS.
 const { test, expect } = require('@playwright/test');
+const fs = require('node:fs');
 const path = require('node:path');
 const { Pipeline } = require('./pipeline.js');
 
@@ -82,6 +83,14 @@ test('the console shows the pipeline working, values only as text', async ({ pag
     await expect(page.locator('#messages img')).toHaveCount(0);
     await shot(page, 'messages-poison');
 
+    // Export what is shown: the same records, the poison one still as its raw text.
+    const shownCount = await page.locator('#messages details.message').count();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+    const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    expect(exported.length).toBe(shownCount);
+    expect(exported.some((m) => m.value_text === kPoison && m.value === null)).toBe(true);
+    expect(exported.some((m) => m.value && m.value.order_id)).toBe(true);
+
     // The original's step 3 (RedisInsight): the batch group's order hashes in Redis.
     await page.getByRole('link', { name: 'Redis', exact: true }).click();
     await expect(page).toHaveURL(`${base}/ui/redis`);
@@ -121,6 +130,13 @@ test('the console shows the pipeline working, values only as text', async ({ pag
     await expect(letter.locator('dt', { hasText: 'dlq.reason' })).toBeVisible();
     await expect(page.locator('main img')).toHaveCount(0);
     await shot(page, 'dlq');
+    // Redrive asks for confirmation, and this console has no CONSOLE_TOKEN: the server refuses.
+    await page.locator('#dry-run').uncheck();
+    await letter.getByRole('button', { name: 'Redrive', exact: true }).click();
+    const confirm = page.locator('dialog.confirm');
+    await expect(confirm).toBeVisible();
+    await confirm.getByRole('button', { name: 'Redrive', exact: true }).click();
+    await expect(page.locator('#redrive-answer .error')).toContainText('forbidden');
 
     // The overview: both groups at lag 0 once the producer has sent everything.
     expect(await pipeline.producerExited(120000)).toBe(0);

@@ -30,7 +30,8 @@ function rawKind(m) {
   return '';
 }
 
-export function messageView(m, { live = false, open = false } = {}) {
+// extra: more of the summary line (the DLQ page puts the reason there).
+export function messageView(m, { live = false, open = false, extra = null } = {}) {
   const failed = m.decode_error !== null && m.decode_error !== undefined;
   const summary = h('summary', null,
     h('span', { class: 'where' }, `p${m.partition} · #${m.offset}`),
@@ -38,6 +39,7 @@ export function messageView(m, { live = false, open = false } = {}) {
     h('span', { class: 'key' }, m.key === null || m.key === undefined ? '(no key)' : m.key),
     failed ? badge(`not decoded (${rawKind(m)})`, 'bad') : badge(schemaLabel(m), 'info'),
     live ? badge('new', 'live') : null,
+    extra,
     h('code', { class: 'value-line' }, valueText(m, false)));
   const details = h('details', {
     class: `message${failed ? ' undecoded' : ''}${live ? ' live' : ''}`,

@@ -39,9 +39,11 @@ export default async function render(view, _params, page) {
 
   const row = (m) => {
     const reason = header(m, 'dlq.reason');
-    const item = messageView(m);
+    const group = header(m, 'dlq.consumer.group');
+    const item = messageView(m, {
+      extra: [reason ? h('span', { class: 'reason' }, reason) : null, group ? h('span', { class: 'muted' }, `from ${group}`) : null],
+    });
     const actions = h('div', { class: 'controls' },
-      reason ? h('span', { class: 'reason' }, 'reason: ', reason) : null,
       h('button', { type: 'button', onclick: () => redrive({ offset: m.offset }, `the dead letter at offset ${m.offset}`) }, 'Redrive'));
     item.querySelector('.message-body').prepend(actions);
     return item;
