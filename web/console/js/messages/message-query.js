@@ -20,6 +20,8 @@ export function queryForm(partitions, onSubmit) {
     h('label', null, 'Limit ', limit), h('button', { type: 'submit' }, 'Show'));
 
   const sync = () => {
+    // An offset means one partition's offset (the API refuses it without one).
+    if (from.value === 'offset' && partition.value === '' && partitions.length) partition.value = String(partitions[0]);
     offset.hidden = from.value !== 'offset';
     when.hidden = from.value !== 'timestamp';
   };

@@ -21,7 +21,8 @@ function nextPage(type, value) {
   if (type === 'zset' || type === 'list') {
     const shown = type === 'list' ? value.items.length : value.members.length;
     const end = value.offset + shown;
-    return end < value.length ? { offset: end } : null;
+    // The contract pages these by offset; it names only `cursor` as the parameter, so both go.
+    return end < value.length ? { offset: end, cursor: end } : null;
   }
   return null;
 }
