@@ -1,10 +1,11 @@
 // The one orderflow binary: each service is a subcommand (admin, registry, produce, consume,
-// audit, dlq). Settings come from flags, then the environment, then `.env`.
+// audit, dlq, console). Settings come from flags, then the environment, then `.env`.
 #include "admin/admin_command.h"
 #include "audit/audit_command.h"
 #include "common/command_context.h"
 #include "common/config_error.h"
 #include "common/env_file.h"
+#include "console/console_command.h"
 #include "consumer/consumer_command.h"
 #include "dlq/dlq_command.h"
 #include "kafka/kafka_error.h"
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
     consumer::register_consumer_command(app, context);
     audit::register_audit_command(app, context);
     dlq::register_dlq_command(app, context);
+    console::register_console_command(app, context);
 
     try {
         common::load_env_file(env_file_from_args(argc, argv));

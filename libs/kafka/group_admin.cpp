@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 
 namespace orderflow::kafka {
 namespace {
@@ -161,6 +162,39 @@ Watermarks GroupAdmin::watermarks(const std::string& topic, std::int32_t partiti
                                   "]: " + kafka::describe(err));
     }
     return marks;
+}
+
+std::map<std::int32_t, std::int64_t> GroupAdmin::offsets_for_time(
+    const std::string& topic,
+    const std::vector<std::int32_t>& partitions,
+    std::int64_t timestamp_ms) {
+    std::unique_ptr<rd_kafka_topic_partition_list_t,
+                    decltype(&rd_kafka_topic_partition_list_destroy)>
+        list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())),
+             &rd_kafka_topic_partition_list_destroy);
+    for (const auto partition : partitions) {
+        rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset =
+            timestamp_ms;  // the query: offsets_for_times reads the timestamp from here
+    }
+    const auto err =
+        rd_kafka_offsets_for_times(handle_.get(), list.get(), static_cast<int>(timeout_.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        throw KafkaError(err, "looking up the offsets of " + topic + " at time " +
+                                  std::to_string(timestamp_ms) + ": " + kafka::describe(err));
+    }
+    std::map<std::int32_t, std::int64_t> offsets;
+    for (int i = 0; i < list->cnt; ++i) {
+        const auto& element = list->elems[i];
+        if (element.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            throw KafkaError(element.err, "looking up the offset of " + topic + "[" +
+                                              std::to_string(element.partition) +
+                                              "] at a time: " + kafka::describe(element.err));
+        }
+        // -1: no record that recent, so reading starts at the log end.
+        offsets[element.partition] =
+            element.offset >= 0 ? element.offset : watermarks(topic, element.partition).high;
+    }
+    return offsets;
 }
 
 }  // namespace orderflow::kafka

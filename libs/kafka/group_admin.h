@@ -64,6 +64,13 @@ public:
     /// the timeout here when that leader was killed and metadata still names it.
     Watermarks watermarks(const std::string& topic, std::int32_t partition);
 
+    /// Per partition, the first offset whose timestamp is at or after `timestamp_ms`; the log
+    /// end when no record is that recent (ListOffsets by time, from each leader).
+    std::map<std::int32_t, std::int64_t> offsets_for_time(
+        const std::string& topic,
+        const std::vector<std::int32_t>& partitions,
+        std::int64_t timestamp_ms);
+
 private:
     std::chrono::milliseconds timeout_;
     HandlePtr handle_;

@@ -15,6 +15,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+std::string partition_list(const std::string& topic, const std::set<std::int32_t>& partitions) {
+    std::string text;
+    for (const auto p : partitions) {
+        text += (text.empty() ? "" : ", ") + topic + "[" + std::to_string(p) + "]";
+    }
+    return text;
+}
+
+}  // namespace
+
 Record copy_out(RdKafka::Message& message) {
     Record record;
     record.topic = message.topic_name();
@@ -38,16 +48,6 @@ Record copy_out(RdKafka::Message& message) {
     return record;
 }
 
-std::string partition_list(const std::string& topic, const std::set<std::int32_t>& partitions) {
-    std::string text;
-    for (const auto p : partitions) {
-        text += (text.empty() ? "" : ", ") + topic + "[" + std::to_string(p) + "]";
-    }
-    return text;
-}
-
-}  // namespace
-
 std::optional<std::string> Record::header(const std::string& name) const {
     const auto it = std::find_if(headers.begin(), headers.end(),
                                  [&name](const auto& h) { return h.first == name; });
@@ -69,14 +69,29 @@ std::vector<Record> read_topic(const ClientSettings& settings, const ReadRequest
         throw common::ConfigError("KAFKA_EXTRA", "cannot create a reader: " + error);
     }
     std::vector<RdKafka::TopicPartition*> assignment;
-    std::set<std::int32_t> pending(request.partitions.begin(), request.partitions.end());
-    for (const auto partition : pending) {
-        assignment.push_back(RdKafka::TopicPartition::create(
-            request.topic, partition,
-            request.start_offset.value_or(RdKafka::Topic::OFFSET_BEGINNING)));
+    std::set<std::int32_t> pending;
+    for (const auto partition : request.partitions) {
+        const auto given = request.start_offsets.find(partition);
+        const auto start = given != request.start_offsets.end()
+                               ? given->second
+                               : request.start_offset.value_or(RdKafka::Topic::OFFSET_BEGINNING);
+        const auto end = request.end_offsets.find(partition);
+        if (end != request.end_offsets.end() && start >= 0 && start >= end->second) {
+            continue;  // nothing to read there
+        }
+        pending.insert(partition);
+        assignment.push_back(RdKafka::TopicPartition::create(request.topic, partition, start));
+    }
+    if (pending.empty()) {
+        consumer->close();
+        return {};
     }
     consumer->assign(assignment);
     RdKafka::TopicPartition::destroy(assignment);
+    const auto reached_end = [&request](const RdKafka::Message& message) {
+        const auto end = request.end_offsets.find(message.partition());
+        return end != request.end_offsets.end() && message.offset() + 1 >= end->second;
+    };
 
     std::vector<Record> records;
     const auto deadline = Clock::now() + request.timeout;
@@ -84,7 +99,12 @@ std::vector<Record> read_topic(const ClientSettings& settings, const ReadRequest
         std::unique_ptr<RdKafka::Message> message(consumer->consume(200));
         switch (message->err()) {
             case RdKafka::ERR_NO_ERROR:
-                records.push_back(copy_out(*message));
+                if (pending.contains(message->partition())) {
+                    records.push_back(copy_out(*message));
+                    if (reached_end(*message)) {
+                        pending.erase(message->partition());
+                    }
+                }
                 break;
             case RdKafka::ERR__PARTITION_EOF:
                 pending.erase(message->partition());

@@ -7,10 +7,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace RdKafka {
+class Message;
+}
 
 namespace orderflow::kafka {
 
@@ -28,11 +33,19 @@ struct Record {
     std::optional<std::string> header(const std::string& name) const;
 };
 
+/// Copies a consumed record out of librdkafka (key, value, timestamp, headers).
+Record copy_out(RdKafka::Message& message);
+
 struct ReadRequest {
     std::string topic;
     std::vector<std::int32_t> partitions;
     /// Where each partition starts; nullopt is its beginning.
     std::optional<std::int64_t> start_offset;
+    /// Per-partition starts that win over start_offset (a page of messages from somewhere).
+    std::map<std::int32_t, std::int64_t> start_offsets;
+    /// Per-partition ends (exclusive): the partition is done once the record before it is
+    /// read. A partition whose start is at or past its end is not read at all.
+    std::map<std::int32_t, std::int64_t> end_offsets;
     /// At most this many records in all; reading stops there.
     std::size_t limit = 1000;
     /// The whole read, including connecting.
@@ -41,9 +54,10 @@ struct ReadRequest {
 
 /**
  * Reads every given partition from the start to the end it has when the read reaches it
- * (librdkafka's partition EOF, so no watermark query can overrun the deadline), in partition
- * then offset order. Errors: ConfigError when the client cannot be created; KafkaError with
- * ERR__TIMED_OUT naming the partitions not read to their end within `timeout`.
+ * (librdkafka's partition EOF, so no watermark query can overrun the deadline) or to its
+ * end_offsets entry, in partition then offset order. Errors: ConfigError when the client cannot be
+ * created; KafkaError with ERR__TIMED_OUT naming the partitions not read to their end within
+ * `timeout`.
  */
 std::vector<Record> read_topic(const ClientSettings& settings, const ReadRequest& request);
 

@@ -247,4 +247,79 @@ std::string RegistryClient::schema_by_id(int id) {
     return schema;
 }
 
+namespace {
+
+nlohmann::json get_json(const std::string& base_url,
+                        std::chrono::milliseconds timeout,
+                        const std::string& path) {
+    const auto answer = call(base_url, timeout, "GET", path);
+    if (answer.status != 200) {
+        throw_error(base_url, answer);
+    }
+    return parse_success(base_url, answer);
+}
+
+[[noreturn]] void throw_shape(const std::string& base_url, const std::string& what) {
+    throw RegistryError(200, -1, "schema registry " + base_url + " answered " + what);
+}
+
+}  // namespace
+
+std::vector<std::string> RegistryClient::subjects() {
+    const auto json = get_json(base_url_, timeout_, "/subjects");
+    try {
+        return json.get<std::vector<std::string>>();
+    } catch (const nlohmann::json::exception&) {
+        throw_shape(base_url_, "a subject list that is not an array of strings");
+    }
+}
+
+std::vector<int> RegistryClient::versions(const std::string& subject) {
+    const auto json =
+        get_json(base_url_, timeout_, "/subjects/" + encode_segment(subject) + "/versions");
+    try {
+        return json.get<std::vector<int>>();
+    } catch (const nlohmann::json::exception&) {
+        throw_shape(base_url_, "a version list that is not an array of numbers");
+    }
+}
+
+RegistryClient::SubjectVersion RegistryClient::version(const std::string& subject,
+                                                       const std::string& version) {
+    const auto json =
+        get_json(base_url_, timeout_,
+                 "/subjects/" + encode_segment(subject) + "/versions/" + encode_segment(version));
+    try {
+        return {json.at("subject").get<std::string>(), json.at("version").get<int>(),
+                json.at("id").get<int>(), json.at("schema").get<std::string>()};
+    } catch (const nlohmann::json::exception&) {
+        throw_shape(base_url_, "a version without subject, version, id and schema");
+    }
+}
+
+std::string RegistryClient::compatibility(const std::string& subject) {
+    const auto json = get_json(base_url_, timeout_,
+                               "/config/" + encode_segment(subject) + "?defaultToGlobal=true");
+    if (!json.is_object() || !json.contains("compatibilityLevel") ||
+        !json["compatibilityLevel"].is_string()) {
+        throw_shape(base_url_, "a config without compatibilityLevel");
+    }
+    return json["compatibilityLevel"].get<std::string>();
+}
+
+std::vector<std::pair<std::string, int>> RegistryClient::subject_versions_of(int id) {
+    const auto json =
+        get_json(base_url_, timeout_, "/schemas/ids/" + std::to_string(id) + "/versions");
+    std::vector<std::pair<std::string, int>> found;
+    try {
+        for (const auto& entry : json) {
+            found.emplace_back(entry.at("subject").get<std::string>(),
+                               entry.at("version").get<int>());
+        }
+    } catch (const nlohmann::json::exception&) {
+        throw_shape(base_url_, "id versions that are not {subject, version} objects");
+    }
+    return found;
+}
+
 }  // namespace orderflow::registry_client

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace orderflow::registry_client {
 
@@ -54,6 +55,26 @@ public:
 
     /// GET /schemas/ids/{id}: the schema text. Cached forever: ids are immutable.
     std::string schema_by_id(int id);
+
+    // Reads for tools that look at the registry (the console). Not cached: subjects change.
+
+    /// GET /subjects.
+    std::vector<std::string> subjects();
+    /// GET /subjects/{subject}/versions. RegistryError 404/40401 for an unknown subject.
+    std::vector<int> versions(const std::string& subject);
+
+    struct SubjectVersion {
+        std::string subject;
+        int version = 0;
+        int id = 0;
+        std::string schema;
+    };
+    /// GET /subjects/{subject}/versions/{version}; `version` may be "latest".
+    SubjectVersion version(const std::string& subject, const std::string& version);
+    /// GET /config/{subject}?defaultToGlobal=true: the compatibility level that applies.
+    std::string compatibility(const std::string& subject);
+    /// GET /schemas/ids/{id}/versions: every (subject, version) holding the id.
+    std::vector<std::pair<std::string, int>> subject_versions_of(int id);
 
     const std::string& base_url() const { return base_url_; }
 

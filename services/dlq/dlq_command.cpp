@@ -2,10 +2,9 @@
 
 #include "common/config_error.h"
 #include "common/logging.h"
+#include "dead_letters/dead_letter_reader.h"
 #include "dead_letters/redrive.h"
 #include "dead_letters/redrive_plan.h"
-#include "kafka/admin_client.h"
-#include "kafka/topic_reader.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,28 +20,8 @@ namespace {
 using dead_letters::DeadLetterRecord;
 
 std::vector<DeadLetterRecord> read_dead_letters(const DlqSettings& settings) {
-    const auto& topic = settings.pipeline.dlq_topic;
-    kafka::ReadRequest request;
-    request.topic = topic;
-    request.limit = settings.limit;
-    request.timeout = settings.timeout;
-    {
-        auto admin_settings = settings.pipeline.kafka;
-        admin_settings.client_id = "orderflow-dlq-admin";
-        kafka::AdminClient admin(admin_settings);
-        const auto info = admin.describe_topic(topic);
-        if (!info) {
-            throw common::ConfigError("DLQ_TOPIC", "topic " + topic + " does not exist");
-        }
-        for (const auto& partition : info->partitions) {
-            request.partitions.push_back(partition.id);
-        }
-    }
-    std::vector<DeadLetterRecord> letters;
-    for (auto& record : kafka::read_topic(settings.pipeline.kafka, request)) {
-        letters.push_back(dead_letters::to_dead_letter(std::move(record)));
-    }
-    return letters;
+    return dead_letters::read_dead_letters(settings.pipeline.kafka, settings.pipeline.dlq_topic,
+                                           settings.limit, settings.timeout);
 }
 
 std::string utc_time(std::int64_t timestamp_ms) {

@@ -1,0 +1,36 @@
+#include "dead_letters/dead_letter_reader.h"
+
+#include "common/config_error.h"
+#include "kafka/admin_client.h"
+#include "kafka/topic_reader.h"
+
+namespace orderflow::dead_letters {
+
+std::vector<DeadLetterRecord> read_dead_letters(const kafka::ClientSettings& settings,
+                                                const std::string& dlq_topic,
+                                                std::size_t limit,
+                                                std::chrono::milliseconds timeout) {
+    kafka::ReadRequest request;
+    request.topic = dlq_topic;
+    request.limit = limit;
+    request.timeout = timeout;
+    {
+        auto admin_settings = settings;
+        admin_settings.client_id += "-admin";
+        kafka::AdminClient admin(admin_settings);
+        const auto info = admin.describe_topic(dlq_topic);
+        if (!info) {
+            throw common::ConfigError("DLQ_TOPIC", "topic " + dlq_topic + " does not exist");
+        }
+        for (const auto& partition : info->partitions) {
+            request.partitions.push_back(partition.id);
+        }
+    }
+    std::vector<DeadLetterRecord> letters;
+    for (auto& record : kafka::read_topic(settings, request)) {
+        letters.push_back(to_dead_letter(std::move(record)));
+    }
+    return letters;
+}
+
+}  // namespace orderflow::dead_letters

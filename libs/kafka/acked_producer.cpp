@@ -1,0 +1,106 @@
+#include "kafka/acked_producer.h"
+
+#include "common/config_error.h"
+#include "kafka/cpp_config.h"
+#include "kafka/kafka_error.h"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <memory>
+
+namespace orderflow::kafka {
+namespace {
+
+/// Each produce() carries its record's index as the opaque; the report fills that slot.
+class Reports : public RdKafka::DeliveryReportCb {
+public:
+    explicit Reports(std::size_t count) : results_(count) {}
+
+    void dr_cb(RdKafka::Message& message) override {
+        const auto index = reinterpret_cast<std::uintptr_t>(message.msg_opaque());
+        if (index >= results_.size()) {
+            return;
+        }
+        auto& slot = results_[index];
+        slot.error = message.err();
+        slot.partition = message.partition();
+        slot.offset = message.offset();
+        slot.done = true;
+    }
+
+    struct Result {
+        bool done = false;
+        RdKafka::ErrorCode error = RdKafka::ERR_NO_ERROR;
+        std::int32_t partition = -1;
+        std::int64_t offset = -1;
+    };
+    const std::vector<Result>& results() const { return results_; }
+
+private:
+    std::vector<Result> results_;
+};
+
+}  // namespace
+
+std::vector<Delivery> produce_acknowledged(
+    const ClientSettings& settings,
+    const std::vector<OutgoingRecord>& records,
+    std::chrono::milliseconds timeout,
+    const std::function<std::string(std::size_t)>& describe) {
+    if (records.empty()) {
+        return {};
+    }
+    Reports reports(records.size());
+    LoggingEventCb events;
+    auto conf = make_cpp_conf(settings, {{"enable.idempotence", "true"},
+                                         {"acks", "all"},
+                                         {"message.timeout.ms", std::to_string(timeout.count())}});
+    std::string error;
+    if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&reports), error) !=
+            RdKafka::Conf::CONF_OK ||
+        conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events), error) !=
+            RdKafka::Conf::CONF_OK) {
+        throw common::ConfigError("kafka producer", error);
+    }
+    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
+    if (!producer) {
+        throw common::ConfigError("KAFKA_EXTRA", "cannot create a producer: " + error);
+    }
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto& record = records[i];
+        std::unique_ptr<RdKafka::Headers> headers(RdKafka::Headers::create());
+        for (const auto& [name, value] : record.headers) {
+            headers->add(name, value);
+        }
+        const auto& key = record.key;
+        const auto code = producer->produce(
+            record.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+            const_cast<char*>(record.value.data()), record.value.size(),
+            key ? key->data() : nullptr, key ? key->size() : 0, 0, headers.get(),
+            reinterpret_cast<void*>(static_cast<std::uintptr_t>(i)));
+        if (code != RdKafka::ERR_NO_ERROR) {
+            // On failure the headers are still ours (unique_ptr frees them).
+            throw KafkaError(static_cast<rd_kafka_resp_err_t>(code),
+                             "cannot send " + describe(i) + " to " + record.topic + ": " +
+                                 RdKafka::err2str(code));
+        }
+        headers.release();  // owned by librdkafka after a successful produce
+    }
+    // The message timeout bounds every report; the margin lets the last ones arrive.
+    producer->flush(static_cast<int>(timeout.count()) + 2000);
+    std::vector<Delivery> deliveries;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const auto& result = reports.results()[i];
+        if (!result.done || result.error != RdKafka::ERR_NO_ERROR) {
+            const auto why = result.done ? RdKafka::err2str(result.error) : "no acknowledgement";
+            throw KafkaError(
+                result.done ? static_cast<rd_kafka_resp_err_t>(result.error)
+                            : RD_KAFKA_RESP_ERR__TIMED_OUT,
+                "sending " + describe(i) + " to " + records[i].topic + " failed: " + why);
+        }
+        deliveries.push_back({result.partition, result.offset});
+    }
+    return deliveries;
+}
+
+}  // namespace orderflow::kafka

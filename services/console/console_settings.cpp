@@ -1,0 +1,106 @@
+#include "console/console_settings.h"
+
+#include "common/config_error.h"
+
+#include <filesystem>
+
+namespace orderflow::console {
+namespace {
+
+constexpr const char* kHttpPrefix = "CONSOLE_HTTP_";
+
+std::string existing_dir(const std::string& setting, const std::string& path) {
+    std::error_code error;
+    if (path.empty() || !std::filesystem::is_directory(path, error)) {
+        throw common::ConfigError(setting, "'" + path + "' is not a directory");
+    }
+    return std::filesystem::canonical(path).string();
+}
+
+}  // namespace
+
+void add_console_options(CLI::App& command, ConsoleOptions& options) {
+    using pipeline::add_env_option;
+    pipeline::add_pipeline_options(command, options.pipeline);
+    add_env_option(command, "--redis-url", options.redis_url, "REDIS_URL",
+                   "Redis, redis://host[:port][/db]");
+    add_env_option(command, "--listen", options.listen, "CONSOLE_LISTEN",
+                   "host:port of the console (pages, JSON API, /health, /metrics)");
+    command
+        .add_option("--token", options.token,
+                    "when set, every request needs it (Bearer header, or ?token= once, which "
+                    "sets a cookie), and the actions are enabled")
+        ->envname("CONSOLE_TOKEN");
+    add_env_option(command, "--web-dir", options.web_dir, "CONSOLE_WEB_DIR",
+                   "the pages, served at / and /static/");
+    add_env_option(command, "--vendor-dir", options.vendor_dir, "CONSOLE_VENDOR_DIR",
+                   "npm packages (scripts/node-env.sh), served at /vendor/");
+    add_env_option(command, "--producer-url", options.producer_url, "CONSOLE_PRODUCER_URL",
+                   "the producer's status server (/health, /metrics)");
+    add_env_option(command, "--consumer-urls", options.consumer_urls, "CONSOLE_CONSUMER_URLS",
+                   "the consumers' status servers, group=http://host:port,...");
+    add_env_option(command, "--kafka-timeout", options.kafka_timeout, "CONSOLE_KAFKA_TIMEOUT",
+                   "bound on each Kafka question (metadata, offsets, a page of messages)");
+    http::add_limit_options(command, options.http, kHttpPrefix);
+}
+
+std::vector<ConsumerEndpoint> parse_consumer_urls(const std::string& setting,
+                                                  const std::string& text) {
+    std::vector<ConsumerEndpoint> endpoints;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = text.find(',', start);
+        const auto item =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        const auto eq = item.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            throw common::ConfigError(setting, "'" + item + "' is not group=http://host:port");
+        }
+        endpoints.push_back(
+            {item.substr(0, eq), common::parse_http_url(setting, item.substr(eq + 1))});
+        if (comma == std::string::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    return endpoints;
+}
+
+ConsoleSettings to_settings(const ConsoleOptions& options) {
+    ConsoleSettings settings;
+    settings.pipeline = pipeline::to_settings(options.pipeline, "orderflow-console");
+    settings.redis = common::parse_redis_url("REDIS_URL", options.redis_url);
+    settings.listen = common::parse_host_port("CONSOLE_LISTEN", options.listen);
+    if (!options.token.empty()) {
+        if (options.token.size() < 8) {
+            throw common::ConfigError("CONSOLE_TOKEN", "must be at least 8 characters");
+        }
+        for (const char c : options.token) {
+            if (c <= ' ' || c > '~' || c == ';' || c == ',' || c == '"' || c == '\\') {
+                throw common::ConfigError(
+                    "CONSOLE_TOKEN", "use printable ASCII without spaces, ';', ',', '\"' or '\\'");
+            }
+        }
+        settings.token = options.token;
+    }
+    settings.web_dir = existing_dir("CONSOLE_WEB_DIR", options.web_dir);
+    // The vendor folder appears once scripts/node-env.sh has run; until then /vendor/ is 404.
+    std::error_code error;
+    settings.vendor_dir = std::filesystem::weakly_canonical(options.vendor_dir, error).string();
+    if (error || options.vendor_dir.empty()) {
+        throw common::ConfigError("CONSOLE_VENDOR_DIR",
+                                  "'" + options.vendor_dir + "' is not a path");
+    }
+    settings.producer_url = common::parse_http_url("CONSOLE_PRODUCER_URL", options.producer_url);
+    settings.consumers = parse_consumer_urls("CONSOLE_CONSUMER_URLS", options.consumer_urls);
+    settings.kafka_timeout = common::parse_duration("CONSOLE_KAFKA_TIMEOUT", options.kafka_timeout);
+    if (settings.kafka_timeout < std::chrono::milliseconds(500) ||
+        settings.kafka_timeout > std::chrono::seconds(60)) {
+        throw common::ConfigError("CONSOLE_KAFKA_TIMEOUT", "must be between 500ms and 60s");
+    }
+    settings.limits = http::to_limits(options.http, kHttpPrefix);
+    settings.io_threads = http::to_io_threads(options.http, kHttpPrefix);
+    return settings;
+}
+
+}  // namespace orderflow::console
