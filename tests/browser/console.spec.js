@@ -83,7 +83,10 @@ test('the console shows the pipeline working, values only as text', async ({ pag
     await expect(page.locator('#messages img')).toHaveCount(0);
     await shot(page, 'messages-poison');
 
-    // Export what is shown: the same records, the poison one still as its raw text.
+    // Export what is shown (live tail off, so nothing arrives meanwhile): the same records, the
+    // poison one still as its raw text.
+    await page.locator('#live').uncheck();
+    await expect(page.locator('#live-state')).toHaveText('off');
     const shownCount = await page.locator('#messages details.message').count();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
     const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
@@ -91,8 +94,47 @@ test('the console shows the pipeline working, values only as text', async ({ pag
     expect(exported.some((m) => m.value_text === kPoison && m.value === null)).toBe(true);
     expect(exported.some((m) => m.value && m.value.order_id)).toBe(true);
 
+    // The dead letter, its reason header, and the HTML still text.
+    await page.locator('.nav').getByRole('link', { name: 'DLQ', exact: true }).click();
+    const letter = page.locator('details.message', { hasText: kPoison }).first();
+    await expect(letter).toBeVisible({ timeout: 60000 });
+    await letter.locator('summary').click();
+    await expect(letter.locator('.reason')).toBeVisible();
+    await expect(letter.locator('dt', { hasText: 'dlq.reason' })).toBeVisible();
+    await expect(page.locator('main img')).toHaveCount(0);
+    await shot(page, 'dlq');
+    // Redrive asks for confirmation, and this console has no CONSOLE_TOKEN: the server refuses.
+    await page.locator('#dry-run').uncheck();
+    await letter.getByRole('button', { name: 'Redrive', exact: true }).click();
+    const confirm = page.locator('dialog.confirm');
+    await expect(confirm).toBeVisible();
+    await confirm.getByRole('button', { name: 'Redrive', exact: true }).click();
+    await expect(page.locator('#redrive-answer .error')).toContainText('forbidden');
+
+    // The overview: both groups at lag 0 once the producer has sent everything.
+    expect(await pipeline.producerExited(120000)).toBe(0);
+    await page.locator('.nav').getByRole('link', { name: 'Overview', exact: true }).click();
+    await expect(page.locator('#pipeline')).toBeVisible();
+    for (const group of Object.values(pipeline.groups)) {
+      await expect(page.locator(`.node.group[data-group="${group}"] .lag`)).toHaveText(/^0 msg/, { timeout: 120000 });
+    }
+    await expect(page.locator(`.node.group[data-group="${pipeline.groups.batch}"] .batch`)).toContainText('of 10');
+    await expect(page.locator('.charts .uplot')).toHaveCount(3);
+    await shot(page, 'overview');
+
+    for (const [name, url] of [['brokers', '/ui/brokers'], ['groups', '/ui/groups'], ['schemas', '/ui/schemas']]) {
+      await page.goto(`${base}${url}`);
+      await expect(page.locator('table tbody tr').first()).toBeVisible();
+      await shot(page, name);
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/`);
+    await expect(page.locator('#pipeline')).toBeVisible();
+    await shot(page, 'overview-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
     // The original's step 3 (RedisInsight): the batch group's order hashes in Redis.
-    await page.getByRole('link', { name: 'Redis', exact: true }).click();
+    await page.locator('.nav').getByRole('link', { name: 'Redis', exact: true }).click();
     await expect(page).toHaveURL(`${base}/ui/redis`);
     await page.getByRole('searchbox', { name: 'key pattern' }).fill(`order:${pipeline.groups.batch}:*`);
     const firstKey = page.locator('#redis-keys tbody button.linkish').first();
@@ -120,44 +162,6 @@ test('the console shows the pipeline working, values only as text', async ({ pag
       await expect(page.locator(`.group-record[data-group="${group}"] .badge.good`)).toHaveText('stored', { timeout: 60000 });
     }
     await shot(page, 'order-trace');
-
-    // The dead letter, its reason header, and the HTML still text.
-    await page.getByRole('link', { name: 'DLQ', exact: true }).click();
-    const letter = page.locator('details.message', { hasText: kPoison }).first();
-    await expect(letter).toBeVisible({ timeout: 60000 });
-    await letter.locator('summary').click();
-    await expect(letter.locator('.reason')).toBeVisible();
-    await expect(letter.locator('dt', { hasText: 'dlq.reason' })).toBeVisible();
-    await expect(page.locator('main img')).toHaveCount(0);
-    await shot(page, 'dlq');
-    // Redrive asks for confirmation, and this console has no CONSOLE_TOKEN: the server refuses.
-    await page.locator('#dry-run').uncheck();
-    await letter.getByRole('button', { name: 'Redrive', exact: true }).click();
-    const confirm = page.locator('dialog.confirm');
-    await expect(confirm).toBeVisible();
-    await confirm.getByRole('button', { name: 'Redrive', exact: true }).click();
-    await expect(page.locator('#redrive-answer .error')).toContainText('forbidden');
-
-    // The overview: both groups at lag 0 once the producer has sent everything.
-    expect(await pipeline.producerExited(120000)).toBe(0);
-    await page.getByRole('link', { name: 'Overview', exact: true }).click();
-    await expect(page.locator('#pipeline')).toBeVisible();
-    for (const group of Object.values(pipeline.groups)) {
-      await expect(page.locator(`.node.group[data-group="${group}"] .lag`)).toHaveText(/^0 msg/, { timeout: 120000 });
-    }
-    await expect(page.locator(`.node.group[data-group="${pipeline.groups.batch}"] .batch`)).toContainText('of 10');
-    await expect(page.locator('.charts .uplot')).toHaveCount(3);
-    await shot(page, 'overview');
-
-    for (const [name, url] of [['brokers', '/ui/brokers'], ['groups', '/ui/groups'], ['schemas', '/ui/schemas']]) {
-      await page.goto(`${base}${url}`);
-      await expect(page.locator('table tbody tr').first()).toBeVisible();
-      await shot(page, name);
-    }
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${base}/`);
-    await expect(page.locator('#pipeline')).toBeVisible();
-    await shot(page, 'overview-phone');
 
     expect(dialogs, 'no alert() and no script error on any page').toEqual([]);
   } catch (error) {

@@ -22,9 +22,12 @@ export function batchText(batch) {
   return batch.held ? `${batch.held} of ${batch.size} held, waiting for ${waiting} more` : `batch of ${batch.size}: none held`;
 }
 
-// Which consumer part reports a group: the batch group is consumer-batch, the other consumer-auto.
+// Which consumer part reports a group: the console names it "consumer-" + the group without
+// its "orders-" prefix (orders-auto: consumer-auto), else by the batch: consumer-batch/-auto.
 function groupPart(overview, group) {
-  return part(overview, group.batch ? 'consumer-batch' : 'consumer-auto');
+  const names = [`consumer-${group.group.replace(/^orders-/, '')}`, `consumer-${group.group}`];
+  const named = overview.parts.find((p) => names.includes(p.name));
+  return named || part(overview, group.batch ? 'consumer-batch' : 'consumer-auto');
 }
 
 function groupNode(overview, group, samples) {
