@@ -86,6 +86,8 @@ up() {
     IFS='|' read -r name health args <<<"$entry"
     printf '  %-15s %s\n' "$name" "${health:-running}"
   done
+  echo "  web console     http://127.0.0.1:8080/   (topics as kafka-ui shows them:"
+  echo "                  http://127.0.0.1:8080/ui/clusters/kraft/all-topics)"
   echo "  status: make status    logs: make logs [NAME]    stop: make down"
 }
 

@@ -83,11 +83,14 @@ ConsoleSettings to_settings(const ConsoleOptions& options) {
         }
         settings.token = options.token;
     }
-    settings.web_dir = existing_dir("CONSOLE_WEB_DIR", options.web_dir);
+    settings.web_dir = existing_dir(
+        "CONSOLE_WEB_DIR", options.web_dir.empty() ? ORDERFLOW_CONSOLE_WEB_DIR : options.web_dir);
     // The vendor folder appears once scripts/node-env.sh has run; until then /vendor/ is 404.
     std::error_code error;
-    settings.vendor_dir = std::filesystem::weakly_canonical(options.vendor_dir, error).string();
-    if (error || options.vendor_dir.empty()) {
+    const auto vendor =
+        options.vendor_dir.empty() ? std::string(ORDERFLOW_CONSOLE_VENDOR_DIR) : options.vendor_dir;
+    settings.vendor_dir = std::filesystem::weakly_canonical(vendor, error).string();
+    if (error) {
         throw common::ConfigError("CONSOLE_VENDOR_DIR",
                                   "'" + options.vendor_dir + "' is not a path");
     }

@@ -1,6 +1,7 @@
 #include "console/kafka_view.h"
 
 #include "console/api_reply.h"
+#include "kafka/kafka_error.h"
 #include "kafka/topic_reader.h"
 #include "orders/generator.h"
 
@@ -107,12 +108,16 @@ nlohmann::json KafkaView::topics() {
         std::int64_t count = 0;
         for (const auto& partition : topic.partitions) {
             under_replicated = under_replicated || partition.isr.size() < partition.replicas.size();
-            if (!internal) {
-                const auto marks = group_admin_.watermarks(topic.name, partition.id);
-                count += marks.high - marks.low;
+            if (!internal && count >= 0) {
+                try {
+                    const auto marks = group_admin_.watermarks(topic.name, partition.id);
+                    count += marks.high - marks.low;
+                } catch (const kafka::KafkaError&) {
+                    count = -1;  // a leader that does not answer (yet): count unknown
+                }
             }
         }
-        if (!internal) {
+        if (!internal && count >= 0) {
             messages = count;
         }
         list.push_back({{"name", topic.name},
@@ -222,17 +227,46 @@ std::map<Position, std::int64_t> KafkaView::record_times(const std::vector<Posit
     return found;
 }
 
-std::vector<KafkaView::PartitionLag> KafkaView::partition_lags(const std::string& group) {
+std::vector<KafkaView::PartitionLag> KafkaView::partition_lags(
+    const std::string& group, const kafka::GroupDescription& description) {
     std::map<kafka::TopicPartitionId, std::int64_t> committed;
-    std::vector<PartitionLag> lags;
     {
         std::lock_guard lock(groups_mutex_);
         committed = group_admin_.committed(group);
-        for (const auto& [where, offset] : committed) {
+    }
+    // Every partition of the topics the group consumes (assigned or committed), so a
+    // partition it has not committed yet shows with committed_offset null.
+    std::set<std::string> topics;
+    for (const auto& [where, offset] : committed) {
+        topics.insert(where.first);
+    }
+    for (const auto& member : description.members) {
+        for (const auto& [topic, partition] : member.assignment) {
+            topics.insert(topic);
+        }
+    }
+    std::vector<kafka::TopicPartitionId> partitions;
+    for (const auto& topic : topics) {
+        std::optional<kafka::TopicInfo> info;
+        {
+            std::lock_guard lock(admin_mutex_);
+            info = admin_.describe_topic(topic);
+        }
+        for (const auto& partition :
+             info ? info->partitions : std::vector<kafka::PartitionInfo>{}) {
+            partitions.emplace_back(topic, partition.id);
+        }
+    }
+    std::vector<PartitionLag> lags;
+    {
+        std::lock_guard lock(groups_mutex_);
+        for (const auto& where : partitions) {
             PartitionLag lag;
             lag.topic = where.first;
             lag.partition = where.second;
-            lag.committed = offset >= 0 ? std::optional(offset) : std::nullopt;
+            if (const auto it = committed.find(where); it != committed.end() && it->second >= 0) {
+                lag.committed = it->second;
+            }
             const auto marks = group_admin_.watermarks(where.first, where.second);
             lag.end = marks.high;
             const auto from = lag.committed.value_or(marks.low);
@@ -268,7 +302,7 @@ nlohmann::json KafkaView::group_summary(const std::string& id) {
         std::lock_guard lock(groups_mutex_);
         description = group_admin_.describe(id);
     }
-    const auto lags = partition_lags(id);
+    const auto lags = partition_lags(id, description);
     std::int64_t messages = 0;
     double seconds = 0.0;
     bool seconds_known = true;
@@ -304,7 +338,7 @@ nlohmann::json KafkaView::group(const std::string& id) {
         std::lock_guard lock(groups_mutex_);
         description = group_admin_.describe(id);
     }
-    const auto lags = partition_lags(id);
+    const auto lags = partition_lags(id, description);
     if (description.state == "Dead" && lags.empty()) {
         not_found("no consumer group named '" + id + "'");
     }

@@ -59,7 +59,8 @@ private:
         std::int64_t lag = 0;
         std::optional<double> seconds;
     };
-    std::vector<PartitionLag> partition_lags(const std::string& group);
+    std::vector<PartitionLag> partition_lags(const std::string& group,
+                                             const kafka::GroupDescription& description);
     /// Timestamps of the records at these positions (cached: a record never changes).
     std::map<std::tuple<std::string, std::int32_t, std::int64_t>, std::int64_t> record_times(
         const std::vector<std::tuple<std::string, std::int32_t, std::int64_t>>& positions);
