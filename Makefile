@@ -8,9 +8,10 @@ BINARY := build/default/apps/orderflow/orderflow
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-deps: ## install missing Debian packages and fetch the Kafka jars (cached)
+deps: ## install missing Debian packages, fetch the Kafka jars and the console's npm packages (cached)
 	@scripts/install-deps.sh
 	@scripts/fetch-kafka.sh >/dev/null
+	@scripts/node-env.sh >/dev/null
 
 build: deps ## configure and build (RelWithDebInfo, warnings as errors)
 	@cmake --preset default >/dev/null

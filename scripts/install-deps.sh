@@ -13,6 +13,7 @@ packages=(
   openjdk-17-jdk-headless maven
   clang-format-14 wrk procps iproute2 curl python3 python3-venv python3-yaml
   docker-compose
+  nodejs chromium fonts-dejavu-core
 )
 
 sudo_cmd=()
@@ -47,6 +48,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# The console's npm packages (scripts/node-env.sh) need npm; a Node.js from elsewhere that brings
+# its own npm is kept (Debian's npm package would conflict with it).
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 
 if ((${#missing[@]} == 0)); then
   disable_packaged_redis

@@ -1,0 +1,61 @@
+// Pure logic of the console's ES modules: which page a path draws, rates from consecutive
+// totals, the CSV export's quoting, and the batch line of the overview.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { match, paths } from '../../../web/console/js/routes.js';
+import { latestRate, perSecond, groupValue } from '../../../web/console/js/overview/rates.js';
+import { toCsv } from '../../../web/console/js/messages/export.js';
+import { batchText } from '../../../web/console/js/overview/pipeline.js';
+import { withQuery, apiPath } from '../../../web/console/js/api.js';
+
+test('every documented page path has a route, with its segments decoded', () => {
+  for (const path of ['/', '/ui/clusters/kraft/all-topics', '/ui/clusters/kraft/all-topics/orders',
+    '/ui/clusters/kraft/all-topics/orders/messages', '/ui/brokers', '/ui/groups', '/ui/groups/orders-auto',
+    '/ui/schemas', '/ui/schemas/orders-value', '/ui/redis', '/ui/orders/abc', '/ui/dlq']) {
+    assert.ok(match(path), path);
+  }
+  assert.deepEqual(match('/ui/clusters/kraft/all-topics/orders.dlq/messages').params, ['orders.dlq']);
+  assert.deepEqual(match(paths.order('a/b c')).params, ['a/b c']);
+  assert.equal(match('/ui/nothing'), null);
+  assert.equal(match('/ui/clusters/kraft/all-topics/a/b'), null);
+});
+
+test('API paths encode each segment and drop empty parameters', () => {
+  assert.equal(apiPath('redis', 'keys', 'order:g:1/2'), '/api/redis/keys/order%3Ag%3A1%2F2');
+  assert.equal(withQuery('/api/x', { partition: '', q: 'a b', limit: 50 }), '/api/x?q=a+b&limit=50');
+});
+
+test('rates are differences of consecutive totals over the time between them', () => {
+  const samples = [{ t_ms: 0, delivered_total: 10 }, { t_ms: 2000, delivered_total: 14 },
+    { t_ms: 4000, delivered_total: 14 }, { t_ms: 6000, delivered_total: null }];
+  assert.deepEqual(perSecond(samples, (s) => s.delivered_total), [null, 2, 0, null]);
+  assert.equal(latestRate(samples.slice(0, 3), (s) => s.delivered_total), 1);
+  assert.equal(latestRate(samples.slice(0, 1), (s) => s.delivered_total), null);
+  // A counter that restarted (the producer came back) never reads as a negative rate.
+  assert.deepEqual(perSecond([{ t_ms: 0, delivered_total: 9 }, { t_ms: 1000, delivered_total: 1 }], (s) => s.delivered_total), [null, 0]);
+  const g = groupValue('orders-auto', 'lag_messages');
+  assert.equal(g({ groups: { 'orders-auto': { lag_messages: 3 } } }), 3);
+  assert.equal(g({ groups: {} }), null);
+});
+
+test('CSV export quotes commas, quotes and new lines, and keeps raw values as text', () => {
+  const csv = toCsv([
+    { topic: 't', partition: 0, offset: 1, timestamp_ms: 5, key: 'a,b', schema_id: 1, schema_version: 2,
+      value: { note: 'say "hi"' }, value_text: null, value_hex: null, decode_error: null, headers: [] },
+    { topic: 't', partition: 1, offset: 2, timestamp_ms: 6, key: null, schema_id: null, schema_version: null,
+      value: null, value_text: '<img src=x onerror=alert(1)>\nline', value_hex: null, decode_error: 'not Avro', headers: [['h', 'v']] },
+  ]);
+  const lines = csv.split('\r\n');
+  assert.equal(lines[0], 'topic,partition,offset,timestamp_ms,key,schema_id,schema_version,value,decode_error,headers');
+  assert.equal(lines[1], 't,0,1,5,"a,b",1,2,"{""note"":""say \\""hi\\""""}",,[]');
+  // A new line inside a value stays inside its quoted cell; records end with CRLF.
+  assert.equal(lines[2], 't,1,2,6,,,,"<img src=x onerror=alert(1)>\nline",not Avro,"[[""h"",""v""]]"');
+  assert.equal(lines.length, 4);
+  assert.equal(lines[3], '');
+});
+
+test('the batch line says how many are held and how many more it waits for', () => {
+  assert.equal(batchText({ held: 7, size: 10 }), '7 of 10 held, waiting for 3 more');
+  assert.equal(batchText({ held: 0, size: 10 }), 'batch of 10: none held');
+  assert.equal(batchText(null), null);
+});
