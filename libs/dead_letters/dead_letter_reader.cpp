@@ -2,6 +2,7 @@
 
 #include "common/config_error.h"
 #include "kafka/admin_client.h"
+#include "kafka/group_admin.h"
 #include "kafka/topic_reader.h"
 
 namespace orderflow::dead_letters {
@@ -23,6 +24,16 @@ std::vector<DeadLetterRecord> read_dead_letters(const kafka::ClientSettings& set
             throw common::ConfigError("DLQ_TOPIC", "topic " + dlq_topic + " does not exist");
         }
         request.partitions = info->partition_ids();
+    }
+    // Where each partition starts and ends, as numbers: a reader assigned "the beginning"
+    // first asks the leader for it, which librdkafka 2.0.2 retries only after 500 ms when the
+    // leader is not known yet (every time, for a fresh reader); known ends also spare waiting
+    // for the end-of-partition signal.
+    kafka::GroupAdmin admin(settings, timeout);
+    for (const auto partition : request.partitions) {
+        const auto marks = admin.watermarks(dlq_topic, partition);
+        request.start_offsets[partition] = marks.low;
+        request.end_offsets[partition] = marks.high;
     }
     std::vector<DeadLetterRecord> letters;
     for (auto& record : kafka::read_topic(settings, request)) {

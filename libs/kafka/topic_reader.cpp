@@ -58,7 +58,11 @@ std::unique_ptr<RdKafka::KafkaConsumer> make_reader(const ClientSettings& settin
                                          {"enable.auto.offset.store", "false"},
                                          {"enable.partition.eof", "true"},
                                          // Bounded prefetch: a streaming read stays small.
-                                         {"queued.max.messages.kbytes", "16384"}});
+                                         {"queued.max.messages.kbytes", "16384"},
+                                         // A partition at its end answers an empty fetch
+                                         // after this wait (default 500 ms), and the read
+                                         // ends only at every partition's EOF.
+                                         {"fetch.wait.max.ms", "20"}});
     std::string error;
     conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events), error);
     std::unique_ptr<RdKafka::KafkaConsumer> consumer(

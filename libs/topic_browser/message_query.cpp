@@ -100,10 +100,15 @@ MessagePage read_messages(const kafka::ClientSettings& reader,
     request.limit = static_cast<std::size_t>(query.filtered() ? kFilterWindow : query.limit) *
                     std::max<std::size_t>(1, plan.start.size());
     request.timeout = timeout;
+    // Streamed, keeping only what the filter lets through: a filtered page searches up to
+    // kFilterWindow records a partition and must not hold them all.
     std::vector<Message> decoded;
-    for (const auto& record : kafka::read_topic(reader, request)) {
-        decoded.push_back(decoder.decode(record));
-    }
+    kafka::read_topic(reader, request, [&](kafka::Record& record) {
+        auto message = decoder.decode(record);
+        if (matches(message, query)) {
+            decoded.push_back(std::move(message));
+        }
+    });
     return select(std::move(decoded), query, plan.cut);
 }
 

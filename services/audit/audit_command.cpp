@@ -1,5 +1,6 @@
 #include "audit/audit_command.h"
 
+#include "audit/audit_result.h"
 #include "common/config_error.h"
 #include "common/logging.h"
 
@@ -53,11 +54,18 @@ void register_audit_command(CLI::App& app, const common::CommandContext& context
     pipeline::add_env_option(*command, "--live", options->live, "AUDIT_LIVE",
                              "true: orders in flight (not yet consumed or committed, or stored "
                              "past the cut) are reported but do not fail the audit");
+    command->add_flag("--json", options->json,
+                      "print the result as one JSON object (what the console's /api/audit "
+                      "answers; docs/console-api.md) instead of the report; same exit codes");
     command->final_callback([options, &context] {
         common::init_logging("audit", context.log_level);
         const auto result = run_audit(to_settings(*options));
-        for (const auto& line : result.lines()) {
-            std::cout << line << "\n";
+        if (options->json) {
+            std::cout << to_json(result).dump() << "\n";
+        } else {
+            for (const auto& line : result.lines()) {
+                std::cout << line << "\n";
+            }
         }
         std::cout.flush();
         if (const int code = result.exit_code(); code != 0) {

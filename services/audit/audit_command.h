@@ -18,6 +18,7 @@ struct AuditOptions {
     std::string groups = "orders-auto,orders-batch";
     std::string timeout = "60s";
     std::string live = "false";
+    bool json = false;  ///< --json: the result as one JSON object instead of the report lines
 };
 
 /// Errors: ConfigError naming REDIS_URL, AUDIT_GROUPS, AUDIT_TIMEOUT, AUDIT_LIVE or a

@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <malloc.h>
 #include <memory>
 
 namespace orderflow::console {
@@ -32,10 +34,55 @@ kafka::ClientSettings reader_settings(const ConsoleSettings& settings) {
     return reader;
 }
 
+/// How long one audit may run (reading both topics to their end) before it is killed.
+constexpr std::chrono::milliseconds kAuditTimeout{std::chrono::minutes(2)};
+
+/// `orderflow audit --live true --json` with the console's own connections, so what the
+/// console shows is what `orderflow audit` says.
+std::vector<std::string> audit_command(const ConsoleSettings& settings,
+                                       const std::vector<std::string>& groups) {
+    std::string extra;
+    for (const auto& [name, value] : settings.pipeline.kafka.extra) {
+        extra += (extra.empty() ? "" : ";") + name + "=" + value;
+    }
+    std::string group_list;
+    for (const auto& group : groups) {
+        group_list += (group_list.empty() ? "" : ",") + group;
+    }
+    const auto& redis = settings.redis;
+    return {std::filesystem::read_symlink("/proc/self/exe").string(),
+            "audit",
+            "--bootstrap-servers",
+            settings.pipeline.kafka.bootstrap_servers,
+            "--kafka-extra",
+            extra,
+            "--schema-registry-url",
+            settings.pipeline.registry_url,
+            "--topic",
+            settings.pipeline.topic,
+            "--dlq-topic",
+            settings.pipeline.dlq_topic,
+            "--redis-url",
+            "redis://" + redis.host + ":" + std::to_string(redis.port) + "/" +
+                std::to_string(redis.database),
+            "--groups",
+            group_list,
+            "--timeout",
+            std::to_string(kAuditTimeout.count() * 3 / 4) + "ms",
+            "--live",
+            "true",
+            "--json"};
+}
+
 }  // namespace
 
 int run_console(const ConsoleSettings& settings) {
     common::install_stop_handlers();
+    // glibc gives each thread that allocates an arena of its own (up to 8 per core) and keeps
+    // freed pages there: with 6 workers, the IO threads and librdkafka's, a few large message
+    // pages left ~100 MB resident. Two arenas keep the console small; its threads rarely
+    // contend (handlers wait on Kafka and Redis, not on malloc).
+    mallopt(M_ARENA_MAX, 2);
     http::Router router;
     const AccessGuard guard(settings.token);
     RouteTable routes(router, guard);
@@ -54,11 +101,7 @@ int run_console(const ConsoleSettings& settings) {
         groups.push_back(consumer.group);
     }
     RedisAccess redis(settings.redis, groups);
-    audit::AuditSettings audit_settings;
-    audit_settings.pipeline = settings.pipeline;
-    audit_settings.redis = settings.redis;
-    audit_settings.groups = groups;
-    AuditCache audit(audit_settings, std::chrono::seconds(30));
+    AuditCache audit(audit_command(settings, groups), kAuditTimeout, std::chrono::seconds(30));
     const ConsoleContext context{settings, kafka,    registry, decoder, reader,
                                  tails,    overview, redis,    audit};
     add_page_routes(routes, context);

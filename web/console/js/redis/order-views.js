@@ -39,9 +39,13 @@ export async function drawCustomer(element, customerId) {
 export async function drawAudit(element) {
   try {
     const audit = await getJson('/api/audit');
-    replace(element,
-      keyValues([['Result', audit.clean ? badge('clean', 'good') : badge('not clean', 'bad')],
-        ['Computed', fmt.time(audit.computed_at_ms)]]),
+    // The audit runs in the background: the first answer may have no result yet.
+    const result = audit.computed_at_ms == null
+      ? badge(audit.running ? 'running…' : 'not run', 'live')
+      : (audit.clean ? badge('clean', 'good') : badge('not clean', 'bad'));
+    const rows = [['Result', result], ['Computed', fmt.time(audit.computed_at_ms)]];
+    if (audit.error) rows.push(['Last attempt', audit.error]);
+    replace(element, keyValues(rows),
       h('pre', { class: 'json' }, (audit.lines || []).join('\n')));
   } catch (e) {
     replace(element, errorBox(e));
