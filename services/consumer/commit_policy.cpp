@@ -184,6 +184,7 @@ void BatchCommitPolicy::take(const CommitReply& reply, Clock::time_point now) {
         return;
     }
     std::string failure = reply.error;
+    bool lowered = false;
     for (const auto& [tp, next] : commit.offsets) {
         const auto error = reply.partition_errors.find(tp);
         if (!reply.error.empty() ||
@@ -198,11 +199,18 @@ void BatchCommitPolicy::take(const CommitReply& reply, Clock::time_point now) {
             continue;  // revoked meanwhile
         }
         auto& state = partition->second;
-        state.committed = std::max(state.committed, next);
+        // The coordinator answers commits in the order it applies them, and librdkafka sends
+        // a commit it deferred while no coordinator was known after newer ones: the latest
+        // answer is the broker's offset, even one lower than an earlier answer (seen in
+        // robustness.CoordinatorAway). What it left uncommitted is then due again.
+        lowered = lowered || next < state.committed;
+        state.committed = next;
         if (state.committed >= state.written) {
             state.uncommitted_since.reset();
         } else if (!late) {
             state.uncommitted_since = commit.sent_at;  // what is left was written after that
+        } else if (!state.uncommitted_since) {
+            state.uncommitted_since = now;
         }
     }
     count_committed();
@@ -213,7 +221,10 @@ void BatchCommitPolicy::take(const CommitReply& reply, Clock::time_point now) {
         return;
     }
     ++counters_.commits;
-    if (late) {
+    if (lowered) {
+        spdlog::warn("a commit of {} was applied after newer ones; committing those again",
+                     describe(commit.offsets));
+    } else if (late) {
         spdlog::info("a late answer committed {}", describe(commit.offsets));
     }
     backoff_ = kFirstBackoff;

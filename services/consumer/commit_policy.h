@@ -144,6 +144,8 @@ private:
  * - at most `max_in_flight` commits await an answer while the next batches are written (a
  *   new commit covers everything written so far); one not answered within `commit_timeout`
  *   counts as failed (a late answer is still taken);
+ * - "committed" is what the latest answer says, even when it is lower than an earlier one:
+ *   a commit librdkafka held back without a coordinator can be applied after newer ones;
  * - revoke and finish send what is left and wait for the answers, up to a deadline.
  */
 class BatchCommitPolicy : public CommitPolicy {

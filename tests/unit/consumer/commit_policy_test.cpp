@@ -206,6 +206,32 @@ TEST(BatchCommitPolicy, AnUnansweredCommitTimesOutAndALateSuccessStillCounts) {
     EXPECT_EQ(policy.status().uncommitted_partitions, 0U);
 }
 
+// librdkafka holds a commit back while no coordinator is known and sends it after newer
+// ones: its late success is the broker's offset now, so what the newer one covered is due.
+TEST(BatchCommitPolicy, ALateSuccessBelowAnEarlierOneMakesTheRestDueAgain) {
+    BatchCommitPolicy policy(limits());
+    FakeCommitter kafka;
+    auto now = Clock::now();
+    policy.written({{kP0, 10}, {kP1, 4}}, 10, kafka, now);
+    now += milliseconds(1000);  // COMMIT_TIMEOUT: the first commit is given up on
+    policy.service(kafka, now);
+    policy.written({{kP0, 20}}, 10, kafka, now + milliseconds(100));
+    ASSERT_EQ(kafka.sent.size(), 2U);
+    EXPECT_EQ(kafka.sent[1].offsets, (CommitOffsets{{kP0, 20}, {kP1, 4}}));
+    kafka.answer(kafka.sent[1].tag);
+    kafka.answer(kafka.sent[0].tag);  // the held-back one, applied last
+    now += milliseconds(200);
+    policy.service(kafka, now);
+    EXPECT_EQ(policy.committed(kP0), 10) << "the late answer set it back";
+    ASSERT_EQ(kafka.sent.size(), 3U);
+    EXPECT_EQ(kafka.sent[2].offsets, (CommitOffsets{{kP0, 20}})) << "kP1's 4 was not lowered";
+    EXPECT_EQ(policy.status().uncommitted_partitions, 1U);
+    kafka.answer(kafka.sent[2].tag);
+    policy.service(kafka, now);
+    EXPECT_EQ(policy.committed(kP0), 20);
+    EXPECT_EQ(policy.status().uncommitted_partitions, 0U);
+}
+
 TEST(BatchCommitPolicy, CommitsInFlightAreBoundedAndTheNextCoversEverythingWritten) {
     BatchCommitPolicy policy(limits(2));
     FakeCommitter kafka;
