@@ -8,11 +8,17 @@
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 extern char** environ;
 
 namespace orderflow::console {
+namespace {
+
+constexpr std::chrono::milliseconds kExitPoll{20};
+
+}  // namespace
 
 CommandOutcome run_command(const std::vector<std::string>& argv,
                            std::chrono::milliseconds timeout) {
@@ -68,8 +74,19 @@ CommandOutcome run_command(const std::vector<std::string>& argv,
         outcome.output.append(buffer, static_cast<std::size_t>(n));
     }
     close(fds[0]);
+    // A child that closed its output may still run: the deadline holds for it too.
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    for (;;) {
+        const pid_t done = waitpid(pid, &status, outcome.timed_out ? 0 : WNOHANG);
+        if (done == pid || (done < 0 && errno != EINTR)) {
+            break;
+        }
+        if (done == 0 && std::chrono::steady_clock::now() >= deadline) {
+            kill(pid, SIGKILL);
+            outcome.timed_out = true;
+        } else if (done == 0) {
+            std::this_thread::sleep_for(kExitPoll);
+        }
     }
     outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return outcome;

@@ -15,7 +15,8 @@ struct CommandOutcome {
     std::string output;      ///< stdout and stderr, interleaved as written
 };
 
-/// `argv[0]` is the program's path. Kills the child (SIGKILL) once `timeout` has passed.
+/// `argv[0]` is the program's path. Kills the child (SIGKILL) once `timeout` has passed, also
+/// one that closed its output and goes on running.
 /// Errors: std::runtime_error when the pipe or the child cannot be made.
 CommandOutcome run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
 
