@@ -227,6 +227,23 @@ CommandResult run_command(const std::string& command) {
     return result;
 }
 
+std::string shell_quote(const std::string& text) {
+    std::string out = "'";
+    for (const char c : text) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+CommandResult run_orderflow(const std::string& args,
+                            const std::map<std::string, std::string>& env) {
+    std::string command = "env";
+    for (const auto& [key, value] : env) {
+        command += " " + key + "=" + shell_quote(value);
+    }
+    return run_command(command + " " + shell_quote(orderflow_binary()) + " " + args + " 2>&1");
+}
+
 KafkaCluster::KafkaCluster() {
     std::string pattern =
         (std::filesystem::temp_directory_path() / "orderflow-kafka-XXXXXX").string();

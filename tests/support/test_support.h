@@ -78,6 +78,10 @@ struct CommandResult {
     std::string output;
 };
 CommandResult run_command(const std::string& command);
+/// `text` as one /bin/sh word, in single quotes.
+std::string shell_quote(const std::string& text);
+/// `orderflow <args>` with exactly the variables of `env` added to this process's environment.
+CommandResult run_orderflow(const std::string& args, const std::map<std::string, std::string>& env);
 
 /// A private 3-node cluster (scripts/kafka-cluster.sh) on free ports in a temp dir, for tests
 /// that kill brokers and so must not share the stack. Stopped and removed by the destructor.

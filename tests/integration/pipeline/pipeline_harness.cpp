@@ -15,14 +15,6 @@
 namespace orderflow::test {
 namespace {
 
-std::string shell_quote(const std::string& text) {
-    std::string out = "'";
-    for (const char c : text) {
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return out + "'";
-}
-
 std::unique_ptr<RdKafka::Conf> conf(const std::map<std::string, std::string>& properties,
                                     const std::string& bootstrap = "") {
     std::unique_ptr<RdKafka::Conf> result(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
@@ -109,11 +101,7 @@ std::map<std::string, std::string> Pipeline::env(
 
 CommandResult Pipeline::run(const std::string& args,
                             const std::map<std::string, std::string>& extra) const {
-    std::string command = "env";
-    for (const auto& [key, value] : env(extra)) {
-        command += " " + key + "=" + shell_quote(value);
-    }
-    return run_command(command + " " + shell_quote(orderflow_binary()) + " " + args + " 2>&1");
+    return run_orderflow(args, env(extra));
 }
 
 std::unique_ptr<ChildProcess> Pipeline::start_consumer(

@@ -24,14 +24,6 @@ std::string read_all(const std::string& path) {
     return text.str();
 }
 
-std::string quoted(const std::string& text) {
-    std::string out = "'";
-    for (const char c : text) {
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return out + "'";
-}
-
 // Lines that end with a newline (a killed writer may leave the last one cut).
 std::vector<std::string> complete_lines(const std::string& path) {
     const auto text = read_all(path);
@@ -62,8 +54,8 @@ AofRedis::~AofRedis() {
 }
 
 std::string AofRedis::script(const std::string& command) const {
-    return repo_root() + "/scripts/redis.sh " + command + " --dir " + quoted(dir_) + " --port " +
-           port_;
+    return repo_root() + "/scripts/redis.sh " + command + " --dir " + shell_quote(dir_) +
+           " --port " + port_;
 }
 
 void AofRedis::start() {
@@ -85,7 +77,7 @@ void AofRedis::kill9() {
 
 void AofRedis::snapshot(const std::string& path) const {
     const auto result =
-        run_command("redis-cli -h 127.0.0.1 -p " + port_ + " --rdb " + quoted(path));
+        run_command("redis-cli -h 127.0.0.1 -p " + port_ + " --rdb " + shell_quote(path));
     if (result.exit_code != 0) {
         throw std::runtime_error("redis-cli --rdb failed:\n" + result.output);
     }
@@ -218,11 +210,7 @@ std::map<std::string, std::string> CaseRun::env(
 
 CommandResult CaseRun::run(const std::string& args,
                            const std::map<std::string, std::string>& extra) const {
-    std::string command = "env";
-    for (const auto& [key, value] : env(extra)) {
-        command += " " + key + "=" + quoted(value);
-    }
-    return run_command(command + " " + quoted(orderflow_binary()) + " " + args + " 2>&1");
+    return run_orderflow(args, env(extra));
 }
 
 void CaseRun::start_consumer(bool auto_commit, const std::map<std::string, std::string>& extra) {
