@@ -73,7 +73,8 @@ nlohmann::json answer_with_error(AuditCache& audit) {
 }
 
 TEST_F(ChildProcess, OutputAndExitCodeOfAChildThatFinishes) {
-    const auto outcome = run_command(shell("echo to-stdout; echo to-stderr >&2; exit 3"), seconds(20));
+    const auto outcome =
+        run_command(shell("echo to-stdout; echo to-stderr >&2; exit 3"), seconds(20));
     EXPECT_FALSE(outcome.timed_out);
     EXPECT_EQ(outcome.exit_code, 3);
     EXPECT_NE(outcome.output.find("to-stdout\n"), std::string::npos) << outcome.output;
@@ -81,8 +82,8 @@ TEST_F(ChildProcess, OutputAndExitCodeOfAChildThatFinishes) {
 }
 
 TEST_F(ChildProcess, AChildStillRunningAtTheDeadlineIsKilledAndWhatItPrintedKept) {
-    const auto outcome = run_command(shell("echo started; echo $$ > $PIDFILE; exec sleep 60"),
-                                     milliseconds(1000));
+    const auto outcome =
+        run_command(shell("echo started; echo $$ > $PIDFILE; exec sleep 60"), milliseconds(1000));
     EXPECT_TRUE(outcome.timed_out);
     EXPECT_EQ(outcome.exit_code, -1);
     EXPECT_NE(outcome.output.find("started"), std::string::npos) << outcome.output;
@@ -97,7 +98,8 @@ TEST_F(ChildProcess, AChildThatClosedItsOutputIsStillKilledAtTheDeadline) {
         shell("echo $$ > $PIDFILE; exec >/dev/null 2>&1; exec sleep 60"), milliseconds(1000));
     EXPECT_TRUE(outcome.timed_out);
     EXPECT_EQ(outcome.exit_code, -1);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(50)) << "it did not wait for sleep";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(50))
+        << "it did not wait for sleep";
     const auto pid = written_pid();
     ASSERT_GT(pid, 0);
     EXPECT_FALSE(alive(pid));
