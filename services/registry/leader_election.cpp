@@ -109,8 +109,9 @@ void GroupLeadership::on_rebalance(rd_kafka_resp_err_t err,
                                    rd_kafka_topic_partition_list_t* partitions) {
     auto& leader_gauge = metrics::default_registry().gauge(
         "orderflow_registry_leader", "1 while this instance is the registry leader");
+    nobody_leads_since_.reset();
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-        assigned_at_ = std::chrono::steady_clock::now();
+        assigned_ = true;
         rd_kafka_assign(consumer_.get(), partitions);
         rd_kafka_pause_partitions(consumer_.get(), partitions);  // we only want the ownership
         bool owns = false;
@@ -131,6 +132,9 @@ void GroupLeadership::on_rebalance(rd_kafka_resp_err_t err,
             spdlog::info("leader election: this instance ({}) is a follower", url_);
         }
     } else {
+        // Until the next assignment there is nothing to rejoin for: the group is rebalancing,
+        // and leaving it now would start that rebalance over.
+        assigned_ = false;
         if (leader_) {
             spdlog::info("leader election: leadership revoked");
         }
@@ -181,6 +185,7 @@ void GroupLeadership::refresh_leader_url() {
     PartitionList offsets(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), 0);
     if (rd_kafka_committed(consumer_.get(), offsets.get(), 1000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        nobody_leads_since_.reset();  // the coordinator is away: nobody knows who leads
         return;
     }
     const auto& p = offsets->elems[0];
@@ -195,6 +200,11 @@ void GroupLeadership::refresh_leader_url() {
     if (!leader_ && url != leader_url_) {
         spdlog::info("leader election: leader is {}", url.value_or("(unknown)"));
         leader_url_ = url;
+    }
+    if (leader_url_) {
+        nobody_leads_since_.reset();
+    } else if (!nobody_leads_since_) {
+        nobody_leads_since_ = std::chrono::steady_clock::now();
     }
 }
 
@@ -223,17 +233,21 @@ void GroupLeadership::loop() {
         }
         // A rebalance whose assignor read metadata from a broker that did not know the topic
         // yet hands the partition to nobody, and nothing triggers another one (the topic's
-        // metadata does not change afterwards). A follower that learns no leader URL within
-        // kNoLeaderRejoin after its assignment makes the group rebalance by rejoining.
+        // metadata does not change afterwards). A follower whose coordinator has answered for
+        // kNoLeaderRejoin that nobody leads makes the group rebalance by rejoining, once per
+        // assignment. Not while the coordinator is away (fetches fail: a leader may well be
+        // there) and not between a revocation and the next assignment: rejoining then starts
+        // the group's rebalance over, and rejoining again each time kept a group leaderless
+        // after kill -9 of its coordinator (robustness.RegistryBrokerFaults).
         constexpr auto kNoLeaderRejoin = std::chrono::seconds(5);
-        if (!leader_ && assigned_at_ != Clock::time_point{} && !leader_url() &&
-            now - assigned_at_ >= kNoLeaderRejoin && now - rejoined_at_ >= kNoLeaderRejoin) {
+        if (!leader_ && assigned_ && nobody_leads_since_ &&
+            now - *nobody_leads_since_ >= kNoLeaderRejoin) {
             spdlog::warn(
-                "leader election: no leader for {} [0] {} s after the last assignment; "
+                "leader election: the coordinator has said for {} s that nobody leads {} [0]; "
                 "rejoining group {} to rebalance",
-                topic_, kNoLeaderRejoin.count(), group_);
-            rejoined_at_ = now;
-            assigned_at_ = now;
+                kNoLeaderRejoin.count(), topic_, group_);
+            assigned_ = false;
+            nobody_leads_since_.reset();
             rd_kafka_unsubscribe(consumer_.get());
             try {
                 subscribe();

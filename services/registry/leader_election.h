@@ -58,9 +58,11 @@ private:
     std::atomic<bool> stop_{false};
     std::atomic<bool> leader_{false};
     std::atomic<bool> publish_pending_{false};
-    // Last assignment (set in the rebalance callback, read in loop(): the same thread).
-    std::chrono::steady_clock::time_point assigned_at_{};
-    std::chrono::steady_clock::time_point rejoined_at_{};
+    // Set in the rebalance callback and read in loop() (the same thread): whether the group
+    // has an assignment for us, and since when the coordinator has answered, without a
+    // break, that nobody leads.
+    bool assigned_ = false;
+    std::optional<std::chrono::steady_clock::time_point> nobody_leads_since_;
     mutable std::mutex mutex_;
     std::optional<std::string> leader_url_;
 };

@@ -2,6 +2,7 @@
 // concurrent registrations through both never share an id or a version.
 #include "registry_process.h"
 
+#include <csignal>
 #include <set>
 #include <thread>
 
@@ -105,6 +106,41 @@ TEST(RegistryTwoInstances, FollowerTakesOverWhenTheLeaderIsKilled) {
     const auto reply = follower.request("POST", "/subjects/t/versions", schema_body("\"int\""));
     ASSERT_EQ(reply.status, 200) << reply.body;
     EXPECT_EQ(Json::parse(reply.body)["id"], 2);
+}
+
+// A third instance joins while the follower is frozen: the group's rebalance waits for the
+// frozen member until its session times out (30 s). Meanwhile the revoked leader must wait for
+// its next assignment, not rejoin (each rejoin started the rebalance over, which kept a group
+// leaderless after kill -9 of its coordinator); once the frozen member is out, one leads.
+TEST(RegistryTwoInstances, ARevokedLeaderWaitsForTheRebalanceInsteadOfRejoining) {
+    RegistryNames names;
+    RegistryProcess first(names);
+    RegistryProcess second(names);
+    const auto leads = [](RegistryProcess& r) {
+        const auto reply = r.request("GET", "/ready");
+        return reply.status == 200 && Json::parse(reply.body)["leader"].get<bool>();
+    };
+    ASSERT_TRUE(
+        test::wait_until([&] { return leads(first) != leads(second); }, std::chrono::seconds(30)));
+    auto& leader = leads(first) ? first : second;
+    auto& follower = leads(first) ? second : first;
+    follower.process().send_signal(SIGSTOP);
+    RegistryProcess third(names);
+    const bool elected =
+        test::wait_until([&] { return leads(leader) || leads(third); }, std::chrono::seconds(120),
+                         std::chrono::milliseconds(500));
+    follower.process().send_signal(SIGCONT);
+    EXPECT_TRUE(elected) << leader.process().output() << third.process().output();
+    EXPECT_NE(leader.process().output().find("leadership revoked"), std::string::npos)
+        << "the third instance's join did not rebalance the group:\n"
+        << leader.process().output();
+    for (auto* instance : {&leader, &third}) {
+        EXPECT_EQ(instance->process().output().find("rejoining group"), std::string::npos)
+            << instance->process().output();
+    }
+    const auto reply = third.request("POST", "/subjects/after-rebalance/versions",
+                                     schema_body(record_schema("AfterRebalance")));
+    EXPECT_EQ(reply.status, 200) << reply.body;
 }
 
 }  // namespace
