@@ -54,7 +54,7 @@ std::optional<std::vector<std::int32_t>> topic_partitions(const kafka::ClientSet
     auto admin_settings = settings;
     admin_settings.client_id += "-admin";
     kafka::AdminClient admin(admin_settings);
-    const auto info = admin.describe_topic(topic);
+    const auto info = admin.find_topic(topic);
     if (!info) {
         return std::nullopt;
     }

@@ -19,7 +19,7 @@ std::vector<DeadLetterRecord> read_dead_letters(const kafka::ClientSettings& set
         auto admin_settings = settings;
         admin_settings.client_id += "-admin";
         kafka::AdminClient admin(admin_settings);
-        const auto info = admin.describe_topic(dlq_topic);
+        const auto info = admin.find_topic(dlq_topic);
         if (!info) {
             throw common::ConfigError("DLQ_TOPIC", "topic " + dlq_topic + " does not exist");
         }

@@ -117,6 +117,17 @@ std::optional<TopicInfo> AdminClient::describe_topic(const std::string& name) {
     return std::nullopt;
 }
 
+std::optional<TopicInfo> AdminClient::find_topic(const std::string& name,
+                                                 std::chrono::milliseconds patience) {
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    auto info = describe_topic(name);
+    while (!info && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        info = describe_topic(name);
+    }
+    return info;
+}
+
 namespace {
 
 std::map<std::string, std::string> describe_configs(rd_kafka_t* handle,
@@ -226,11 +237,7 @@ CreateOutcome AdminClient::create_topic(const TopicSpec& spec) {
     }
     // Metadata comes from any broker and one may not know a just-created topic yet: wait for a
     // description before comparing, or a mismatch would pass unseen.
-    std::optional<TopicInfo> existing;
-    const auto deadline = std::chrono::steady_clock::now() + timeout_;
-    while (!(existing = describe_topic(spec.name)) && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
+    const auto existing = find_topic(spec.name, timeout_);
     if (!existing) {
         throw KafkaError(
             err, "topic " + spec.name + " exists but no broker described it within the timeout");

@@ -68,6 +68,12 @@ public:
     /// Every topic, internal ones (`__consumer_offsets`) last, each sorted by name.
     std::vector<TopicInfo> topics();
     std::optional<TopicInfo> describe_topic(const std::string& name);
+    /// describe_topic, asked again for up to `patience` while the answer is "no such topic":
+    /// a topic created a moment ago is not in every broker's metadata yet, and any broker may
+    /// answer. For a command that fails when the topic is missing.
+    std::optional<TopicInfo> find_topic(const std::string& name,
+                                        std::chrono::milliseconds patience = kTopicPatience);
+    static constexpr std::chrono::milliseconds kTopicPatience{3000};
     /// The topic's effective configuration (DescribeConfigs), e.g. min.insync.replicas.
     std::map<std::string, std::string> topic_configs(const std::string& name);
     /// Creates the topic, or returns kAlreadyExists when it exists with the same partition

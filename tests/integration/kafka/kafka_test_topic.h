@@ -7,9 +7,14 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace orderflow::test {
 
@@ -22,29 +27,61 @@ inline kafka::ClientSettings stack_client(const std::string& client_id) {
 
 /// Creates `partitions` x RF 3 and writes `count` records "value-<i>" (key "key-<i>") to
 /// `partition`, each with header "n" = i; waits for every acknowledgement.
+// Which records (by index, the message opaque) a flush left undelivered.
+class FailedDeliveries : public RdKafka::DeliveryReportCb {
+public:
+    void dr_cb(RdKafka::Message& message) override {
+        if (message.err() != RdKafka::ERR_NO_ERROR) {
+            failed.push_back(
+                static_cast<int>(reinterpret_cast<std::intptr_t>(message.msg_opaque())));
+        }
+    }
+    std::vector<int> failed;
+};
+
 inline std::string make_topic_with_records(int partitions, std::int32_t partition, int count) {
     const auto topic = unique_name("kafka-lib");
     kafka::AdminClient admin(stack_client("kafka-lib-test"));
     admin.create_topic({topic, partitions, 3, {{"min.insync.replicas", "2"}}});
+    FailedDeliveries deliveries;
     std::string error;
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     conf->set("bootstrap.servers", shared_stack().bootstrap_servers, error);
     conf->set("acks", "all", error);
+    conf->set("dr_cb", &deliveries, error);
     std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
+    // A broker that has not heard of the new topic yet may answer the producer's metadata
+    // ("partition count changed from 3 to 0") and fail what is queued: send those again.
+    std::vector<int> pending;
     for (int i = 0; i < count; ++i) {
-        const auto key = "key-" + std::to_string(i);
-        auto value = "value-" + std::to_string(i);
-        auto* headers = RdKafka::Headers::create();
-        headers->add("n", std::to_string(i));
-        if (producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY, value.data(),
-                              value.size(), key.data(), key.size(), 0, headers,
-                              nullptr) != RdKafka::ERR_NO_ERROR) {
-            delete headers;
-            throw std::runtime_error("produce failed");
-        }
+        pending.push_back(i);
     }
-    if (producer->flush(30000) != RdKafka::ERR_NO_ERROR || producer->outq_len() != 0) {
-        throw std::runtime_error("records not acknowledged");
+    for (int attempt = 0; !pending.empty(); ++attempt) {
+        if (attempt == 10) {
+            throw std::runtime_error(std::to_string(pending.size()) + " records not delivered");
+        }
+        deliveries.failed.clear();
+        for (const int i : pending) {
+            const auto key = "key-" + std::to_string(i);
+            auto value = "value-" + std::to_string(i);
+            auto* headers = RdKafka::Headers::create();
+            headers->add("n", std::to_string(i));
+            if (producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY, value.data(),
+                                  value.size(), key.data(), key.size(), 0, headers,
+                                  reinterpret_cast<void*>(static_cast<std::intptr_t>(i))) !=
+                RdKafka::ERR_NO_ERROR) {
+                delete headers;
+                throw std::runtime_error("produce failed");
+            }
+        }
+        if (producer->flush(30000) != RdKafka::ERR_NO_ERROR || producer->outq_len() != 0) {
+            throw std::runtime_error("records not acknowledged");
+        }
+        pending = deliveries.failed;
+        std::sort(pending.begin(), pending.end());
+        if (!pending.empty()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        }
     }
     return topic;
 }
