@@ -2,12 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <stdexcept>
 #include <utility>
 
 namespace orderflow::http::detail {
@@ -86,34 +87,124 @@ void Connection::read_head() {
         return;
     }
     state_ = State::reading_head;
+    request_.reset();
+    route_ = nullptr;
+    charge_.reset();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
     parser_->body_limit(limits_.max_body_bytes);
+    parser_->eager(false);  // stop after the head: the route decides about the body
     arm(limits_.head_timeout);
-    http::async_read_header(
-        socket_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+    parse_buffered();
 }
 
-void Connection::on_head(beast::error_code ec) {
-    if (state_ != State::reading_head) {
-        return;  // closed meanwhile
+void Connection::parse_buffered() {
+    while (true) {
+        if (buffer_.size() == 0) {
+            read_more();
+            return;
+        }
+        beast::error_code ec;
+        std::size_t used = 0;
+        try {
+            used = parser_->put(buffer_.data(), ec);
+        } catch (const std::exception& e) {
+            fail_parse(e);
+            return;
+        }
+        buffer_.consume(used);
+        if (ec == http::error::need_more || (!ec && used == 0)) {
+            read_more();
+            return;
+        }
+        if (ec) {
+            fail_read(ec);
+            return;
+        }
+        if (state_ == State::reading_head) {
+            on_head();
+            return;
+        }
+        if (!charge_body()) {
+            return;
+        }
+        if (parser_->is_done()) {
+            dispatch();
+            return;
+        }
     }
-    if (ec) {
-        fail_read(ec, "bad request: ");
+}
+
+void Connection::read_more() {
+    constexpr std::size_t kReadSize = 64 * 1024;
+    const auto cap = limits_.max_header_bytes;
+    if (buffer_.size() >= cap) {
+        // The parser wants more than a head may hold: a chunk line or a trailer that long (a
+        // head that long is Beast's header_limit).
+        fail({431, Failure::header_too_large,
+              "request chunk line or trailer over " + std::to_string(cap) + " bytes"},
+             request_.get());
         return;
     }
+    const auto reading = state_;
+    socket_.async_read_some(
+        buffer_.prepare(std::min(cap - buffer_.size(), kReadSize)),
+        [self = shared_from_this(), reading](beast::error_code ec, std::size_t n) {
+            if (self->state_ != reading) {
+                return;  // closed meanwhile (deadline, stop)
+            }
+            self->buffer_.commit(n);
+            if (ec) {
+                self->close();  // client gone, or reset
+            } else {
+                self->parse_buffered();
+            }
+        });
+}
+
+void Connection::on_head() {
+    disarm();
+    const auto& message = parser_->get();
+    version_ = message.version();
+    keep_alive_ = message.keep_alive();
+    head_only_ = message.method() == http::verb::head;
+    request_ = std::make_shared<Request>(head_request());
+    const auto match = core_.router.find(*request_);
+    route_ = match.route;
+    if (route_ == nullptr) {
+        answer_unrouted(match);
+        return;
+    }
+    body_limit_ = body_limit(*route_, request_->method, limits_.max_body_bytes);
+    const auto length = parser_->content_length();
+    if (length && *length > body_limit_) {
+        fail({413, Failure::payload_too_large,
+              body_limit_ == 0 ? request_->method + " " + std::string(request_->path()) +
+                                     " takes no request body"
+                               : "request body over " + std::to_string(body_limit_) + " bytes"},
+             request_.get());
+        return;
+    }
+    parser_->body_limit(body_limit_);  // chunked bodies: checked at each chunk's size line
     if (parser_->is_done()) {
         dispatch();
         return;
     }
+    charge_ = std::make_shared<BufferCharge>(core_.buffers);
+    // A Content-Length is reserved whole now (the body's string is allocated at that size).
+    if (!charge(length.value_or(0))) {
+        return;
+    }
     state_ = State::reading_body;
-    disarm();
-    if (iequals(parser_->get()[http::field::expect], "100-continue")) {
+    if (iequals(message[http::field::expect], "100-continue")) {
         static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         arm(limits_.idle_timeout);
         asio::async_write(socket_, asio::buffer(kContinue),
                           [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                              if (self->state_ != State::reading_body) {
+                                  return;
+                              }
+                              self->disarm();
                               if (wec) {
                                   self->close();
                               } else {
@@ -125,38 +216,78 @@ void Connection::on_head(beast::error_code ec) {
     read_body();
 }
 
+void Connection::answer_unrouted(const Router::Match& match) {
+    // The body of a request nobody takes is not read: the connection cannot be reused.
+    if (parser_->chunked() || parser_->content_length().value_or(0) > 0) {
+        keep_alive_ = false;
+    }
+    state_ = State::handling;
+    Response response;
+    if (match.path_known) {
+        response.status = 405;
+        core_.render({405, Failure::method_not_allowed, "HTTP 405 Method Not Allowed"},
+                     request_.get(), response);
+        response.set_header("Allow", match.allow);
+    } else {
+        response.status = 404;
+        core_.render({404, Failure::not_found, "HTTP 404 Not Found"}, request_.get(), response);
+    }
+    request_.reset();
+    respond(std::move(response));
+}
+
 void Connection::read_body() {
+    state_ = State::reading_body;
+    parser_->eager(true);
     arm(limits_.body_timeout);
-    http::async_read(
-        socket_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+    parse_buffered();
 }
 
-void Connection::on_body(beast::error_code ec) {
-    if (state_ != State::reading_body) {
-        return;
-    }
-    if (ec) {
-        fail_read(ec, "bad request body: ");
-        return;
-    }
-    dispatch();
+bool Connection::charge_body() {
+    return !charge_ || charge(parser_->get().body().capacity());
 }
 
-void Connection::fail_read(beast::error_code ec, const std::string& parse_error_prefix) {
+bool Connection::charge(std::size_t bytes) {
+    if (charge_->grow_to(bytes)) {
+        return true;
+    }
+    fail({503, Failure::over_capacity,
+          "over " + std::to_string(core_.buffers.cap()) +
+              " bytes of request bodies held across connections"},
+         request_.get());
+    return false;
+}
+
+void Connection::fail_read(beast::error_code ec) {
     if (ec == http::error::header_limit) {
         fail({431, Failure::header_too_large,
               "request head over " + std::to_string(limits_.max_header_bytes) + " bytes"},
              nullptr);
     } else if (ec == http::error::body_limit) {
-        const auto request = head_request();
+        // Before the route is known, the server's limit; after it, the route's.
+        const auto limit = request_ ? body_limit_ : limits_.max_body_bytes;
+        const auto request = request_ ? *request_ : head_request();
         fail({413, Failure::payload_too_large,
-              "request body over " + std::to_string(limits_.max_body_bytes) + " bytes"},
+              "request body over " + std::to_string(limit) + " bytes"},
              &request);
     } else if (is_parse_error(ec)) {
-        fail({400, Failure::bad_request, parse_error_prefix + ec.message()}, nullptr);
+        fail({400, Failure::bad_request,
+              (request_ ? "bad request body: " : "bad request: ") + ec.message()},
+             request_.get());
     } else {
-        close();  // client gone, or too slow (timer closed the socket)
+        close();
+    }
+}
+
+void Connection::fail_parse(const std::exception& e) {
+    spdlog::warn("{}: request parser failed: {} (answered, connection closed)", core_.options.name,
+                 e.what());
+    if (dynamic_cast<const std::length_error*>(&e) != nullptr) {
+        fail({431, Failure::header_too_large, std::string("request field too large: ") + e.what()},
+             request_.get());
+    } else {
+        fail({400, Failure::bad_request, std::string("unreadable request: ") + e.what()},
+             request_.get());
     }
 }
 
@@ -174,37 +305,14 @@ Request Connection::head_request() const {
 void Connection::dispatch() {
     disarm();
     state_ = State::handling;
-    auto message = parser_->release();
+    auto request = std::move(request_);
+    request->body = std::move(parser_->get().body());
     parser_.reset();
-    version_ = message.version();
-    keep_alive_ = message.keep_alive();
-    head_only_ = message.method() == http::verb::head;
-    auto request = std::make_shared<Request>();
-    request->method = std::string(message.method_string());
-    request->target = std::string(message.target());
-    request->headers.reserve(8);
-    for (const auto& field : message) {
-        request->headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    request->body = std::move(message.body());
-    const auto match = core_.router.find(*request);
-    if (match.route == nullptr) {
+    const auto held = std::move(charge_);  // the body's bytes, until the handler is done with it
+    const auto* route = route_;
+    if (!route->options.blocking) {
         Response response;
-        if (match.path_known) {
-            response.status = 405;
-            core_.render({405, Failure::method_not_allowed, "HTTP 405 Method Not Allowed"},
-                         request.get(), response);
-            response.set_header("Allow", match.allow);
-        } else {
-            response.status = 404;
-            core_.render({404, Failure::not_found, "HTTP 404 Not Found"}, request.get(), response);
-        }
-        respond(std::move(response));
-        return;
-    }
-    if (!match.route->options.blocking) {
-        Response response;
-        run_handler(match.route->handler, *request, response);
+        run_handler(route->handler, *request, response);
         respond(std::move(response));
         return;
     }
@@ -216,26 +324,38 @@ void Connection::dispatch() {
         }
     });
     asio::post(core_.workers,
-               [self = shared_from_this(), request, sequence, handler = &match.route->handler] {
-                   Response response;
-                   self->run_handler(*handler, *request, response);
-                   asio::post(self->socket_.get_executor(),
-                              [self, sequence, response = std::move(response)]() mutable {
-                                  self->on_handled(sequence, std::move(response));
-                              });
+               [self = shared_from_this(), request, held, sequence, handler = &route->handler] {
+                   try {
+                       Response response;
+                       self->run_handler(*handler, *request, response);
+                       asio::post(self->socket_.get_executor(),
+                                  [self, sequence, response = std::move(response)]() mutable {
+                                      self->on_handled(sequence, std::move(response));
+                                  });
+                   } catch (...) {
+                       // Only the error renderer can throw here: drop this connection, keep the
+                       // worker.
+                       spdlog::error("{}: {} {}: no answer could be made: connection closed",
+                                     self->core_.options.name, request->method, request->target);
+                       self->force_close();
+                   }
                });
 }
 
 void Connection::run_handler(const Handler& handler, const Request& request, Response& response) {
+    std::string what;
     try {
         handler(request, response);
+        return;
     } catch (const std::exception& e) {
-        spdlog::error("{}: {} {}: {}", core_.options.name, request.method, request.target,
-                      e.what());
-        response = Response{};
-        response.status = 500;
-        core_.render({500, Failure::handler_failed, e.what()}, &request, response);
+        what = e.what();
+    } catch (...) {
+        what = "unknown exception";  // thrown by a handler that throws something else
     }
+    spdlog::error("{}: {} {}: {}", core_.options.name, request.method, request.target, what);
+    response = Response{};
+    response.status = 500;
+    core_.render({500, Failure::handler_failed, what}, &request, response);
 }
 
 void Connection::on_handled(std::uint64_t sequence, Response response) {
@@ -263,6 +383,9 @@ void Connection::fail(const ServerError& error, const Request* request) {
     Response response;
     response.status = error.status;
     core_.render(error, request, response);
+    if (error.failure == Failure::over_capacity) {
+        response.set_header("Retry-After", "1");
+    }
     keep_alive_ = false;  // the rest of the stream cannot be trusted
     head_only_ = request != nullptr && request->method == "HEAD";
     state_ = State::handling;
@@ -447,6 +570,7 @@ void Connection::linger_close() {
     arm(kLinger);
     // Drop whatever the client still sends (say the rest of a refused body) until it closes.
     auto self = shared_from_this();
+    buffer_.clear();  // a refused body or the rest of a bad request: never parsed
     struct Drain {
         std::shared_ptr<Connection> self;
         void operator()(beast::error_code ec = {}, std::size_t = 0) const {

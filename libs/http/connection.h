@@ -4,6 +4,7 @@
 // (body_timeout), run the route (inline, or on the worker pool within handler_budget), write
 // the answer, then wait for the next request (idle_timeout) or stream events. Not for services.
 
+#include "buffer_budget.h"
 #include "http/event_stream.h"
 #include "server_core.h"
 
@@ -38,12 +39,23 @@ private:
     enum class State { reading_head, reading_body, idle, handling, writing, streaming, closing };
 
     void read_head();
-    void on_head(beast::error_code ec);
+    /// Feeds what is buffered to the parser, reading more while it needs more. Every byte the
+    /// connection holds unparsed (a head, a chunk line, a trailer) fits in max_header_bytes.
+    void parse_buffered();
+    void read_more();
+    /// The head is in: find the route, decide 404/405/413/503 before any body byte is read.
+    void on_head();
+    void answer_unrouted(const Router::Match& match);
     void read_body();
-    void on_body(beast::error_code ec);
-    /// A read of the head or body that ended in `ec`: 431/413 for a broken limit, 400 for a
-    /// parse error (its text after `parse_error_prefix`), else the connection is closed.
-    void fail_read(beast::error_code ec, const std::string& parse_error_prefix);
+    /// The body's buffer (chunked: as it grows) against the budget shared by all connections;
+    /// false when it answered 503.
+    bool charge_body();
+    bool charge(std::size_t bytes);
+    /// The parser failed with `ec`: 431/413 for a broken limit, 400 for a parse error, else
+    /// the connection is closed.
+    void fail_read(beast::error_code ec);
+    /// The parser threw (Beast cannot store a field over 64 KiB): 431 or 400, this one only.
+    void fail_parse(const std::exception& e);
     void dispatch();
     void run_handler(const Handler& handler, const Request& request, Response& response);
     void on_handled(std::uint64_t sequence, Response response);
@@ -70,6 +82,10 @@ private:
     State state_ = State::reading_head;
     beast::flat_buffer buffer_;
     std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
+    std::shared_ptr<Request> request_;      // from the head, until dispatched
+    const Route* route_ = nullptr;          // of request_
+    std::size_t body_limit_ = 0;            // of route_
+    std::shared_ptr<BufferCharge> charge_;  // request_'s body in the shared budget
     std::optional<beast::http::response<beast::http::string_body>> response_;
     asio::steady_timer timer_;
     std::uint64_t timer_generation_ = 0;

@@ -34,6 +34,9 @@ void add_limit_options(CLI::App& command, LimitArgs& args, const std::string& en
         "largest request line + headers; more: 431");
     add("max-connections", args.max_connections, "MAX_CONNECTIONS",
         "open connections; one more is answered 503 at once and closed");
+    add("max-buffered-bytes", args.max_buffered_bytes, "MAX_BUFFERED_BYTES",
+        "request bodies held at once across all connections; more: 503 (Retry-After) before "
+        "the body is read");
     add("handler-budget", args.handler_budget, "HANDLER_BUDGET",
         "a request that reads or writes Kafka (or another server) answers within this, else 503");
     add("shutdown-timeout", args.shutdown_timeout, "SHUTDOWN_TIMEOUT",
@@ -51,6 +54,8 @@ Limits to_limits(const LimitArgs& args, const std::string& env_prefix) {
         common::parse_int(env_prefix + "MAX_HEADER_BYTES", args.max_header_bytes, 1024, 1 << 20));
     limits.max_connections = static_cast<std::size_t>(
         common::parse_int(env_prefix + "MAX_CONNECTIONS", args.max_connections, 1, 1000000));
+    limits.max_buffered_bytes = static_cast<std::size_t>(common::parse_int(
+        env_prefix + "MAX_BUFFERED_BYTES", args.max_buffered_bytes, 65536, 1LL << 40));
     limits.handler_budget = positive_duration(env_prefix + "HANDLER_BUDGET", args.handler_budget);
     limits.shutdown_timeout =
         positive_duration(env_prefix + "SHUTDOWN_TIMEOUT", args.shutdown_timeout);

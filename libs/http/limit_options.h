@@ -19,6 +19,7 @@ struct LimitArgs {
     std::string idle_timeout = "30s";
     std::string max_header_bytes = "16384";
     std::string max_connections = "1024";
+    std::string max_buffered_bytes = "67108864";
     std::string handler_budget = "30s";
     std::string shutdown_timeout = "5s";
     int io_threads = 2;

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <algorithm>
+
 namespace orderflow::http {
 namespace {
 
@@ -102,6 +104,15 @@ std::vector<std::string> split_path(std::string_view raw_target) {
         out.push_back(percent_decode(segment));
     }
     return out;
+}
+
+std::size_t body_limit(const Route& route, std::string_view method, std::size_t server_limit) {
+    if (route.options.max_body_bytes) {
+        return std::min(*route.options.max_body_bytes, server_limit);
+    }
+    // These methods carry no body in any API served here: a body is a client error or abuse.
+    const bool takes_none = method == "GET" || method == "HEAD" || method == "DELETE";
+    return takes_none ? 0 : server_limit;
 }
 
 Router& Router::add(std::string method,

@@ -8,6 +8,7 @@
 
 #include "http/message.h"
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@ struct RouteOptions {
     /// and gets Limits::handler_budget to answer. Otherwise it runs on the event loop and must
     /// not block (in-memory reads).
     bool blocking = false;
+    /// Largest request body this route takes; a larger one is answered 413 from the head,
+    /// before the body is read. Unset: none for GET, HEAD and DELETE requests, and
+    /// Limits::max_body_bytes for any other method. Never more than Limits::max_body_bytes.
+    std::optional<std::size_t> max_body_bytes = std::nullopt;
 };
 
 struct Route {
@@ -51,6 +56,9 @@ public:
 private:
     std::vector<Route> routes_;
 };
+
+/// The body limit for a request of `method` on `route` (RouteOptions::max_body_bytes).
+std::size_t body_limit(const Route& route, std::string_view method, std::size_t server_limit);
 
 /// "/subjects/a%2Fb/versions/?x=1" -> {"subjects", "a/b", "versions"}; "/" -> {}.
 std::vector<std::string> split_path(std::string_view raw_target);

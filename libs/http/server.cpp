@@ -56,11 +56,16 @@ tcp::endpoint resolve(const std::string& host, std::uint16_t port, const std::st
 ServerCore::ServerCore(Router r, ServerOptions o)
     : router(std::move(r)),
       options(std::move(o)),
+      buffers(options.limits.max_buffered_bytes),
       accept_strand(asio::make_strand(io)),
       acceptor(accept_strand),
       accept_retry(accept_strand),
       workers(std::max<std::size_t>(1, options.worker_threads)) {
     raise_open_file_limit(options.limits.max_connections, options.name);
+    if (options.limits.max_body_bytes > options.limits.max_buffered_bytes) {
+        spdlog::warn("{}: bodies over {} bytes (the cap on bodies held at once) are answered 503",
+                     options.name, options.limits.max_buffered_bytes);
+    }
     const auto endpoint = resolve(options.host, options.port, options.listen_setting);
     beast::error_code ec;
     acceptor.open(endpoint.protocol(), ec);
@@ -172,6 +177,21 @@ void ServerCore::lingering_changed(int delta) {
     all_closed.notify_all();
 }
 
+void ServerCore::run_loop() {
+    while (true) {
+        try {
+            io.run();
+            return;  // stopped
+        } catch (const std::exception& e) {
+            spdlog::error("{}: event loop: {} (connection dropped, serving on)", options.name,
+                          e.what());
+        } catch (...) {
+            spdlog::error("{}: event loop: unknown exception (connection dropped, serving on)",
+                          options.name);
+        }
+    }
+}
+
 std::vector<std::shared_ptr<Connection>> ServerCore::connections_now() {
     std::vector<std::shared_ptr<Connection>> out;
     std::lock_guard lock(mutex);
@@ -191,7 +211,9 @@ namespace beast = boost::beast;
 
 void render_json_error(const ServerError& error, const Request*, Response& response) {
     const nlohmann::json body = {{"error_code", error.status}, {"message", error.message}};
-    response.set_body(body.dump(), "application/json");
+    // The message may carry a client's bytes (an exception's text): never throw on bad UTF-8.
+    response.set_body(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                      "application/json");
 }
 
 Server::Server(Router router, ServerOptions options)
@@ -214,7 +236,7 @@ void Server::start() {
     core.keep_running.emplace(core.io.get_executor());
     asio::post(core.accept_strand, [&core] { core.accept(); });
     for (std::size_t i = 0; i < std::max<std::size_t>(1, core.options.io_threads); ++i) {
-        core.io_threads.emplace_back([&core] { core.io.run(); });
+        core.io_threads.emplace_back([&core] { core.run_loop(); });
     }
     spdlog::info("{}: HTTP on {}:{} (max {} connections)", core.options.name, core.options.host,
                  core.port, core.options.limits.max_connections);

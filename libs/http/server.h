@@ -34,8 +34,12 @@ struct Limits {
     milliseconds idle_timeout{30000};
     /// Request line plus headers; more: 431 and close.
     std::size_t max_header_bytes = 16 * 1024;
-    /// Request body (Content-Length or chunked); more: 413 and close.
+    /// Request body (Content-Length or chunked); more: 413 and close. The ceiling of every
+    /// route's own limit (RouteOptions::max_body_bytes).
     std::size_t max_body_bytes = 16 * 1024 * 1024;
+    /// Request bodies held at once across all connections (a Content-Length is reserved when
+    /// the head arrives, a chunked body as it grows); more: 503 with Retry-After and close.
+    std::size_t max_buffered_bytes = 64 * 1024 * 1024;
     /// Open connections; one more is accepted, answered 503 at once and closed.
     std::size_t max_connections = 1024;
     /// A blocking route (RouteOptions::blocking) that has not answered within this: 503.
@@ -51,10 +55,10 @@ enum class Failure {
     bad_request,         // 400: unparsable request
     not_found,           // 404: no route for the path
     method_not_allowed,  // 405: a route for the path, not for the method
-    payload_too_large,   // 413: body over max_body_bytes
-    header_too_large,    // 431: head over max_header_bytes
+    payload_too_large,   // 413: body over the route's limit
+    header_too_large,    // 431: head, chunk line or trailer over max_header_bytes
     handler_failed,      // 500: the handler threw
-    over_capacity,       // 503: max_connections reached
+    over_capacity,       // 503: max_connections or max_buffered_bytes reached
     budget_exceeded,     // 503: a blocking handler did not answer within handler_budget
 };
 

@@ -2,6 +2,7 @@
 
 // Inside the server (Boost.Asio types): what every connection shares. Not for services.
 
+#include "buffer_budget.h"
 #include "http/server.h"
 
 #include <atomic>
@@ -37,6 +38,9 @@ struct ServerCore {
     /// A connection answered its last request and only waits for the client to close.
     void lingering_changed(int delta);
     std::vector<std::shared_ptr<Connection>> connections_now();
+    /// One event-loop thread: an exception that escapes a completion handler is logged and
+    /// the loop goes on (that handler's connection is dropped with it).
+    void run_loop();
 
     const Router router;
     const ServerOptions options;
@@ -51,6 +55,8 @@ struct ServerCore {
     std::condition_variable all_closed;
     std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections;
     std::uint64_t next_id = 0;
+    // Before the io_context and the workers: the requests they hold give their bytes back.
+    BufferBudget buffers;
 
     asio::io_context io;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;

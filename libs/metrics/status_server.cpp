@@ -3,6 +3,7 @@
 #include "http/server.h"
 #include "metrics/metrics.h"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace orderflow::metrics {
@@ -38,8 +39,10 @@ void render_status_error(const http::ServerError& error,
                          const http::Request* request,
                          http::Response& res) {
     if (error.failure == http::Failure::not_found && request != nullptr) {
-        res.set_body("{\"error\":\"no route " + std::string(request->path()) +
-                         "; try /health or /metrics\"}",
+        // The path is the client's bytes: escaped by the JSON writer, invalid UTF-8 replaced.
+        const nlohmann::json body = {
+            {"error", "no route " + std::string(request->path()) + "; try /health or /metrics"}};
+        res.set_body(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                      "application/json");
         return;
     }

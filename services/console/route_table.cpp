@@ -11,6 +11,12 @@
 #include <stdexcept>
 
 namespace orderflow::console {
+namespace {
+
+// Actions post a few fields of JSON; reads take no body (the HTTP library's default for GET).
+constexpr std::size_t kActionBodyBytes = 64 * 1024;
+
+}  // namespace
 
 void answer_or_error(const http::Handler& handler,
                      const http::Request& request,
@@ -59,7 +65,9 @@ void RouteTable::add(const std::string& method,
                 answer_or_error(handler, req, res);
             }
         },
-        http::RouteOptions{.blocking = blocking});
+        http::RouteOptions{
+            .blocking = blocking,
+            .max_body_bytes = method == "GET" ? std::nullopt : std::optional(kActionBodyBytes)});
 }
 
 void RouteTable::quick(const std::string& method, std::string_view pattern, http::Handler handler) {

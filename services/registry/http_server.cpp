@@ -354,10 +354,12 @@ HttpServer::HttpServer(RegistryApi& api,
     auto* impl = impl_.get();
     http::Router router;
     for (const char* status : {"/health", "/ready", "/metrics"}) {
-        router.add("", status, [impl](const http::Request& req, http::Response& res) {
-            impl->status_route(req, res);
-            request_counter(req.method, res.status).inc();
-        });
+        router.add("", status,
+                   [impl](const http::Request& req, http::Response& res) {
+                       impl->status_route(req, res);
+                       request_counter(req.method, res.status).inc();
+                   },
+                   {.max_body_bytes = 0});
     }
     for (const auto& route : routes()) {
         // Writes go to Kafka (or to the leader): the worker pool, under the handler budget.

@@ -1,9 +1,12 @@
 #include "metrics/metrics.h"
+#include "support/raw_http.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <chrono>
 
 namespace orderflow::metrics {
 namespace {
@@ -43,6 +46,24 @@ TEST(StatusServer, ServesHealthMetricsAndJson404) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 404);
     EXPECT_NE(res->body.find("\"error\""), std::string::npos);
+}
+
+TEST(StatusServer, NotFoundBodyIsValidJsonWhateverThePathHolds) {
+    StatusServer server("127.0.0.1", 0, [] { return HealthReport{true, "{}"}; });
+    // Quotes, a backslash, JSON-looking text, escaped control characters and bytes that are
+    // not UTF-8: all legal in a request target.
+    const std::string path = "/a\"b\\c\",\"x\":\"/%00%0A/\xff\xfe";
+    test::RawConnection connection(server.port());
+    ASSERT_TRUE(connection.send("GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n"));
+    const auto reply = connection.read_reply(std::chrono::seconds(10));
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 404);
+    nlohmann::json body;
+    ASSERT_NO_THROW(body = nlohmann::json::parse(reply->body)) << reply->body;
+    ASSERT_EQ(body.size(), 1u) << reply->body;  // no member smuggled in by the path
+    const auto error = body.at("error").get<std::string>();
+    EXPECT_NE(error.find("/a\"b\\c\",\"x\":\"/%00%0A/"), std::string::npos) << error;
+    EXPECT_NE(error.find("try /health or /metrics"), std::string::npos) << error;
 }
 
 TEST(StatusServer, PortInUseNamesTheSetting) {
