@@ -29,6 +29,13 @@ std::string to_string(CompatibilityLevel level);
 /// Accepts Confluent's spellings (case-insensitive); nullopt for anything else.
 std::optional<CompatibilityLevel> compatibility_level_from_string(std::string_view text);
 
+/// Deepest nesting of arrays and objects in a schema text; deeper text is refused before it is
+/// parsed (every later walk over the JSON recurses).
+constexpr int kMaxSchemaJsonDepth = 256;
+/// Deepest nesting of types (records, arrays, maps, unions), counted through named types used
+/// again, so every recursive walk over a parsed schema is bounded.
+constexpr int kMaxSchemaTypeDepth = 100;
+
 /** A schema text that is not valid Avro; the message says what and where, as Confluent's does. */
 class SchemaParseError : public std::runtime_error {
 public:

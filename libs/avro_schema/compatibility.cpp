@@ -1,5 +1,7 @@
 #include "avro_schema/compatibility.h"
 
+#include "avro_schema/avro_schema.h"
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -43,14 +45,22 @@ public:
         std::vector<Incompatibility> result;
         const auto key = std::make_pair(&reader, &writer);
         const auto memo = memo_.find(key);
-        if (memo != memo_.end()) {
+        if (open_ >= kMaxCompareDepth) {
+            // Two recursive types whose cycles differ in length can pair up anew for many
+            // levels; refusing beyond the bound keeps the stack bounded (and the answer safe).
+            result.push_back(incompatible(IncompatibilityType::kTypeMismatch,
+                                          "schemas nest too deeply to compare (over " +
+                                              std::to_string(kMaxCompareDepth) + " levels)"));
+        } else if (memo != memo_.end()) {
             // A pair already under check is assumed compatible (breaks recursion).
             if (memo->second) {
                 result = *memo->second;
             }
         } else {
             memo_[key] = std::nullopt;
+            ++open_;
             result = calculate(reader, writer);
+            --open_;
             memo_[key] = result;
         }
         if (token != nullptr) {
@@ -243,7 +253,11 @@ private:
         return result;
     }
 
+    // Two trees within kMaxSchemaTypeDepth, walked side by side (a union advances one side).
+    static constexpr int kMaxCompareDepth = 3 * kMaxSchemaTypeDepth;
+
     std::vector<std::string> location_;
+    int open_ = 0;  // check() calls under way
     std::map<std::pair<const SchemaNode*, const SchemaNode*>,
              std::optional<std::vector<Incompatibility>>>
         memo_;

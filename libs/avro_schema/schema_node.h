@@ -79,6 +79,9 @@ struct SchemaNode {
     int fixed_size = 0;                       // fixed
 
     Properties props;
+    /// Longest chain of nested types from this node down (1 for a primitive), named types used
+    /// again counted in full and a recursive use as 1: what a walk over the tree may descend.
+    int depth = 1;
     /// The logical type when it is valid for this node ("decimal", "timestamp-millis", ...);
     /// invalid ones are ignored, as Avro does, but stay in `props`.
     std::optional<std::string> logical_type;

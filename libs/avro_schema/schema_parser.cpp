@@ -132,6 +132,31 @@ public:
         : nodes_(nodes), names_(names) {}
 
     const SchemaNode* parse(const Json& json) {
+        // Checked on the way down, so this recursion stays bounded whatever the text.
+        if (level_ >= kMaxSchemaTypeDepth) {
+            throw too_deep();
+        }
+        ++level_;
+        const SchemaNode* node = parse_level(json);
+        --level_;
+        return node;
+    }
+
+private:
+    static SchemaParseError too_deep() {
+        return SchemaParseError("Schema nesting depth exceeds " +
+                                std::to_string(kMaxSchemaTypeDepth));
+    }
+
+    // A named type used again counts in full, so chains of names cannot outgrow the bound either.
+    static void set_depth(SchemaNode& node, int children_depth) {
+        node.depth = 1 + children_depth;
+        if (node.depth > kMaxSchemaTypeDepth) {
+            throw too_deep();
+        }
+    }
+
+    const SchemaNode* parse_level(const Json& json) {
         if (json.is_string()) {
             const auto& text = json.get_ref<const std::string&>();
             const SchemaNode* found = lookup(text);
@@ -149,7 +174,6 @@ public:
         throw SchemaParseError("Schema not yet supported: " + to_text(json));
     }
 
-private:
     SchemaNode* make(SchemaType type) {
         nodes_.push_back(std::make_unique<SchemaNode>());
         nodes_.back()->type = type;
@@ -184,6 +208,7 @@ private:
     const SchemaNode* parse_union(const Json& json) {
         SchemaNode* node = make(SchemaType::kUnion);
         std::vector<std::string> seen;
+        int children_depth = 0;
         for (const auto& element : json) {
             const SchemaNode* branch = parse(element);
             if (branch->type == SchemaType::kUnion) {
@@ -195,7 +220,9 @@ private:
             }
             seen.push_back(key);
             node->branches.push_back(branch);
+            children_depth = std::max(children_depth, branch->depth);
         }
+        set_depth(*node, children_depth);
         return node;
     }
 
@@ -227,6 +254,11 @@ private:
             set_name(*node, qualified, doc);
             register_name(node);
             parse_fields(*node, json);
+            int children_depth = 0;
+            for (const auto& field : node->fields) {
+                children_depth = std::max(children_depth, field.type->depth);
+            }
+            set_depth(*node, children_depth);
         } else if (type_name == "enum") {
             node = make(SchemaType::kEnum);
             set_name(*node, qualified, doc);
@@ -242,6 +274,7 @@ private:
             }
             node = make(array ? SchemaType::kArray : SchemaType::kMap);
             node->items = parse(*inner);
+            set_depth(*node, node->items->depth);
         } else if (type_name == "fixed") {
             const Json* size = member(json, "size");
             if (size == nullptr || !is_java_int(*size)) {
@@ -387,6 +420,7 @@ private:
     std::vector<std::unique_ptr<SchemaNode>>& nodes_;
     NameTable& names_;
     std::string space_;  // the enclosing namespace ("" = none)
+    int level_ = 0;      // how many parse() calls are open
 };
 
 // Defaults are checked once the whole text is parsed, so recursive types are complete.
@@ -402,18 +436,19 @@ void validate_defaults(const std::vector<std::unique_ptr<SchemaNode>>& nodes, st
     }
 }
 
-// Deeper JSON is refused before any recursive walk (Jackson's default limit is the same), so
-// hostile input cannot exhaust the stack.
-constexpr int kMaxJsonDepth = 1000;
-
 Json parse_json(std::string_view text) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
         throw SchemaParseError("Empty schema");
     }
-    const Json::parser_callback_t limit_depth = [](int depth, Json::parse_event_t, Json&) {
-        if (depth > kMaxJsonDepth) {
+    // The parser calls this before it nests deeper, and nlohmann builds the value without
+    // recursion; copying and writing it recurse, hence the bound.
+    const Json::parser_callback_t limit_depth = [](int depth, Json::parse_event_t event, Json&) {
+        // `depth` containers are open around the one starting here.
+        const bool opens =
+            event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
+        if (opens && depth >= kMaxSchemaJsonDepth) {
             throw SchemaParseError("Invalid JSON: nesting depth exceeds " +
-                                   std::to_string(kMaxJsonDepth));
+                                   std::to_string(kMaxSchemaJsonDepth));
         }
         return true;
     };

@@ -36,6 +36,9 @@ ApiError payload_too_large() {
 ApiError bad_json(const std::string& detail) {
     return {400, 400, "Unexpected character: " + detail};
 }
+ApiError json_too_deep(const std::string& detail) {
+    return {400, 400, detail};
+}
 ApiError bad_request_shape(const std::string& detail) {
     return {422, 422, detail};
 }

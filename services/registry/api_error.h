@@ -32,6 +32,7 @@ ApiError not_acceptable();      // 406/406
 ApiError unsupported_media();   // 415/415
 ApiError payload_too_large();   // 413/413
 ApiError bad_json(const std::string& detail);                                             // 400/400
+ApiError json_too_deep(const std::string& detail);                                        // 400/400
 ApiError bad_request_shape(const std::string& detail);                                    // 422/422
 ApiError subject_not_found(const std::string& subject);                                   // 40401
 ApiError version_not_found(const std::string& version);                                   // 40402

@@ -1,6 +1,7 @@
 // Handlers for /config and /mode (global and per subject). PUT takes {"compatibility": X} and
 // answers the same; GET and DELETE answer {"compatibilityLevel": X}, as Confluent does.
 #include "registry/api_error.h"
+#include "registry/json_limits.h"
 #include "registry/registry_api.h"
 
 #include <nlohmann/json.hpp>
@@ -28,13 +29,15 @@ Json parse_body(const std::string& text) {
         throw errors::bad_request_shape("Request body is required");
     }
     try {
-        auto json = Json::parse(text);
+        auto json = parse_json<Json>(text, kMaxRequestJsonDepth);
         if (!json.is_object()) {
             throw errors::bad_request_shape("Request body must be a JSON object");
         }
         return json;
     } catch (const Json::parse_error& e) {
         throw errors::bad_json(e.what());
+    } catch (const JsonTooDeep& e) {
+        throw errors::json_too_deep(e.what());
     }
 }
 

@@ -1,5 +1,6 @@
 // Handlers for /subjects: list, versions, register, get, lookup, delete.
 #include "registry/api_error.h"
+#include "registry/json_limits.h"
 #include "registry/registry_api.h"
 
 #include <nlohmann/json.hpp>
@@ -84,9 +85,11 @@ RegistryApi::RegisterRequest RegistryApi::parse_register_request(const std::stri
     }
     Json json;
     try {
-        json = Json::parse(body);
+        json = parse_json<Json>(body, kMaxRequestJsonDepth);
     } catch (const Json::parse_error& e) {
         throw errors::bad_json(e.what());
+    } catch (const JsonTooDeep& e) {
+        throw errors::json_too_deep(e.what());
     }
     if (!json.is_object()) {
         throw errors::bad_request_shape("Request body must be a JSON object");

@@ -226,10 +226,16 @@ std::string negotiate_response_type(const std::string& accept) {
     return best;
 }
 
+// A body without one of these types is refused, a missing type too: a web page can send a
+// form or text/plain to another origin without a CORS preflight, but not these types.
 bool acceptable_request_type(const std::string& content_type) {
     const auto type = lower(trim(content_type.substr(0, content_type.find(';'))));
-    return type.empty() || type == kV1 || type == "application/vnd.schemaregistry+json" ||
+    return type == kV1 || type == "application/vnd.schemaregistry+json" ||
            type == "application/json" || type == "application/octet-stream";
+}
+
+bool carries_body(const http::Request& req) {
+    return req.method == "POST" || req.method == "PUT" || !req.body.empty();
 }
 
 struct HttpServer::Impl {
@@ -314,8 +320,7 @@ bool HttpServer::Impl::forward(const http::Request& req,
 void HttpServer::Impl::handle(const Route& route, const http::Request& req, http::Response& res) {
     std::string type = kV1;
     try {
-        if ((req.method == "POST" || req.method == "PUT") &&
-            !acceptable_request_type(req.header("Content-Type"))) {
+        if (carries_body(req) && !acceptable_request_type(req.header("Content-Type"))) {
             throw errors::unsupported_media();
         }
         type = negotiate_response_type(req.header("Accept"));

@@ -1,6 +1,7 @@
 #include "registry/schema_store.h"
 
 #include "registry/api_error.h"
+#include "registry/json_limits.h"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -27,6 +28,15 @@ std::optional<std::string> optional_subject(const Json& key) {
         return std::nullopt;
     }
     return key["subject"].get<std::string>();
+}
+
+// Keys and messages of hostile records can be megabytes: a log line shows their start.
+std::string log_excerpt(std::string_view text) {
+    constexpr std::size_t kShown = 200;
+    if (text.size() <= kShown) {
+        return std::string(text);
+    }
+    return std::string(text.substr(0, kShown)) + "... (" + std::to_string(text.size()) + " bytes)";
 }
 
 }  // namespace
@@ -90,21 +100,24 @@ std::string schema_string_body(const StoredSchema& schema) {
     return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-bool SchemaStore::apply(const std::string& key_text, const std::optional<std::string>& value_text) {
+bool SchemaStore::apply(const std::string& key_text,
+                        const std::optional<std::string>& value_text,
+                        const std::string& origin) {
     std::unique_lock lock(mutex_);
     try {
-        const auto key = Json::parse(key_text);
+        const auto key = parse_json<Json>(key_text, kMaxRequestJsonDepth);
         const auto keytype = key.at("keytype").get<std::string>();
         std::optional<Json> value;
         if (value_text && !value_text->empty()) {
-            value = Json::parse(*value_text);
+            value = parse_json<Json>(*value_text, kMaxRequestJsonDepth);
             if (value->is_null()) {
                 value.reset();
             }
         }
         if (keytype == "SCHEMA") {
             if (!apply_schema(key.at("subject").get<std::string>(), key.at("version").get<int>(),
-                              value ? std::optional<std::string>(*value_text) : std::nullopt)) {
+                              value ? std::optional<std::string>(*value_text) : std::nullopt,
+                              origin)) {
                 ++state_.records_skipped;
                 return false;
             }
@@ -162,21 +175,22 @@ bool SchemaStore::apply(const std::string& key_text, const std::optional<std::st
         } else if (keytype == "NOOP") {
             // an offset probe: nothing to apply
         } else {
-            spdlog::info("_schemas: skipping record with key type {}", keytype);
+            spdlog::info("{}: skipping record with key type {}", origin, log_excerpt(keytype));
             ++state_.records_skipped;
             return false;
         }
         ++state_.records_applied;
         return true;
     } catch (const std::exception& e) {
-        spdlog::warn("_schemas: skipping malformed record key={} : {}", key_text, e.what());
+        spdlog::warn("{}: skipping malformed record (key {}): {}", origin, log_excerpt(key_text),
+                     log_excerpt(e.what()));
         ++state_.records_skipped;
         return false;
     }
 }
 
 Record SchemaStore::restate_schema(const std::string& key_text) const {
-    const auto key = Json::parse(key_text);
+    const auto key = parse_json<Json>(key_text, kMaxRequestJsonDepth);
     const auto subject = key.at("subject").get<std::string>();
     const int version = key.at("version").get<int>();
     std::shared_lock lock(mutex_);
@@ -210,7 +224,8 @@ void SchemaStore::drop_unused(std::map<int, StoredSchema>::iterator it) {
 
 bool SchemaStore::apply_schema(const std::string& subject,
                                int version,
-                               const std::optional<std::string>& value_text) {
+                               const std::optional<std::string>& value_text,
+                               const std::string& origin) {
     if (!value_text) {  // tombstone: permanent delete of this version
         const auto subject_it = state_.subjects.find(subject);
         if (subject_it == state_.subjects.end()) {
@@ -227,7 +242,7 @@ bool SchemaStore::apply_schema(const std::string& subject,
         }
         return true;
     }
-    const auto value = Json::parse(*value_text);
+    const auto value = parse_json<Json>(*value_text, kMaxRequestJsonDepth);
     const int id = value.at("id").get<int>();
     const bool deleted = value.value("deleted", false);
     std::string type = "AVRO";
@@ -249,8 +264,8 @@ bool SchemaStore::apply_schema(const std::string& subject,
             stored.fingerprint = parsed.fingerprint();
             stored.parsed = std::make_shared<const ParsedSchema>(std::move(parsed));
         } catch (const ApiError& e) {
-            spdlog::warn("_schemas: schema id {} does not parse here ({}); stored as text", id,
-                         e.what());
+            spdlog::warn("{}: schema id {} does not parse here ({}); stored as text", origin, id,
+                         log_excerpt(e.what()));
             ParsedSchema raw{type, text, refs, std::nullopt};
             stored.fingerprint = raw.fingerprint();
         }
@@ -258,7 +273,7 @@ bool SchemaStore::apply_schema(const std::string& subject,
         schema_it = state_.schemas.emplace(id, std::move(stored)).first;
         state_.id_by_fingerprint.emplace(schema_it->second.fingerprint, id);
     } else if (schema_it->second.schema != text || schema_it->second.type != type) {
-        spdlog::warn("_schemas: id {} already holds another schema; {} version {} ignored", id,
+        spdlog::warn("{}: id {} already holds another schema; {} version {} ignored", origin, id,
                      subject, version);
         return false;
     }
@@ -267,9 +282,8 @@ bool SchemaStore::apply_schema(const std::string& subject,
     if (existing != versions.end() && existing->second.id != id) {
         // Two writers (a leadership change mid-write) chose this version for different
         // schemas: the first record in the log wins, everywhere, so no id names two schemas.
-        spdlog::warn(
-            "_schemas: {} version {} already holds id {}; a record giving it id {} ignored",
-            subject, version, existing->second.id, id);
+        spdlog::warn("{}: {} version {} already holds id {}; a record giving it id {} ignored",
+                     origin, subject, version, existing->second.id, id);
         if (schema_it->second.uses == 0) {
             drop_unused(schema_it);
         }

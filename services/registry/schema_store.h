@@ -65,9 +65,11 @@ public:
      * thrown), and for a SCHEMA record that conflicts with the state (its id already names
      * another schema, or its subject version already holds another id: the first record in the
      * log wins). For a SCHEMA record true means the store now maps subject/version to its id
-     * and that id to its schema.
+     * and that id to its schema. `origin` names the record in log lines ("_schemas [0] offset 7").
      */
-    bool apply(const std::string& key, const std::optional<std::string>& value);
+    bool apply(const std::string& key,
+               const std::optional<std::string>& value,
+               const std::string& origin = "_schemas");
 
     /**
      * The record that restates what the store holds for the SCHEMA key `key`: its current value,
@@ -87,7 +89,8 @@ public:
 private:
     bool apply_schema(const std::string& subject,
                       int version,
-                      const std::optional<std::string>& value);
+                      const std::optional<std::string>& value,
+                      const std::string& origin);
     void drop_use(int id);
     void drop_unused(std::map<int, StoredSchema>::iterator it);
 

@@ -1,6 +1,7 @@
 #include "registry/schema_types.h"
 
 #include "registry/api_error.h"
+#include "registry/json_limits.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,15 @@ constexpr const char* kCompatibilityNotImplemented =
 void collect_avro_references(const std::vector<SchemaReference>& references,
                              const ReferenceResolver& resolver,
                              std::map<std::string, std::string>& out,
-                             std::set<std::string>& visiting) {
+                             std::set<std::string>& visiting,
+                             int depth = 1) {
+    // References of references recurse here; their chain is bounded like type nesting.
+    if (!references.empty() && depth > avro::kMaxSchemaTypeDepth) {
+        throw errors::invalid_schema(
+            "Invalid schema of type AVRO, details: references nest "
+            "deeper than " +
+            std::to_string(avro::kMaxSchemaTypeDepth));
+    }
     for (const auto& ref : references) {
         const auto target = resolver(ref);
         if (!target) {
@@ -30,7 +39,7 @@ void collect_avro_references(const std::vector<SchemaReference>& references,
         if (!visiting.insert(marker).second) {
             continue;
         }
-        collect_avro_references(target->references, resolver, out, visiting);
+        collect_avro_references(target->references, resolver, out, visiting, depth + 1);
         out[ref.name] = target->schema;
     }
 }
@@ -171,14 +180,16 @@ ParsedSchema parse_schema(const std::string& type,
     }
     if (type == "JSON") {
         try {
-            const auto json = nlohmann::ordered_json::parse(text);
+            const auto json = parse_json<nlohmann::ordered_json>(text, kMaxSchemaJsonDepth);
             if (!json.is_object() && !json.is_boolean()) {
                 throw errors::invalid_schema(
                     "Invalid schema of type JSON, details: a JSON Schema must be an object or a "
                     "boolean");
             }
             parsed.canonical = json.dump();
-        } catch (const nlohmann::json::exception& e) {
+        } catch (const ApiError&) {
+            throw;
+        } catch (const std::exception& e) {  // malformed, too deep, or invalid UTF-8 to dump
             throw errors::invalid_schema("Invalid schema of type JSON, details: " +
                                          std::string(e.what()));
         }

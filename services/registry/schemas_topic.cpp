@@ -321,7 +321,8 @@ void SchemasTopic::read_loop() {
             if (message->payload != nullptr) {
                 value.emplace(static_cast<const char*>(message->payload), message->len);
             }
-            const bool took = store_.apply(key, value);
+            const bool took = store_.apply(
+                key, value, options_.topic + " [0] offset " + std::to_string(message->offset));
             applied.inc();
             {
                 std::lock_guard lock(mutex_);

@@ -24,7 +24,7 @@ TEST(Negotiation, PicksTheBestResponseType) {
 }
 
 TEST(Negotiation, AcceptsJsonRequestTypes) {
-    EXPECT_TRUE(acceptable_request_type(""));
+    EXPECT_FALSE(acceptable_request_type(""));  // a missing type is refused
     EXPECT_TRUE(acceptable_request_type("application/json"));
     EXPECT_TRUE(acceptable_request_type("application/json; charset=utf-8"));
     EXPECT_TRUE(acceptable_request_type("Application/VND.schemaregistry.v1+json"));

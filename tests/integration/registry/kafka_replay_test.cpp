@@ -1,8 +1,8 @@
 // Records written into `_schemas` by Confluent's registry (recorded shapes, tombstones,
 // DELETE_SUBJECT, CONFIG, MODE, NOOP, garbage) are replayed by a starting registry; and what our
 // registry writes is Confluent's exact key/value format.
-#include "kafka/admin_client.h"
 #include "registry_process.h"
+#include "schemas_records.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -10,39 +10,6 @@
 
 namespace orderflow::registry::testing {
 namespace {
-
-struct Recorded {
-    std::string key;
-    std::optional<std::string> value;
-};
-
-void produce(const std::string& topic, const std::vector<Recorded>& records) {
-    kafka::ClientSettings settings;
-    settings.bootstrap_servers = test::shared_stack().bootstrap_servers;
-    kafka::AdminClient admin(settings);
-    admin.create_topic({topic, 1, 3, {{"cleanup.policy", "compact"}}});
-    auto conf = kafka::make_conf(settings, {{"acks", "all"}});
-    std::array<char, 512> error{};
-    kafka::HandlePtr producer(
-        rd_kafka_new(RD_KAFKA_PRODUCER, conf.release(), error.data(), error.size()));
-    ASSERT_TRUE(producer) << error.data();
-    for (const auto& r : records) {
-        std::array<rd_kafka_vu_t, 4> vu{};
-        vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
-        vu[0].u.cstr = topic.c_str();
-        vu[1].vtype = RD_KAFKA_VTYPE_KEY;
-        vu[1].u.mem.ptr = const_cast<char*>(r.key.data());
-        vu[1].u.mem.size = r.key.size();
-        vu[2].vtype = RD_KAFKA_VTYPE_VALUE;
-        vu[2].u.mem.ptr = r.value ? const_cast<char*>(r.value->data()) : nullptr;
-        vu[2].u.mem.size = r.value ? r.value->size() : 0;
-        vu[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
-        vu[3].u.i = RD_KAFKA_MSG_F_COPY;
-        rd_kafka_error_t* failed = rd_kafka_produceva(producer.get(), vu.data(), vu.size());
-        ASSERT_EQ(failed, nullptr);
-    }
-    ASSERT_EQ(rd_kafka_flush(producer.get(), 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
-}
 
 std::vector<Recorded> consume_all(const std::string& topic) {
     kafka::ClientSettings settings;

@@ -236,4 +236,33 @@ TEST(AvroSchemaCanRead, SchemasFromReferencesAreCompared) {
     EXPECT_NE(found[0].find("'/fields/0/type/fields/1'"), std::string::npos);
 }
 
+// `length` records <prefix>0.., each holding the next, the last holding the first again; each
+// takes `aliases` (so a reader can match any writer record by name).
+std::string record_cycle(const std::string& prefix, int length, const std::string& aliases = "[]") {
+    std::string nested = "\"" + prefix + "0\"";
+    for (int i = length - 1; i >= 0; --i) {
+        nested = R"({"type":"record","name":")" + prefix + std::to_string(i) + R"(","aliases":)" +
+                 aliases + R"(,"fields":[{"name":"n","type":)" + nested + "}]}";
+    }
+    return nested;
+}
+
+TEST(AvroSchemaCompatibilityMessages, CyclesOfDifferentLengthsStopAtTheDepthBound) {
+    // 45 and 44 pair up anew for 1980 levels before a pair repeats; the walk stops long before.
+    std::string writer_names = "[";
+    for (int i = 0; i < 45; ++i) {
+        writer_names += (i == 0 ? "\"W" : ",\"W") + std::to_string(i) + "\"";
+    }
+    writer_names += "]";
+    const auto reader = AvroSchema::parse(record_cycle("R", 45, writer_names));
+    const auto found = avro::can_read(reader, AvroSchema::parse(record_cycle("W", 44)));
+    bool stopped = false;
+    for (const auto& message : found) {
+        stopped = stopped || message.find("nest too deeply to compare") != std::string::npos;
+    }
+    EXPECT_TRUE(stopped) << found.size() << " messages";
+    // Cycles of one length pair up with themselves and need no bound.
+    EXPECT_TRUE(avro::can_read(reader, AvroSchema::parse(record_cycle("W", 45))).empty());
+}
+
 }  // namespace

@@ -286,22 +286,67 @@ TEST(AvroSchemaParser, KeepsLogicalTypesAndIgnoresInvalidOnes) {
     }
 }
 
+// `levels` arrays around an int: a type nesting of levels + 1.
+std::string nested_arrays(int levels) {
+    std::string nested = R"("int")";
+    for (int i = 0; i < levels; ++i) {
+        nested = R"({"type":"array","items":)" + nested + "}";
+    }
+    return nested;
+}
+
 TEST(AvroSchemaParser, RefusesHostileNestingWithoutCrashing) {
     std::string deep;
     for (int i = 0; i < 100000; ++i) {
         deep += R"({"type":"array","items":)";
     }
     deep += R"("int")" + std::string(100000, '}');
-    expect_error(deep, "nesting depth exceeds 1000");
+    expect_error(deep, "nesting depth exceeds 256");
     expect_error(with_field(R"({"name":"a","type":"int","x":)" + std::string(5000, '[') +
                             std::string(5000, ']') + "}"),
-                 "nesting depth exceeds 1000");
-    // Realistic depth is fine.
-    std::string nested = R"("int")";
-    for (int i = 0; i < 200; ++i) {
-        nested = R"({"type":"array","items":)" + nested + "}";
+                 "nesting depth exceeds 256");
+    // A custom property may nest up to the JSON bound.
+    const std::string props = std::string(250, '[') + std::string(250, ']');
+    EXPECT_NO_THROW(
+        AvroSchema::parse(with_field(R"({"name":"a","type":"int","x":)" + props + "}")));
+}
+
+TEST(AvroSchemaParser, TypeNestingIsBoundedAtOneHundred) {
+    EXPECT_EQ(AvroSchema::parse(nested_arrays(99)).canonical(), nested_arrays(99));
+    expect_error(nested_arrays(100), "Schema nesting depth exceeds 100");
+    // Records in unions, the shape of a linked list spelled out level by level.
+    std::string records = R"("int")";
+    for (int i = 0; i < 60; ++i) {
+        records = R"({"type":"record","name":"R)" + std::to_string(i) +
+                  R"(","fields":[{"name":"n","type":["null",)" + records + "]}]}";
     }
-    EXPECT_EQ(AvroSchema::parse(nested).canonical(), nested);
+    expect_error(records, "Schema nesting depth exceeds 100");
+}
+
+TEST(AvroSchemaParser, NamedTypesUsedAgainCountInFull) {
+    // Each record holds the one before by name: flat text, but a walk descends through all.
+    std::string fields = R"({"name":"f0","type":{"type":"record","name":"X0","fields":[]}})";
+    for (int i = 1; i <= 150; ++i) {
+        fields += R"(,{"name":"f)" + std::to_string(i) + R"(","type":{"type":"record","name":"X)" +
+                  std::to_string(i) + R"(","fields":[{"name":"x","type":"X)" +
+                  std::to_string(i - 1) + R"("}]}})";
+    }
+    expect_error(with_field(fields), "Schema nesting depth exceeds 100");
+    // The same through references, one schema at a time.
+    std::map<std::string, std::string> references{
+        {"r0", R"({"type":"record","name":"X0","fields":[]})"}};
+    for (int i = 1; i <= 150; ++i) {
+        references["r" + std::to_string(i)] = R"({"type":"record","name":"X)" + std::to_string(i) +
+                                              R"(","fields":[{"name":"x","type":"X)" +
+                                              std::to_string(i - 1) + R"("}]})";
+    }
+    expect_error(R"("X150")", "nesting depth exceeds 100", references);
+}
+
+TEST(AvroSchemaParser, RecursiveTypesStillParse) {
+    const auto schema = AvroSchema::parse(
+        R"({"type":"record","name":"N","fields":[{"name":"n","type":["null","N"]}]})");
+    EXPECT_EQ(schema.root().depth, 3);  // record, union, and the recursive use
 }
 
 // Damaged texts either parse or throw SchemaParseError: never another exception or a crash
