@@ -41,7 +41,10 @@ AuditResult run_audit(const AuditSettings& settings) {
     }
     auto registry =
         pipeline::connect_registry(settings.pipeline.registry_url, settings.pipeline.subject());
-    serde::OrderDecoder decoder([&registry](int id) { return registry->schema_by_id(id); });
+    // As the consumers decode: only schemas registered under the topic's subject.
+    serde::OrderDecoder decoder([&registry](int id) { return registry->schema_by_id(id); }, {},
+                                std::make_unique<serde::SubjectIds>(
+                                    settings.pipeline.subject(), serde::subjects_from(*registry)));
     const auto started = Clock::now();
     const auto deadline = started + settings.timeout;
     const auto& kafka = settings.pipeline.kafka;

@@ -16,6 +16,8 @@ inline constexpr const char* kHeaderTopic = "dlq.source.topic";
 inline constexpr const char* kHeaderPartition = "dlq.source.partition";
 inline constexpr const char* kHeaderOffset = "dlq.source.offset";
 inline constexpr const char* kHeaderGroup = "dlq.consumer.group";
+/// The writer schema id of a Confluent-framed value (absent when the value is not framed).
+inline constexpr const char* kHeaderSchemaId = "dlq.schema.id";
 
 // Headers a redriven record carries: which dead-letter record it came from.
 inline constexpr const char* kHeaderRedriveTopic = "dlq.redrive.topic";

@@ -4,15 +4,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include <stdexcept>
+
 namespace orderflow::dead_letters {
 
 std::vector<Redriven> redrive(const kafka::ClientSettings& settings,
                               const std::string& dlq_topic,
+                              const std::string& orders_topic,
                               const std::vector<DeadLetterRecord>& letters,
                               std::chrono::milliseconds timeout) {
     std::vector<kafka::OutgoingRecord> records;
     for (const auto& letter : letters) {
-        records.push_back({letter.source->topic,
+        if (!letter.source || letter.source->topic != orders_topic) {
+            throw std::invalid_argument("refusing to redrive " + dlq_topic + "@" +
+                                        std::to_string(letter.record.offset) +
+                                        ": its source is not " + orders_topic);
+        }
+        records.push_back({orders_topic,
                            letter.record.key,
                            letter.record.value,
                            {{kHeaderRedriveTopic, dlq_topic},
@@ -26,10 +34,10 @@ std::vector<Redriven> redrive(const kafka::ClientSettings& settings,
     std::vector<Redriven> sent;
     for (std::size_t i = 0; i < letters.size(); ++i) {
         const auto& letter = letters[i];
-        sent.push_back({letter.record.offset, letter.source->topic, deliveries[i].partition,
-                        deliveries[i].offset});
-        spdlog::info("redrove {}@{} to {}[{}]@{}", dlq_topic, letter.record.offset,
-                     letter.source->topic, deliveries[i].partition, deliveries[i].offset);
+        sent.push_back(
+            {letter.record.offset, orders_topic, deliveries[i].partition, deliveries[i].offset});
+        spdlog::info("redrove {}@{} to {}[{}]@{}", dlq_topic, letter.record.offset, orders_topic,
+                     deliveries[i].partition, deliveries[i].offset);
     }
     return sent;
 }

@@ -19,14 +19,17 @@ struct Redriven {
 };
 
 /**
- * Produces each letter's original key and value (bytes unchanged) to its source topic with
+ * Produces each letter's original key and value (bytes unchanged) to `orders_topic` with
  * acks=all and idempotence, adding the dlq.redrive.* headers, and waits for every
- * acknowledgement. Errors: KafkaError naming the first record that was not acknowledged
- * within `timeout` (those before it may have been sent: redriving again is safe, the
- * consumers store an order once).
+ * acknowledgement. Only to `orders_topic`: the letters come from plan_redrive with the same
+ * topic, and a letter whose source is another topic stops the call before anything is sent.
+ * Errors: std::invalid_argument for such a letter; KafkaError naming the first record that
+ * was not acknowledged within `timeout` (those before it may have been sent: redriving again
+ * is safe, the consumers store an order once).
  */
 std::vector<Redriven> redrive(const kafka::ClientSettings& settings,
                               const std::string& dlq_topic,
+                              const std::string& orders_topic,
                               const std::vector<DeadLetterRecord>& letters,
                               std::chrono::milliseconds timeout);
 

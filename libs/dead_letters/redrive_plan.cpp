@@ -6,7 +6,9 @@
 
 namespace orderflow::dead_letters {
 
-RedrivePlan plan_redrive(const std::vector<DeadLetterRecord>& letters, const Selection& selection) {
+RedrivePlan plan_redrive(const std::vector<DeadLetterRecord>& letters,
+                         const Selection& selection,
+                         const std::string& orders_topic) {
     const std::set<std::int64_t> wanted(selection.offsets.begin(), selection.offsets.end());
     for (const auto offset : wanted) {
         const bool held = std::any_of(letters.begin(), letters.end(), [offset](const auto& l) {
@@ -25,6 +27,10 @@ RedrivePlan plan_redrive(const std::vector<DeadLetterRecord>& letters, const Sel
         }
         if (!letter.source) {
             plan.skipped.push_back({letter, "no dlq.source.* headers: not written by a consumer"});
+        } else if (letter.source->topic != orders_topic) {
+            plan.refused.push_back({letter, "its dlq.source.topic names " + letter.source->topic +
+                                                ", not " + orders_topic +
+                                                ", the only topic redrive sends to"});
         } else if (!chosen.insert(*letter.source).second) {
             plan.skipped.push_back({letter, "its source message is already being redriven"});
         } else {

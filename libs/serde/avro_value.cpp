@@ -1,5 +1,7 @@
 #include "serde/avro_value.h"
 
+#include "serde/datum_check.h"
+
 namespace orderflow::serde {
 
 std::string last_avro_error() {
@@ -56,6 +58,8 @@ std::string AvroSchema::write(avro_value_t* value) {
 }
 
 void AvroSchema::read(std::string_view bytes, avro_value_t* value) {
+    // Depth, element counts and lengths are checked before Avro C recurses or allocates.
+    check_datum(avro_value_get_schema(value), bytes);
     // Avro C 1.11.1 leaks the buffer of a string or bytes field it cannot finish reading, so
     // truncated input is rejected first by a pass that walks the bytes without allocating.
     avro_reader_t probe = avro_reader_memory(bytes.data(), static_cast<int64_t>(bytes.size()));

@@ -51,7 +51,8 @@ public:
 
     /// Avro binary of `value` (which must be of this schema). Errors: AvroError.
     static std::string write(avro_value_t* value);
-    /// Reads one datum from `bytes` into `value`; all bytes must be used. Errors: AvroError.
+    /// Reads one datum from `bytes` into `value`; all bytes must be used, within the default
+    /// DatumLimits (datum_check.h). Errors: DatumLimitError, AvroError.
     static void read(std::string_view bytes, avro_value_t* value);
 
 private:

@@ -8,6 +8,10 @@ std::string to_string(PoisonKind kind) {
             return "not-framed";
         case PoisonKind::kUnknownSchema:
             return "unknown-schema";
+        case PoisonKind::kSchemaNotForTopic:
+            return "schema-not-for-topic";
+        case PoisonKind::kDecodeLimit:
+            return "decode-limit";
         case PoisonKind::kUndecodable:
             return "undecodable";
         case PoisonKind::kInvalidOrder:

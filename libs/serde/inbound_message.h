@@ -15,7 +15,14 @@ namespace orderflow::serde {
 using InboundMessage = kafka::Record;
 
 /// Why a message went to the dead-letter topic (the `dlq.error` header).
-enum class PoisonKind { kNotFramed, kUnknownSchema, kUndecodable, kInvalidOrder };
+enum class PoisonKind {
+    kNotFramed,
+    kUnknownSchema,
+    kSchemaNotForTopic,  ///< not registered under the topic's subject, or not an order schema
+    kDecodeLimit,        ///< breaks a DatumLimits limit (datum_check.h)
+    kUndecodable,
+    kInvalidOrder
+};
 std::string to_string(PoisonKind kind);
 
 /// A decoded message: an order, or the reason it is poison.

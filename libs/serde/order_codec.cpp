@@ -1,5 +1,7 @@
 #include "serde/order_codec.h"
 
+#include "serde/datum_check.h"
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -270,6 +272,8 @@ orders::Order decode_order(const AvroSchema& writer, std::string_view avro_binar
     auto value = writer.new_value();
     try {
         AvroSchema::read(avro_binary, value.get());
+    } catch (const DatumLimitError&) {
+        throw;  // its own verdict, not "undecodable"
     } catch (const AvroError& e) {
         throw DecodeError(std::string("undecodable Avro: ") + e.what());
     }

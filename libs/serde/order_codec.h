@@ -48,8 +48,10 @@ private:
  * Decodes `avro_binary` written with `writer` and maps it to the order by field name: missing
  * optional fields (status, payment_method, shipping_country) take their defaults, unknown
  * fields are ignored, int/long are interchangeable and ["null", T] unions are read as T.
- * Errors: DecodeError for truncated or trailing bytes, or a writer schema without a field the
- * order requires (order_id, customer_id, items, total_cents, currency, created_at).
+ * Errors: DatumLimitError (datum_check.h) for bytes breaking a decoding limit, checked before
+ * Avro C reads them; DecodeError for truncated or trailing bytes, or a writer schema without a
+ * field the order requires (order_id, customer_id, items, total_cents, currency, created_at).
+ * Also the datum-decoding fuzz entry point: decode_order(AvroSchema(any_json), any_bytes).
  */
 orders::Order decode_order(const AvroSchema& writer, std::string_view avro_binary);
 

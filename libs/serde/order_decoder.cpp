@@ -3,7 +3,9 @@
 #include "common/transient_error.h"
 #include "orders/validation.h"
 #include "registry_client/registry_client.h"
+#include "serde/datum_check.h"
 #include "serde/order_codec.h"
+#include "serde/order_schema_fit.h"
 #include "serde/wire_format.h"
 
 #include <thread>
@@ -29,8 +31,10 @@ bool may_change(const registry_client::RegistryError& e) {
 
 }  // namespace
 
-OrderDecoder::OrderDecoder(SchemaCache::Fetch fetch, RegistryRetry retry)
-    : schemas_(std::move(fetch)), retry_(std::move(retry)) {
+OrderDecoder::OrderDecoder(SchemaCache::Fetch fetch,
+                           RegistryRetry retry,
+                           std::unique_ptr<SubjectIds> topic)
+    : schemas_(std::move(fetch)), retry_(std::move(retry)), topic_(std::move(topic)) {
     if (!retry_.sleep) {
         retry_.sleep = [](std::chrono::milliseconds wait) { std::this_thread::sleep_for(wait); };
     }
@@ -50,16 +54,13 @@ bool OrderDecoder::known_unknown(int id, std::string& why) {
     return true;
 }
 
-std::shared_ptr<const AvroSchema> OrderDecoder::schema(int id, std::string& why) {
-    // An id the registry just called unknown is asked once more, without waiting: the next
-    // messages with it do not each wait ~3 s, yet an id registered since (say, before a DLQ
-    // redrive) is found at once.
-    const int attempts = known_unknown(id, why) ? 1 : retry_.attempts;
+bool OrderDecoder::ask(int id, int attempts, const std::function<void()>& call, std::string& why) {
     const auto name = std::to_string(id);
     auto backoff = retry_.first_backoff;
     for (int attempt = 1;; ++attempt) {
         try {
-            return schemas_.get(id);
+            call();
+            return true;
         } catch (const registry_client::RegistryError& e) {
             const bool last = attempt >= attempts;
             if (!may_change(e)) {
@@ -68,9 +69,7 @@ std::shared_ptr<const AvroSchema> OrderDecoder::schema(int id, std::string& why)
             }
             if (last && definitely_unknown(e)) {
                 why = e.what();
-                std::lock_guard lock(mutex_);
-                unknown_[id] = {Clock::now(), why};
-                return nullptr;
+                return false;
             }
             if (last) {
                 throw common::TransientError("schema registry cannot answer for schema id " + name +
@@ -83,6 +82,43 @@ std::shared_ptr<const AvroSchema> OrderDecoder::schema(int id, std::string& why)
     }
 }
 
+std::shared_ptr<const AvroSchema> OrderDecoder::schema(int id, std::string& why) {
+    // An id the registry just called unknown is asked once more, without waiting: the next
+    // messages with it do not each wait ~3 s, yet an id registered since (say, before a DLQ
+    // redrive) is found at once.
+    const int attempts = known_unknown(id, why) ? 1 : retry_.attempts;
+    std::shared_ptr<const AvroSchema> schema;
+    if (!ask(
+            id, attempts, [&] { schema = schemas_.get(id); }, why)) {
+        std::lock_guard lock(mutex_);
+        unknown_[id] = {Clock::now(), why};
+    }
+    return schema;
+}
+
+std::optional<Decoded> OrderDecoder::foreign(int id, const AvroSchema* schema) {
+    const auto name = std::to_string(id);
+    if (topic_) {
+        bool held = false;
+        std::string why;
+        if (!ask(
+                id, retry_.attempts, [&] { held = topic_->holds(id); }, why) ||
+            !held) {
+            return poison(
+                PoisonKind::kSchemaNotForTopic,
+                "schema id " + name + " is not registered under subject " + topic_->subject());
+        }
+    }
+    if (schema == nullptr) {
+        return std::nullopt;  // not an Avro schema at all: undecodable, said by the caller
+    }
+    if (auto mismatch = order_schema_mismatch(schema->get())) {
+        return poison(PoisonKind::kSchemaNotForTopic,
+                      "schema id " + name + " cannot be read as an order: " + *mismatch);
+    }
+    return std::nullopt;
+}
+
 Decoded OrderDecoder::decode(const InboundMessage& message) {
     Unframed unframed;
     try {
@@ -91,6 +127,7 @@ Decoded OrderDecoder::decode(const InboundMessage& message) {
         return poison(PoisonKind::kNotFramed, e.what());
     }
     std::shared_ptr<const AvroSchema> schema;
+    std::string unusable;
     const auto id = std::to_string(unframed.schema_id);
     try {
         std::string why;
@@ -99,13 +136,22 @@ Decoded OrderDecoder::decode(const InboundMessage& message) {
             return poison(PoisonKind::kUnknownSchema, "unknown schema id " + id + ": " + why);
         }
     } catch (const AvroError& e) {
+        unusable = e.what();
+    }
+    if (auto verdict = foreign(unframed.schema_id, schema.get())) {
+        return std::move(*verdict);
+    }
+    if (!schema) {
         return poison(
             PoisonKind::kUndecodable,
-            "schema id " + id + " is not an Avro schema this consumer reads: " + e.what());
+            "schema id " + id + " is not an Avro schema this consumer reads: " + unusable);
     }
     orders::Order order;
     try {
         order = decode_order(*schema, unframed.payload);
+    } catch (const DatumLimitError& e) {
+        return poison(PoisonKind::kDecodeLimit,
+                      std::string(e.what()) + " (writer schema id " + id + ")");
     } catch (const DecodeError& e) {
         return poison(PoisonKind::kUndecodable,
                       "cannot decode with writer schema id " + id + ": " + e.what());

@@ -9,6 +9,8 @@
 #include "redis/connection.h"
 #include "redis_browser/order_views.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace orderflow::console {
@@ -188,7 +190,9 @@ void add_dead_letter_routes(RouteTable& routes, const ConsoleContext& context) {
             }
             const bool dry_run = body.value("dry_run", false) == true;
             const auto letters = read_letters(context);
-            const auto plan = dead_letters::plan_redrive(letters, selection);  // 400 if unknown
+            const auto& orders_topic = context.settings.pipeline.topic;
+            const auto plan =
+                dead_letters::plan_redrive(letters, selection, orders_topic);  // 400 if unknown
             auto send = nlohmann::json::array();
             for (const auto& letter : plan.send) {
                 send.push_back({{"dlq_offset", letter.record.offset},
@@ -199,11 +203,18 @@ void add_dead_letter_routes(RouteTable& routes, const ConsoleContext& context) {
             for (const auto& skip : plan.skipped) {
                 skipped.push_back({{"dlq_offset", skip.letter.record.offset}, {"why", skip.why}});
             }
+            auto refused = nlohmann::json::array();
+            for (const auto& refuse : plan.refused) {
+                spdlog::warn("refused to redrive dead letter @{}: {}", refuse.letter.record.offset,
+                             refuse.why);
+                refused.push_back(
+                    {{"dlq_offset", refuse.letter.record.offset}, {"why", refuse.why}});
+            }
             auto sent = nlohmann::json::array();
             if (!dry_run) {
                 for (const auto& r : dead_letters::redrive(
                          context.settings.pipeline.kafka, context.settings.pipeline.dlq_topic,
-                         plan.send, context.settings.kafka_timeout)) {
+                         orders_topic, plan.send, context.settings.kafka_timeout)) {
                     sent.push_back({{"dlq_offset", r.dlq_offset},
                                     {"topic", r.topic},
                                     {"partition", r.partition},
@@ -211,7 +222,7 @@ void add_dead_letter_routes(RouteTable& routes, const ConsoleContext& context) {
                 }
             }
             reply_json(res, {{"dry_run", dry_run},
-                             {"plan", {{"send", send}, {"skipped", skipped}}},
+                             {"plan", {{"send", send}, {"skipped", skipped}, {"refused", refused}}},
                              {"sent", sent}});
         });
 }

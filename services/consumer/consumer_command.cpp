@@ -74,7 +74,10 @@ int run_consumer(const ConsumerSettings& settings) {
     }
     RedisOffsetSeek sink(
         redis_sink, [&store] { return store.last_offsets(); }, settings.group);
-    serde::OrderDecoder orders([&registry](int id) { return registry->schema_by_id(id); });
+    // Only schemas registered under the topic's subject are decoded.
+    serde::OrderDecoder orders([&registry](int id) { return registry->schema_by_id(id); }, {},
+                               std::make_unique<serde::SubjectIds>(
+                                   settings.pipeline.subject(), serde::subjects_from(*registry)));
     FailpointDecoder decoder(orders, settings.failpoint.decode_throws_key);
     KafkaDeadLetterSink dead_letters(settings.pipeline.kafka, settings.pipeline.dlq_topic,
                                      settings.group, std::chrono::seconds(10),

@@ -1,13 +1,24 @@
 #include "consumer/dead_letter.h"
 
 #include "common/config_error.h"
+#include "serde/wire_format.h"
 
 #include <spdlog/spdlog.h>
+
+#include <optional>
 
 namespace orderflow::consumer {
 namespace {
 
 constexpr std::chrono::milliseconds kFlushMargin{5000};
+
+std::optional<std::int32_t> framed_schema_id(const std::string& value) {
+    try {
+        return serde::unframe(value).schema_id;
+    } catch (const serde::WireFormatError&) {
+        return std::nullopt;
+    }
+}
 
 }  // namespace
 
@@ -85,6 +96,9 @@ void KafkaDeadLetterSink::send(const std::vector<DeadLetter>& letters) {
         headers->add(dead_letters::kHeaderPartition, std::to_string(source.partition));
         headers->add(dead_letters::kHeaderOffset, std::to_string(source.offset));
         headers->add(dead_letters::kHeaderGroup, group_);
+        if (const auto id = framed_schema_id(source.value)) {
+            headers->add(dead_letters::kHeaderSchemaId, std::to_string(*id));
+        }
         const auto code = producer_->produce(
             topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
             const_cast<char*>(source.value.data()), source.value.size(),

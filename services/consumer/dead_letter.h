@@ -15,13 +15,14 @@ namespace orderflow::consumer {
 
 /**
  * Writes poison messages to the dead-letter topic unchanged (key, value, timestamp) with
- * headers giving the reason, the error kind, the source topic, partition and offset and the
- * consumer group. acks=all with idempotence; send() waits for every acknowledgement of this
- * send (a late report of an earlier attempt is not counted) a little longer than the message
- * timeout, so each message is either acknowledged or reported failed by then.
- * Errors: ConfigError (constructor); from send(): FatalError when the producer has a fatal
- * error (the idempotent producer cannot go on), TransientError otherwise.
- * `inject_fatal` (failpoint dlq-fatal) raises a fabricated fatal error after construction.
+ * headers giving the reason, the error kind, the source topic, partition and offset, the
+ * consumer group and, for a Confluent-framed value, its writer schema id. acks=all with
+ * idempotence; send() waits for every acknowledgement of this send (a late report of an earlier
+ * attempt is not counted) a little longer than the message timeout, so each message is either
+ * acknowledged or reported failed by then. Errors: ConfigError (constructor); from send():
+ * FatalError when the producer has a fatal error (the idempotent producer cannot go on),
+ * TransientError otherwise. `inject_fatal` (failpoint dlq-fatal) raises a fabricated fatal error
+ * after construction.
  */
 class KafkaDeadLetterSink : public DeadLetterSink, private RdKafka::DeliveryReportCb {
 public:

@@ -7,6 +7,7 @@
 #include "dead_letters/redrive_plan.h"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <ctime>
 #include <iomanip>
@@ -94,12 +95,16 @@ int run_redrive(const DlqSettings& settings, std::ostream& out) {
     const auto letters = read_dead_letters(settings);
     dead_letters::RedrivePlan plan;
     try {
-        plan = dead_letters::plan_redrive(letters, settings.selection);
+        plan = dead_letters::plan_redrive(letters, settings.selection, settings.pipeline.topic);
     } catch (const std::invalid_argument& e) {
         throw common::ConfigError("--offset", e.what());
     }
     for (const auto& skipped : plan.skipped) {
         out << "skip " << label(settings, skipped.letter) << ": " << skipped.why << "\n";
+    }
+    for (const auto& refused : plan.refused) {
+        spdlog::warn("refused to redrive {}: {}", label(settings, refused.letter), refused.why);
+        out << "refuse " << label(settings, refused.letter) << ": " << refused.why << "\n";
     }
     if (settings.dry_run) {
         for (const auto& letter : plan.send) {
@@ -107,16 +112,17 @@ int run_redrive(const DlqSettings& settings, std::ostream& out) {
                 << source_text(letter) << ") to " << letter.source->topic << "\n";
         }
         out << "dry run: " << plan.send.size() << " to redrive, " << plan.skipped.size()
-            << " skipped, nothing sent\n";
+            << " skipped, " << plan.refused.size() << " refused, nothing sent\n";
         return 0;
     }
     const auto sent = dead_letters::redrive(settings.pipeline.kafka, settings.pipeline.dlq_topic,
-                                            plan.send, settings.timeout);
+                                            settings.pipeline.topic, plan.send, settings.timeout);
     for (const auto& r : sent) {
         out << "redrove " << settings.pipeline.dlq_topic << "@" << r.dlq_offset << " to " << r.topic
             << "[" << r.partition << "]@" << r.offset << "\n";
     }
-    out << sent.size() << " redriven, " << plan.skipped.size() << " skipped\n";
+    out << sent.size() << " redriven, " << plan.skipped.size() << " skipped, "
+        << plan.refused.size() << " refused\n";
     return 0;
 }
 

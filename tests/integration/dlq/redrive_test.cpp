@@ -1,6 +1,8 @@
 #include "integration/pipeline/pipeline_harness.h"
+#include "kafka/acked_producer.h"
 #include "kafka/topic_reader.h"
 #include "orders/generator.h"
+#include "registry_client/registry_client.h"
 #include "serde/order_codec.h"
 #include "serde/order_schema.h"
 #include "serde/wire_format.h"
@@ -85,7 +87,8 @@ TEST(DlqRedrive, AFixedDeadLetterIsStoredOnceByBothGroupsAndADryRunSendsNothing)
 
     const auto dry = pipeline.run("dlq redrive --all --dry-run");
     ASSERT_EQ(dry.exit_code, 0) << dry.output;
-    EXPECT_NE(dry.output.find("1 to redrive, 1 skipped, nothing sent"), std::string::npos)
+    EXPECT_NE(dry.output.find("1 to redrive, 1 skipped, 0 refused, nothing sent"),
+              std::string::npos)
         << dry.output;
     EXPECT_EQ(whole_topic(pipeline.topic, 5).size(), 1U) << "a dry run sent something";
 
@@ -130,6 +133,59 @@ TEST(DlqRedrive, AFixedDeadLetterIsStoredOnceByBothGroupsAndADryRunSendsNothing)
     // copies as re-sends of an order both groups stored once.
     const auto audit = pipeline.audit_until_clean(seconds(60));
     EXPECT_EQ(audit.exit_code, 0) << audit.output;
+}
+
+// Anyone who can write to the dead-letter topic writes its headers: a letter naming the
+// registry's own schemas topic is refused and counted, nothing reaches that topic, and a
+// letter naming the orders topic beside it is still sent there.
+TEST(DlqRedrive, AForgedSourceTopicIsRefusedAndNothingIsWrittenThere) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    auto consumer = pipeline.start_consumer(true);  // creates the topics
+    ASSERT_TRUE(wait_until([&] { return pipeline.run("dlq list").exit_code == 0; }, seconds(60)));
+    const auto schemas_end = log_end_offsets(registry.schemas_topic(), 1);
+
+    kafka::ClientSettings client;
+    client.bootstrap_servers = shared_stack().bootstrap_servers;
+    client.client_id = "redrive-forger";
+    const auto letter = [&](const std::string& source_topic, const std::string& value) {
+        return kafka::OutgoingRecord{pipeline.dlq_topic,
+                                     std::string("k"),
+                                     value,
+                                     {{"dlq.reason", "forged"},
+                                      {"dlq.error", "undecodable"},
+                                      {"dlq.source.topic", source_topic},
+                                      {"dlq.source.partition", "0"},
+                                      {"dlq.source.offset", "0"}}};
+    };
+    const auto written = kafka::produce_acknowledged(
+        client,
+        {letter(registry.schemas_topic(), R"({"keytype":"SCHEMA","magic":1})"),
+         letter(pipeline.topic, "not an order")},
+        seconds(30), [](std::size_t i) { return "forged letter " + std::to_string(i); });
+    const auto forged = std::to_string(written[0].offset);
+
+    const auto dry = pipeline.run("dlq redrive --all --dry-run");
+    ASSERT_EQ(dry.exit_code, 0) << dry.output;
+    EXPECT_NE(dry.output.find("1 to redrive, 0 skipped, 1 refused, nothing sent"),
+              std::string::npos)
+        << dry.output;
+    const auto run = pipeline.run("dlq redrive --all");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_NE(run.output.find("refuse " + pipeline.dlq_topic + "@" + forged +
+                              ": its dlq.source.topic names " + registry.schemas_topic() +
+                              ", not " + pipeline.topic),
+              std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find("refused to redrive"), std::string::npos) << "logged: " << run.output;
+    EXPECT_NE(run.output.find("1 redriven, 0 skipped, 1 refused"), std::string::npos) << run.output;
+
+    EXPECT_EQ(log_end_offsets(registry.schemas_topic(), 1), schemas_end);
+    const auto orders = whole_topic(pipeline.topic, 5);
+    ASSERT_EQ(orders.size(), 1U);
+    EXPECT_EQ(orders[0].value, "not an order");
+    // The registry, replaying its topic, still answers.
+    EXPECT_EQ(registry_client::RegistryClient(registry.url()).subjects().size(), 0U);
 }
 
 TEST(DlqRedrive, BadSelectionsStopAtStartNamingTheOption) {

@@ -44,10 +44,11 @@ RegistryProcess::RegistryProcess() {
     }
     const auto port = free_port();
     url_ = "http://127.0.0.1:" + std::to_string(port);
+    schemas_topic_ = unique_name("_schemas");
     const std::map<std::string, std::string> env = {
         {"KAFKA_BOOTSTRAP_SERVERS", shared_stack().bootstrap_servers},
         {"REGISTRY_LISTEN", "127.0.0.1:" + std::to_string(port)},
-        {"REGISTRY_TOPIC", unique_name("_schemas")},
+        {"REGISTRY_TOPIC", schemas_topic_},
         {"REGISTRY_GROUP", unique_name("registry")}};
     const auto log = std::filesystem::temp_directory_path() / (unique_name("registry") + ".log");
     httplib::Client client("127.0.0.1", port);

@@ -20,9 +20,12 @@ class RegistryProcess {
 public:
     RegistryProcess();
     const std::string& url() const { return url_; }
+    /// The topic it keeps its schemas in (REGISTRY_TOPIC; "_schemas" for an outside one).
+    const std::string& schemas_topic() const { return schemas_topic_; }
 
 private:
     std::string url_;
+    std::string schemas_topic_ = "_schemas";
     std::unique_ptr<ChildProcess> process_;
 };
 
