@@ -15,7 +15,14 @@ namespace orderflow::serde {
 using InboundMessage = kafka::Record;
 
 /// Why a message went to the dead-letter topic (the `dlq.error` header).
-enum class PoisonKind { kNotFramed, kUnknownSchema, kUndecodable, kInvalidOrder };
+enum class PoisonKind {
+    kNotFramed,
+    kUnknownSchema,
+    kUndecodable,
+    kInvalidOrder,
+    kConflictingDuplicate,  ///< the store holds the order id with other content
+    kStoreRefused,          ///< what Redis holds keeps the order from being stored exactly
+};
 std::string to_string(PoisonKind kind);
 
 /// A decoded message: an order, or the reason it is poison.
