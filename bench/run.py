@@ -475,7 +475,7 @@ def bench_consumers(stack: Stack, redis: Redis, results: dict) -> None:
 # ---- Redis limit ----------------------------------------------------------------------------
 
 def write_script_text() -> str:
-    source = (ROOT / "libs/redis/order_store.cpp").read_text()
+    source = (ROOT / "libs/redis/write_script.cpp").read_text()
     return re.search(r'R"lua\((.*?)\)lua"', source, re.S).group(1)
 
 
@@ -501,8 +501,8 @@ def bench_redis(stack: Stack, redis: Redis, results: dict) -> None:
     g = "rb"
     args = ["EVALSHA", sha, "5", f"stats:{g}", f"offsets:{g}", f"order:{g}:__rand_int__",
             f"customer:{g}:c1", f"customer:{g}:c1:orders", "order", "bench:0", "__rand_int__",
-            "__rand_int__", "1700000000000", "1234", *fields, "topic", "bench", "partition", "0",
-            "offset", "1"]
+            "__rand_int__", "1700000000000", "1234", str(len(fields) // 2), *fields, "topic", "bench",
+            "partition", "0", "offset", "1"]
     n = ORDERS
     out = {"script_args": len(args), "runs": []}
     for rep in range(1, REPS + 1):

@@ -58,13 +58,17 @@ LogIndex::LogIndex(std::map<std::int32_t, std::int64_t> cut) : cut_(std::move(cu
 
 void LogIndex::add_order(const orders::Order& order, Position at) {
     ++messages_;
-    if (orders_.contains(order.order_id)) {
-        ++resent_;
-        return;
-    }
     std::vector<std::optional<std::string>> values;
     for (auto& [name, value] : redis::order_fields(order)) {
         values.emplace_back(std::move(value));
+    }
+    if (const auto first = orders_.find(order.order_id); first != orders_.end()) {
+        if (first->second.fields != digest(values)) {
+            invalid_.insert(at);  // the store dead-letters it as a conflicting duplicate
+        } else {
+            ++resent_;
+        }
+        return;
     }
     auto [customer, added] = customer_index_.try_emplace(
         order.customer_id, static_cast<std::uint32_t>(customers_.size()));

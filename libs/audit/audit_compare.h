@@ -48,7 +48,9 @@ public:
     /// The cut: the log end per partition, taken after the groups' committed offsets.
     explicit LogIndex(std::map<std::int32_t, std::int64_t> cut);
 
-    void add_order(const orders::Order& order, Position at);  // a second copy counts as re-sent
+    /// A second copy counts as re-sent; one with other content as invalid (the store refuses
+    /// it as a conflicting duplicate: both copies are in one partition, keyed by customer).
+    void add_order(const orders::Order& order, Position at);
     void add_invalid(Position at);
     /// A record of the dead-letter topic (at `record` there) naming its source (headers
     /// dlq.source.*, group).

@@ -1,5 +1,7 @@
 #include "audit/store_reader.h"
 
+#include "redis/key_names.h"
+
 #include <functional>
 #include <set>
 
@@ -7,17 +9,6 @@ namespace orderflow::audit {
 namespace {
 
 constexpr std::size_t kCustomersPerRoundTrip = 20;
-
-std::string glob_escape(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out;
-}
 
 /// SCAN over `pattern`, one call of `page` per non-empty page of keys.
 void scan(redis::Connection& redis,
@@ -127,25 +118,22 @@ void add_customers(redis::Connection& redis,
 }  // namespace
 
 void read_store(redis::Connection& redis, const std::string& group, GroupAudit& audit) {
-    const auto order_prefix = redis::order_key(group, "");
-    scan(redis, glob_escape(order_prefix) + "*", [&](const std::vector<std::string>& keys) {
+    scan(redis, redis::order_key_pattern(group), [&](const std::vector<std::string>& keys) {
         std::vector<std::string> ids;
         ids.reserve(keys.size());
         for (const auto& key : keys) {
-            ids.push_back(key.substr(order_prefix.size()));
+            if (auto id = redis::order_id_of(group, key)) {
+                ids.push_back(std::move(*id));
+            }
         }
         add_orders(redis, group, ids, audit);
     });
-    const auto customer_prefix = redis::customer_key(group, "");
-    const std::string zset_suffix = ":orders";
     std::set<std::string> customers;
-    scan(redis, glob_escape(customer_prefix) + "*", [&](const std::vector<std::string>& keys) {
+    scan(redis, redis::customer_key_pattern(group), [&](const std::vector<std::string>& keys) {
         for (const auto& key : keys) {
-            auto id = key.substr(customer_prefix.size());
-            if (id.ends_with(zset_suffix)) {
-                id.resize(id.size() - zset_suffix.size());
+            if (auto id = redis::customer_id_of(group, key)) {
+                customers.insert(std::move(*id));
             }
-            customers.insert(std::move(id));
         }
     });
     std::vector<std::string> chunk;

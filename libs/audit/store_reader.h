@@ -8,7 +8,8 @@
 namespace orderflow::audit {
 
 /**
- * Feeds one group's Redis state to `audit`: every order hash (SCAN order:{g}:*, one pipelined
+ * Feeds one group's Redis state to `audit`: every order hash (SCAN order:{g}:*, ids decoded
+ * as redis/key_names.h encodes them; one pipelined
  * HMGET per page), then every customer's aggregates and sorted set, read together in a
  * MULTI/EXEC so that they are one moment's state; orders a sorted set names that the scan did
  * not see (stored since) are read before the customer is judged. Memory stays one page.

@@ -5,13 +5,25 @@
 namespace orderflow::orders {
 namespace {
 
-constexpr std::int32_t kMaxQuantity = 1'000'000;
-
 bool is_hex(char c) {
     return std::isxdigit(static_cast<unsigned char>(c)) != 0;
 }
 
 }  // namespace
+
+std::optional<std::int64_t> checked_items_total(const Order& order) {
+    std::int64_t total = 0;
+    for (const auto& item : order.items) {
+        std::int64_t line = 0;
+        if (__builtin_mul_overflow(static_cast<std::int64_t>(item.quantity), item.unit_price_cents,
+                                   &line) ||
+            __builtin_add_overflow(total, line, &total) || total > kMaxAmountCents ||
+            total < -kMaxAmountCents) {
+            return std::nullopt;
+        }
+    }
+    return total;
+}
 
 bool is_uuid(const std::string& text) {
     if (text.size() != 36) {
@@ -33,10 +45,17 @@ std::vector<std::string> validate(const Order& order) {
     }
     if (order.customer_id.empty()) {
         problems.emplace_back("customer_id is empty");
+    } else if (order.customer_id.size() > kMaxIdBytes) {
+        problems.push_back("customer_id of " + std::to_string(order.customer_id.size()) +
+                           " bytes is longer than " + std::to_string(kMaxIdBytes));
     }
     if (order.items.empty()) {
         problems.emplace_back("the order has no items");
+    } else if (order.items.size() > kMaxItems) {
+        problems.push_back(std::to_string(order.items.size()) + " items are more than " +
+                           std::to_string(kMaxItems));
     }
+    const auto problems_before_items = problems.size();
     for (std::size_t i = 0; i < order.items.size(); ++i) {
         const auto& item = order.items[i];
         const std::string where = "item " + std::to_string(i + 1) + " (" + item.sku + ")";
@@ -53,11 +72,22 @@ std::vector<std::string> validate(const Order& order) {
         if (item.unit_price_cents < 0) {
             problems.push_back(where + ": unit price " + std::to_string(item.unit_price_cents) +
                                " is negative");
+        } else if (item.unit_price_cents > kMaxAmountCents) {
+            problems.push_back(where + ": unit price " + std::to_string(item.unit_price_cents) +
+                               " is above " + std::to_string(kMaxAmountCents));
         }
     }
-    if (const auto sum = items_total_cents(order); sum != order.total_cents) {
+    // A bad item already explains a negative or huge total: one sentence per cause.
+    const bool items_ok = problems.size() == problems_before_items;
+    const auto sum = checked_items_total(order);
+    if (sum && *sum != order.total_cents) {
         problems.push_back("total_cents " + std::to_string(order.total_cents) +
-                           " does not equal the items' sum " + std::to_string(sum));
+                           " does not equal the items' sum " + std::to_string(*sum));
+    } else if (items_ok && (order.total_cents < 0 || order.total_cents > kMaxAmountCents)) {
+        problems.push_back("total_cents " + std::to_string(order.total_cents) + " is outside [0, " +
+                           std::to_string(kMaxAmountCents) + "]");
+    } else if (items_ok && !sum) {
+        problems.push_back("the items' sum is beyond " + std::to_string(kMaxAmountCents));
     }
     const bool currency_ok = order.currency.size() == 3 &&
                              std::isupper(static_cast<unsigned char>(order.currency[0])) != 0 &&

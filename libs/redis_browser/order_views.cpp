@@ -72,15 +72,16 @@ GroupsStats group_stats(redis::Connection& redis, const std::vector<std::string>
 }
 
 std::vector<std::string> discover_groups(redis::Connection& redis) {
-    const std::string prefix = redis::stats_key("");
     std::vector<std::string> groups;
     std::string cursor = "0";
     do {
-        auto step = scan_step(
-            redis, {"SCAN", cursor, "MATCH", prefix + "*", "COUNT", "1000", "TYPE", "hash"});
+        auto step = scan_step(redis, {"SCAN", cursor, "MATCH", redis::stats_key("") + "*", "COUNT",
+                                      "1000", "TYPE", "hash"});
         cursor = std::move(step.cursor);
         for (const auto& key : step.items) {
-            groups.push_back(key.substr(prefix.size()));
+            if (auto group = redis::group_of_stats_key(key)) {  // encoded as the writer does
+                groups.push_back(std::move(*group));
+            }
         }
     } while (cursor != "0");
     std::sort(groups.begin(), groups.end());

@@ -16,6 +16,10 @@ std::string to_string(PoisonKind kind) {
             return "undecodable";
         case PoisonKind::kInvalidOrder:
             return "invalid-order";
+        case PoisonKind::kConflictingDuplicate:
+            return "conflicting-duplicate";
+        case PoisonKind::kStoreRefused:
+            return "store-refused";
     }
     return "unknown";
 }

@@ -21,7 +21,9 @@ enum class PoisonKind {
     kSchemaNotForTopic,  ///< not registered under the topic's subject, or not an order schema
     kDecodeLimit,        ///< breaks a DatumLimits limit (datum_check.h)
     kUndecodable,
-    kInvalidOrder
+    kInvalidOrder,
+    kConflictingDuplicate,  ///< the store holds the order id with other content
+    kStoreRefused,          ///< what Redis holds keeps the order from being stored exactly
 };
 std::string to_string(PoisonKind kind);
 

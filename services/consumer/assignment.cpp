@@ -16,27 +16,41 @@ std::string describe(const std::vector<RdKafka::TopicPartition*>& partitions) {
     return out.empty() ? "nothing" : out;
 }
 
+std::optional<std::map<TopicPartition, std::int64_t>> committed_offsets(
+    RdKafka::KafkaConsumer& consumer,
+    const std::set<TopicPartition>& partitions,
+    std::chrono::milliseconds timeout) {
+    std::vector<RdKafka::TopicPartition*> query;
+    for (const auto& [topic, partition] : partitions) {
+        query.push_back(RdKafka::TopicPartition::create(topic, partition));
+    }
+    std::map<TopicPartition, std::int64_t> committed;
+    const auto code = consumer.committed(query, static_cast<int>(timeout.count()));
+    for (const auto* tp : query) {
+        committed[{tp->topic(), tp->partition()}] = tp->offset();
+    }
+    RdKafka::TopicPartition::destroy(query);
+    if (code != RdKafka::ERR_NO_ERROR) {
+        spdlog::warn("committed offsets unknown: {}", RdKafka::err2str(code));
+        return std::nullopt;
+    }
+    return committed;
+}
+
 void start_where_redis_is(RdKafka::KafkaConsumer& consumer,
                           std::vector<RdKafka::TopicPartition*>& partitions,
                           RedisOffsetSeek& redis,
                           std::chrono::milliseconds timeout) {
     try {
-        std::vector<RdKafka::TopicPartition*> query;
+        std::set<TopicPartition> wanted;
         for (const auto* tp : partitions) {
-            query.push_back(RdKafka::TopicPartition::create(tp->topic(), tp->partition()));
+            wanted.emplace(tp->topic(), tp->partition());
         }
-        std::map<TopicPartition, std::int64_t> committed;
-        const auto code = consumer.committed(query, static_cast<int>(timeout.count()));
-        for (const auto* tp : query) {
-            committed[{tp->topic(), tp->partition()}] = tp->offset();
+        const auto committed = committed_offsets(consumer, wanted, timeout);
+        if (!committed) {
+            return;  // Redis is checked at the first writes
         }
-        RdKafka::TopicPartition::destroy(query);
-        if (code != RdKafka::ERR_NO_ERROR) {
-            spdlog::warn("committed offsets unknown ({}): Redis is checked at the first writes",
-                         RdKafka::err2str(code));
-            return;
-        }
-        const auto starts = redis.starts_behind(committed);
+        const auto starts = redis.starts_behind(*committed);
         for (auto* tp : partitions) {
             if (const auto at = starts.find({tp->topic(), tp->partition()}); at != starts.end()) {
                 tp->set_offset(at->second);

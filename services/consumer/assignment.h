@@ -5,7 +5,9 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,6 +18,13 @@ namespace orderflow::consumer {
 std::string describe(const std::vector<RdKafka::TopicPartition*>& partitions);
 
 class RedisOffsetSeek;
+
+/// The group's committed offset of each of `partitions` (negative: none); nullopt when Kafka
+/// did not answer within `timeout` (logged).
+std::optional<std::map<TopicPartition, std::int64_t>> committed_offsets(
+    RdKafka::KafkaConsumer& consumer,
+    const std::set<TopicPartition>& partitions,
+    std::chrono::milliseconds timeout);
 
 /**
  * Before assign(): sets the start offset of each partition of `partitions` whose committed

@@ -5,6 +5,21 @@
 #include <algorithm>
 
 namespace orderflow::consumer {
+namespace {
+
+PoisonKind poison_kind(redis::RefusalKind kind) {
+    switch (kind) {
+        case redis::RefusalKind::kInvalidOrder:
+            return PoisonKind::kInvalidOrder;
+        case redis::RefusalKind::kConflictingDuplicate:
+            return PoisonKind::kConflictingDuplicate;
+        case redis::RefusalKind::kStoreRefused:
+            return PoisonKind::kStoreRefused;
+    }
+    return PoisonKind::kStoreRefused;
+}
+
+}  // namespace
 
 BatchProcessor::BatchProcessor(MessageDecoder& decoder,
                                DeadLetterSink& dead_letters,
@@ -43,7 +58,18 @@ BatchOutcome BatchProcessor::process(const std::vector<InboundMessage>& batch) {
     if (!letters.empty()) {
         dead_letters_.send(letters);
     }
-    for (const auto result : sink_.write(entries)) {
+    const auto results = sink_.write(entries);
+    std::vector<DeadLetter> refused;
+    for (auto& refusal : sink_.take_refusals()) {
+        const auto& message = batch.at(refusal.entry);
+        spdlog::warn("{}[{}] offset {} -> dead-letter topic: {}", message.topic, message.partition,
+                     message.offset, refusal.reason);
+        refused.push_back({&message, poison_kind(refusal.kind), std::move(refusal.reason)});
+    }
+    if (!refused.empty()) {
+        dead_letters_.send(refused);
+    }
+    for (const auto result : results) {
         switch (result) {
             case redis::WriteOutcome::kApplied:
                 ++outcome.applied;

@@ -33,6 +33,8 @@ public:
     virtual ~OrderSink() = default;
     virtual std::vector<redis::WriteOutcome> write(
         const std::vector<redis::StoreEntry>& entries) = 0;
+    /// The orders the last write() refused (counted there as dead letters), once.
+    virtual std::vector<redis::Refusal> take_refusals() { return {}; }
 };
 
 struct BatchOutcome {
@@ -46,7 +48,8 @@ struct BatchOutcome {
  * Handles one batch: decodes every message (any decoder exception but TransientError makes
  * the message poison), sends the poison ones to the DLQ (acknowledged before anything else
  * happens), then writes the orders and the dead-letter marks to the
- * sink in one round trip. A bad message never stops the others. Stateless between calls.
+ * sink in one round trip; orders the sink refused go to the DLQ after it (a retry finds them
+ * refused again). A bad message never stops the others. Stateless between calls.
  * Errors: TransientError / redis::RedisError from a dependency; the batch may then be retried
  * as a whole (the DLQ may get a message twice, Redis counts it once).
  */

@@ -84,7 +84,8 @@ int run_consumer(const ConsumerSettings& settings) {
                                      settings.failpoint.dlq_fatal);
     BatchProcessor processor(decoder, dead_letters, sink);
     const auto policy = make_commit_policy(settings);  // the mode, decided once
-    ConsumerLoop loop(settings, processor, *policy, sink);
+    RedisWatch watch(*connection, settings.group);
+    ConsumerLoop loop(settings, processor, *policy, sink, &watch);
     const auto status =
         pipeline::start_status_server(settings.status, [&loop] { return loop.health(); });
     return loop.run();

@@ -58,10 +58,12 @@ std::string json_string(const std::string& text) {
 ConsumerLoop::ConsumerLoop(const ConsumerSettings& settings,
                            BatchProcessor& processor,
                            CommitPolicy& policy,
-                           RedisOffsetSeek& redis_seek)
+                           RedisOffsetSeek& redis_seek,
+                           RedisWatch* redis_watch)
     : settings_(settings),
       policy_(policy),
       redis_seek_(redis_seek),
+      redis_watch_(redis_watch),
       writer_(processor, settings.group, settings.retry_max_backoff),
       accumulator_(policy.make_accumulator()),
       messages_total_(counter("messages", "Messages consumed", settings.group)),
@@ -322,6 +324,30 @@ void ConsumerLoop::rewind_to_redis() {
     }
 }
 
+void ConsumerLoop::watch_redis() {
+    try {
+        if (redis_watch_ == nullptr || !redis_watch_->lost(Clock::now())) {
+            return;
+        }
+        spdlog::warn(
+            "group {}: redis lost this consumer's marker {} (FLUSHALL, or a failover to an empty "
+            "or older copy): comparing {} with what redis holds",
+            settings_.group, redis_watch_->key(), assignment_.describe());
+        const auto committed =
+            committed_offsets(*consumer_, assignment_.partitions(), settings_.commit_timeout);
+        if (!committed) {
+            return;  // the marker stays gone: asked again at the next check
+        }
+        redis_seek_.redis_lost(*committed);
+        redis_watch_->arm();
+    } catch (const std::exception& e) {
+        // Redis away: the writer notices it too, and the next check asks again.
+        spdlog::debug("group {}: watching redis: {}", settings_.group, e.what());
+        return;
+    }
+    rewind_to_redis();
+}
+
 void ConsumerLoop::flush(bool everything) {
     for (auto& message : everything
                              ? accumulator_.take()
@@ -427,6 +453,7 @@ int ConsumerLoop::run() {
                 flush(false);
             }
             policy_.service(*offsets_, Clock::now());
+            watch_redis();
             publish_status();
             log_progress(false);
         }

@@ -6,6 +6,7 @@
 #include "consumer/consumer_settings.h"
 #include "consumer/kafka_offsets.h"
 #include "consumer/redis_offset_seek.h"
+#include "consumer/redis_watch.h"
 #include "consumer/retrying_writer.h"
 #include "kafka/cpp_config.h"
 #include "metrics/metrics.h"
@@ -36,11 +37,13 @@ namespace orderflow::consumer {
  */
 class ConsumerLoop : private RdKafka::RebalanceCb, private WriterHost {
 public:
-    /// `redis_seek`: the sink in front of Redis whose rewinds the loop carries out.
+    /// `redis_seek`: the sink in front of Redis whose rewinds the loop carries out;
+    /// `redis_watch`, when given, is checked from the loop (data lost under the connection).
     ConsumerLoop(const ConsumerSettings& settings,
                  BatchProcessor& processor,
                  CommitPolicy& policy,
-                 RedisOffsetSeek& redis_seek);
+                 RedisOffsetSeek& redis_seek,
+                 RedisWatch* redis_watch = nullptr);
     ~ConsumerLoop() override;
     ConsumerLoop(const ConsumerLoop&) = delete;
     ConsumerLoop& operator=(const ConsumerLoop&) = delete;
@@ -75,10 +78,13 @@ private:
     void log_progress(bool force);
     /// Seeks the partitions Redis is behind on and drops what is held of them.
     void rewind_to_redis();
+    /// When the watch finds Redis lost data: compares the assignment with it and rewinds.
+    void watch_redis();
 
     ConsumerSettings settings_;
     CommitPolicy& policy_;
     RedisOffsetSeek& redis_seek_;
+    RedisWatch* redis_watch_;
     RetryingWriter writer_;
     kafka::LoggingEventCb events_;
     BatchAccumulator accumulator_;

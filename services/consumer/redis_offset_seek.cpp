@@ -56,6 +56,18 @@ CommitOffsets RedisOffsetSeek::starts_behind(
     return starts;
 }
 
+void RedisOffsetSeek::redis_lost(const std::map<TopicPartition, std::int64_t>& committed) {
+    auto next = committed;  // Redis must hold everything below these
+    for (const auto& [tp, last] : last_written_) {
+        auto [at, inserted] = next.emplace(tp, last + 1);
+        at->second = std::max(at->second, last + 1);
+    }
+    for (const auto& [tp, start] : starts_behind(next)) {
+        last_written_.erase(tp);
+        rewinds_[tp] = start;
+    }
+}
+
 void RedisOffsetSeek::recheck(const std::set<TopicPartition>& partitions) {
     unchecked_.insert(partitions.begin(), partitions.end());
 }

@@ -48,6 +48,7 @@ public:
     RedisOffsetSeek(OrderSink& inner, ReadMarks read_marks, std::string group);
 
     std::vector<redis::WriteOutcome> write(const std::vector<redis::StoreEntry>& entries) override;
+    std::vector<redis::Refusal> take_refusals() override { return inner_.take_refusals(); }
 
     /// A new assignment: each of its partitions is checked at its first write.
     void assigned(const std::set<TopicPartition>& partitions);
@@ -59,6 +60,11 @@ public:
     CommitOffsets starts_behind(const std::map<TopicPartition, std::int64_t>& committed);
     /// The seeks found since the last call (partition -> next offset, or kFromBeginning).
     CommitOffsets take_rewinds();
+    /// Redis lost data under a live connection (RedisWatch): per partition of `committed`
+    /// (the assigned ones, with their committed offsets, negative = none) and every partition
+    /// this consumer wrote since its assignment, where Redis is behind is rewound as at an
+    /// assignment; the seeks wait in take_rewinds(). Errors: RedisError.
+    void redis_lost(const std::map<TopicPartition, std::int64_t>& committed);
     /// Seeks that did not happen: check these partitions again at their next write.
     void recheck(const std::set<TopicPartition>& partitions);
     std::int64_t rewinds_total() const { return rewinds_total_; }

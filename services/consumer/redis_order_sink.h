@@ -34,6 +34,7 @@ public:
     /// duplicate or a dead letter: each order counts once). A clock behind the producer's counts as
     /// 0.
     std::vector<redis::WriteOutcome> write(const std::vector<redis::StoreEntry>& entries) override;
+    std::vector<redis::Refusal> take_refusals() override { return store_.take_refusals(); }
 
 private:
     redis::OrderStore& store_;

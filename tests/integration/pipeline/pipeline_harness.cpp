@@ -121,11 +121,12 @@ std::unique_ptr<ChildProcess> Pipeline::start_consumer(
                                           variables, log);
 }
 
-CommandResult Pipeline::audit_until_clean(std::chrono::milliseconds timeout) const {
+CommandResult Pipeline::audit_until_clean(std::chrono::milliseconds timeout,
+                                          const std::map<std::string, std::string>& extra) const {
     CommandResult last;
     wait_until(
         [&] {
-            last = run("audit --timeout 20s");
+            last = run("audit --timeout 20s", extra);
             return last.exit_code == 0;
         },
         timeout, std::chrono::milliseconds(1000));

@@ -55,8 +55,10 @@ struct Pipeline {
         const std::map<std::string, std::string>& extra = {},
         const std::string& log_name = "") const;
 
-    /// Runs `orderflow audit` until it exits 0 or `timeout` passes; returns the last result.
-    CommandResult audit_until_clean(std::chrono::milliseconds timeout) const;
+    /// Runs `orderflow audit` (env(extra)) until it exits 0 or `timeout` passes; returns the
+    /// last result.
+    CommandResult audit_until_clean(std::chrono::milliseconds timeout,
+                                    const std::map<std::string, std::string>& extra = {}) const;
 };
 
 /// A message as read back from a topic.

@@ -240,5 +240,28 @@ TEST(AuditCompare, ReSentCopiesAreCountedOnce) {
     EXPECT_EQ(log.find("o1")->offset, 0);
 }
 
+// The store dead-letters an order id that comes back with other content: for the audit that
+// copy is an invalid message, which the dead-letter topic must hold.
+TEST(AuditCompare, ACopyWithOtherContentIsAnInvalidMessage) {
+    LogIndex log({{0, 3}, {1, 1}, {2, 0}});
+    log.set_topic("orders");
+    log.add_order(o1, {0, 0});
+    log.add_order(o2, {1, 0});
+    log.add_order(o3, {0, 1});
+    log.add_order(make_order("o1", "a", 999), {0, 2});
+    EXPECT_EQ(log.resent(), 0);
+    EXPECT_EQ(log.invalid(), (std::set<Position>{{0, 2}}));
+    Group group;
+    group.committed[0] = 3;
+    group.stats.dead_lettered = 1;
+    const auto findings = group.audit(log);
+    ASSERT_EQ(findings.differences.size(), 2U);
+    EXPECT_EQ(findings.differences[0],
+              "invalid message at partition 0 offset 2 is below the committed offset but not in "
+              "the dead-letter topic");
+    log.add_dead_letter("g", "orders", {0, 2});
+    EXPECT_TRUE(group.audit(log).differences.empty());
+}
+
 }  // namespace
 }  // namespace orderflow::audit

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <utility>
 
 namespace orderflow::consumer {
 namespace {
@@ -92,7 +93,9 @@ public:
         }
         return out;
     }
+    std::vector<redis::Refusal> take_refusals() override { return std::exchange(refusals, {}); }
     std::vector<redis::StoreEntry> written;
+    std::vector<redis::Refusal> refusals;  // what the next write refuses
     int round_trips = 0;
     bool down = false;
 };
@@ -261,6 +264,27 @@ TEST_F(BatchProcessorTest, DlqFailureStopsTheBatchBeforeRedis) {
 TEST_F(BatchProcessorTest, RedisFailurePropagates) {
     sink_.down = true;
     EXPECT_THROW(processor_.process({valid(0, 0)}), redis::RedisError);
+}
+
+TEST_F(BatchProcessorTest, OrdersTheStoreRefusesGoToTheDlqWithTheirReason) {
+    const std::vector batch = {valid(0, 0), valid(0, 1), valid(0, 2)};
+    sink_.refusals = {
+        {1, redis::RefusalKind::kConflictingDuplicate, "order x is stored with another items"},
+        {2, redis::RefusalKind::kStoreRefused, "order y: would pass 9007199254740991"}};
+    processor_.process(batch);
+    ASSERT_EQ(dead_letters_.sent.size(), 2U);
+    EXPECT_EQ(dead_letters_.sent[0].offset, 1);
+    EXPECT_EQ(dead_letters_.sent[0].kind, PoisonKind::kConflictingDuplicate);
+    EXPECT_EQ(to_string(dead_letters_.sent[0].kind), "conflicting-duplicate");
+    EXPECT_EQ(dead_letters_.sent[0].reason, "order x is stored with another items");
+    EXPECT_EQ(dead_letters_.sent[1].offset, 2);
+    EXPECT_EQ(to_string(dead_letters_.sent[1].kind), "store-refused");
+}
+
+TEST_F(BatchProcessorTest, ARefusalTheDlqDoesNotTakeFailsTheBatch) {
+    sink_.refusals = {{0, redis::RefusalKind::kInvalidOrder, "invalid order"}};
+    dead_letters_.down = true;
+    EXPECT_THROW(processor_.process({valid(0, 0)}), TransientError);  // retried, not committed
 }
 
 }  // namespace

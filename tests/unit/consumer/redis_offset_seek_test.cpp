@@ -166,5 +166,29 @@ TEST(DropPartitions, KeepsTheOthersInOrder) {
     EXPECT_EQ(batch[1].offset, 2);
 }
 
+// The watch found Redis emptied under a live connection: what was committed and what this
+// consumer wrote since are both read again; what Redis still holds is not.
+TEST_F(RedisOffsetSeekTest, ALossUnderALiveConnectionRewindsWhatRedisNoLongerHolds) {
+    seek.assigned({{"orders", 0}, {"orders", 1}, {"orders", 2}});
+    seek.starts_behind({{{"orders", 0}, 0}, {{"orders", 1}, 0}, {{"orders", 2}, 0}});
+    seek.write(entries(0, 0, 5));
+    seek.write(entries(1, 0, 5));
+    redis.marks = {{"orders:1", 4}};  // partition 0 lost, partition 1 intact
+    seek.redis_lost({{{"orders", 0}, 3}, {{"orders", 1}, 5}, {{"orders", 2}, -1001}});
+    EXPECT_EQ(seek.take_rewinds(), (CommitOffsets{{{"orders", 0}, kFromBeginning}}));
+
+    redis.marks = {{"orders:0", 1}, {"orders:1", 4}};  // an older copy: 0 holds up to 1
+    seek.write(entries(0, 0, 5));
+    redis.marks["orders:0"] = 1;
+    seek.redis_lost({{{"orders", 0}, 3}});
+    EXPECT_EQ(seek.take_rewinds(), (CommitOffsets{{{"orders", 0}, 2}}));
+}
+
+TEST_F(RedisOffsetSeekTest, ALossWhileRedisIsAwayIsReportedToTheCaller) {
+    redis.down = true;
+    EXPECT_THROW(seek.redis_lost({{{"orders", 0}, 3}}), redis::RedisError);
+    EXPECT_TRUE(seek.take_rewinds().empty());
+}
+
 }  // namespace
 }  // namespace orderflow::consumer

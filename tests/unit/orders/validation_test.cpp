@@ -60,6 +60,54 @@ TEST(OrderValidation, RejectsBadIdsCurrencyTimestampAndEmptyItems) {
     EXPECT_EQ(problems[4], "created_at 0 is not a positive timestamp");
 }
 
+TEST(OrderValidation, RejectsAnAmountPastTheExactRange) {
+    auto order = valid_order();
+    order.items = {{"SKU-1", "Gold", 1, 9'200'000'000'000'000'000}};
+    order.total_cents = 9'200'000'000'000'000'000;
+    EXPECT_EQ(validation_summary(order),
+              "item 1 (SKU-1): unit price 9200000000000000000 is above 1000000000000000");
+}
+
+TEST(OrderValidation, RejectsItemsWhoseSumPassesTheBound) {
+    auto order = valid_order();
+    order.items = {{"SKU-1", "Gold", 1'000'000, kMaxAmountCents},
+                   {"SKU-2", "Gold", 1'000'000, kMaxAmountCents}};
+    order.total_cents = 1;
+    EXPECT_FALSE(checked_items_total(order));
+    EXPECT_EQ(validation_summary(order), "the items' sum is beyond 1000000000000000");
+}
+
+TEST(OrderValidation, AcceptsTheLargestAmount) {
+    auto order = valid_order();
+    order.items = {{"SKU-1", "Gold", 1, kMaxAmountCents}};
+    order.total_cents = kMaxAmountCents;
+    EXPECT_EQ(validation_summary(order), "");
+}
+
+TEST(OrderValidation, RejectsANegativeTotal) {
+    auto order = valid_order();
+    order.items = {{"SKU-1", "Free", 1, 0}};
+    order.total_cents = -5;
+    EXPECT_EQ(validation_summary(order), "total_cents -5 does not equal the items' sum 0");
+    order.items = {};
+    EXPECT_EQ(validate(order).at(1), "total_cents -5 does not equal the items' sum 0");
+}
+
+TEST(OrderValidation, RejectsALongCustomerId) {
+    auto order = valid_order();
+    order.customer_id = std::string(kMaxIdBytes, 'c');
+    EXPECT_EQ(validation_summary(order), "");
+    order.customer_id = std::string(200 * 1024, 'c');
+    EXPECT_EQ(validation_summary(order), "customer_id of 204800 bytes is longer than 256");
+}
+
+TEST(OrderValidation, RejectsTooManyItems) {
+    auto order = valid_order();
+    order.items.assign(kMaxItems + 1, {"SKU-1", "Pin", 1, 1});
+    order.total_cents = static_cast<std::int64_t>(kMaxItems + 1);
+    EXPECT_EQ(validation_summary(order), "1001 items are more than 1000");
+}
+
 TEST(OrderValidation, UuidShape) {
     EXPECT_TRUE(is_uuid("0F8FAD5B-D9CB-469F-A165-70867728950E"));
     EXPECT_FALSE(is_uuid("0f8fad5b-d9cb-469f-a165-70867728950"));
