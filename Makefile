@@ -17,18 +17,18 @@ build: deps ## configure and build (RelWithDebInfo, warnings as errors)
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default
 
-up: deps ## build, start Kafka, Redis and the services, wait until healthy, print addresses
+up: deps ## build, start Kafka, Redis and the services (under supervisord), wait until healthy
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default --target orderflow
 	@scripts/stack.sh up
 
-down: deps ## stop every process of the stack
+down: deps ## stop every process of the stack (services, supervisord, Kafka, Redis)
 	@scripts/stack.sh down
 
-status: deps ## each process: pid, address, health
+status: deps ## each process: pid, address, health, restarts, last exit reason
 	@scripts/stack.sh status
 
-# `make logs` follows everything; `make logs producer` (or kafka-1, redis, ...) one process.
+# `make logs` follows everything; `make logs producer` (or kafka-1, redis, supervisord, ...) one process.
 logs: ## follow logs: make logs [NAME]
 	@scripts/stack.sh logs $(filter-out logs,$(MAKECMDGOALS))
 

@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   librdkafka-dev libhiredis-dev libavro-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libcpp-httplib-dev libboost-dev libgtest-dev libgmock-dev libssl-dev zlib1g-dev libbrotli-dev
-  redis-server redis-tools kcat
+  redis-server redis-tools kcat supervisor
   openjdk-17-jdk-headless maven
   clang-format-14 wrk procps iproute2 curl python3 python3-venv python3-yaml
   docker-compose

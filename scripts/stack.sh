@@ -1,126 +1,203 @@
 #!/usr/bin/env bash
-# The local orderflow stack, no Docker: Kafka (3 KRaft nodes), Redis, and orderflow's services.
+# The local orderflow stack, no Docker: Kafka (3 KRaft nodes), Redis, and orderflow's services,
+# the services under supervisord (restarted with backoff when they die).
 #
 #   stack.sh up            start what is not running, wait until healthy, print the addresses
-#   stack.sh down          stop everything (services first, then Kafka and Redis)
-#   stack.sh status        one line per process: pid, address, health
-#   stack.sh logs [NAME]   follow a service's log (kafka-1..3, redis, or a service name)
+#   stack.sh down          stop everything (services and supervisord, then Kafka and Redis)
+#   stack.sh status        one line per process: pid, address, health, restarts, last exit
+#   stack.sh logs [NAME]   follow a service's log (kafka-1..3, redis, supervisord, or a service)
 #
-# State lives in .run/ (ORDERFLOW_RUN_DIR): data, logs and pid files. `make clean` removes it.
+# State lives in .run/ (ORDERFLOW_RUN_DIR): data, logs, supervisord's config, socket and the
+# restart state (supervisor/state.json). `make clean` removes it.
+# Environment for tests and other layouts:
+#   ORDERFLOW_RUN_DIR        where state lives                      [.run]
+#   ORDERFLOW_BINARY         the orderflow binary                   [build/default/apps/orderflow/orderflow]
+#   ORDERFLOW_SERVICES_CONF  the services to run                    [scripts/services.conf]
+#   ORDERFLOW_INFRA          own: start/stop Kafka and Redis here; external: they are someone
+#                            else's (KAFKA_BOOTSTRAP_SERVERS, REDIS_URL name them)     [own]
+#   KAFKA_BROKER_PORTS, KAFKA_CONTROLLER_PORTS, REDIS_PORT           (as kafka-cluster.sh, redis.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 # shellcheck source=lib/proc.sh
 source "$here/lib/proc.sh"
+# shellcheck source=lib/supervisor.sh
+source "$here/lib/supervisor.sh"
 
 run_dir=${ORDERFLOW_RUN_DIR:-$root/.run}
+mkdir -p "$run_dir/logs" "$run_dir/pids"
+run_dir=$(cd "$run_dir" && pwd)
 binary=${ORDERFLOW_BINARY:-$root/build/default/apps/orderflow/orderflow}
+services_conf=${ORDERFLOW_SERVICES_CONF:-$here/services.conf}
+infra=${ORDERFLOW_INFRA:-own}
+[[ "$infra" == own || "$infra" == external ]] || die "ORDERFLOW_INFRA must be own or external, not '$infra'"
 export KAFKA_CLUSTER_DIR=$run_dir/kafka
 export REDIS_DIR=$run_dir/redis
 export KAFKA_BROKER_PORTS=${KAFKA_BROKER_PORTS:-9092,9093,9094}
 export KAFKA_CONTROLLER_PORTS=${KAFKA_CONTROLLER_PORTS:-9192,9193,9194}
 export REDIS_PORT=${REDIS_PORT:-6379}
 IFS=, read -r -a bports <<<"$KAFKA_BROKER_PORTS"
-bootstrap="127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}"
+bootstrap=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}}
+redis_url=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}
 
 # The services `make up` runs after Kafka and Redis, in start order. Each entry:
-#   name|health URL (empty: process alive is enough)|orderflow arguments
+#   name|health URL (empty: process alive is enough)|orderflow arguments|restart policy
 # Their settings come from the environment and `.env` (the binary reads it from the repo root).
 services=()
-if [[ -f "$here/services.conf" ]]; then
-  while IFS= read -r line; do
-    [[ -z "$line" || "$line" == \#* ]] && continue
-    services+=("$line")
-  done <"$here/services.conf"
-fi
+[[ -f "$services_conf" ]] || die "no services list at $services_conf"
+while IFS= read -r line; do
+  [[ -z "$line" || "$line" == \#* ]] && continue
+  services+=("$line")
+done <"$services_conf"
 
-service_pidfile() { echo "$run_dir/pids/$1.pid"; }
 service_log() { echo "$run_dir/logs/$1.log"; }
-# What a service's command line contains: the binary and its services.conf arguments (the
-# `env` wrapper execs the binary, so the binary's path leads the command line).
-service_marker() {
-  local -a argv
-  read -r -a argv <<<"$2"
-  echo "$binary ${argv[*]}"
+restart_policy() {
+  local entry name restart
+  for entry in "${services[@]}"; do
+    IFS='|' read -r name _ _ restart <<<"$entry"
+    [[ "$name" == "$1" ]] && echo "${restart:-always}"
+  done
+  return 0
 }
-
 http_ok() { curl -fsS -m 2 -o /dev/null "$1" 2>/dev/null; }
 
-start_service() {
-  local name=$1 health=$2 args=$3 deadline marker
-  marker=$(service_marker "$name" "$args")
-  if pid_alive "$(service_pidfile "$name")" "$marker"; then
-    log "$name already running (pid $(<"$(service_pidfile "$name")"))"
-    return 0
-  fi
-  [[ -x "$binary" ]] || die "$binary is missing: run 'make build' (make up does it)"
-  # Word splitting of $args is intended: it is a fixed argument list from services.conf.
-  # shellcheck disable=SC2086
-  (cd "$root" && start_bg "$(service_pidfile "$name")" "$(service_log "$name")" "$marker" \
-    env KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-$bootstrap}" \
-    REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}" "$binary" $args)
-  log "started $name (pid $(<"$(service_pidfile "$name")")): orderflow $args"
-  [[ -n "$health" ]] || return 0
+# Waits until NAME answers on HEALTH (or, without one, runs); fails with its log when
+# supervisord gives up on it (FATAL) or it exits.
+wait_healthy() {
+  local name=$1 health=$2 deadline state exit_status
   deadline=$((SECONDS + 60))
-  until http_ok "$health"; do
-    pid_alive "$(service_pidfile "$name")" "$marker" || fail_with_log "$name exited during start-up" "$(service_log "$name")"
-    ((SECONDS < deadline)) || fail_with_log "$name not healthy at $health within 60s" "$(service_log "$name")"
+  while :; do
+    read -r state _ exit_status <<<"$(sv_program "$name")"
+    # A program that may finish (the producer) and did, cleanly, before it was seen healthy.
+    if [[ "$state" == EXITED && "$exit_status" == 0 && "$(restart_policy "$name")" == on-failure ]]; then
+      log "$name finished (exit 0)"
+      return 0
+    fi
+    case "$state" in
+      FATAL | EXITED | STOPPED | absent) fail_with_log "$name exited during start-up ($state)" "$(service_log "$name")" ;;
+    esac
+    if [[ -n "$health" ]]; then
+      http_ok "$health" && break
+    elif [[ "$state" == RUNNING ]]; then
+      break
+    fi
+    ((SECONDS < deadline)) || fail_with_log "$name not healthy at ${health:-running} within 60s" "$(service_log "$name")"
     sleep 0.3
   done
-  log "$name healthy at $health"
+  if [[ -n "$health" ]]; then log "$name healthy at $health"; else log "$name running"; fi
+}
+
+start_service() {
+  local name=$1 health=$2 args=$3 state pid exit_status
+  read -r state pid exit_status <<<"$(sv_program "$name")"
+  case "$state" in
+    RUNNING | STARTING | BACKOFF)
+      log "$name already running under supervisord ($state, pid $pid)"
+      return 0
+      ;;
+    EXITED)
+      # Done since this supervisord started (the producer's orders are sent): `make up` again
+      # does not send them twice; `make down && make up` does.
+      if [[ "$exit_status" == 0 && "$(restart_policy "$name")" == on-failure ]]; then
+        log "$name finished (exit 0); not started again"
+        return 0
+      fi
+      ;;
+  esac
+  [[ -x "$binary" ]] || die "$binary is missing: run 'make build' (make up does it)"
+  sv_start_program "$name"
+  log "started $name under supervisord: orderflow $args"
+  wait_healthy "$name" "$health"
+}
+
+# A stack started before the services ran under supervisord left pid files: stop those.
+stop_legacy_pidfiles() {
+  local pidfile name
+  for pidfile in "$run_dir"/pids/*.pid; do
+    [[ -f "$pidfile" ]] || continue
+    name=$(basename "$pidfile" .pid)
+    stop_pid "$name" "$pidfile" 30 "$binary"
+  done
 }
 
 up() {
-  "$here/redis.sh" start
-  "$here/kafka-cluster.sh" start
+  if [[ "$infra" == own ]]; then
+    "$here/redis.sh" start
+    "$here/kafka-cluster.sh" start
+  fi
+  stop_legacy_pidfiles
+  sv_write_config
+  sv_ensure_running
   local entry name health args
   for entry in "${services[@]}"; do
-    IFS='|' read -r name health args <<<"$entry"
+    IFS='|' read -r name health args _ <<<"$entry"
     start_service "$name" "$health" "$args"
   done
   echo
-  echo "orderflow is up:"
-  echo "  kafka brokers   $bootstrap   (kcat -b 127.0.0.1:${bports[0]} -L)"
-  echo "  redis           redis://127.0.0.1:$REDIS_PORT   (redis-cli -p $REDIS_PORT)"
+  echo "orderflow is up (services under supervisord: make status shows restarts):"
+  echo "  kafka brokers   $bootstrap"
+  echo "  redis           $redis_url"
   for entry in "${services[@]}"; do
-    IFS='|' read -r name health args <<<"$entry"
+    IFS='|' read -r name health args _ <<<"$entry"
     printf '  %-15s %s\n' "$name" "${health:-running}"
   done
-  echo "  web console     http://127.0.0.1:8080/   (topics as kafka-ui shows them:"
-  echo "                  http://127.0.0.1:8080/ui/clusters/kraft/all-topics)"
+  if [[ "$infra" == own ]]; then
+    echo "  web console     http://127.0.0.1:8080/   (topics as kafka-ui shows them:"
+    echo "                  http://127.0.0.1:8080/ui/clusters/kraft/all-topics)"
+  fi
   echo "  status: make status    logs: make logs [NAME]    stop: make down"
 }
 
 down() {
-  local i name args
-  for ((i = ${#services[@]} - 1; i >= 0; i--)); do
-    IFS='|' read -r name _ args <<<"${services[i]}"
-    stop_pid "$name" "$(service_pidfile "$name")" 30 "$(service_marker "$name" "$args")"
-  done
-  "$here/kafka-cluster.sh" stop
-  "$here/redis.sh" stop
+  sv_shutdown
+  stop_legacy_pidfiles
+  if [[ "$infra" == own ]]; then
+    "$here/kafka-cluster.sh" stop
+    "$here/redis.sh" stop
+  fi
+}
+
+# "restarts N, last exit: REASON at TIME" from the listener's state file.
+restart_summary() {
+  "$(sv_python)" - "$(sv_state_file)" "$1" <<'PY'
+import json, sys
+try:
+    entry = json.load(open(sys.argv[1])).get(sys.argv[2], {})
+except (OSError, ValueError):
+    entry = {}
+text = "restarts %d" % entry.get("restarts", 0)
+if entry.get("last_exit"):
+    text += ", last exit: %s at %s" % (entry["last_exit"], entry.get("last_exit_at"))
+print(text)
+PY
 }
 
 status() {
-  local kafka_status
-  kafka_status=$("$here/kafka-cluster.sh" status)
-  echo "$kafka_status"
-  "$here/redis.sh" status
-  local entry name health args state
+  local kafka_status=""
+  if [[ "$infra" == own ]]; then
+    kafka_status=$("$here/kafka-cluster.sh" status)
+    echo "$kafka_status"
+    "$here/redis.sh" status
+  fi
+  local entry name health args state pid shown
+  if ! sv_running; then
+    printf '%-14s %s\n' supervisord "stopped (make up starts it)"
+  fi
   for entry in "${services[@]}"; do
-    IFS='|' read -r name health args <<<"$entry"
-    if pid_alive "$(service_pidfile "$name")" "$(service_marker "$name" "$args")"; then
-      state=running
-      if [[ -n "$health" ]]; then
-        if http_ok "$health"; then state=healthy; else state=unhealthy; fi
-      fi
-      printf '%-14s pid %-7s %-30s %s\n' "$name" "$(<"$(service_pidfile "$name")")" "${health:-}" "$state"
-    elif [[ -f "$(service_pidfile "$name")" ]]; then
-      # Started by `make up` and gone without `make down`: finished (the producer) or crashed.
-      printf '%-14s %-11s %-30s %s\n' "$name" "-" "${health:-}" "exited (see make logs $name)"
-    else
+    IFS='|' read -r name health args _ <<<"$entry"
+    if ! sv_running; then
       printf '%-14s %-11s %-30s %s\n' "$name" "-" "${health:-}" stopped
+      continue
     fi
+    read -r state pid _ <<<"$(sv_program "$name")"
+    shown=$state
+    if [[ "$state" == RUNNING && -n "$health" ]]; then
+      if http_ok "$health"; then shown=healthy; else shown=unhealthy; fi
+    fi
+    case "$state" in
+      RUNNING | STARTING) printf '%-14s pid %-7s %-30s %-9s %s\n' "$name" "$pid" "${health:-}" "$shown" "$(restart_summary "$name")" ;;
+      *) printf '%-14s %-11s %-30s %-9s %s\n' "$name" "-" "${health:-}" "$shown" "$(restart_summary "$name")" ;;
+    esac
   done
   if grep -q ' pid ' <<<"$kafka_status"; then
     "$here/kafka-cluster.sh" quorum 2>/dev/null | grep -E '^(LeaderId|HighWatermark|MaxFollowerLag):' | sed 's/^/quorum   /' || true
@@ -133,18 +210,19 @@ logs() {
     "") exec tail -n 20 -F "$run_dir"/logs/*.log "$REDIS_DIR/redis.log" ;;
     kafka-[123]) exec tail -n 50 -F "$KAFKA_CLUSTER_DIR/logs/$name/server.log" ;;
     redis) exec tail -n 50 -F "$REDIS_DIR/redis.log" ;;
+    supervisord) exec tail -n 50 -F "$(sv_log)" ;;
     *)
-      [[ -f "$(service_log "$name")" ]] || die "no log for '$name' (try kafka-1, redis, or a service)"
+      [[ -f "$(service_log "$name")" ]] || die "no log for '$name' (try kafka-1, redis, supervisord, or a service)"
       exec tail -n 50 -F "$(service_log "$name")"
       ;;
   esac
 }
 
-mkdir -p "$run_dir/logs" "$run_dir/pids"
 case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
   logs) logs "${2:-}" ;;
+  -h | --help) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" ;;
   *) die "usage: stack.sh up|down|status|logs [NAME]" ;;
 esac

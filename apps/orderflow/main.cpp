@@ -5,6 +5,9 @@
 #include "common/command_context.h"
 #include "common/config_error.h"
 #include "common/env_file.h"
+#include "common/fatal_signal.h"
+#include "common/shutdown.h"
+#include "common/terminate_log.h"
 #include "console/console_command.h"
 #include "consumer/consumer_command.h"
 #include "dlq/dlq_command.h"
@@ -37,9 +40,7 @@ std::string env_file_from_args(int argc, char** argv) {
     return from_env != nullptr ? from_env : ".env";
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     using namespace orderflow;
     common::CommandContext context;
     CLI::App app{"orderflow: orders through Kafka (KRaft) and a schema registry into Redis"};
@@ -78,4 +79,14 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Before anything can fail: a crash or an uncaught exception leaves a line naming it.
+    orderflow::common::install_fatal_signal_handlers();
+    orderflow::common::install_terminate_handler();
+    // A thread that failed stopped the process as SIGTERM would; the exit code says it failed.
+    return orderflow::common::final_exit_code(run(argc, argv));
 }

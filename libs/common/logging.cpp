@@ -1,6 +1,7 @@
 #include "common/logging.h"
 
 #include "common/config_error.h"
+#include "common/fatal_signal.h"
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -18,6 +19,7 @@ void init_logging(const std::string& service, const std::string& level) {
     logger->set_level(parsed);
     logger->flush_on(spdlog::level::info);
     spdlog::set_default_logger(std::move(logger));
+    set_fatal_signal_tag(service);  // the fatal-signal line then names the service too
 }
 
 }  // namespace orderflow::common

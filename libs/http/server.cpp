@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include "common/config_error.h"
+#include "common/guarded_thread.h"
 #include "connection.h"
 
 #include <nlohmann/json.hpp>
@@ -236,7 +237,8 @@ void Server::start() {
     core.keep_running.emplace(core.io.get_executor());
     asio::post(core.accept_strand, [&core] { core.accept(); });
     for (std::size_t i = 0; i < std::max<std::size_t>(1, core.options.io_threads); ++i) {
-        core.io_threads.emplace_back([&core] { core.run_loop(); });
+        core.io_threads.emplace_back(
+            common::guarded(core.options.name + " event loop", [&core] { core.run_loop(); }));
     }
     spdlog::info("{}: HTTP on {}:{} (max {} connections)", core.options.name, core.options.host,
                  core.port, core.options.limits.max_connections);

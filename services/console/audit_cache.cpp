@@ -1,5 +1,6 @@
 #include "console/audit_cache.h"
 
+#include "common/guarded_thread.h"
 #include "console/child_command.h"
 
 #include <spdlog/spdlog.h>
@@ -61,7 +62,7 @@ nlohmann::json AuditCache::result() {
         if (worker_.joinable()) {
             worker_.join();  // the last run has finished: running_ was false
         }
-        worker_ = std::jthread([this] { run(); });
+        worker_ = std::jthread(common::guarded("audit", [this] { run(); }));
     }
     nlohmann::json body =
         last_ ? *last_

@@ -41,6 +41,10 @@ void add_console_options(CLI::App& command, ConsoleOptions& options) {
                    "the consumers' status servers, group=http://host:port,...");
     add_env_option(command, "--kafka-timeout", options.kafka_timeout, "CONSOLE_KAFKA_TIMEOUT",
                    "bound on each Kafka question (metadata, offsets, a page of messages)");
+    add_env_option(command, "--supervisor-state", options.supervisor_state,
+                   "CONSOLE_SUPERVISOR_STATE",
+                   "supervisord's state file (make up sets it): restarts and last exit per "
+                   "service in the health list; empty: none shown");
     http::add_limit_options(command, options.http, kHttpPrefix);
 }
 
@@ -96,6 +100,7 @@ ConsoleSettings to_settings(const ConsoleOptions& options) {
     }
     settings.producer_url = common::parse_http_url("CONSOLE_PRODUCER_URL", options.producer_url);
     settings.consumers = parse_consumer_urls("CONSOLE_CONSUMER_URLS", options.consumer_urls);
+    settings.supervisor_state = options.supervisor_state;
     settings.kafka_timeout = common::parse_duration("CONSOLE_KAFKA_TIMEOUT", options.kafka_timeout);
     if (settings.kafka_timeout < std::chrono::milliseconds(500) ||
         settings.kafka_timeout > std::chrono::seconds(60)) {

@@ -30,6 +30,7 @@ struct ConsoleOptions {
     std::string consumer_urls =
         "orders-auto=http://127.0.0.1:8092,orders-batch=http://127.0.0.1:8093";
     std::string kafka_timeout = "5s";
+    std::string supervisor_state;
     http::LimitArgs http;
 };
 
@@ -44,6 +45,8 @@ struct ConsoleSettings {
     std::vector<ConsumerEndpoint> consumers;
     /// Each Kafka question (metadata, offsets, a page of messages) gets at most this long.
     std::chrono::milliseconds kafka_timeout{5000};
+    /// supervisord's state file (scripts/lib/supervise.py); empty: no restart figures.
+    std::string supervisor_state;
     http::Limits limits;
     std::size_t io_threads = 2;
 };

@@ -1,5 +1,6 @@
 #include "console/live_tails.h"
 
+#include "common/guarded_thread.h"
 #include "topic_browser/topic_tail.h"
 
 #include <spdlog/spdlog.h>
@@ -40,11 +41,12 @@ bool LiveTails::open(std::shared_ptr<http::EventStream> stream,
         return false;
     }
     auto& tail = tails_.emplace_back();
-    tail.thread = std::thread([this, &tail, stream = std::move(stream), topic = std::move(topic),
-                               starts = std::move(starts), filter = std::move(filter)] {
-        run(tail, stream, topic, starts, filter);
-        tail.done.store(true);
-    });
+    tail.thread = std::thread(common::guarded(
+        "live tail of " + topic, [this, &tail, stream = std::move(stream), topic = topic,
+                                  starts = std::move(starts), filter = std::move(filter)] {
+            run(tail, stream, topic, starts, filter);
+            tail.done.store(true);
+        }));
     return true;
 }
 

@@ -1,5 +1,7 @@
 #include "console/overview_sampler.h"
 
+#include "common/guarded_thread.h"
+#include "console/supervisor_state.h"
 #include "orders/generator.h"
 #include "redis/connection.h"
 
@@ -61,7 +63,7 @@ OverviewSampler::~OverviewSampler() {
 }
 
 void OverviewSampler::start() {
-    thread_ = std::thread([this] {
+    thread_ = std::thread(common::guarded("overview sampler", [this] {
         while (!stopping_.load()) {
             const auto started = std::chrono::steady_clock::now();
             try {
@@ -73,7 +75,7 @@ void OverviewSampler::start() {
             sampled_.wait_until(lock, started + kSampleInterval,
                                 [this] { return stopping_.load(); });
         }
-    });
+    }));
 }
 
 void OverviewSampler::stop() {
@@ -241,6 +243,7 @@ void OverviewSampler::sample_once() {
         groups.push_back(std::move(group));
     }
 
+    add_supervisor_state(parts, read_supervisor_state(settings_.supervisor_state));
     nlohmann::json overview = {{"generated_at_ms", now},
                                {"parts", parts},
                                {"producer", producer_figures},

@@ -1,5 +1,7 @@
 #include "producer/failed_orders_file.h"
 
+#include "common/guarded_thread.h"
+
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -15,7 +17,7 @@ FailedOrdersFile::FailedOrdersFile(std::string path, std::chrono::milliseconds r
       write_errors_total_(metrics::default_registry().counter(
           "orderflow_producer_failed_file_write_errors_total",
           "Failed attempts to append and fsync a line of the failed-orders file")),
-      writer_([this] { run(); }) {}
+      writer_(common::guarded("failed-orders writer", [this] { run(); })) {}
 
 FailedOrdersFile::~FailedOrdersFile() {
     finish();

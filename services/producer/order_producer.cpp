@@ -1,6 +1,7 @@
 #include "producer/order_producer.h"
 
 #include "common/config_error.h"
+#include "common/guarded_thread.h"
 #include "common/shutdown.h"
 #include "producer/delivery_errors.h"
 #include "serde/wire_format.h"
@@ -262,7 +263,7 @@ void OrderProducer::report_progress(bool force) {
 }
 
 ProducerTotals OrderProducer::run() {
-    poller_ = std::thread([this] { poll_loop(); });
+    poller_ = std::thread(common::guarded("delivery-report poller", [this] { poll_loop(); }));
     last_progress_ = Clock::now();
     Clock::duration step = Clock::duration::zero();  // Pace::kMax
     if (settings_.pace == Pace::kInterval) {

@@ -1,5 +1,6 @@
 #include "registry/leader_election.h"
 
+#include "common/guarded_thread.h"
 #include "kafka/kafka_error.h"
 #include "metrics/metrics.h"
 #include "registry/schemas_topic.h"
@@ -102,7 +103,7 @@ void GroupLeadership::start(std::chrono::steady_clock::time_point deadline) {
     // answered first) joins with no partition to assign: nobody leads and /ready stays 503.
     wait_for_partition(handle, topic_, deadline, "leader election");
     subscribe();
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread(common::guarded("leader election", [this] { loop(); }));
 }
 
 void GroupLeadership::on_rebalance(rd_kafka_resp_err_t err,

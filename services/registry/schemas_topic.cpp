@@ -1,5 +1,6 @@
 #include "registry/schemas_topic.h"
 
+#include "common/guarded_thread.h"
 #include "common/shutdown.h"
 #include "kafka/admin_client.h"
 #include "kafka/kafka_error.h"
@@ -253,7 +254,7 @@ void SchemasTopic::start() {
         throw kafka::KafkaError(err,
                                 "cannot assign " + options_.topic + ": " + kafka::describe(err));
     }
-    reader_ = std::thread([this] { read_loop(); });
+    reader_ = std::thread(common::guarded("_schemas reader", [this] { read_loop(); }));
 
     const auto started = Clock::now();
     const std::int64_t target = startup_end_offset(deadline);

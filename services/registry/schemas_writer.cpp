@@ -1,5 +1,6 @@
 #include "registry/schemas_writer.h"
 
+#include "common/guarded_thread.h"
 #include "kafka/kafka_error.h"
 
 #include <spdlog/spdlog.h>
@@ -87,11 +88,11 @@ SchemasWriter::SchemasWriter(const kafka::ClientSettings& settings,
     }
     conf.release();
     producer_.reset(handle);
-    poller_ = std::thread([this] {
+    poller_ = std::thread(common::guarded("_schemas writer poller", [this] {
         while (!stop_) {
             rd_kafka_poll(producer_.get(), 100);
         }
-    });
+    }));
 }
 
 SchemasWriter::~SchemasWriter() {

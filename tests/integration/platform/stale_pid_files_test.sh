@@ -42,7 +42,7 @@ check "status names no process as running, healthy or starting" \
 check "status never shows the unrelated pid" bash -c '! grep -qw "$2" <<<"$1"' _ "$status_out" "$sleeper"
 check "status: kafka-1 stopped" grep -Eq '^kafka-1 .* stopped$' <<<"$status_out"
 check "status: redis stopped" grep -Eq '^redis .* stopped$' <<<"$status_out"
-check "status: registry exited, not running" grep -Eq '^registry .*exited' <<<"$status_out"
+check "status: registry stopped, not running" grep -Eq '^registry .*stopped' <<<"$status_out"
 
 down_out="$("$repo/scripts/stack.sh" down 2>&1)" || { echo "FAIL: stack.sh down exited non-zero"; failures=$((failures + 1)); }
 echo "$down_out" | sed 's/^/  down| /'

@@ -43,11 +43,11 @@ def script_default(script, variable):
 
 
 def services_conf():
-    """scripts/services.conf as [(name, health URL, [arguments])]."""
+    """scripts/services.conf as [(name, health URL, [arguments])] (the restart policy left out)."""
     entries = []
     for line in read("scripts", "services.conf").splitlines():
         if line and not line.startswith("#"):
-            name, health, args = line.split("|", 2)
+            name, health, args = line.split("|")[:3]
             entries.append((name, health, args.split()))
     return entries
 

@@ -83,8 +83,14 @@ export function pipeline(overview, samples) {
       node({ heading: 'Redis', href: '/ui/redis', health: redis.health, detail: redis.detail, cls: 'redis', rows: [] })));
 }
 
+// Under supervisord (make up) a part says how often it was restarted and why it last ended.
+function restarts(p) {
+  if (!p.restarts && !p.last_exit) return '';
+  return ` · restarts ${p.restarts || 0}${p.last_exit ? `, last exit: ${p.last_exit}` : ''}`;
+}
+
 export function healthList(overview) {
   const address = (url) => (/^https?:\/\//.test(url || '') ? h('a', { href: url, target: '_blank', rel: 'noopener' }, url) : url || '');
   return h('ul', { class: 'health' }, overview.parts.map((p) => h('li', null, healthDot(p.health), ' ',
-    h('strong', null, p.name), ' ', p.health, p.detail ? ` · ${p.detail}` : '', p.url ? [' · ', address(p.url)] : null)));
+    h('strong', null, p.name), ' ', p.health, p.detail ? ` · ${p.detail}` : '', restarts(p), p.url ? [' · ', address(p.url)] : null)));
 }
