@@ -19,7 +19,10 @@ targets_all() {
 }
 
 # Flags every run shares: a dictionary when there is one; a slow input (the datum decoder's
-# spin) or a runaway allocation is a finding, not a hang.
+# spin) or an allocation over 1 GB is a finding, not a hang. An impossible size (2^64 - 28 from
+# a negative length) fails as malloc does in production, returning null, instead of stopping
+# the run in ASan: code that does not check for null still crashes on it.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1}
 common_flags() {
   local target=$1
   flags=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=65536 -print_final_stats=1)
@@ -80,15 +83,17 @@ run_one() {
     -max_total_time="$seconds" -artifact_prefix="$crashes/" \
     "$corpus" "$fuzz_dir/corpus/$target" >"$log" 2>&1 || true
   local took=$((SECONDS - start))
-  local stats execs cov ft found
+  local stats execs cov ft found kinds
   # Fork mode prints "#<execs>: cov: C ft: F corp: ..." lines; the last one is the total.
   stats=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -1 || true)
   execs=$(sed -nE 's/^#([0-9]+): .*/\1/p' <<<"$stats")
   cov=$(sed -nE 's/.* cov: ([0-9]+) .*/\1/p' <<<"$stats")
   ft=$(sed -nE 's/.* ft: ([0-9]+) .*/\1/p' <<<"$stats")
   found=$(($(find "$crashes" -type f | wc -l) - before))
-  printf '%-16s execs %-10s cov %-6s ft %-7s seconds %-5s crashes %s\n' \
-    "$target" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$took" "$found"
+  # Fork mode keeps every crashing input; distinct sanitizer summaries tell the bugs apart.
+  kinds=$(grep -E '^SUMMARY: ' "$log" | sed -E 's/ \(.*BuildId[^)]*\)//' | sort -u | wc -l)
+  printf '%-16s execs %-10s cov %-6s ft %-7s seconds %-5s crashes %s (%s kinds)\n' \
+    "$target" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$took" "$found" "$kinds"
   [[ $found -eq 0 ]]
 }
 
