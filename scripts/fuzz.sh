@@ -75,25 +75,33 @@ run_one() {
   local binary=$build/fuzz/fuzz_$target
   local corpus=$build/corpus/$target crashes=$build/crashes/$target log=$build/logs/$target.log
   mkdir -p "$corpus" "$crashes" "$(dirname "$log")"
-  local before
-  before=$(find "$crashes" -type f | wc -l)
+  local marker=$build/logs/$target.start
+  touch "$marker"
   common_flags "$target"
   local start=$SECONDS
   "$binary" "${flags[@]}" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -max_total_time="$seconds" -artifact_prefix="$crashes/" \
     "$corpus" "$fuzz_dir/corpus/$target" >"$log" 2>&1 || true
   local took=$((SECONDS - start))
-  local stats execs cov ft found kinds
+  local stats execs cov ft found crash new_crashes
   # Fork mode prints "#<execs>: cov: C ft: F corp: ..." lines; the last one is the total.
   stats=$(grep -E '^#[0-9]+: cov: ' "$log" | tail -1 || true)
   execs=$(sed -nE 's/^#([0-9]+): .*/\1/p' <<<"$stats")
   cov=$(sed -nE 's/.* cov: ([0-9]+) .*/\1/p' <<<"$stats")
   ft=$(sed -nE 's/.* ft: ([0-9]+) .*/\1/p' <<<"$stats")
-  found=$(($(find "$crashes" -type f | wc -l) - before))
-  # Fork mode keeps every crashing input; distinct sanitizer summaries tell the bugs apart.
-  kinds=$(grep -E '^SUMMARY: ' "$log" | sed -E 's/ \(.*BuildId[^)]*\)//' | sort -u | wc -l)
-  printf '%-16s execs %-10s cov %-6s ft %-7s seconds %-5s crashes %s (%s kinds)\n' \
-    "$target" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$took" "$found" "$kinds"
+  mapfile -t new_crashes < <(find "$crashes" -type f -newer "$marker")
+  found=${#new_crashes[@]}
+  printf '%-16s execs %-10s cov %-6s ft %-7s seconds %-5s crashes %s\n' \
+    "$target" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$took" "$found"
+  # Fork mode keeps every crashing input, mostly the same bug again: replay up to 20 of them
+  # and print each distinct reason once (sanitizer summary, uncaught exception or abort).
+  if [[ $found -gt 0 ]]; then
+    for crash in "${new_crashes[@]:0:20}"; do
+      "$binary" -timeout=10 "$crash" 2>&1 |
+        grep -m1 -E '^SUMMARY: |what\(\): |^key .* names both|timeout after' |
+        sed -E 's/ \(.*BuildId[^)]*\)//; s/0x[0-9a-f]+/0x?/g; s/-?[0-9]{3,}/N/g' || true
+    done | sort | uniq -c | sed 's/^/    /'
+  fi
   [[ $found -eq 0 ]]
 }
 
