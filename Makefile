@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 BINARY := build/default/apps/orderflow/orderflow
 
-.PHONY: help deps kafka build up down status logs test test-asan bench chaos format format-check clean
+.PHONY: help deps kafka build up down status logs test test-asan bench chaos fuzz format format-check clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -47,6 +47,11 @@ chaos: deps ## fault tests: kill/pause brokers, consumers, Redis, registry; lose
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default --target orderflow robustness_chaos
 	@CHAOS_FULL=1 build/default/tests/robustness/chaos/robustness_chaos
+
+# libFuzzer targets (fuzz/) in build/fuzz with clang-14; not part of `make test`, which replays
+# each target's corpus briefly. FUZZ_SECONDS=60 make fuzz; FUZZ_TARGETS="http_request" picks.
+fuzz: deps ## fuzz every parser of outside bytes for FUZZ_SECONDS each (default 300)
+	@scripts/fuzz.sh run $(FUZZ_TARGETS)
 
 format: deps ## clang-format every C++ file in place
 	@set -euo pipefail; git ls-files -z '*.cpp' '*.h' | xargs -0 -r clang-format-14 -i

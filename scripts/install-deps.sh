@@ -12,6 +12,7 @@ packages=(
   redis-server redis-tools kcat supervisor
   openjdk-17-jdk-headless maven
   clang-format-14 wrk procps iproute2 curl python3 python3-venv python3-yaml
+  clang-14 libclang-rt-14-dev
   docker-compose
   nodejs chromium fonts-dejavu-core
 )

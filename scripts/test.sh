@@ -17,4 +17,12 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan
 ctest --preset asan -j "${TEST_JOBS:-2}"
 
+# Each libFuzzer target over its committed corpus plus a few seconds of mutation, so that a
+# crash that comes back fails here (fuzz/README.md).
+echo "== fuzz smoke run (clang-14 libFuzzer tree)"
+fuzz_start=$SECONDS
+scripts/fuzz.sh build
+ctest --preset fuzz -j "${TEST_JOBS:-2}"
+echo "fuzz smoke run: $((SECONDS - fuzz_start)) s"
+
 echo "make test: all green in $((SECONDS - start)) s"
