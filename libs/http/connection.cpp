@@ -178,11 +178,7 @@ void Connection::on_head() {
     body_limit_ = body_limit(*route_, request_->method, limits_.max_body_bytes);
     const auto length = parser_->content_length();
     if (length && *length > body_limit_) {
-        fail({413, Failure::payload_too_large,
-              body_limit_ == 0 ? request_->method + " " + std::string(request_->path()) +
-                                     " takes no request body"
-                               : "request body over " + std::to_string(body_limit_) + " bytes"},
-             request_.get());
+        fail_too_large(body_limit_, *request_);
         return;
     }
     parser_->body_limit(body_limit_);  // chunked bodies: checked at each chunk's size line
@@ -265,11 +261,8 @@ void Connection::fail_read(beast::error_code ec) {
              nullptr);
     } else if (ec == http::error::body_limit) {
         // Before the route is known, the server's limit; after it, the route's.
-        const auto limit = request_ ? body_limit_ : limits_.max_body_bytes;
-        const auto request = request_ ? *request_ : head_request();
-        fail({413, Failure::payload_too_large,
-              "request body over " + std::to_string(limit) + " bytes"},
-             &request);
+        fail_too_large(request_ ? body_limit_ : limits_.max_body_bytes,
+                       request_ ? *request_ : head_request());
     } else if (is_parse_error(ec)) {
         fail({400, Failure::bad_request,
               (request_ ? "bad request body: " : "bad request: ") + ec.message()},
@@ -277,6 +270,13 @@ void Connection::fail_read(beast::error_code ec) {
     } else {
         close();
     }
+}
+
+void Connection::fail_too_large(std::size_t limit, const Request& request) {
+    fail({413, Failure::payload_too_large,
+          limit == 0 ? request.method + " " + std::string(request.path()) + " takes no request body"
+                     : "request body over " + std::to_string(limit) + " bytes"},
+         &request);
 }
 
 void Connection::fail_parse(const std::exception& e) {

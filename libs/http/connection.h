@@ -54,6 +54,8 @@ private:
     /// The parser failed with `ec`: 431/413 for a broken limit, 400 for a parse error, else
     /// the connection is closed.
     void fail_read(beast::error_code ec);
+    /// 413 for a body over `limit`.
+    void fail_too_large(std::size_t limit, const Request& request);
     /// The parser threw (Beast cannot store a field over 64 KiB): 431 or 400, this one only.
     void fail_parse(const std::exception& e);
     void dispatch();

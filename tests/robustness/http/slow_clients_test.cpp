@@ -41,16 +41,8 @@ TEST(SlowClients, FreshClientsAreAnsweredWhileSlowAndIdleConnectionsPileUp) {
     test::Pipeline pipeline(registry.url());
     const auto status_port = test::free_port();
     auto consumer = pipeline.start_consumer(true, {{"METRICS_PORT", std::to_string(status_port)}});
-    ASSERT_TRUE(test::wait_until(
-        [&] {
-            try {
-                test::RawConnection probe(status_port);
-                return probe.send(test::raw_get("/health")) && probe.read_reply(2s).has_value();
-            } catch (const std::exception&) {
-                return false;
-            }
-        },
-        60s))
+    ASSERT_TRUE(
+        test::wait_until([&] { return test::answer_status(status_port, "/health", 2s) != 0; }, 60s))
         << consumer->output();
 
     test::SlowLoad registry_load(registry.port(), kSlow, kIdle, by_id);

@@ -153,4 +153,19 @@ ProbeResult probe_until(std::uint16_t port,
     return result;
 }
 
+int answer_status(std::uint16_t port,
+                  const std::string& target,
+                  std::chrono::milliseconds timeout) {
+    try {
+        RawConnection connection(port);
+        if (!connection.send(raw_get(target))) {
+            return 0;
+        }
+        const auto reply = connection.read_reply(timeout);
+        return reply ? reply->status : 0;
+    } catch (const std::exception&) {
+        return 0;  // cannot connect
+    }
+}
+
 }  // namespace orderflow::test

@@ -57,6 +57,10 @@ private:
     std::thread thread_;
 };
 
+/// The status of one GET `target` on a fresh connection; 0 when nothing answers within
+/// `timeout` (not listening yet, closed, silent).
+int answer_status(std::uint16_t port, const std::string& target, std::chrono::milliseconds timeout);
+
 /// Latencies of requests on fresh connections, and how many got no answer in time.
 struct ProbeResult {
     std::vector<double> latencies_ms;
