@@ -2,6 +2,8 @@
 
 #include <climits>
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +28,12 @@ avro_schema_t resolve(avro_schema_t schema) {
 }
 
 // Whether a value of `schema` can be written in zero bytes (null, an empty record, ...).
-// Past `depth` levels it answers yes, which only skips the bytes check below.
-bool may_be_empty(avro_schema_t schema, std::size_t depth) {
+// Each named schema is answered once (`known`): a record referring to another many times
+// must not make this exponential. Past `depth` levels, or for a record still being answered
+// (recursion), it answers yes, which only skips the bytes check below.
+bool may_be_empty(avro_schema_t schema,
+                  std::size_t depth,
+                  std::map<avro_schema_t, std::optional<bool>>& known) {
     schema = resolve(schema);
     switch (avro_typeof(schema)) {
         case AVRO_NULL:
@@ -35,17 +41,18 @@ bool may_be_empty(avro_schema_t schema, std::size_t depth) {
         case AVRO_FIXED:
             return avro_schema_fixed_size(schema) == 0;
         case AVRO_RECORD: {
-            if (depth == 0) {
-                return true;
+            auto [it, added] = known.try_emplace(schema);
+            if (!added) {
+                return it->second.value_or(true);
             }
+            bool empty = true;
             const auto fields = avro_schema_record_size(schema);
-            for (std::size_t i = 0; i < fields; ++i) {
+            for (std::size_t i = 0; empty && depth > 0 && i < fields; ++i) {
                 auto field = avro_schema_record_field_get_by_index(schema, static_cast<int>(i));
-                if (!may_be_empty(field, depth - 1)) {
-                    return false;
-                }
+                empty = may_be_empty(field, depth - 1, known);
             }
-            return true;
+            known[schema] = empty;
+            return empty;
         }
         default:
             return false;  // a length, count, index or number: at least one byte
@@ -127,6 +134,10 @@ private:
     }
 
     void step(const Task& task) {
+        // Zero-byte values (empty records inside each other) are bounded by count, not bytes.
+        if (++values_ > limits_.max_values) {
+            limit("over " + std::to_string(limits_.max_values) + " values in all");
+        }
         if (task.block) {
             next_element(task);
             return;
@@ -239,7 +250,7 @@ private:
         if (total_items_ > limits_.max_total_items) {
             limit("over " + std::to_string(limits_.max_total_items) + " elements in all");
         }
-        if ((map || !may_be_empty(items, limits_.max_depth)) &&
+        if ((map || !may_be_empty(items, limits_.max_depth, empty_)) &&
             static_cast<std::uint64_t>(count) > remaining()) {
             limit("a block of " + std::to_string(count) + " elements needs at least as many " +
                   "bytes, " + std::to_string(remaining()) + " left");
@@ -251,7 +262,9 @@ private:
     const DatumLimits& limits_;
     std::size_t pos_ = 0;
     std::int64_t total_items_ = 0;
+    std::int64_t values_ = 0;
     std::vector<Task> tasks_;
+    std::map<avro_schema_t, std::optional<bool>> empty_;  // may_be_empty's answers
 };
 
 }  // namespace

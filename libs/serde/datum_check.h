@@ -20,6 +20,7 @@ struct DatumLimits {
     std::size_t max_depth = 32;              ///< records, arrays and maps inside each other
     std::int64_t max_block_items = 100'000;  ///< elements announced by one array/map block
     std::int64_t max_total_items = 100'000;  ///< elements of all arrays and maps together
+    std::int64_t max_values = 1'000'000;     ///< values of any type, nested ones included
 };
 
 /// A datum that breaks a DatumLimits limit; what() starts with "decode-limit: ".

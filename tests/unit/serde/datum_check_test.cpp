@@ -91,6 +91,31 @@ TEST(DatumCheck, ZeroByteItemsWithinTheLimitsAreFine) {
     EXPECT_EQ(verdict(empty_records, varint(500) + varint(0)), "");
 }
 
+// Records of 20 records of 20 ... of nulls: a 2 KB schema whose one datum of zero bytes holds
+// 20^6 values. Counted, not walked to the end (and may_be_empty answers each record once).
+TEST(DatumCheck, ZeroByteValuesAreLimitedByCountWhereBytesCannot) {
+    std::string schema = R"({"type":"record","name":"R0","fields":[)";
+    for (int f = 0; f < 20; ++f) {
+        schema += std::string(f > 0 ? "," : "") + R"({"name":"f)" + std::to_string(f) +
+                  R"(","type":"null"})";
+    }
+    schema += "]}";
+    for (int level = 1; level <= 6; ++level) {
+        std::string fields;
+        for (int f = 0; f < 20; ++f) {
+            const auto type = f == 0 ? schema : "\"R" + std::to_string(level - 1) + "\"";
+            fields += std::string(f > 0 ? "," : "") + R"({"name":"f)" + std::to_string(f) +
+                      R"(","type":)" + type + "}";
+        }
+        schema = R"({"type":"record","name":"R)" + std::to_string(level) + R"(","fields":[)" +
+                 fields + "]}";
+    }
+    EXPECT_EQ(verdict(schema.c_str(), ""), "limit: decode-limit: over 1000000 values in all");
+    const auto array = R"({"type":"array","items":)" + schema + "}";
+    EXPECT_EQ(verdict(array.c_str(), varint(3) + varint(0)),
+              "limit: decode-limit: over 1000000 values in all");
+}
+
 TEST(DatumCheck, ElementsInAllAreLimitedAcrossBlocks) {
     const DatumLimits limits{32, 10, 25};
     const auto block = varint(10);
