@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace orderflow::redis_browser {
 namespace {
 
@@ -141,6 +143,30 @@ TEST_F(OrderViewsTest, GroupStatsCountOrdersDuplicatesDeadLettersAndCustomers) {
     const auto discovered = discover_groups(redis_);
     EXPECT_NE(std::find(discovered.begin(), discovered.end(), auto_group_), discovered.end());
     EXPECT_EQ(std::find(discovered.begin(), discovered.end(), batch_group_), discovered.end());
+}
+
+// Ids and groups holding key separators are encoded by the writer; the views find them by
+// the ids themselves and never mistake one customer's sorted set for another customer.
+TEST_F(OrderViewsTest, IdsAndGroupsWithSeparatorsAreFoundByTheirOwnNames) {
+    const auto group = test::unique_name("views:odd{group}");
+    auto c1 = entry(0, 0);
+    auto other = entry(0, 1);
+    c1.order->customer_id = "c1";
+    other.order->customer_id = "c1:orders";
+    redis::OrderStore store(redis_, group);
+    ASSERT_EQ(store.write({c1, other}, kStoredAt), std::vector(2, redis::WriteOutcome::kApplied));
+
+    const auto discovered = discover_groups(redis_);
+    EXPECT_NE(std::find(discovered.begin(), discovered.end(), group), discovered.end());
+    const auto customer = lookup_customer(redis_, {group}, "c1:orders", 10);
+    ASSERT_TRUE(customer.groups.at(group).has_value());
+    EXPECT_EQ(customer.groups.at(group)->orders, std::vector{other.order->order_id});
+    EXPECT_EQ(customer.groups.at(group)->orders_count, 1);
+    const auto order = lookup_order(redis_, {group}, other.order->order_id);
+    ASSERT_TRUE(order.groups.at(group).has_value());
+    ASSERT_TRUE(order.groups.at(group)->customer);
+    EXPECT_EQ(order.groups.at(group)->customer->key, redis::customer_key(group, "c1:orders"));
+    EXPECT_EQ(order.groups.at(group)->customer->fields.at("orders_count"), "1");
 }
 
 }  // namespace
