@@ -15,7 +15,7 @@ fuzz_dir=$root/fuzz
 build=$root/build/fuzz
 
 targets_all() {
-  sed -n 's/^orderflow_fuzzer(\([a-z_]*\) .*/\1/p' "$fuzz_dir/CMakeLists.txt"
+  sed -n 's/^orderflow_fuzzer(\([a-z_]*\).*/\1/p' "$fuzz_dir/CMakeLists.txt"
 }
 
 # Flags every run shares: a dictionary when there is one; a slow input (the datum decoder's
