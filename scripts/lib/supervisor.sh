@@ -81,8 +81,10 @@ environment=KAFKA_BOOTSTRAP_SERVERS="$(sv_escape "$bootstrap")",REDIS_URL="$(sv_
 autostart=false
 CONF
       case "${restart:-always}" in
-        # startsecs=0: a clean exit however soon is "expected", never a failed start to retry.
-        on-failure) printf 'autorestart=unexpected\nexitcodes=0\nstartsecs=0\n' ;;
+        # startsecs=0: a clean exit however soon is "expected", never a failed start to retry
+        # (which would send the orders again). Exit 2 is a bad setting: a restart cannot fix
+        # it, and with startsecs=0 there is no backoff to slow such a loop down.
+        on-failure) printf 'autorestart=unexpected\nexitcodes=0,2\nstartsecs=0\n' ;;
         always) printf 'autorestart=true\nstartsecs=5\nstartretries=5\n' ;;
         *) die "$name: restart must be always or on-failure, not '$restart'" ;;
       esac
