@@ -1,7 +1,8 @@
 // The chunked request whose trailer once killed every libs/http process (Beast threw inside the
 // event loop): sent to a real registry, a real console and a real consumer's status server.
 // Each answers 431 and keeps serving; a trailer of many small fields (megabytes in all) is
-// refused the same way, also by a registry whose body limit is 64 KiB.
+// refused the same way, also by a registry whose body limit is 64 KiB. Bodies over a route's
+// limit (any body on a read, a write over the service's limit) are 413 before they are sent.
 #include "integration/console/console_harness.h"
 #include "integration/pipeline/pipeline_harness.h"
 #include "integration/registry/registry_process.h"
@@ -54,7 +55,7 @@ int health_status(std::uint16_t port) {
     return test::answer_status(port, "/health", 30s);
 }
 
-TEST(OversizedTrailer, RegistryConsoleAndStatusServerAnswer431AndKeepServing) {
+TEST(HostileRequests, OversizedTrailerAndBodiesOverTheRouteLimitAreRefusedAndServingGoesOn) {
     RegistryNames names;
     RegistryProcess registry(names, test::free_port(), {{"REGISTRY_MAX_BODY_BYTES", "65536"}});
     test::Pipeline pipeline(registry.url());
@@ -85,6 +86,20 @@ TEST(OversizedTrailer, RegistryConsoleAndStatusServerAnswer431AndKeepServing) {
             EXPECT_EQ(reply.status, 431) << target.name << ": " << reply.head << reply.body;
         }
         EXPECT_NE(health_status(target.port), 0) << target.name << " stopped answering";
+    }
+    // Heads only: the answer comes before any body byte is sent.
+    const Target too_large[] = {
+        {"registry read", registry.port(), "GET /subjects HTTP/1.1\r\nContent-Length: 10\r\n"},
+        {"registry write", registry.port(),
+         "POST /subjects/big-value/versions HTTP/1.1\r\nContent-Length: 70000\r\n"
+         "Content-Type: application/vnd.schemaregistry.v1+json\r\n"},
+        {"console action", console.port(),
+         "POST /api/actions/test-order HTTP/1.1\r\nContent-Length: 100000\r\n"},
+        {"consumer status", status_port, "GET /health HTTP/1.1\r\nContent-Length: 10\r\n"},
+    };
+    for (const auto& target : too_large) {
+        const auto reply = answer_to(target.port, target.head + "Host: h\r\n\r\n");
+        EXPECT_EQ(reply.status, 413) << target.name << ": " << reply.head << reply.body;
     }
     EXPECT_EQ(health_status(registry.port()), 200);
     EXPECT_EQ(health_status(console.port()), 200);
