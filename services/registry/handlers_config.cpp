@@ -34,7 +34,7 @@ Json parse_body(const std::string& text) {
             throw errors::bad_request_shape("Request body must be a JSON object");
         }
         return json;
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, or out_of_range for 1e400
         throw errors::bad_json(e.what());
     } catch (const JsonTooDeep& e) {
         throw errors::json_too_deep(e.what());

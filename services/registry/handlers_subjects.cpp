@@ -86,7 +86,7 @@ RegistryApi::RegisterRequest RegistryApi::parse_register_request(const std::stri
     Json json;
     try {
         json = parse_json<Json>(body, kMaxRequestJsonDepth);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, or out_of_range for 1e400
         throw errors::bad_json(e.what());
     } catch (const JsonTooDeep& e) {
         throw errors::json_too_deep(e.what());
