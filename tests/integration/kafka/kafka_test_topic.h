@@ -66,12 +66,17 @@ inline std::string make_topic_with_records(int partitions, std::int32_t partitio
             auto value = "value-" + std::to_string(i);
             auto* headers = RdKafka::Headers::create();
             headers->add("n", std::to_string(i));
-            if (producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY, value.data(),
+            const auto err =
+                producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY, value.data(),
                                   value.size(), key.data(), key.size(), 0, headers,
-                                  reinterpret_cast<void*>(static_cast<std::intptr_t>(i))) !=
-                RdKafka::ERR_NO_ERROR) {
+                                  reinterpret_cast<void*>(static_cast<std::intptr_t>(i)));
+            if (err != RdKafka::ERR_NO_ERROR) {
                 delete headers;
-                throw std::runtime_error("produce failed");
+                // After such an answer the producer refuses the partition at once: next round.
+                if (err != RdKafka::ERR__UNKNOWN_PARTITION && err != RdKafka::ERR__UNKNOWN_TOPIC) {
+                    throw std::runtime_error("produce failed: " + RdKafka::err2str(err));
+                }
+                deliveries.failed.push_back(i);
             }
         }
         if (producer->flush(30000) != RdKafka::ERR_NO_ERROR || producer->outq_len() != 0) {

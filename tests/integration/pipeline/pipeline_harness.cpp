@@ -167,9 +167,12 @@ std::pair<std::int32_t, std::int64_t> produce_raw(const std::string& topic,
 std::vector<RawMessage> read_topic(const std::string& topic,
                                    std::size_t expected,
                                    std::chrono::milliseconds timeout) {
+    // A broker that has not heard of a topic created a moment ago may call it missing; without
+    // a short refresh the subscription would wait the default 5 minutes to ask again.
     auto settings = conf({{"group.id", unique_name("reader")},
                           {"auto.offset.reset", "earliest"},
-                          {"enable.auto.commit", "false"}});
+                          {"enable.auto.commit", "false"},
+                          {"topic.metadata.refresh.interval.ms", "1000"}});
     std::string error;
     std::unique_ptr<RdKafka::KafkaConsumer> consumer(
         RdKafka::KafkaConsumer::create(settings.get(), error));
