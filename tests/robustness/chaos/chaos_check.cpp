@@ -2,6 +2,7 @@
 
 #include "common/settings.h"
 #include "redis/connection.h"
+#include "redis/key_names.h"
 #include "redis/order_store.h"
 
 #include <cstdio>
@@ -43,7 +44,7 @@ GroupResult count_group(const std::string& redis_url,
     std::string cursor = "0";
     do {
         const auto reply = connection.command(
-            {"SCAN", cursor, "MATCH", redis::order_key(group, "*"), "COUNT", "1000"});
+            {"SCAN", cursor, "MATCH", redis::order_key_pattern(group), "COUNT", "1000"});
         cursor = reply.elements.at(0).str;
         result.order_keys += reply.elements.at(1).elements.size();
     } while (cursor != "0");
