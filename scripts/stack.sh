@@ -191,8 +191,9 @@ status() {
     fi
     read -r state pid _ <<<"$(sv_program "$name")"
     shown=$state
-    if [[ "$state" == RUNNING && -n "$health" ]]; then
-      if http_ok "$health"; then shown=healthy; else shown=unhealthy; fi
+    # STARTING lasts supervisord's startsecs (a minute, for its backoff): health says more.
+    if [[ "$state" =~ ^(RUNNING|STARTING)$ && -n "$health" ]]; then
+      if http_ok "$health"; then shown=healthy; elif [[ "$state" == RUNNING ]]; then shown=unhealthy; fi
     fi
     case "$state" in
       RUNNING | STARTING) printf '%-14s pid %-7s %-30s %-9s %s\n' "$name" "$pid" "${health:-}" "$shown" "$(restart_summary "$name")" ;;

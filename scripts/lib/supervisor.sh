@@ -4,7 +4,9 @@
 #
 # Restart policy (docs in README "make up"): a service that dies after running startsecs is
 # started again at once; one that dies sooner is retried after 1, 2, 3... s (BACKOFF) and given
-# up (FATAL, shown by `make status`) after startretries tries. stopwaitsecs bounds a stop:
+# up (FATAL, shown by `make status`) after startretries tries. startsecs is a minute because
+# supervisord backs off only within it: a consumer that crashes on each start a few seconds in
+# (after its assignment) waits longer and longer instead of looping at full speed. stopwaitsecs bounds a stop:
 # then SIGKILL to the whole process group, so `make down` leaves nothing running.
 
 sv_dir() { echo "$run_dir/supervisor"; }
@@ -85,7 +87,7 @@ CONF
         # (which would send the orders again). Exit 2 is a bad setting: a restart cannot fix
         # it, and with startsecs=0 there is no backoff to slow such a loop down.
         on-failure) printf 'autorestart=unexpected\nexitcodes=0,2\nstartsecs=0\n' ;;
-        always) printf 'autorestart=true\nstartsecs=5\nstartretries=5\n' ;;
+        always) printf 'autorestart=true\nstartsecs=60\nstartretries=30\n' ;;
         *) die "$name: restart must be always or on-failure, not '$restart'" ;;
       esac
       cat <<CONF
