@@ -92,7 +92,7 @@ int run_console(const ConsoleSettings& settings) {
     const auto reader = reader_settings(settings);
     auto admin = settings.pipeline.kafka;
     admin.client_id = "orderflow-console";
-    KafkaView kafka(admin, reader, settings.kafka_timeout);
+    ClusterSnapshot kafka(admin, reader, settings.kafka_timeout);
     topic_browser::MessageDecoder decoder(registry);
     LiveTails tails(reader, decoder);
     OverviewSampler overview(settings, kafka);

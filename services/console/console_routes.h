@@ -2,8 +2,8 @@
 
 // The console's routes by area (docs/console-api.md). Each add_* registers its paths.
 
+#include "console/cluster_snapshot.h"
 #include "console/console_settings.h"
-#include "console/kafka_view.h"
 #include "console/live_tails.h"
 #include "console/route_table.h"
 #include "registry_client/registry_client.h"
@@ -20,7 +20,7 @@ class AuditCache;
 /// What the handlers share; lives as long as the server.
 struct ConsoleContext {
     const ConsoleSettings& settings;
-    KafkaView& kafka;
+    ClusterSnapshot& kafka;
     registry_client::RegistryClient& registry;
     topic_browser::MessageDecoder& decoder;
     /// Settings of the console's short-lived, group-less readers (small fetch buffers).

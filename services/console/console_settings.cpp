@@ -45,6 +45,9 @@ void add_console_options(CLI::App& command, ConsoleOptions& options) {
                    "CONSOLE_SUPERVISOR_STATE",
                    "supervisord's state file (make up sets it): restarts and last exit per "
                    "service in the health list; empty: none shown");
+    add_env_option(command, "--registry-group", options.registry_group, "REGISTRY_GROUP",
+                   "the schema registry's leader-election group (the registry's own "
+                   "REGISTRY_GROUP): shown as such, without lag");
     http::add_limit_options(command, options.http, kHttpPrefix);
 }
 
@@ -101,6 +104,7 @@ ConsoleSettings to_settings(const ConsoleOptions& options) {
     settings.producer_url = common::parse_http_url("CONSOLE_PRODUCER_URL", options.producer_url);
     settings.consumers = parse_consumer_urls("CONSOLE_CONSUMER_URLS", options.consumer_urls);
     settings.supervisor_state = options.supervisor_state;
+    settings.registry_group = options.registry_group;
     settings.kafka_timeout = common::parse_duration("CONSOLE_KAFKA_TIMEOUT", options.kafka_timeout);
     if (settings.kafka_timeout < std::chrono::milliseconds(500) ||
         settings.kafka_timeout > std::chrono::seconds(60)) {

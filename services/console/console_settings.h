@@ -31,6 +31,7 @@ struct ConsoleOptions {
         "orders-auto=http://127.0.0.1:8092,orders-batch=http://127.0.0.1:8093";
     std::string kafka_timeout = "5s";
     std::string supervisor_state;
+    std::string registry_group = "orderflow-registry";
     http::LimitArgs http;
 };
 
@@ -47,6 +48,8 @@ struct ConsoleSettings {
     std::chrono::milliseconds kafka_timeout{5000};
     /// supervisord's state file (scripts/lib/supervise.py); empty: no restart figures.
     std::string supervisor_state;
+    /// The schema registry's leader-election group: listed without lag (it never commits).
+    std::string registry_group;
     http::Limits limits;
     std::size_t io_threads = 2;
 };

@@ -1,6 +1,7 @@
 #include "console/overview_sampler.h"
 
 #include "common/guarded_thread.h"
+#include "console/kafka_json.h"
 #include "console/supervisor_state.h"
 #include "orders/generator.h"
 #include "redis/connection.h"
@@ -55,7 +56,7 @@ struct OverviewSampler::Scrape {
     std::vector<MetricSample> metrics;
 };
 
-OverviewSampler::OverviewSampler(const ConsoleSettings& settings, KafkaView& kafka)
+OverviewSampler::OverviewSampler(const ConsoleSettings& settings, ClusterSnapshot& kafka)
     : settings_(settings), kafka_(kafka) {}
 
 OverviewSampler::~OverviewSampler() {
@@ -151,7 +152,7 @@ void OverviewSampler::sample_once() {
     bool kafka_up =
         false;  // when Kafka does not answer, its other questions wait for the next sample
     try {
-        const auto brokers = kafka_.brokers()["brokers"];
+        const auto brokers = brokers_json(kafka_.brokers(), kafka_.bootstrap())["brokers"];
         kafka_up = true;
         std::size_t up = 0;
         for (const auto& broker : brokers) {
@@ -186,8 +187,8 @@ void OverviewSampler::sample_once() {
         try {
             if (!kafka_up) {
                 // unknown this time
-            } else if (const auto messages = kafka_.message_count(topic)) {
-                count = *messages;
+            } else if (const auto offsets = kafka_.topic(topic)) {
+                count = messages_held(*offsets->marks);
             }
         } catch (const std::exception&) {
             // unknown this time
@@ -208,7 +209,7 @@ void OverviewSampler::sample_once() {
             if (!kafka_up) {
                 throw std::runtime_error("Kafka did not answer");
             }
-            group.update(kafka_.group_summary(consumer.group));
+            group.update(group_summary_json(consumer.group, kafka_.group(consumer.group)));
         } catch (const std::exception& e) {
             group.update({{"state", "unknown"},
                           {"members", nullptr},

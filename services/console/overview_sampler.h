@@ -5,8 +5,8 @@
 // last 10 minutes of figures. Requests read the latest snapshot: nothing they do waits on
 // another server.
 
+#include "console/cluster_snapshot.h"
 #include "console/console_settings.h"
-#include "console/kafka_view.h"
 #include "console/prometheus_text.h"
 
 #include <nlohmann/json.hpp>
@@ -30,7 +30,7 @@ inline constexpr std::size_t kLatencyWindowSamples = 30;
 
 class OverviewSampler {
 public:
-    OverviewSampler(const ConsoleSettings& settings, KafkaView& kafka);
+    OverviewSampler(const ConsoleSettings& settings, ClusterSnapshot& kafka);
     ~OverviewSampler();  // stop()
     OverviewSampler(const OverviewSampler&) = delete;
     OverviewSampler& operator=(const OverviewSampler&) = delete;
@@ -51,7 +51,7 @@ private:
     nlohmann::json latency(const std::string& group, const std::vector<MetricSample>& samples);
 
     const ConsoleSettings& settings_;
-    KafkaView& kafka_;
+    ClusterSnapshot& kafka_;
     std::atomic<bool> stopping_{false};
     std::thread thread_;
     std::mutex mutex_;

@@ -1,5 +1,6 @@
 #include "console/api_reply.h"
 #include "console/console_routes.h"
+#include "console/kafka_json.h"
 #include "console/message_params.h"
 #include "topic_browser/message_query.h"
 
@@ -30,14 +31,19 @@ std::vector<std::int32_t> partitions_of(const std::map<std::int32_t, kafka::Wate
 void add_kafka_routes(RouteTable& routes, const ConsoleContext& context) {
     auto& kafka = context.kafka;
     routes.blocking("GET", "/api/brokers", [&kafka](const http::Request&, http::Response& res) {
-        reply_json(res, kafka.brokers());
+        reply_json(res, brokers_json(kafka.brokers(), kafka.bootstrap()));
     });
     routes.blocking("GET", "/api/topics", [&kafka](const http::Request&, http::Response& res) {
-        reply_json(res, kafka.topics());
+        reply_json(res, topics_json(kafka.topics()));
     });
     routes.blocking("GET", "/api/topics/{topic}",
                     [&kafka](const http::Request& req, http::Response& res) {
-                        reply_json(res, kafka.topic(req.param("topic")));
+                        const auto name = req.param("topic");
+                        const auto topic = kafka.topic(name);
+                        if (!topic) {
+                            not_found("no topic named '" + name + "'");
+                        }
+                        reply_json(res, topic_json(*topic, kafka.topic_configs(name)));
                     });
     routes.blocking("GET", "/api/topics/{topic}/messages",
                     [&context](const http::Request& req, http::Response& res) {
@@ -81,12 +87,24 @@ void add_kafka_routes(RouteTable& routes, const ConsoleContext& context) {
                 stream->close();
             }
         });
-    routes.blocking("GET", "/api/groups", [&kafka](const http::Request&, http::Response& res) {
-        reply_json(res, kafka.groups());
-    });
+    const auto& registry_group = context.settings.registry_group;
+    routes.blocking(
+        "GET", "/api/groups", [&kafka, &registry_group](const http::Request&, http::Response& res) {
+            auto list = nlohmann::json::array();
+            for (const auto& listing : kafka.groups()) {
+                list.push_back(with_group_role(
+                    group_summary_json(listing.id, kafka.group(listing.id)), registry_group));
+            }
+            reply_json(res, {{"groups", list}});
+        });
     routes.blocking("GET", "/api/groups/{group}",
-                    [&kafka](const http::Request& req, http::Response& res) {
-                        reply_json(res, kafka.group(req.param("group")));
+                    [&kafka, &registry_group](const http::Request& req, http::Response& res) {
+                        const auto id = req.param("group");
+                        const auto group = kafka.group(id);
+                        if (group.description.state == "Dead" && group.lags.empty()) {
+                            not_found("no consumer group named '" + id + "'");
+                        }
+                        reply_json(res, with_group_role(group_json(id, group), registry_group));
                     });
 }
 

@@ -66,6 +66,7 @@ TEST(ConsoleGroups, LagReachesZeroTheOverviewShowsBothGroupsAndAnOrderHasItsKafk
         if (group["group"] == pipeline.auto_group || group["group"] == pipeline.batch_group) {
             ++listed;
             EXPECT_EQ(group["lag_messages"], 0);
+            EXPECT_EQ(group["role"], "consumer");
         }
     }
     EXPECT_EQ(listed, 2) << groups.dump();
