@@ -1,8 +1,13 @@
 // Pure logic of the console's ES modules: which page a path draws, rates from consecutive
-// totals, the CSV export's quoting, and the batch line of the overview.
+// totals, the CSV export's quoting, the batch line of the overview; and that no page imports
+// the router.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { match, paths } from '../../../web/console/js/routes.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { match } from '../../../web/console/js/routes.js';
+import { paths } from '../../../web/console/js/paths.js';
 import { latestRate, perSecond, groupValue } from '../../../web/console/js/overview/rates.js';
 import { toCsv } from '../../../web/console/js/messages/export.js';
 import { batchText } from '../../../web/console/js/overview/pipeline.js';
@@ -58,4 +63,22 @@ test('the batch line says how many are held and how many more it waits for', () 
   assert.equal(batchText({ held: 7, size: 10 }), '7 of 10 held, waiting for 3 more');
   assert.equal(batchText({ held: 0, size: 10 }), 'batch of 10: none held');
   assert.equal(batchText(null), null);
+});
+
+test('no module but the entry point imports the router or the route table', () => {
+  const js = fileURLToPath(new URL('../../../web/console/js/', import.meta.url));
+  const files = (dir) => readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
+  const allowed = { 'main.js': ['router.js'], 'router.js': ['routes.js'] };
+  const offenders = [];
+  for (const file of files(js).filter((f) => f.endsWith('.js'))) {
+    const name = relative(js, file);
+    const imported = [...readFileSync(file, 'utf8').matchAll(/import\s[^'"]*['"]([^'"]+)['"]/g)]
+      .map((m) => relative(js, join(dirname(file), m[1])))
+      .filter((target) => target === 'router.js' || target === 'routes.js');
+    for (const target of imported) {
+      if (!(allowed[name] || []).includes(target)) offenders.push(`${name} imports ${target}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
 });

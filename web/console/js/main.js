@@ -1,6 +1,6 @@
 // Entry point: the header's order search and the router.
 import { start, go } from './router.js';
-import { paths } from './routes.js';
+import { paths } from './paths.js';
 
 document.getElementById('order-search').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -30,7 +30,8 @@ export async function draw() {
     if (!page.active) return;
     const view = h('div', { class: 'page' });
     replace(app, view);
-    await module.default(view, found.params, page);
+    // Pages navigate through the function they are given: none imports the router.
+    await module.default(view, found.params, page, go);
   } catch (e) {
     if (page.active) replace(app, errorBox(e));
   }

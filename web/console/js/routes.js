@@ -1,7 +1,8 @@
 // Every page of docs/console-api.md: a path pattern, the module that draws it, and the nav
 // entry it belongs to. Captured segments are decoded before the page sees them.
+import { paths } from './paths.js';
 
-const topics = '/ui/clusters/kraft/all-topics';
+const { topics } = paths;
 
 export const routes = [
   { pattern: /^\/$/, load: () => import('./pages/overview.js'), nav: '/' },
@@ -17,15 +18,6 @@ export const routes = [
   { pattern: /^\/ui\/orders\/([^/]+)\/?$/, load: () => import('./pages/order.js'), nav: null },
   { pattern: /^\/ui\/dlq\/?$/, load: () => import('./pages/dlq.js'), nav: '/ui/dlq' },
 ];
-
-export const paths = {
-  topics,
-  topic: (name) => `${topics}/${encodeURIComponent(name)}`,
-  messages: (name) => `${topics}/${encodeURIComponent(name)}/messages`,
-  group: (name) => `/ui/groups/${encodeURIComponent(name)}`,
-  schema: (subject) => `/ui/schemas/${encodeURIComponent(subject)}`,
-  order: (id) => `/ui/orders/${encodeURIComponent(id)}`,
-};
 
 export function match(pathname) {
   for (const route of routes) {

@@ -2,7 +2,7 @@
 // DLQ, each part with its health, live rate and the figures that say whether it keeps up.
 import { h, healthDot, keyValues, link } from '../dom.js';
 import * as fmt from '../format.js';
-import { paths } from '../routes.js';
+import { paths } from '../paths.js';
 import { groupValue, latestRate } from './rates.js';
 
 function part(overview, name) {

@@ -2,7 +2,7 @@
 // first by default; a live tail adds new ones on top without a reload; export what is shown.
 import { apiPath, getJson } from '../api.js';
 import { h, link, replace } from '../dom.js';
-import { paths } from '../routes.js';
+import { paths } from '../paths.js';
 import { errorBox, title } from '../views.js';
 import { topicTabs } from './topic-tabs.js';
 import { queryForm } from '../messages/message-query.js';

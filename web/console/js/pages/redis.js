@@ -1,14 +1,13 @@
 // /ui/redis (the original's RedisInsight step): the key browser, a key's value, the order
 // views per group, order and customer look-up, the audit; auto-refresh every 5 s.
 import { h, replace, section } from '../dom.js';
-import { go } from '../router.js';
-import { paths } from '../routes.js';
+import { paths } from '../paths.js';
 import { title } from '../views.js';
 import { keyBrowser } from '../redis/key-browser.js';
 import { keyValue } from '../redis/key-value.js';
 import { drawAudit, drawCustomer, drawGroupCounts } from '../redis/order-views.js';
 
-export default async function render(view, _params, page) {
+export default async function render(view, _params, page, navigate) {
   const value = keyValue();
   const browser = keyBrowser({ onOpen: (key) => value.show(key) });
   const counts = h('div', { id: 'redis-groups' });
@@ -20,7 +19,7 @@ export default async function render(view, _params, page) {
   const orderForm = h('form', { class: 'controls' }, orderInput, h('button', { type: 'submit' }, 'Trace order'));
   orderForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    go(paths.order(orderInput.value.trim()));
+    navigate(paths.order(orderInput.value.trim()));
   });
   const customerInput = h('input', { type: 'search', placeholder: 'customer id, e.g. cust-1', 'aria-label': 'customer id', required: true });
   const customerForm = h('form', { class: 'controls' }, customerInput, h('button', { type: 'submit' }, 'Look up customer'));

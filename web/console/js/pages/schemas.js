@@ -1,7 +1,7 @@
 // /ui/schemas: subjects with their versions, latest id and compatibility level.
 import { getJson } from '../api.js';
 import { h, link, replace, table } from '../dom.js';
-import { paths } from '../routes.js';
+import { paths } from '../paths.js';
 import { errorBox, title, loading } from '../views.js';
 
 const columns = [

@@ -1,6 +1,6 @@
 // The tab bar of a topic's two pages (overview and Messages), as links to their real paths.
 import { h, link } from '../dom.js';
-import { paths } from '../routes.js';
+import { paths } from '../paths.js';
 
 export function topicTabs(name, active) {
   const tab = (path, text, id) => {

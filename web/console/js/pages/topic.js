@@ -2,7 +2,7 @@
 import { apiPath, getJson } from '../api.js';
 import { h, link, replace, section, table } from '../dom.js';
 import * as fmt from '../format.js';
-import { paths } from '../routes.js';
+import { paths } from '../paths.js';
 import { errorBox, title, loading } from '../views.js';
 import { topicTabs } from './topic-tabs.js';
 

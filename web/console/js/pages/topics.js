@@ -3,7 +3,7 @@
 import { getJson } from '../api.js';
 import { h, link, replace, table } from '../dom.js';
 import * as fmt from '../format.js';
-import { paths } from '../routes.js';
+import { paths } from '../paths.js';
 import { errorBox, title, loading } from '../views.js';
 
 const columns = [
