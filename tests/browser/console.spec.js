@@ -2,7 +2,8 @@
 // all-topics -> the topic -> Messages (a decoded order, then a new one arriving live); the
 // Redis page (an order hash of the batch group); an order trace; a poison message with HTML
 // in it shown as text (no script runs); the overview with both groups at lag 0 once the
-// producer stops. A screenshot of each page goes to BROWSER_ARTIFACTS.
+// producer stops; the registry's election group listed as such, without lag. A screenshot of
+// each page goes to BROWSER_ARTIFACTS.
 const { test, expect } = require('@playwright/test');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -127,6 +128,15 @@ test('the console shows the pipeline working, values only as text', async ({ pag
       await expect(page.locator('table tbody tr').first()).toBeVisible();
       await shot(page, name);
     }
+    // The registry's election group commits nothing: named as such, no lag; the consumers keep theirs.
+    await page.goto(`${base}/ui/groups`);
+    const election = page.locator('table tbody tr', { hasText: pipeline.registryGroup });
+    await expect(election.locator('.badge')).toHaveText('registry election group');
+    await expect(election.locator('td.num').nth(1)).toHaveText('–');
+    await expect(election.locator('td.num').nth(2)).toHaveText('–');
+    const consumer = page.locator('table tbody tr', { hasText: pipeline.groups.batch });
+    await expect(consumer.locator('.badge')).toHaveCount(0);
+    await expect(consumer.locator('td.num').nth(1)).toHaveText('0');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/`);
     await expect(page.locator('#pipeline')).toBeVisible();

@@ -48,6 +48,7 @@ class Pipeline {
     this.topic = `orders-web-${crypto.randomBytes(5).toString('hex')}`;
     this.dlqTopic = `${this.topic}.dlq`;
     this.groups = { auto: `${this.topic}-auto`, batch: `${this.topic}-batch` };
+    this.registryGroup = `registry-${this.topic}`;
     this.bootstrap = required('KAFKA_BOOTSTRAP_SERVERS');
     this.logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'browser-console-'));
     this.processes = [];
@@ -76,7 +77,7 @@ class Pipeline {
   async startRegistry() {
     const port = await freePort();
     const { child, log } = this.start('registry', ['registry'], {
-      REGISTRY_LISTEN: `127.0.0.1:${port}`, REGISTRY_TOPIC: `_schemas-${this.topic}`, REGISTRY_GROUP: `registry-${this.topic}`,
+      REGISTRY_LISTEN: `127.0.0.1:${port}`, REGISTRY_TOPIC: `_schemas-${this.topic}`, REGISTRY_GROUP: this.registryGroup,
     });
     this.env.SCHEMA_REGISTRY_URL = `http://127.0.0.1:${port}`;
     await waitForHttp(`${this.env.SCHEMA_REGISTRY_URL}/ready`, child, 90000, log);
@@ -110,6 +111,7 @@ class Pipeline {
       CONSOLE_VENDOR_DIR: path.join(root, 'web/node_modules'),
       CONSOLE_PRODUCER_URL: this.producerUrl,
       CONSOLE_CONSUMER_URLS: `${this.groups.auto}=${this.autoUrl},${this.groups.batch}=${this.batchUrl}`,
+      REGISTRY_GROUP: this.registryGroup,
     });
     this.consoleUrl = `http://127.0.0.1:${port}`;
     await waitForHttp(`${this.consoleUrl}/health`, child, 90000, log);

@@ -1,6 +1,6 @@
 // Pure logic of the console's ES modules: which page a path draws, rates from consecutive
-// totals, the CSV export's quoting, the batch line of the overview; and that no page imports
-// the router.
+// totals, the CSV export's quoting, the batch line of the overview, the charts' axis labels,
+// the registry's election group; and that no page imports the router.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,6 +8,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { match } from '../../../web/console/js/routes.js';
 import { paths } from '../../../web/console/js/paths.js';
+import { axisSize, shortCount, shortMillis } from '../../../web/console/js/overview/axis.js';
+import { groupRole } from '../../../web/console/js/group-role.js';
 import { latestRate, perSecond, groupValue } from '../../../web/console/js/overview/rates.js';
 import { toCsv } from '../../../web/console/js/messages/export.js';
 import { batchText } from '../../../web/console/js/overview/pipeline.js';
@@ -63,6 +65,34 @@ test('the batch line says how many are held and how many more it waits for', () 
   assert.equal(batchText({ held: 7, size: 10 }), '7 of 10 held, waiting for 3 more');
   assert.equal(batchText({ held: 0, size: 10 }), 'batch of 10: none held');
   assert.equal(batchText(null), null);
+});
+
+test('the latency axis labels stay short: seconds past a second, minutes past a minute', () => {
+  assert.equal(shortMillis(25000), '25 s');
+  assert.equal(shortMillis(2500), '2.5 s');
+  assert.equal(shortMillis(850), '850 ms');
+  assert.equal(shortMillis(4.25), '4.3 ms');
+  assert.equal(shortMillis(0), '0 ms');
+  assert.equal(shortMillis(240000), '4 min');
+  assert.equal(shortMillis(null), '');
+  assert.equal(shortCount(25000), '25k');
+  assert.equal(shortCount(1500000), '1.5M');
+  assert.equal(shortCount(2.5), '2.5');
+  assert.equal(shortCount(-3), '-3');
+});
+
+test('a value axis is wide enough for its longest label', () => {
+  assert.equal(axisSize(null), 50);
+  assert.equal(axisSize(['0 ms', '5 s']), 50);
+  // "25,000" was cut at 50 px; a longer label widens the axis instead.
+  assert.ok(axisSize(['0', '25,000']) > 50);
+  assert.ok(axisSize(['0', '12,345,678']) > axisSize(['0', '25,000']));
+});
+
+test('the registry election group is named as such; consumer groups have no role label', () => {
+  assert.equal(groupRole({ group: 'orderflow-registry', role: 'registry-election' }), 'registry election group');
+  assert.equal(groupRole({ group: 'orders-auto', role: 'consumer' }), null);
+  assert.equal(groupRole({ group: 'orders-auto' }), null);
 });
 
 test('no module but the entry point imports the router or the route table', () => {

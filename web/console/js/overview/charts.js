@@ -3,6 +3,7 @@
 // a note instead of charts; the rest of the page works without it.
 import { h } from '../dom.js';
 import { groupValue, perSecond } from './rates.js';
+import { shortCount, shortMillis, valueAxis } from './axis.js';
 
 const colors = ['#2f6fdf', '#d9822b', '#2c9d5b', '#b5439b', '#7a7a7a'];
 
@@ -20,7 +21,11 @@ function seriesFor(samples, groups) {
   const latency = groups.flatMap((g) => [
     { label: `${g} p50`, data: samples.map(groupValue(g, 'p50_ms')) },
     { label: `${g} p99`, data: samples.map(groupValue(g, 'p99_ms')) }]);
-  return { xs, charts: [['Orders per second', rate], ['Lag (messages)', lag], ['End-to-end latency (ms)', latency]] };
+  return {
+    xs,
+    charts: [['Orders per second', rate, shortCount], ['Lag (messages)', lag, shortCount],
+      ['End-to-end latency', latency, shortMillis]],
+  };
 }
 
 export function charts(container) {
@@ -39,7 +44,7 @@ export function charts(container) {
       return;
     }
     const { xs, charts: wanted } = seriesFor(samples, groups);
-    for (const [name, series] of wanted) {
+    for (const [name, series, format] of wanted) {
       const data = [xs, ...series.map((s) => s.data)];
       const shape = series.map((s) => s.label).join('|');
       const known = plots.get(name);
@@ -54,7 +59,7 @@ export function charts(container) {
         series: [{}, ...series.map((s, i) => ({
           label: s.label, stroke: colors[i % colors.length], width: 1.5, spanGaps: true, points: { show: false },
         }))],
-        axes: [{}, { size: 50 }],
+        axes: [{}, valueAxis(format)],
       }, data, box);
       plots.set(name, { plot, shape, box });
     }

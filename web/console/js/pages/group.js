@@ -4,6 +4,7 @@ import { apiPath, getJson } from '../api.js';
 import { h, keyValues, link, replace, section, table } from '../dom.js';
 import * as fmt from '../format.js';
 import { paths } from '../paths.js';
+import { groupRole } from '../group-role.js';
 import { errorBox, title, loading } from '../views.js';
 
 const memberColumns = [
@@ -29,9 +30,11 @@ export default async function render(view, [name], page) {
     try {
       const g = await getJson(apiPath('groups', name));
       const lag = g.partitions.reduce((n, p) => n + (p.lag_messages || 0), 0);
+      const role = groupRole(g);
       replace(body,
         keyValues([['State', g.state], ['Assignor', g.assignor || '–'], ['Coordinator', String(g.coordinator ?? '–')],
-          ['Members', fmt.int(g.members.length)], ['Total lag', `${fmt.int(lag)} messages`]]),
+          ['Members', fmt.int(g.members.length)],
+          role ? ['Role', `${role}: elects the registry's writer, commits nothing, so no lag`] : ['Total lag', `${fmt.int(lag)} messages`]]),
         section('Members', table(memberColumns, g.members, { empty: 'no members' })),
         section('Partitions', table(partitionColumns, g.partitions, { empty: 'no committed offsets' })));
     } catch (e) {

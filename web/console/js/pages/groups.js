@@ -1,12 +1,19 @@
-// /ui/groups: each consumer group's state, members and lag.
+// /ui/groups: each consumer group's state, members and lag. The registry's election group
+// never commits: it is named as such and shows no lag.
 import { getJson } from '../api.js';
 import { h, link, replace, table } from '../dom.js';
 import * as fmt from '../format.js';
 import { paths } from '../paths.js';
-import { errorBox, title, loading } from '../views.js';
+import { groupRole } from '../group-role.js';
+import { errorBox, title, loading, badge } from '../views.js';
+
+function groupCell(g) {
+  const role = groupRole(g);
+  return role ? h('span', null, link(paths.group(g.group), g.group), ' ', badge(role, 'info')) : link(paths.group(g.group), g.group);
+}
 
 const columns = [
-  { label: 'Group', cell: (g) => link(paths.group(g.group), g.group) },
+  { label: 'Group', cell: groupCell },
   { label: 'State', cell: (g) => g.state },
   { label: 'Members', class: 'num', cell: (g) => fmt.int(g.members) },
   { label: 'Lag (messages)', class: 'num', cell: (g) => fmt.int(g.lag_messages) },
