@@ -5,9 +5,10 @@ function trim(n) {
   return String(Number(n.toFixed(n < 10 ? 1 : 0)));
 }
 
-// Milliseconds as "850 ms", "2.5 s", "25 s", "4 min".
+// Milliseconds as "850 ms", "2.5 s", "25 s", "4 min"; zero bare, as on the other axes.
 export function shortMillis(ms) {
   if (ms === null || ms === undefined) return '';
+  if (ms === 0) return '0';
   const abs = Math.abs(ms);
   const sign = ms < 0 ? '-' : '';
   if (abs < 1000) return `${sign}${trim(abs)} ms`;
