@@ -1,9 +1,9 @@
 // The HTTP request reader of libs/http (heads, chunked bodies and trailers, pipelined requests).
 // A real Server runs on 127.0.0.1 for the whole run, so the bytes go through the same socket
 // reads, Beast parser settings and connection state machine as in every service; a copy of the
-// parser set-up would drift from connection.cpp. Each input is written to a fresh connection,
-// which is then half-closed and read until the server closes it. An exception escaping the
-// event loop aborts the process, which libFuzzer reports with the input.
+// parser set-up would drift from connection_read.cpp. Each input is written to a fresh
+// connection, which is then half-closed and read until the server closes it. An exception
+// escaping the event loop aborts the process, which libFuzzer reports with the input.
 
 #include "http/router.h"
 #include "http/server.h"

@@ -12,7 +12,7 @@ std::int64_t items_total_cents(const Order& order) {
     return total;
 }
 
-std::string to_json(const Order& order) {
+nlohmann::ordered_json items_to_json(const Order& order) {
     auto items = nlohmann::ordered_json::array();
     for (const auto& item : order.items) {
         items.push_back({{"sku", item.sku},
@@ -20,9 +20,13 @@ std::string to_json(const Order& order) {
                          {"quantity", item.quantity},
                          {"unit_price_cents", item.unit_price_cents}});
     }
+    return items;
+}
+
+std::string to_json(const Order& order) {
     const nlohmann::ordered_json json = {{"order_id", order.order_id},
                                          {"customer_id", order.customer_id},
-                                         {"items", items},
+                                         {"items", items_to_json(order)},
                                          {"total_cents", order.total_cents},
                                          {"currency", order.currency},
                                          {"created_at", order.created_at_ms},

@@ -3,6 +3,8 @@
 // The order domain type: what the producer generates, what travels through Kafka as Avro and
 // what the consumers store in Redis. Pure data, no I/O.
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,6 +43,10 @@ struct Order {
 
 /// Sum of quantity * unit price over the items (what total_cents must equal).
 std::int64_t items_total_cents(const Order& order);
+
+/// The items as a JSON array of {"sku", "name", "quantity", "unit_price_cents"} objects, keys
+/// in that order: the one place an order's items become JSON (to_json below, the Redis store).
+nlohmann::ordered_json items_to_json(const Order& order);
 
 /// A compact one-line JSON rendering for logs and the failed-orders file.
 std::string to_json(const Order& order);

@@ -8,7 +8,8 @@
 
 namespace orderflow::pipeline {
 
-/// The layout issue #4 asks for: 5 partitions, replication factor 3, min.insync.replicas 2.
+/// The layout that survives one broker loss without losing an acknowledged write: 5
+/// partitions, replication factor 3, min.insync.replicas 2.
 inline constexpr int kOrdersPartitions = 5;
 inline constexpr int kReplicationFactor = 3;
 inline constexpr int kMinInsyncReplicas = 2;

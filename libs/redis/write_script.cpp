@@ -102,13 +102,9 @@ return {1}
 )lua";
 
 std::string items_json(const orders::Order& order) {
-    auto items = nlohmann::json::array();
-    for (const auto& item : order.items) {
-        items.push_back({{"sku", item.sku},
-                         {"name", item.name},
-                         {"quantity", item.quantity},
-                         {"unit_price_cents", item.unit_price_cents}});
-    }
+    // Stored with each item's keys sorted (nlohmann::json keeps them so), as every stored order
+    // already is: the script compares a redelivered order's items with them byte for byte.
+    const nlohmann::json items = orders::items_to_json(order);
     return items.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

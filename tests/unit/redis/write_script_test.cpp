@@ -59,6 +59,19 @@ TEST(WriteCall, EmptyAndHugeIdsAreRefused) {
     EXPECT_NE(refused->find("customer_id of 204800 bytes"), std::string::npos);
 }
 
+TEST(OrderFields, ItemsAreStoredAsJsonWithSortedKeysAndBadUtf8Replaced) {
+    auto order = valid_order();
+    order.items.push_back({"SKU-2", std::string("bad \xff byte"), 1, 5});
+    const auto fields = order_fields(order);
+    ASSERT_GE(fields.size(), 3U);
+    EXPECT_EQ(fields[2].first, "items");
+    EXPECT_EQ(fields[2].second,
+              R"([{"name":"Beans","quantity":2,"sku":"SKU-1001","unit_price_cents":1899},)"
+              R"({"name":"bad )"
+              "\xEF\xBF\xBD"
+              R"( byte","quantity":1,"sku":"SKU-2","unit_price_cents":5}])");
+}
+
 TEST(WriteScript, CarriesTheValidationBounds) {
     const std::string script(write_script());
     EXPECT_NE(script.find(std::to_string(orders::kMaxCustomerTotalCents)), std::string::npos);

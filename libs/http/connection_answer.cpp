@@ -1,0 +1,145 @@
+// Answering a request: running its handler (inline, or on the worker pool within the handler
+// budget), rendering errors, writing the response and deciding what comes next.
+#include "connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/http/write.hpp>
+#include <utility>
+
+namespace orderflow::http::detail {
+namespace http = beast::http;
+
+void Connection::dispatch() {
+    disarm();
+    state_ = State::handling;
+    auto request = std::move(request_);
+    request->body = std::move(parser_->get().body());
+    parser_.reset();
+    const auto held = std::move(charge_);  // the body's bytes, until the handler is done with it
+    const auto* route = route_;
+    if (!route->options.blocking) {
+        Response response;
+        run_handler(route->handler, *request, response);
+        respond(std::move(response));
+        return;
+    }
+    const auto sequence = ++sequence_;
+    budget_timer_.expires_after(limits_.handler_budget);
+    budget_timer_.async_wait([self = shared_from_this(), sequence](beast::error_code ec) {
+        if (!ec) {
+            self->on_budget_exceeded(sequence);
+        }
+    });
+    asio::post(core_.workers,
+               [self = shared_from_this(), request, held, sequence, handler = &route->handler] {
+                   try {
+                       Response response;
+                       self->run_handler(*handler, *request, response);
+                       asio::post(self->socket_.get_executor(),
+                                  [self, sequence, response = std::move(response)]() mutable {
+                                      self->on_handled(sequence, std::move(response));
+                                  });
+                   } catch (...) {
+                       // Only the error renderer can throw here: drop this connection, keep the
+                       // worker.
+                       spdlog::error("{}: {} {}: no answer could be made: connection closed",
+                                     self->core_.options.name, request->method, request->target);
+                       self->force_close();
+                   }
+               });
+}
+
+void Connection::run_handler(const Handler& handler, const Request& request, Response& response) {
+    std::string what;
+    try {
+        handler(request, response);
+        return;
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+        what = "unknown exception";  // thrown by a handler that throws something else
+    }
+    spdlog::error("{}: {} {}: {}", core_.options.name, request.method, request.target, what);
+    response = Response{};
+    response.status = 500;
+    core_.render({500, Failure::handler_failed, what}, &request, response);
+}
+
+void Connection::on_handled(std::uint64_t sequence, Response response) {
+    if (sequence != sequence_ || state_ != State::handling) {
+        return;  // answered 503 already (budget), or closed
+    }
+    budget_timer_.cancel();
+    respond(std::move(response));
+}
+
+void Connection::on_budget_exceeded(std::uint64_t sequence) {
+    if (sequence != sequence_ || state_ != State::handling) {
+        return;
+    }
+    ++sequence_;  // the handler's late answer is dropped
+    Response response;
+    response.status = 503;
+    core_.render({503, Failure::budget_exceeded,
+                  "no answer within " + std::to_string(limits_.handler_budget.count()) + " ms"},
+                 nullptr, response);
+    respond(std::move(response));
+}
+
+void Connection::fail(const ServerError& error, const Request* request) {
+    Response response;
+    response.status = error.status;
+    core_.render(error, request, response);
+    if (error.failure == Failure::over_capacity) {
+        response.set_header("Retry-After", "1");
+    }
+    keep_alive_ = false;  // the rest of the stream cannot be trusted
+    head_only_ = request != nullptr && request->method == "HEAD";
+    state_ = State::handling;
+    respond(std::move(response));
+}
+
+void Connection::respond(Response response) {
+    if (response.stream) {
+        start_stream(std::move(response));
+        return;
+    }
+    state_ = State::writing;
+    auto& out = response_.emplace();
+    out.version(version_);
+    out.result(static_cast<unsigned>(response.status));
+    for (auto& [name, value] : response.headers) {
+        out.insert(name, value);
+    }
+    out.body() = std::move(response.body);
+    const bool keep_alive = keep_alive_ && !core_.stopping;
+    out.keep_alive(keep_alive);
+    out.prepare_payload();
+    if (head_only_) {
+        out.body().clear();  // Content-Length stays that of the GET answer
+    }
+    arm(limits_.idle_timeout);
+    http::async_write(socket_, out,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                          self->on_written(ec, keep_alive);
+                      });
+}
+
+void Connection::on_written(beast::error_code ec, bool keep_alive) {
+    response_.reset();
+    if (ec) {
+        close();
+        return;
+    }
+    disarm();
+    if (!keep_alive || core_.stopping) {
+        linger_close();
+    } else if (buffer_.size() > 0) {
+        read_head();  // pipelined: the next request is already here
+    } else {
+        wait_idle();
+    }
+}
+}  // namespace orderflow::http::detail
