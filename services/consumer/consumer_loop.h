@@ -3,12 +3,14 @@
 #include "consumer/assignment.h"
 #include "consumer/batch_accumulator.h"
 #include "consumer/commit_policy.h"
+#include "consumer/consumer_client.h"
+#include "consumer/consumer_metrics.h"
 #include "consumer/consumer_settings.h"
+#include "consumer/fatal_state.h"
 #include "consumer/kafka_offsets.h"
 #include "consumer/redis_offset_seek.h"
 #include "consumer/redis_watch.h"
 #include "consumer/retrying_writer.h"
-#include "kafka/cpp_config.h"
 #include "metrics/metrics.h"
 
 #include <librdkafka/rdkafkacpp.h>
@@ -56,6 +58,7 @@ public:
     metrics::HealthReport health() const;
 
 private:
+    // Rebalances (consumer_rebalance.cpp).
     void rebalance_cb(RdKafka::KafkaConsumer* consumer,
                       RdKafka::ErrorCode err,
                       std::vector<RdKafka::TopicPartition*>& partitions) override;
@@ -75,6 +78,8 @@ private:
     /// A batch of `messages` is in Redis: hand its offsets to the policy.
     void written(const BatchOutcome& outcome, std::size_t messages);
     void publish_status();
+    /// Closes the offsets queue, then the client (a last revocation runs), and frees it.
+    void close_client();
     void log_progress(bool force);
     /// Seeks the partitions Redis is behind on and drops what is held of them.
     void rewind_to_redis();
@@ -86,13 +91,13 @@ private:
     RedisOffsetSeek& redis_seek_;
     RedisWatch* redis_watch_;
     RetryingWriter writer_;
-    kafka::LoggingEventCb events_;
+    FatalState fatal_;
+    ConsumerEvents events_{fatal_};
     BatchAccumulator accumulator_;
     std::vector<InboundMessage> in_flight_;
     Assignment assignment_;
     std::atomic<bool> paused_{false};
     std::optional<Clock::time_point> stop_deadline_;
-    std::string fatal_error_;     // a FatalError that ends the loop
     bool revoke_throws_ = false;  // the revoke-throws failpoint, not yet fired
     bool closing_ = false;        // close() runs: the private commit queue is gone
 
@@ -101,32 +106,13 @@ private:
         std::string assigned = "nothing";
         CommitStatus commit;
         std::string last_failure;
-        bool fatal = false;
     };
     mutable std::mutex status_mutex_;
     Status status_;
 
     std::int64_t batches_written_ = 0;
-    std::int64_t consumed_ = 0;
-    std::int64_t applied_ = 0;
-    std::int64_t duplicates_ = 0;
-    std::int64_t dead_lettered_ = 0;
-    std::int64_t logged_consumed_ = -1;
-    std::chrono::steady_clock::time_point last_progress_{};
     CommitCounters reported_;  // policy counters already added to the metrics
-
-    metrics::Counter& messages_total_;
-    metrics::Counter& applied_total_;
-    metrics::Counter& duplicates_total_;
-    metrics::Counter& dead_lettered_total_;
-    metrics::Counter& failures_total_;
-    metrics::Counter& batches_total_;
-    metrics::Counter& commits_total_;
-    metrics::Counter& committed_messages_total_;
-    metrics::Counter& commit_failures_total_;
-    metrics::Gauge& paused_gauge_;
-    metrics::Gauge& held_gauge_;
-    metrics::Gauge& uncommitted_gauge_;
+    ConsumerMetrics metrics_;
 
     std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
     std::unique_ptr<KafkaOffsets> offsets_;  // its private queue; closed before consumer_

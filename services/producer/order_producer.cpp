@@ -1,9 +1,9 @@
 #include "producer/order_producer.h"
 
-#include "common/config_error.h"
 #include "common/guarded_thread.h"
 #include "common/shutdown.h"
 #include "producer/delivery_errors.h"
+#include "producer/producer_client.h"
 #include "serde/wire_format.h"
 
 #include <nlohmann/json.hpp>
@@ -16,7 +16,6 @@ namespace orderflow::producer {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr auto kMaxBackoff = std::chrono::seconds(30);
 constexpr auto kShutdownFlush = std::chrono::seconds(10);
 
 metrics::Counter& counter(const std::string& what, const std::string& help) {
@@ -37,34 +36,15 @@ OrderProducer::OrderProducer(const ProducerSettings& settings, std::int32_t sche
       failed_total_(counter("failed", "Orders written to the failed-orders file")),
       in_flight_(metrics::default_registry().gauge("orderflow_producer_orders_in_flight",
                                                    "Orders sent and not yet settled")),
+      tracker_({settings.retries, settings.retry_backoff},
+               Clock::now,
+               [this](std::int64_t unsettled) { in_flight_.set(static_cast<double>(unsettled)); }),
       failed_file_(settings.failed_file) {
     if (!settings.ack_log.empty()) {
         ack_log_ = std::make_unique<AckLog>(settings.ack_log);
     }
-    auto conf = kafka::make_conf(
-        settings.pipeline.kafka,
-        {{"enable.idempotence", "true"},
-         {"acks", "all"},
-         // Java-compatible key -> partition mapping, so every client agrees on a customer's
-         // partition.
-         {"partitioner", "murmur2_random"},
-         {"linger.ms", "5"},
-         // A bounded queue: librdkafka's defaults (100 000 messages, 1 GB) let a producer at
-         // --rate max grow past 100 MB while the brokers lag (each queued order also holds its
-         // Pending copy for re-sends); 10 000 orders are still ~0.15 s of sends.
-         {"queue.buffering.max.messages", "10000"},
-         {"queue.buffering.max.kbytes", "8192"},
-         {"message.timeout.ms", std::to_string(settings.delivery_timeout.count())}});
-    rd_kafka_conf_set_dr_msg_cb(conf.get(), &OrderProducer::on_delivery);
-    rd_kafka_conf_set_error_cb(conf.get(), &OrderProducer::on_error);
-    rd_kafka_conf_set_opaque(conf.get(), this);
-    std::array<char, 512> error{};
-    rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error.data(), error.size());
-    if (handle == nullptr) {
-        throw common::ConfigError("KAFKA_EXTRA", error.data());
-    }
-    conf.release();  // owned by the handle now
-    handle_.reset(handle);
+    handle_ =
+        make_producer_client(settings, &OrderProducer::on_delivery, &OrderProducer::on_error, this);
 }
 
 OrderProducer::~OrderProducer() {
@@ -79,7 +59,7 @@ void OrderProducer::on_delivery(rd_kafka_t* /*handle*/,
                                 void* opaque) {
     // Called from C on the delivery thread: nothing may escape.
     auto* self = static_cast<OrderProducer*>(opaque);
-    std::unique_ptr<Pending> pending(static_cast<Pending*>(message->_private));
+    std::unique_ptr<PendingOrder> pending(static_cast<PendingOrder*>(message->_private));
     try {
         self->handle_report(std::move(pending), *message);
     } catch (const std::exception& e) {
@@ -97,10 +77,10 @@ void OrderProducer::on_error(rd_kafka_t* handle, int code, const char* reason, v
     const auto fatal = rd_kafka_fatal_error(handle, text.data(), text.size());
     spdlog::error("kafka fatal error {}: {}; stopping", rd_kafka_err2name(fatal), text.data());
     self->fatal_ = true;
-    self->changed_.notify_all();
+    self->tracker_.stop_resending();  // every failure from now on goes to the file
 }
 
-void OrderProducer::handle_report(std::unique_ptr<Pending> pending,
+void OrderProducer::handle_report(std::unique_ptr<PendingOrder> pending,
                                   const rd_kafka_message_t& message) {
     if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         std::string reason = rd_kafka_err2str(message.err);
@@ -129,31 +109,19 @@ void OrderProducer::handle_report(std::unique_ptr<Pending> pending,
                      pending->order.total_cents, pending->order.currency, message.partition,
                      message.offset);
     }
-    settle(-1);
+    tracker_.settled();
 }
 
-void OrderProducer::attempt_failed(std::unique_ptr<Pending> pending, const std::string& reason) {
-    if (shutting_down_ || fatal_ || pending->attempt >= settings_.retries) {
-        give_up(*pending, reason);
+void OrderProducer::attempt_failed(std::unique_ptr<PendingOrder> pending,
+                                   const std::string& reason) {
+    if (auto given_up = tracker_.failed(std::move(pending), reason)) {
+        give_up(*given_up, reason);
         return;
     }
-    ++pending->attempt;
-    const auto backoff = std::min<std::chrono::milliseconds>(
-        settings_.retry_backoff * (1LL << std::min(pending->attempt - 1, 20)), kMaxBackoff);
-    spdlog::warn("order {} not delivered: {}; re-send {} of {} in {} ms", pending->order.order_id,
-                 reason, pending->attempt, settings_.retries, backoff.count());
-    pending->last_error = reason;
-    pending->due = Clock::now() + backoff;
-    ++retried_;
     retried_total_.inc();
-    {
-        std::lock_guard lock(mutex_);
-        retries_.push_back(std::move(pending));
-    }
-    changed_.notify_all();
 }
 
-void OrderProducer::give_up(const Pending& pending, const std::string& reason) {
+void OrderProducer::give_up(const PendingOrder& pending, const std::string& reason) {
     const nlohmann::ordered_json line = {
         {"failed_at", orders::now_ms()},
         {"reason", reason},
@@ -169,20 +137,18 @@ void OrderProducer::give_up(const Pending& pending, const std::string& reason) {
         } else {
             ++unrecorded_;
         }
-        settle(-1);
+        tracker_.settled();
     });
 }
 
-void OrderProducer::settle(std::int64_t delta) {
-    {
-        std::lock_guard lock(mutex_);
-        unsettled_ += delta;
-        in_flight_.set(static_cast<double>(unsettled_));
+void OrderProducer::give_up_waiting() {
+    for (const auto& pending : tracker_.take_waiting()) {
+        give_up(*pending, "not acknowledged at shutdown (waiting for a re-send after: " +
+                              pending->last_error + ")");
     }
-    changed_.notify_all();
 }
 
-void OrderProducer::send(std::unique_ptr<Pending> pending) {
+void OrderProducer::send(std::unique_ptr<PendingOrder> pending) {
     const auto& key = pending->order.customer_id;
     // rd_kafka_produceva: the RD_KAFKA_V_* macros of rd_kafka_producev use C casts.
     std::array<rd_kafka_vu_t, 4> fields{};
@@ -217,25 +183,6 @@ void OrderProducer::send(std::unique_ptr<Pending> pending) {
     }
 }
 
-void OrderProducer::send_due_retries() {
-    std::vector<std::unique_ptr<Pending>> due;
-    {
-        std::lock_guard lock(mutex_);
-        const auto now = Clock::now();
-        for (auto it = retries_.begin(); it != retries_.end();) {
-            if ((*it)->due <= now) {
-                due.push_back(std::move(*it));
-                it = retries_.erase(it);
-            } else {
-                ++it;
-            }
-        }
-    }
-    for (auto& pending : due) {
-        send(std::move(pending));
-    }
-}
-
 void OrderProducer::poll_loop() {
     while (polling_) {
         rd_kafka_poll(handle_.get(), 100);
@@ -253,7 +200,7 @@ void OrderProducer::report_progress(bool force) {
     const double rate =
         seconds > 0 ? static_cast<double>(delivered - delivered_at_last_progress_) / seconds : 0;
     spdlog::info("sent {} delivered {} retried {} failed {} rate {:.0f}/s", sent_.load(), delivered,
-                 retried_.load(), failed_.load(), rate);
+                 tracker_.resends(), failed_.load(), rate);
     if (const auto errors = failed_file_.write_errors(); errors > 0) {
         spdlog::error("{} write error(s) on the failed-orders file {} so far", errors,
                       settings_.failed_file);
@@ -274,14 +221,16 @@ ProducerTotals OrderProducer::run() {
     auto next = Clock::now();
     std::int64_t produced = 0;
     while (!common::stop_requested() && !fatal_) {
-        send_due_retries();
+        for (auto& pending : tracker_.take_due()) {
+            send(std::move(pending));
+        }
         const bool more = settings_.count == 0 || produced < settings_.count;
         auto now = Clock::now();
         if (more && now >= next) {
-            auto pending = std::make_unique<Pending>();
+            auto pending = std::make_unique<PendingOrder>();
             pending->order = generator_.next();
             pending->payload = serde::frame(schema_id_, encoder_.encode(pending->order));
-            settle(+1);
+            tracker_.sent();
             if (sent_ == 0) {
                 first_send_ = Clock::now();
             }
@@ -298,18 +247,13 @@ ProducerTotals OrderProducer::run() {
             }
         }
         report_progress(false);
-        std::unique_lock lock(mutex_);
-        if (!more && unsettled_ == 0) {
-            break;
-        }
         auto wake = now + std::chrono::milliseconds(100);
         if (more) {
             wake = std::min(wake, next);
         }
-        for (const auto& retry : retries_) {
-            wake = std::min(wake, retry->due);
+        if (!tracker_.rest_until(wake, more)) {
+            break;  // all sent and settled
         }
-        changed_.wait_until(lock, wake);
     }
     drain_at_shutdown();
     report_progress(true);
@@ -318,7 +262,7 @@ ProducerTotals OrderProducer::run() {
         delivered_ > 0 ? std::chrono::duration<double>(last_delivery - first_send_).count() : 0;
     return {sent_.load(),
             delivered_.load(),
-            retried_.load(),
+            tracker_.resends(),
             failed_.load(),
             unrecorded_.load(),
             failed_file_.write_errors(),
@@ -327,39 +271,19 @@ ProducerTotals OrderProducer::run() {
 }
 
 void OrderProducer::drain_at_shutdown() {
-    const bool stopping = common::stop_requested() || fatal_;
-    if (stopping) {
-        shutting_down_ = true;
-        std::deque<std::unique_ptr<Pending>> queued;
-        {
-            std::lock_guard lock(mutex_);
-            queued.swap(retries_);
-        }
-        for (const auto& pending : queued) {
-            give_up(*pending, "not acknowledged at shutdown (waiting for a re-send after: " +
-                                  pending->last_error + ")");
-        }
-        std::lock_guard lock(mutex_);
-        spdlog::info("stopping: flushing {} unacknowledged order(s) for up to {} s", unsettled_,
+    if (common::stop_requested() || fatal_) {
+        tracker_.stop_resending();
+        give_up_waiting();
+        spdlog::info("stopping: flushing {} unacknowledged order(s) for up to {} s",
+                     tracker_.unsettled(),
                      std::chrono::duration_cast<std::chrono::seconds>(kShutdownFlush).count());
     }
-    auto all_settled = [this] { return unsettled_ == 0; };
-    {
-        std::unique_lock lock(mutex_);
-        changed_.wait_for(lock, kShutdownFlush, all_settled);
-    }
-    bool left = false;
-    {
-        std::lock_guard lock(mutex_);
-        left = unsettled_ > 0;
-    }
-    if (left) {
+    if (!tracker_.wait_settled(kShutdownFlush)) {
         // Whatever librdkafka still holds comes back through on_delivery with a purge error
         // and goes to the failed-orders file: reported, never dropped silently.
-        shutting_down_ = true;
+        tracker_.stop_resending();
         rd_kafka_purge(handle_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-        std::unique_lock lock(mutex_);
-        changed_.wait_for(lock, std::chrono::seconds(5), all_settled);
+        tracker_.wait_settled(std::chrono::seconds(5));
     }
     polling_ = false;
     if (poller_.joinable()) {
@@ -367,10 +291,8 @@ void OrderProducer::drain_at_shutdown() {
     }
     rd_kafka_flush(handle_.get(), 1000);
     failed_file_.finish();  // what it still holds gets a last try, else a full log line
-    std::lock_guard lock(mutex_);
-    if (unsettled_ > 0) {
-        spdlog::error("{} order(s) still unaccounted for after purging the producer queue",
-                      unsettled_);
+    if (const auto left = tracker_.unsettled(); left > 0) {
+        spdlog::error("{} order(s) still unaccounted for after purging the producer queue", left);
     }
 }
 

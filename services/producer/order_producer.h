@@ -4,6 +4,7 @@
 #include "metrics/metrics.h"
 #include "orders/generator.h"
 #include "producer/ack_log.h"
+#include "producer/delivery_tracker.h"
 #include "producer/failed_orders_file.h"
 #include "producer/producer_settings.h"
 #include "serde/order_codec.h"
@@ -12,11 +13,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
@@ -37,9 +35,10 @@ struct ProducerTotals {
  * Generates orders, writes them in the Confluent wire format with acks=all and idempotence,
  * and accounts for every one: delivered, or written to the failed-orders file with the reason
  * (after PRODUCE_RETRIES re-sends with exponential backoff, or at once for an error that a
- * re-send cannot fix, see worth_resending()). Delivery reports are served by a thread of their
- * own; the file by another (FailedOrdersFile). A stop request (SIGINT/SIGTERM) ends
- * generation, flushes, and writes whatever is still unacknowledged to the failed-orders file.
+ * re-send cannot fix, see worth_resending()); DeliveryTracker keeps that account and the
+ * re-sends. This class paces and sends. Delivery reports are served by a thread of their own;
+ * the file by another (FailedOrdersFile). A stop request (SIGINT/SIGTERM) ends generation,
+ * flushes, and writes whatever is still unacknowledged to the failed-orders file.
  *
  * Errors (constructor): ConfigError for a librdkafka property it refuses.
  */
@@ -57,23 +56,15 @@ public:
     bool fatal() const { return fatal_.load(); }
 
 private:
-    struct Pending {
-        orders::Order order;
-        std::string payload;  // framed; must live until the delivery report
-        int attempt = 0;      // 0 = first send
-        std::string last_error;
-        std::chrono::steady_clock::time_point due;
-    };
-
     static void on_delivery(rd_kafka_t* handle, const rd_kafka_message_t* message, void* opaque);
     static void on_error(rd_kafka_t* handle, int code, const char* reason, void* opaque);
-    void handle_report(std::unique_ptr<Pending> pending, const rd_kafka_message_t& message);
-    void attempt_failed(std::unique_ptr<Pending> pending, const std::string& reason);
+    void handle_report(std::unique_ptr<PendingOrder> pending, const rd_kafka_message_t& message);
+    void attempt_failed(std::unique_ptr<PendingOrder> pending, const std::string& reason);
     /// Queues the order for the failed-orders file; it is settled once the line is on disk.
-    void give_up(const Pending& pending, const std::string& reason);
-    void send(std::unique_ptr<Pending> pending);
-    void send_due_retries();
-    void settle(std::int64_t delta);
+    void give_up(const PendingOrder& pending, const std::string& reason);
+    /// Gives up what waits for a re-send, at shutdown.
+    void give_up_waiting();
+    void send(std::unique_ptr<PendingOrder> pending);
     void poll_loop();
     void drain_at_shutdown();
     void report_progress(bool force);
@@ -86,19 +77,12 @@ private:
     kafka::HandlePtr handle_;
     std::thread poller_;
     std::atomic<bool> polling_{true};
-    std::atomic<bool> shutting_down_{false};
     std::atomic<bool> fatal_{false};
-
-    std::mutex mutex_;  // guards retries_, unsettled_
-    std::condition_variable changed_;
-    std::deque<std::unique_ptr<Pending>> retries_;
-    std::int64_t unsettled_ = 0;  // sent and neither delivered nor given up
 
     std::atomic<std::int64_t> sent_{0};
     std::atomic<std::int64_t> delivered_{0};
     std::chrono::steady_clock::time_point first_send_{};
     std::atomic<std::int64_t> last_delivery_ns_{0};  // steady clock, since its epoch
-    std::atomic<std::int64_t> retried_{0};
     std::atomic<std::int64_t> failed_{0};
     std::atomic<std::int64_t> unrecorded_{0};
     metrics::Counter& sent_total_;
@@ -106,6 +90,7 @@ private:
     metrics::Counter& retried_total_;
     metrics::Counter& failed_total_;
     metrics::Gauge& in_flight_;
+    DeliveryTracker tracker_;          // sent and neither delivered nor given up; the re-sends
     std::unique_ptr<AckLog> ack_log_;  // PRODUCE_ACK_LOG, when set
     std::chrono::steady_clock::time_point last_progress_;
     std::int64_t delivered_at_last_progress_ = 0;
