@@ -1,6 +1,7 @@
 // Handlers for /subjects: list, versions, register, get, lookup, delete.
 #include "registry/api_error.h"
 #include "registry/json_limits.h"
+#include "registry/registration_plan.h"
 #include "registry/registry_api.h"
 
 #include <nlohmann/json.hpp>
@@ -44,37 +45,6 @@ std::vector<T> paginate(std::vector<T> items, const ApiRequest& req) {
         items.resize(static_cast<std::size_t>(limit));
     }
     return items;
-}
-
-// Ids of schemas used by a live version whose references name (subject, version).
-std::vector<int> referencing_ids(const StoreState& state, const std::string& subject, int version) {
-    std::vector<int> ids;
-    for (const auto& [id, schema] : state.schemas) {
-        const bool refers = std::any_of(
-            schema.references.begin(), schema.references.end(),
-            [&](const SchemaReference& r) { return r.subject == subject && r.version == version; });
-        if (!refers) {
-            continue;
-        }
-        bool live = false;
-        for (const auto& [s, versions] : state.subjects) {
-            for (const auto& [v, entry] : versions) {
-                live = live || (entry.id == id && !entry.deleted);
-            }
-        }
-        if (live) {
-            ids.push_back(id);
-        }
-    }
-    return ids;
-}
-
-std::string details_message(const std::vector<std::string>& messages) {
-    std::string details = "[";
-    for (std::size_t i = 0; i < messages.size(); ++i) {
-        details += (i == 0 ? "" : ", ") + messages[i];
-    }
-    return details + "]";
 }
 
 }  // namespace
@@ -181,107 +151,23 @@ std::string RegistryApi::get_subject_versions(const ApiRequest& req) {
 std::string RegistryApi::post_subject_versions(const ApiRequest& req) {
     validate_subject(req.subject);
     const auto request = parse_register_request(req.body);
-    const bool normalize = req.flag("normalize");
     std::lock_guard write(write_mutex_);
     log_.sync();
-    const auto mode =
-        store_.read([&](const StoreState& s) { return effective_mode(s, req.subject); });
-    if (mode == "READONLY" || mode == "READONLY_OVERRIDE") {
-        throw errors::operation_not_permitted("Subject " + req.subject +
-                                              " in context . is in read-only mode");
+    const auto mode = store_.read(
+        [&](const StoreState& s) { return s.mode.effective(req.subject, Mode::kReadWrite); });
+    admit_registration(mode, req.subject, request.id);
+    const Registration registration{req.subject,
+                                    parse_request_schema(request, req.flag("normalize")),
+                                    request.version, request.id};
+    const auto plan = store_.read(
+        [&](const StoreState& s) { return plan_registration(s, registration, mode, rules_); });
+    for (const int version : plan.check.unparsed) {
+        spdlog::warn("compatibility: {} version {} does not parse here; skipped", req.subject,
+                     version);
     }
-    const bool import = mode == "IMPORT";
-    if (!import && request.id && *request.id >= 0) {
-        throw errors::operation_not_permitted(
-            "Subject " + req.subject +
-            " is not in import mode: a schema id may be given only in "
-            "IMPORT mode");
+    for (const auto& note : plan.check.notes) {
+        spdlog::info("register {}: {}", req.subject, note);
     }
-    if (import && (!request.id || *request.id < 1)) {
-        throw errors::operation_not_permitted("Subject " + req.subject +
-                                              " is in import mode: the request must give an id");
-    }
-    const auto parsed = parse_request_schema(request, normalize);
-    const auto fingerprint = parsed.fingerprint();
-
-    struct Plan {
-        int id = 0;
-        std::vector<Record> records;
-    };
-    const auto plan = store_.read([&](const StoreState& s) {
-        Plan p;
-        const auto subject_it = s.subjects.find(req.subject);
-        const std::map<int, SubjectVersion> empty;
-        const auto& versions = subject_it != s.subjects.end() ? subject_it->second : empty;
-        // Same schema already live in this subject: its id, no write, no compatibility check.
-        for (const auto& [v, entry] : versions) {
-            if (!entry.deleted && s.schemas.at(entry.id).fingerprint == fingerprint &&
-                (!request.version || *request.version == v)) {
-                p.id = entry.id;
-                return p;
-            }
-        }
-        const int next_version = versions.empty() ? 1 : versions.rbegin()->first + 1;
-        int version = next_version;
-        if (import) {
-            version = request.version.value_or(next_version);
-            if (versions.count(version) != 0) {
-                throw errors::id_mismatch("Version " + std::to_string(version) +
-                                          " already exists in subject " + req.subject);
-            }
-            const auto by_id = s.schemas.find(*request.id);
-            if (by_id != s.schemas.end() && by_id->second.fingerprint != fingerprint) {
-                throw errors::id_mismatch("Overwrite new schema with id " +
-                                          std::to_string(*request.id) + " is not permitted.");
-            }
-            p.id = *request.id;
-        } else {
-            if (request.version && *request.version != next_version) {
-                throw errors::invalid_schema("Version is not one more than previous version");
-            }
-            const auto level_name = effective_compatibility(s, req.subject);
-            const auto level = avro::compatibility_level_from_string(level_name)
-                                   .value_or(avro::CompatibilityLevel::kBackward);
-            std::vector<std::pair<int, const StoredSchema*>> live;
-            for (const auto& [v, entry] : versions) {
-                if (!entry.deleted) {
-                    live.emplace_back(v, &s.schemas.at(entry.id));
-                }
-            }
-            if (!is_transitive(level) && live.size() > 1) {
-                live.erase(live.begin(), live.end() - 1);
-            }
-            for (auto it = live.rbegin(); it != live.rend(); ++it) {
-                const auto* previous = it->second;
-                if (!previous->parsed) {
-                    spdlog::warn("compatibility: {} version {} does not parse here; skipped",
-                                 req.subject, it->first);
-                    continue;
-                }
-                const auto result = check_pair(parsed, *previous->parsed, it->first, level);
-                if (result.note) {
-                    spdlog::info("register {}: {}", req.subject, *result.note);
-                }
-                if (!result.messages.empty()) {
-                    throw errors::incompatible(options_.incompatible_error_code, req.subject,
-                                               details_message(result.messages));
-                }
-            }
-            const auto known = s.id_by_fingerprint.find(fingerprint);
-            p.id = known != s.id_by_fingerprint.end() ? known->second : s.max_id + 1;
-        }
-        SchemaValue value{req.subject,       version,          p.id, parsed.type,
-                          parsed.references, parsed.canonical, false};
-        p.records.push_back(
-            {records::schema_key(req.subject, version), records::schema_value(value)});
-        // As Confluent does: older soft-deleted versions of this schema in the subject go.
-        for (const auto& [v, entry] : versions) {
-            if (entry.deleted && entry.id == p.id && referencing_ids(s, req.subject, v).empty()) {
-                p.records.push_back({records::schema_key(req.subject, v), std::nullopt});
-            }
-        }
-        return p;
-    });
     if (!plan.records.empty()) {
         log_.append(plan.records);
         spdlog::info("registered schema id {} under subject {}", plan.id, req.subject);
@@ -331,7 +217,7 @@ std::string RegistryApi::get_subject_version_referencedby(const ApiRequest& req)
         if (it->second.count(v) == 0) {
             throw errors::version_not_found(std::to_string(v));
         }
-        return referencing_ids(s, req.subject, v);
+        return s.referencing_ids(req.subject, v);
     });
     return dump(Json(paginate(std::move(ids), req)));
 }
@@ -362,7 +248,7 @@ std::string RegistryApi::delete_subject_version(const ApiRequest& req) {
             throw errors::version_not_found(std::to_string(*target));
         }
         std::vector<Record> out;
-        if (!referencing_ids(s, req.subject, *target).empty()) {
+        if (!s.referencing_ids(req.subject, *target).empty()) {
             throw errors::reference_exists(req.subject, *target);
         }
         if (!permanent) {
@@ -381,10 +267,10 @@ std::string RegistryApi::delete_subject_version(const ApiRequest& req) {
             }
             out.push_back({records::schema_key(req.subject, *target), std::nullopt});
             if (it->second.size() == 1) {  // the last version: its config and mode go too
-                if (s.subject_compatibility.count(req.subject) != 0) {
+                if (s.compatibility.configured(req.subject)) {
                     out.push_back({records::config_key(req.subject), std::nullopt});
                 }
-                if (s.subject_mode.count(req.subject) != 0) {
+                if (s.mode.configured(req.subject)) {
                     out.push_back({records::mode_key(req.subject), std::nullopt});
                 }
             }
@@ -447,7 +333,7 @@ std::string RegistryApi::delete_subject(const ApiRequest& req) {
         std::vector<Record> out;
         const bool live = s.has_live_versions(req.subject);
         for (const auto& [v, entry] : it->second) {
-            if (!referencing_ids(s, req.subject, v).empty()) {
+            if (!s.referencing_ids(req.subject, v).empty()) {
                 throw errors::reference_exists(req.subject, v);
             }
         }
@@ -470,10 +356,10 @@ std::string RegistryApi::delete_subject(const ApiRequest& req) {
                 versions.push_back(v);
                 out.push_back({records::schema_key(req.subject, v), std::nullopt});
             }
-            if (s.subject_compatibility.count(req.subject) != 0) {
+            if (s.compatibility.configured(req.subject)) {
                 out.push_back({records::config_key(req.subject), std::nullopt});
             }
-            if (s.subject_mode.count(req.subject) != 0) {
+            if (s.mode.configured(req.subject)) {
                 out.push_back({records::mode_key(req.subject), std::nullopt});
             }
         }
