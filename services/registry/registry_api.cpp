@@ -116,6 +116,10 @@ bool is_default_context(const std::string& subject) {
     return subject == ":.:";
 }
 
+std::string dump(const nlohmann::json& json) {
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string schema_json(const std::string& subject,
                         int version,
                         int id,

@@ -8,6 +8,8 @@
 #include "registry/record_log.h"
 #include "registry/schema_store.h"
 
+#include <nlohmann/json.hpp>
+
 #include <map>
 #include <mutex>
 #include <optional>
@@ -119,6 +121,8 @@ std::optional<int> parse_version(const std::string& text);
 void validate_subject(const std::string& subject);
 /// Subject "" when `:.:` (the default context) names the global scope.
 bool is_default_context(const std::string& subject);
+/// `json` as text, invalid UTF-8 in strings replaced rather than thrown on.
+std::string dump(const nlohmann::json& json);
 /// The Schema JSON {"subject","version","id","schemaType"?,"references"?,"schema"}.
 std::string schema_json(const std::string& subject,
                         int version,
