@@ -1,10 +1,10 @@
 #pragma once
 
 // The registry's HTTP front on libs/http: routes on the percent-decoded path segments (so %2F in
-// a subject survives), negotiates content types, forwards writes to the leader when this
-// instance is a follower, maps every ApiError (and the server's own answers: 404, 405, 413,
-// 431, over capacity, over budget) to Confluent's error body, and serves /health, /ready and
-// /metrics.
+// a subject survives), checks content types (content_negotiation.h), has a follower's writes
+// forwarded to the leader (leader_forwarding.h), maps every ApiError (and the server's own
+// answers: 404, 405, 413, 431, over capacity, over budget) to Confluent's error body, and
+// serves /health, /ready and /metrics.
 
 #include "http/router.h"
 #include "http/server.h"
