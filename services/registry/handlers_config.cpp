@@ -100,18 +100,19 @@ std::string RegistryApi::get_setting(const SettingRoute<T>& route,
                                      const std::optional<std::string>& subject,
                                      const ApiRequest& req) {
     const bool to_global = req.flag("defaultToGlobal");
-    return field_body(route.field, to_string(store_.read([&](const StoreState& s) {
-                          const auto& setting = s.*route.setting;
-                          const auto fallback = setting.global().value_or(route.fallback(rules_));
-                          if (!subject) {
-                              return fallback;
-                          }
-                          const auto own = setting.of(*subject);
-                          if (!own && !to_global) {
-                              throw route.not_configured(*subject);
-                          }
-                          return own.value_or(fallback);
-                      })));
+    const auto value = store_.read([&](const StoreState& s) {
+        const auto& setting = s.*route.setting;
+        const auto fallback = setting.global().value_or(route.fallback(rules_));
+        if (!subject) {
+            return fallback;
+        }
+        const auto own = setting.of(*subject);
+        if (!own && !to_global) {
+            throw route.not_configured(*subject);
+        }
+        return own.value_or(fallback);
+    });
+    return field_body(route.field, to_string(value));
 }
 
 template <class T>
