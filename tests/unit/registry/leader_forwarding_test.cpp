@@ -1,10 +1,11 @@
 #include "registry/leader_forwarding.h"
 
+#include "settable_leadership.h"
+
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include <mutex>
 #include <thread>
 
 namespace orderflow::registry {
@@ -13,26 +14,8 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-// A follower that learns the leader's URL when told.
-class Follower : public Leadership {
-public:
-    bool is_leader() const override { return false; }
-    std::optional<std::string> leader_url() const override {
-        std::lock_guard lock(mutex_);
-        return url_;
-    }
-    void learn(std::string url) {
-        {
-            std::lock_guard lock(mutex_);
-            url_ = std::move(url);
-        }
-        announce_change();
-    }
-
-private:
-    mutable std::mutex mutex_;
-    std::optional<std::string> url_;
-};
+// A follower until the test says who leads.
+using Follower = testing::SettableLeadership;
 
 // A leader on an ephemeral port that answers every POST with what it received.
 class EchoLeader {
@@ -96,7 +79,7 @@ TEST(LeaderForwarding, NoLeaderKnownInTimeAnswers50004) {
 
 TEST(LeaderForwarding, AForwardedRequestIsNeverForwardedAgain) {
     Follower follower;
-    follower.learn("http://127.0.0.1:1");
+    follower.set_url("http://127.0.0.1:1");
     auto req = write_request();
     req.headers.emplace_back("X-Orderflow-Forwarded", "true");
     http::Response res;
@@ -106,7 +89,7 @@ TEST(LeaderForwarding, AForwardedRequestIsNeverForwardedAgain) {
 
 TEST(LeaderForwarding, AnUnreachableLeaderAnswers50003) {
     Follower follower;
-    follower.learn("http://127.0.0.1:1");
+    follower.set_url("http://127.0.0.1:1");
     http::Response res;
     EXPECT_TRUE(LeaderForwarder(follower, 10s).forward(write_request(), res, "application/json"));
     EXPECT_EQ(res.status, 500);
@@ -118,7 +101,7 @@ TEST(LeaderForwarding, ALeaderLearnedWhileWaitingGetsTheRequestAndItsAnswerIsRel
     Follower follower;
     std::thread election([&] {
         std::this_thread::sleep_for(100ms);
-        follower.learn(leader.url());
+        follower.set_url(leader.url());
     });
     http::Response res;
     const auto start = Clock::now();

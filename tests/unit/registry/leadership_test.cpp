@@ -1,8 +1,9 @@
 #include "registry/leadership.h"
 
+#include "settable_leadership.h"
+
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <thread>
 
 namespace orderflow::registry {
@@ -11,30 +12,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-class SettableLeadership : public Leadership {
-public:
-    bool is_leader() const override { return leader_.load(); }
-    std::optional<std::string> leader_url() const override {
-        std::lock_guard lock(mutex_);
-        return url_;
-    }
-    void set_url(std::string url) {
-        {
-            std::lock_guard lock(mutex_);
-            url_ = std::move(url);
-        }
-        announce_change();
-    }
-    void lead() {
-        leader_ = true;
-        announce_change();
-    }
-
-private:
-    std::atomic<bool> leader_{false};
-    mutable std::mutex mutex_;
-    std::optional<std::string> url_;
-};
+using testing::SettableLeadership;
 
 TEST(Leadership, AKnownLeaderAnswersAtOnce) {
     SettableLeadership leadership;
