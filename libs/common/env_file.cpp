@@ -1,6 +1,7 @@
 #include "common/env_file.h"
 
 #include "common/config_error.h"
+#include "common/text.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -9,14 +10,8 @@
 namespace orderflow::common {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = s.find_last_not_of(" \t\r");
-    return s.substr(first, last - first + 1);
-}
+// A line's own white space: LF ends the line, CR is what Windows editors leave before it.
+constexpr std::string_view kLineSpace = " \t\r";
 
 bool is_valid_key(std::string_view key) {
     if (key.empty() || (key[0] >= '0' && key[0] <= '9')) {
@@ -33,7 +28,7 @@ bool is_valid_key(std::string_view key) {
 }
 
 std::string parse_value(std::string_view raw, const std::string& where) {
-    raw = trim(raw);
+    raw = trim(raw, kLineSpace);
     if (!raw.empty() && (raw.front() == '"' || raw.front() == '\'')) {
         const char quote = raw.front();
         const auto close = raw.find(quote, 1);
@@ -44,7 +39,7 @@ std::string parse_value(std::string_view raw, const std::string& where) {
     }
     // Unquoted: a ` #` starts a comment, as in shell.
     const auto comment = raw.find(" #");
-    return std::string(trim(raw.substr(0, comment)));
+    return std::string(trim(raw.substr(0, comment), kLineSpace));
 }
 
 }  // namespace
@@ -54,7 +49,7 @@ EnvEntries parse_env_file(std::string_view text, const std::string& source) {
     int line_number = 0;
     while (!text.empty()) {
         const auto newline = text.find('\n');
-        std::string_view line = trim(text.substr(0, newline));
+        std::string_view line = trim(text.substr(0, newline), kLineSpace);
         text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
         ++line_number;
         if (line.empty() || line.front() == '#') {
@@ -62,13 +57,13 @@ EnvEntries parse_env_file(std::string_view text, const std::string& source) {
         }
         const std::string where = source + ":" + std::to_string(line_number);
         if (line.starts_with("export ")) {
-            line = trim(line.substr(7));
+            line = trim(line.substr(7), kLineSpace);
         }
         const auto equals = line.find('=');
         if (equals == std::string_view::npos) {
             throw ConfigError(where, "expected KEY=value, got '" + std::string(line) + "'");
         }
-        const auto key = trim(line.substr(0, equals));
+        const auto key = trim(line.substr(0, equals), kLineSpace);
         if (!is_valid_key(key)) {
             throw ConfigError(where, "'" + std::string(key) + "' is not a valid variable name");
         }

@@ -1,20 +1,12 @@
 #include "common/settings.h"
 
 #include "common/config_error.h"
+#include "common/text.h"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace orderflow::common {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string quoted(std::string_view s) {
     return "'" + std::string(s) + "'";

@@ -1,26 +1,16 @@
 #include "console/access_guard.h"
 
+#include "common/text.h"
 #include "console/api_reply.h"
 
 namespace orderflow::console {
-namespace {
 
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && text.front() == ' ') {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && text.back() == ' ') {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
-}  // namespace
+using common::trim;
 
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
     while (!header.empty()) {
         const auto semicolon = header.find(';');
-        const auto pair = trim(header.substr(0, semicolon));
+        const auto pair = trim(header.substr(0, semicolon), " ");
         const auto eq = pair.find('=');
         if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
             return std::string(pair.substr(eq + 1));
@@ -51,7 +41,7 @@ AccessGuard::Verdict AccessGuard::check(const http::Request& request) const {
     }
     const auto authorization = request.header("Authorization");
     if (authorization.starts_with("Bearer ") &&
-        matches(trim(std::string_view(authorization).substr(7)))) {
+        matches(trim(std::string_view(authorization).substr(7), " "))) {
         return Verdict::kAllowed;
     }
     if (const auto cookie = cookie_value(request.header("Cookie"), kTokenCookie);

@@ -2,6 +2,7 @@
 // a subject without live versions is compatible; a numbered version is checked alone whatever
 // the level; messages only with verbose=true (and always the note for types without rules).
 #include "registry/api_error.h"
+#include "registry/history_check.h"
 #include "registry/registry_api.h"
 
 #include <nlohmann/json.hpp>
@@ -39,55 +40,26 @@ std::string RegistryApi::check_compatibility(const ApiRequest& req,
         body["messages"] = Json::array({e.what()});
         return body.dump();
     }
-    struct Previous {
-        int version;
-        std::shared_ptr<const ParsedSchema> parsed;
-        std::string text;
-    };
-    std::vector<Previous> previous;
-    std::string level_name;
-    store_.read([&](const StoreState& s) {
-        level_name = effective_compatibility(s, req.subject);
-        const auto it = s.subjects.find(req.subject);
+    std::vector<PastVersion> history;
+    const auto level = store_.read([&](const StoreState& s) {
         if (one_version && version) {
+            const auto it = s.subjects.find(req.subject);
             if (it == s.subjects.end() || it->second.count(*version) == 0 ||
                 it->second.at(*version).deleted) {
                 throw errors::version_not_found(std::to_string(*version));
             }
-            const auto& schema = s.schemas.at(it->second.at(*version).id);
-            previous.push_back({*version, schema.parsed, schema.schema});
-            return 0;
+            history.push_back({*version, s.schemas.at(it->second.at(*version).id).parsed});
+        } else {
+            history = live_history(s, req.subject);
         }
-        if (it == s.subjects.end()) {
-            return 0;
+        if (one_version && history.size() > 1) {  // "latest": the newest alone
+            history.erase(history.begin(), history.end() - 1);
         }
-        for (const auto& [v, entry] : it->second) {
-            if (!entry.deleted) {
-                const auto& schema = s.schemas.at(entry.id);
-                previous.push_back({v, schema.parsed, schema.schema});
-            }
-        }
-        return 0;
+        return s.compatibility.effective(req.subject, rules_.default_compatibility);
     });
-    const auto level = avro::compatibility_level_from_string(level_name)
-                           .value_or(avro::CompatibilityLevel::kBackward);
-    if (previous.size() > 1 && (one_version || !is_transitive(level))) {
-        previous.erase(previous.begin(), previous.end() - 1);
-    }
-    std::vector<std::string> messages;
-    std::optional<std::string> note;
-    for (auto it = previous.rbegin(); it != previous.rend() && messages.empty(); ++it) {
-        if (!it->parsed) {
-            continue;
-        }
-        auto result = check_pair(*candidate, *it->parsed, it->version, level);
-        if (result.note) {
-            note = result.note;
-        }
-        for (auto& m : result.messages) {
-            messages.push_back(std::move(m));
-        }
-    }
+    const auto check = check_history(*candidate, history, level);
+    auto messages = check.messages;
+    const auto note = check.notes.empty() ? std::nullopt : std::optional(check.notes.back());
     Json body;
     body["is_compatible"] = messages.empty();
     if (note) {

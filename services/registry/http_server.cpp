@@ -3,19 +3,16 @@
 #include "common/config_error.h"
 #include "metrics/metrics.h"
 #include "registry/api_error.h"
+#include "registry/content_negotiation.h"
+#include "registry/leader_forwarding.h"
 
-#include <httplib.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
-
-#include <algorithm>
-#include <cctype>
-#include <thread>
 
 namespace orderflow::registry {
 namespace {
 
-constexpr const char* kV1 = "application/vnd.schemaregistry.v1+json";
-constexpr const char* kForwardedHeader = "X-Orderflow-Forwarded";
+constexpr const char* kV1 = kSchemaRegistryV1;
 
 using Handler = std::string (RegistryApi::*)(const ApiRequest&);
 
@@ -98,20 +95,6 @@ std::string pattern_of(const Route& route) {
     return pattern.empty() ? "/" : pattern;
 }
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) {
-        return "";
-    }
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
 metrics::Counter& request_counter(const std::string& method, int status) {
     thread_local std::map<std::pair<std::string, int>, metrics::Counter*> cache;
     auto& slot = cache[{method, status}];
@@ -121,11 +104,6 @@ metrics::Counter& request_counter(const std::string& method, int status) {
             {{"method", method}, {"status", std::to_string(status)}});
     }
     return *slot;
-}
-
-void set_error(http::Response& res, const ApiError& error, const std::string& type = kV1) {
-    res.status = error.status();
-    res.set_body(error_body(error.code(), error.what()), type);
 }
 
 // The server's own answers in Confluent's shape.
@@ -152,88 +130,6 @@ void render_server_error(const http::ServerError& failure,
 
 }  // namespace
 
-std::string negotiate_response_type(const std::string& accept) {
-    struct Candidate {
-        const char* type;
-        double qs;
-    };
-    static const Candidate candidates[] = {
-        {kV1, 1.0}, {"application/vnd.schemaregistry+json", 0.9}, {"application/json", 0.5}};
-    if (trim(accept).empty()) {
-        return kV1;
-    }
-    struct Range {
-        std::string type;
-        double q = 1.0;
-    };
-    std::vector<Range> ranges;
-    std::size_t start = 0;
-    while (start <= accept.size()) {
-        const auto comma = accept.find(',', start);
-        const auto item =
-            accept.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        Range range;
-        const auto semi = item.find(';');
-        range.type = lower(trim(item.substr(0, semi)));
-        if (semi != std::string::npos) {
-            std::size_t p = semi;
-            while (p != std::string::npos) {
-                const auto next = item.find(';', p + 1);
-                const auto param = trim(item.substr(
-                    p + 1, next == std::string::npos ? std::string::npos : next - p - 1));
-                if (param.starts_with("q=")) {
-                    try {
-                        range.q = std::stod(param.substr(2));
-                    } catch (const std::exception&) {
-                        range.q = 0;
-                    }
-                }
-                p = next;
-            }
-        }
-        if (!range.type.empty()) {
-            ranges.push_back(range);
-        }
-        if (comma == std::string::npos) {
-            break;
-        }
-        start = comma + 1;
-    }
-    std::string best;
-    double best_score = 0;
-    for (const auto& c : candidates) {
-        int best_specificity = 0;
-        double q = 0;
-        for (const auto& r : ranges) {
-            int specificity = 0;
-            if (r.type == c.type) {
-                specificity = 3;
-            } else if (r.type == "application/*") {
-                specificity = 2;
-            } else if (r.type == "*/*" || r.type == "*") {
-                specificity = 1;
-            }
-            if (specificity > best_specificity) {
-                best_specificity = specificity;
-                q = r.q;
-            }
-        }
-        if (best_specificity > 0 && q * c.qs > best_score) {
-            best_score = q * c.qs;
-            best = c.type;
-        }
-    }
-    return best;
-}
-
-// A body without one of these types is refused, a missing type too: a web page can send a
-// form or text/plain to another origin without a CORS preflight, but not these types.
-bool acceptable_request_type(const std::string& content_type) {
-    const auto type = lower(trim(content_type.substr(0, content_type.find(';'))));
-    return type == kV1 || type == "application/vnd.schemaregistry+json" ||
-           type == "application/json" || type == "application/octet-stream";
-}
-
 bool carries_body(const http::Request& req) {
     return req.method == "POST" || req.method == "PUT" || !req.body.empty();
 }
@@ -243,13 +139,17 @@ struct HttpServer::Impl {
     Leadership& leadership;
     HealthProbe probe;
     HttpOptions options;
+    LeaderForwarder forwarder;
     std::unique_ptr<http::Server> server;
 
     Impl(RegistryApi& a, Leadership& l, HealthProbe p, HttpOptions o)
-        : api(a), leadership(l), probe(std::move(p)), options(std::move(o)) {}
+        : api(a),
+          leadership(l),
+          probe(std::move(p)),
+          options(std::move(o)),
+          forwarder(leadership, options.leader_wait) {}
 
     void handle(const Route& route, const http::Request& req, http::Response& res);
-    bool forward(const http::Request& req, http::Response& res, const std::string& type);
     void status_route(const http::Request& req, http::Response& res);
 };
 
@@ -260,61 +160,18 @@ void HttpServer::Impl::status_route(const http::Request& req, http::Response& re
         return;
     }
     const auto what = split_path(req.target).front();
-    const auto details = probe.details ? probe.details() : "";
-    const std::string extra = details.empty() ? "" : "," + details;
     if (what == "metrics") {
         res.set_body(metrics::default_registry().render(), "text/plain; version=0.0.4");
         return;
     }
     const bool ready = !probe.ready || probe.ready();
-    if (what == "health") {
-        res.set_body("{\"status\":\"ok\"" + extra + "}", "application/json");
-        return;
+    nlohmann::ordered_json body;
+    body["status"] = what == "health" ? "ok" : ready ? "ready" : "starting";
+    if (probe.details) {
+        body.update(probe.details());
     }
-    res.status = ready ? 200 : 503;
-    res.set_body(
-        std::string("{\"status\":\"") + (ready ? "ready" : "starting") + "\"" + extra + "}",
-        "application/json");
-}
-
-bool HttpServer::Impl::forward(const http::Request& req,
-                               http::Response& res,
-                               const std::string& type) {
-    const auto deadline = std::chrono::steady_clock::now() + options.leader_wait;
-    while (!leadership.is_leader() && !leadership.leader_url() &&
-           std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (leadership.is_leader()) {
-        return false;
-    }
-    const auto url = leadership.leader_url();
-    if (!url || req.has_header(kForwardedHeader)) {
-        set_error(res, errors::unknown_leader());
-        return true;
-    }
-    httplib::Client client(*url);
-    client.set_connection_timeout(std::chrono::seconds(5));
-    client.set_read_timeout(std::chrono::seconds(60));
-    httplib::Headers headers = {{kForwardedHeader, "true"}, {"Accept", type}};
-    const auto content_type = req.header("Content-Type");
-    const auto body_type = content_type.empty() ? std::string("application/json") : content_type;
-    auto result = [&] {
-        if (req.method == "POST") {
-            return client.Post(req.target.c_str(), headers, req.body, body_type.c_str());
-        }
-        if (req.method == "PUT") {
-            return client.Put(req.target.c_str(), headers, req.body, body_type.c_str());
-        }
-        return client.Delete(req.target.c_str(), headers);
-    }();
-    if (!result) {
-        set_error(res, errors::forwarding_failed(*url + ": " + httplib::to_string(result.error())));
-        return true;
-    }
-    res.status = result->status;
-    res.set_body(result->body, type);
-    return true;
+    res.status = what == "health" || ready ? 200 : 503;
+    res.set_body(body.dump(), "application/json");
 }
 
 void HttpServer::Impl::handle(const Route& route, const http::Request& req, http::Response& res) {
@@ -331,7 +188,7 @@ void HttpServer::Impl::handle(const Route& route, const http::Request& req, http
         if (probe.serving && !probe.serving()) {
             throw ApiError(503, 503, "HTTP 503 Service Unavailable: replaying the Kafka store");
         }
-        if (route.write && forward(req, res, type)) {
+        if (route.write && forwarder.forward(req, res, type)) {
             return;
         }
         ApiRequest request;

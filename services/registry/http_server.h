@@ -1,15 +1,18 @@
 #pragma once
 
 // The registry's HTTP front on libs/http: routes on the percent-decoded path segments (so %2F in
-// a subject survives), negotiates content types, forwards writes to the leader when this
-// instance is a follower, maps every ApiError (and the server's own answers: 404, 405, 413,
-// 431, over capacity, over budget) to Confluent's error body, and serves /health, /ready and
-// /metrics.
+// a subject survives), checks content types (content_negotiation.h), has a follower's writes
+// forwarded to the leader (leader_forwarding.h), maps every ApiError (and the server's own
+// answers: 404, 405, 413, 431, over capacity, over budget) to Confluent's error body, and
+// serves /health, /ready and /metrics.
 
 #include "http/router.h"
 #include "http/server.h"
+#include "registry/content_negotiation.h"
 #include "registry/record_log.h"
 #include "registry/registry_api.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -37,8 +40,8 @@ struct HealthProbe {
     std::function<bool()> serving;
     /// Replay caught up and a leader known: serve traffic.
     std::function<bool()> ready;
-    /// Extra JSON members for /health and /ready, e.g. "\"leader\":true".
-    std::function<std::string()> details;
+    /// Extra members for /health and /ready, e.g. {"leader": true}.
+    std::function<nlohmann::ordered_json()> details;
 };
 
 class HttpServer {
@@ -62,10 +65,6 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-/// Exposed for unit-level tests: the chosen response type for an Accept header, or "" (406).
-std::string negotiate_response_type(const std::string& accept);
-/// True when a request Content-Type is acceptable for a JSON body.
-bool acceptable_request_type(const std::string& content_type);
 /// "/subjects/a%2Fb/versions/" → {"subjects", "a/b", "versions"}.
 using http::split_path;
 

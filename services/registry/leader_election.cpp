@@ -147,6 +147,7 @@ void GroupLeadership::on_rebalance(rd_kafka_resp_err_t err,
         }
         rd_kafka_assign(consumer_.get(), nullptr);
     }
+    announce_change();
 }
 
 void GroupLeadership::publish_url() {
@@ -201,6 +202,7 @@ void GroupLeadership::refresh_leader_url() {
     if (!leader_ && url != leader_url_) {
         spdlog::info("leader election: leader is {}", url.value_or("(unknown)"));
         leader_url_ = url;
+        announce_change();
     }
     if (leader_url_) {
         nobody_leads_since_.reset();

@@ -5,6 +5,7 @@
 // (component tests, and the recorded-replay tests).
 
 #include "registry/api_error.h"
+#include "registry/leadership.h"
 #include "registry/records.h"
 #include "registry/schema_store.h"
 
@@ -73,22 +74,6 @@ private:
     SchemaStore& store_;
     mutable std::mutex mutex_;
     std::vector<Record> records_;
-};
-
-/// Who may write. A follower forwards writes to leader_url().
-class Leadership {
-public:
-    virtual ~Leadership() = default;
-    virtual bool is_leader() const = 0;
-    /// The leader's base URL ("http://host:port") when known.
-    virtual std::optional<std::string> leader_url() const = 0;
-};
-
-/// A single instance: always its own leader.
-class SoleLeader : public Leadership {
-public:
-    bool is_leader() const override { return true; }
-    std::optional<std::string> leader_url() const override { return std::nullopt; }
 };
 
 }  // namespace orderflow::registry

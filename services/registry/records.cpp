@@ -11,8 +11,13 @@ std::string dump(const Json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Json subject_or_null(const std::optional<std::string>& subject) {
-    return subject ? Json(*subject) : Json(nullptr);
+// The key of a subject-scoped setting (CONFIG, MODE): the global one has subject null.
+std::string setting_key(const char* keytype, const std::optional<std::string>& subject) {
+    Json key;
+    key["keytype"] = keytype;
+    key["subject"] = subject ? Json(*subject) : Json(nullptr);
+    key["magic"] = 0;
+    return dump(key);
 }
 
 }  // namespace
@@ -47,11 +52,7 @@ std::string schema_value(const SchemaValue& value) {
 }
 
 std::string config_key(const std::optional<std::string>& subject) {
-    Json key;
-    key["keytype"] = "CONFIG";
-    key["subject"] = subject_or_null(subject);
-    key["magic"] = 0;
-    return dump(key);
+    return setting_key("CONFIG", subject);
 }
 
 std::string config_value(const std::optional<std::string>& subject, const std::string& level) {
@@ -64,11 +65,7 @@ std::string config_value(const std::optional<std::string>& subject, const std::s
 }
 
 std::string mode_key(const std::optional<std::string>& subject) {
-    Json key;
-    key["keytype"] = "MODE";
-    key["subject"] = subject_or_null(subject);
-    key["magic"] = 0;
-    return dump(key);
+    return setting_key("MODE", subject);
 }
 
 std::string mode_value(const std::optional<std::string>& subject, const std::string& mode) {

@@ -1,11 +1,10 @@
 #include "registry/registry_api.h"
 
+#include "common/text.h"
 #include "registry/api_error.h"
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace orderflow::registry {
@@ -19,37 +18,17 @@ std::optional<std::string> ApiRequest::param(const std::string& name) const {
 }
 
 bool ApiRequest::flag(const std::string& name) const {
-    auto value = param(name);
-    if (!value) {
-        return false;
-    }
-    std::transform(value->begin(), value->end(), value->begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return *value == "true";
+    const auto value = param(name);
+    return value && common::lower(*value) == "true";
 }
 
 RegistryApi::RegistryApi(SchemaStore& store, RecordLog& log, RegistryOptions options)
-    : store_(store), log_(log), options_(std::move(options)), write_mutex_(log.write_timeout()) {}
-
-std::string RegistryApi::effective_compatibility(const StoreState& state,
-                                                 const std::string& subject) const {
-    if (const auto it = state.subject_compatibility.find(subject);
-        it != state.subject_compatibility.end()) {
-        return it->second;
-    }
-    return state.global_compatibility.value_or(options_.default_compatibility);
-}
-
-std::string RegistryApi::effective_mode(const StoreState& state, const std::string& subject) const {
-    if (const auto it = state.subject_mode.find(subject); it != state.subject_mode.end()) {
-        return it->second;
-    }
-    return state.global_mode.value_or("READWRITE");
-}
+    : store_(store), log_(log), rules_(rules_of(options)), write_mutex_(log.write_timeout()) {}
 
 void RegistryApi::check_writable(const std::string& subject) const {
-    const auto mode = store_.read([&](const StoreState& s) { return effective_mode(s, subject); });
-    if (mode == "READONLY" || mode == "READONLY_OVERRIDE") {
+    const auto mode = store_.read(
+        [&](const StoreState& s) { return s.mode.effective(subject, Mode::kReadWrite); });
+    if (is_read_only(mode)) {
         throw errors::operation_not_permitted("Subject " + subject +
                                               " in context . is in read-only mode");
     }
@@ -78,13 +57,9 @@ std::string RegistryApi::get_metadata_version(const ApiRequest& /*req*/) {
 namespace api_detail {
 
 std::optional<int> parse_version(const std::string& text) {
-    auto trimmed = text;
-    trimmed.erase(0, trimmed.find_first_not_of(' '));
-    trimmed.erase(trimmed.find_last_not_of(' ') + 1);
-    std::string lower = trimmed;
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (lower == "latest" || lower == "-1") {
+    const auto trimmed = common::trim(text, " ");
+    const auto word = common::lower(trimmed);
+    if (word == "latest" || word == "-1") {
         return std::nullopt;
     }
     long long value = 0;
@@ -139,6 +114,10 @@ void validate_subject(const std::string& subject) {
 
 bool is_default_context(const std::string& subject) {
     return subject == ":.:";
+}
+
+std::string dump(const nlohmann::json& json) {
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string schema_json(const std::string& subject,

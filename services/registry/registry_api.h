@@ -4,8 +4,11 @@
 // They return the JSON body of a 200 answer or throw ApiError; http_server.cpp routes to them,
 // negotiates content types and turns ApiError into Confluent's error body (the one place).
 
+#include "registry/config_types.h"
 #include "registry/record_log.h"
 #include "registry/schema_store.h"
+
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <mutex>
@@ -29,12 +32,8 @@ struct ApiRequest {
     bool flag(const std::string& name) const;
 };
 
-struct RegistryOptions {
-    /// Compatibility when neither the subject nor the global config sets one.
-    std::string default_compatibility = "BACKWARD";
-    /// error_code of 409 answers: 409 (CSR <= 8.0.3) or 40901 (newer CSR).
-    int incompatible_error_code = 409;
-};
+template <class T>
+struct SettingRoute;  // handlers_config.cpp
 
 class RegistryApi {
 public:
@@ -93,16 +92,24 @@ private:
     };
     RegisterRequest parse_register_request(const std::string& body) const;
     ParsedSchema parse_request_schema(const RegisterRequest& request, bool normalize) const;
-    std::string effective_compatibility(const StoreState& state, const std::string& subject) const;
-    std::string effective_mode(const StoreState& state, const std::string& subject) const;
     void check_writable(const std::string& subject) const;
-    std::string put_config_for(const std::optional<std::string>& subject, const ApiRequest& req);
-    std::string put_mode_for(const std::optional<std::string>& subject, const ApiRequest& req);
+    // /config and /mode: one generic handler each for GET, PUT and DELETE (handlers_config.cpp).
+    template <class T>
+    std::string get_setting(const SettingRoute<T>& route,
+                            const std::optional<std::string>& subject,
+                            const ApiRequest& req);
+    template <class T>
+    std::string put_setting(const SettingRoute<T>& route,
+                            const std::optional<std::string>& subject,
+                            const ApiRequest& req);
+    template <class T>
+    std::string delete_setting(const SettingRoute<T>& route,
+                               const std::optional<std::string>& subject);
     std::string check_compatibility(const ApiRequest& req, std::optional<std::string> version);
 
     SchemaStore& store_;
     RecordLog& log_;
-    RegistryOptions options_;
+    RegistryRules rules_;
     WriteGate write_mutex_;  // one write at a time on this instance, waited for in bounded time
 };
 
@@ -114,6 +121,8 @@ std::optional<int> parse_version(const std::string& text);
 void validate_subject(const std::string& subject);
 /// Subject "" when `:.:` (the default context) names the global scope.
 bool is_default_context(const std::string& subject);
+/// `json` as text, invalid UTF-8 in strings replaced rather than thrown on.
+std::string dump(const nlohmann::json& json);
 /// The Schema JSON {"subject","version","id","schemaType"?,"references"?,"schema"}.
 std::string schema_json(const std::string& subject,
                         int version,

@@ -7,6 +7,7 @@
 #include "metrics/metrics.h"
 #include "registry/leader_election.h"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -123,10 +124,10 @@ int run_registry(const RegistrySettings& settings) {
         return topic.caught_up() && (leadership.is_leader() || leadership.leader_url());
     };
     probe.details = [&] {
-        const auto url = leadership.leader_url();
-        return std::string("\"replayed\":") + (topic.caught_up() ? "true" : "false") +
-               ",\"leader\":" + (leadership.is_leader() ? "true" : "false") + ",\"leader_url\":\"" +
-               url.value_or("") + "\",\"applied_offset\":" + std::to_string(topic.applied_offset());
+        return nlohmann::ordered_json{{"replayed", topic.caught_up()},
+                                      {"leader", leadership.is_leader()},
+                                      {"leader_url", leadership.leader_url().value_or("")},
+                                      {"applied_offset", topic.applied_offset()}};
     };
     HttpServer server(api, leadership, probe, settings.http);
     try {

@@ -6,6 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace orderflow::registry {
 namespace {
 
@@ -37,6 +40,25 @@ std::string log_excerpt(std::string_view text) {
         return std::string(text);
     }
     return std::string(text.substr(0, kShown)) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
+// A CONFIG or MODE record: `field` of the value sets the key's subject (or the global value),
+// a tombstone or a null field deletes it. A value this registry has no name for is malformed.
+template <class T, class Parse>
+void apply_setting(SubjectSetting<T>& setting,
+                   const Json& key,
+                   const std::optional<Json>& value,
+                   const char* field,
+                   Parse parse) {
+    std::optional<T> parsed;
+    if (value && value->contains(field) && !(*value)[field].is_null()) {
+        const auto text = (*value)[field].get<std::string>();
+        parsed = parse(text);
+        if (!parsed) {
+            throw std::invalid_argument(std::string(field) + " '" + text + "' is unknown");
+        }
+    }
+    setting.set(optional_subject(key), parsed);
 }
 
 }  // namespace
@@ -78,6 +100,28 @@ std::optional<int> StoreState::latest_live(const std::string& subject) const {
 
 bool StoreState::has_live_versions(const std::string& subject) const {
     return latest_live(subject).has_value();
+}
+
+std::vector<int> StoreState::referencing_ids(const std::string& subject, int version) const {
+    std::vector<int> ids;
+    for (const auto& [id, schema] : schemas) {
+        const bool refers = std::any_of(
+            schema.references.begin(), schema.references.end(),
+            [&](const SchemaReference& r) { return r.subject == subject && r.version == version; });
+        if (!refers) {
+            continue;
+        }
+        bool live = false;
+        for (const auto& [s, versions] : subjects) {
+            for (const auto& [v, entry] : versions) {
+                live = live || (entry.id == id && !entry.deleted);
+            }
+        }
+        if (live) {
+            ids.push_back(id);
+        }
+    }
+    return ids;
 }
 
 void add_schema_fields(nlohmann::ordered_json& body, const StoredSchema& schema) {
@@ -122,32 +166,10 @@ bool SchemaStore::apply(const std::string& key_text,
                 return false;
             }
         } else if (keytype == "CONFIG") {
-            const auto subject = optional_subject(key);
-            std::optional<std::string> level;
-            if (value && value->contains("compatibilityLevel") &&
-                !(*value)["compatibilityLevel"].is_null()) {
-                level = (*value)["compatibilityLevel"].get<std::string>();
-            }
-            if (!subject) {
-                state_.global_compatibility = level;
-            } else if (level) {
-                state_.subject_compatibility[*subject] = *level;
-            } else {
-                state_.subject_compatibility.erase(*subject);
-            }
+            apply_setting(state_.compatibility, key, value, "compatibilityLevel",
+                          parse_compatibility_level);
         } else if (keytype == "MODE") {
-            const auto subject = optional_subject(key);
-            std::optional<std::string> mode;
-            if (value && value->contains("mode") && !(*value)["mode"].is_null()) {
-                mode = (*value)["mode"].get<std::string>();
-            }
-            if (!subject) {
-                state_.global_mode = mode;
-            } else if (mode) {
-                state_.subject_mode[*subject] = *mode;
-            } else {
-                state_.subject_mode.erase(*subject);
-            }
+            apply_setting(state_.mode, key, value, "mode", parse_mode);
         } else if (keytype == "DELETE_SUBJECT") {
             if (value) {
                 const auto subject = value->at("subject").get<std::string>();

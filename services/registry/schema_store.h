@@ -4,8 +4,10 @@
 // from another instance (or from Confluent's registry), arrives through apply(). Readers take a
 // shared lock; apply() takes the exclusive one.
 
+#include "registry/config_types.h"
 #include "registry/records.h"
 #include "registry/schema_types.h"
+#include "registry/subject_setting.h"
 
 #include <nlohmann/json.hpp>
 
@@ -42,10 +44,8 @@ struct StoreState {
     std::map<std::string, std::map<int, SubjectVersion>> subjects;
     std::map<int, StoredSchema> schemas;
     std::unordered_map<std::string, int> id_by_fingerprint;
-    std::optional<std::string> global_compatibility;
-    std::map<std::string, std::string> subject_compatibility;
-    std::optional<std::string> global_mode;
-    std::map<std::string, std::string> subject_mode;
+    SubjectSetting<CompatibilityLevel> compatibility;  // CONFIG records
+    SubjectSetting<Mode> mode;                         // MODE records
     int max_id = 0;
     std::int64_t records_applied = 0;
     std::int64_t records_skipped = 0;
@@ -55,6 +55,8 @@ struct StoreState {
     /// The newest non-deleted version of a subject, if any.
     std::optional<int> latest_live(const std::string& subject) const;
     bool has_live_versions(const std::string& subject) const;
+    /// Ids of schemas used by a live version whose references name (subject, version).
+    std::vector<int> referencing_ids(const std::string& subject, int version) const;
 };
 
 class SchemaStore {

@@ -1,5 +1,6 @@
 #include "registry/schema_types.h"
 
+#include "common/text.h"
 #include "registry/api_error.h"
 #include "registry/json_limits.h"
 
@@ -127,15 +128,6 @@ void require_references(const std::vector<SchemaReference>& references,
     }
 }
 
-std::string trim(const std::string& s) {
-    const auto begin = s.find_first_not_of(" \t\r\n");
-    if (begin == std::string::npos) {
-        return "";
-    }
-    const auto end = s.find_last_not_of(" \t\r\n");
-    return s.substr(begin, end - begin + 1);
-}
-
 }  // namespace
 
 std::string ParsedSchema::fingerprint() const {
@@ -158,7 +150,7 @@ ParsedSchema parse_schema(const std::string& type,
     if (!is_known_schema_type(type)) {
         throw errors::invalid_schema("Invalid schema type " + type);
     }
-    if (trim(text).empty()) {
+    if (common::trim(text).empty()) {
         throw errors::invalid_schema("Empty schema");
     }
     ParsedSchema parsed;
@@ -203,7 +195,7 @@ ParsedSchema parse_schema(const std::string& type,
                                      std::string(e.what()));
     }
     require_references(references, resolver);
-    parsed.canonical = trim(text);
+    parsed.canonical = std::string(common::trim(text));
     return parsed;
 }
 
