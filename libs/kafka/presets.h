@@ -22,8 +22,8 @@ std::vector<Property> failover(
     std::chrono::milliseconds metadata_refresh = std::chrono::seconds(1));
 
 /**
- * A consumer that assign()s partitions itself and never commits: the C++ consumer still needs
- * a group.id (`group`), but it never joins that group.
+ * A consumer that assign()s its partitions and never commits or stores offsets. librdkafka's
+ * consumers need a group.id (`group`); assign() never joins it.
  */
 std::vector<Property> reader(const std::string& group);
 

@@ -66,19 +66,17 @@ void GroupLeadership::subscribe() {
 }
 
 void GroupLeadership::start(std::chrono::steady_clock::time_point deadline) {
-    consumer_ = kafka::make_consumer(
-        settings_,
-        kafka::presets::join(
-            {kafka::presets::committer(group_),
-             {// outlives a coordinator failover (~10-15 s after kill -9 of its broker): a
-              // leader keeps its leadership instead of revoking it locally
-              {"session.timeout.ms", "30000"},
-              {"heartbeat.interval.ms", "1000"},
-              {"partition.assignment.strategy", "range"}},
-             // a dead or paused coordinator costs seconds; a topic created a moment ago is
-             // seen soon
-             kafka::presets::failover(std::chrono::seconds(5), std::chrono::seconds(2))}),
-        "the election consumer", {.rebalance = on_rebalance_trampoline, .opaque = this});
+    // The session outlives a coordinator failover (~10-15 s after kill -9 of its broker), so a
+    // leader keeps its leadership instead of revoking it locally; a dead or paused coordinator
+    // costs seconds, and a topic created a moment ago is seen soon.
+    const auto properties = kafka::presets::join(
+        {kafka::presets::committer(group_),
+         {{"session.timeout.ms", "30000"},
+          {"heartbeat.interval.ms", "1000"},
+          {"partition.assignment.strategy", "range"}},
+         kafka::presets::failover(std::chrono::seconds(5), std::chrono::seconds(2))});
+    consumer_ = kafka::make_consumer(settings_, properties, "the election consumer",
+                                     {.rebalance = on_rebalance_trampoline, .opaque = this});
     // Subscribing while this handle's metadata lacks the topic (a broker that has not caught up
     // answered first) joins with no partition to assign: nobody leads and /ready stays 503.
     wait_for_partition(consumer_.get(), topic_, deadline, "leader election");
