@@ -1,8 +1,9 @@
 #include "kafka/acked_producer.h"
 
-#include "common/config_error.h"
+#include "kafka/clients.h"
 #include "kafka/cpp_config.h"
 #include "kafka/kafka_error.h"
+#include "kafka/presets.h"
 
 #include <librdkafka/rdkafkacpp.h>
 
@@ -52,26 +53,14 @@ std::vector<Delivery> produce_acknowledged(
     }
     Reports reports(records.size());
     LoggingEventCb events;
-    auto conf = make_cpp_conf(settings, {{"enable.idempotence", "true"},
-                                         {"acks", "all"},
-                                         {"message.timeout.ms", std::to_string(timeout.count())}});
-    std::string error;
-    if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&reports), error) !=
-            RdKafka::Conf::CONF_OK ||
-        conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events), error) !=
-            RdKafka::Conf::CONF_OK) {
-        throw common::ConfigError("kafka producer", error);
-    }
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
-    if (!producer) {
-        throw common::ConfigError("KAFKA_EXTRA", "cannot create a producer: " + error);
-    }
+    const auto producer = make_cpp_producer(
+        settings,
+        presets::join(
+            {presets::acknowledged(), {{"message.timeout.ms", std::to_string(timeout.count())}}}),
+        "a producer", {.events = &events, .delivery = &reports});
     for (std::size_t i = 0; i < records.size(); ++i) {
         const auto& record = records[i];
-        std::unique_ptr<RdKafka::Headers> headers(RdKafka::Headers::create());
-        for (const auto& [name, value] : record.headers) {
-            headers->add(name, value);
-        }
+        auto headers = make_cpp_headers(record.headers);
         const auto& key = record.key;
         const auto code = producer->produce(
             record.topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,

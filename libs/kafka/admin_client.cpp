@@ -2,6 +2,7 @@
 
 #include "common/config_error.h"
 #include "kafka/admin_handles.h"
+#include "kafka/clients.h"
 #include "kafka/kafka_error.h"
 
 #include <spdlog/spdlog.h>
@@ -14,16 +15,6 @@
 namespace orderflow::kafka {
 namespace {
 
-struct MetadataDeleter {
-    void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
-};
-struct NewTopicDeleter {
-    void operator()(rd_kafka_NewTopic_t* t) const { rd_kafka_NewTopic_destroy(t); }
-};
-struct ConfigResourceDeleter {
-    void operator()(rd_kafka_ConfigResource_t* r) const { rd_kafka_ConfigResource_destroy(r); }
-};
-
 int to_ms(std::chrono::milliseconds d) {
     return static_cast<int>(d.count());
 }
@@ -31,7 +22,7 @@ int to_ms(std::chrono::milliseconds d) {
 }  // namespace
 
 struct AdminClient::Metadata {
-    std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter> data;
+    MetadataPtr data;
 };
 
 AdminClient::AdminClient(const ClientSettings& settings, std::chrono::milliseconds timeout)
@@ -45,9 +36,8 @@ AdminClient::Metadata AdminClient::fetch_metadata(const std::string* topic) {
     if (topic == nullptr) {
         err = rd_kafka_metadata(handle_.get(), 1, nullptr, &raw, to_ms(timeout_));
     } else {
-        rd_kafka_topic_t* rkt = rd_kafka_topic_new(handle_.get(), topic->c_str(), nullptr);
-        err = rd_kafka_metadata(handle_.get(), 0, rkt, &raw, to_ms(timeout_));
-        rd_kafka_topic_destroy(rkt);
+        const auto rkt = make_topic(handle_.get(), *topic);
+        err = rd_kafka_metadata(handle_.get(), 0, rkt.get(), &raw, to_ms(timeout_));
     }
     if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
         err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
@@ -134,8 +124,7 @@ std::map<std::string, std::string> describe_configs(rd_kafka_t* handle,
                                                     std::chrono::milliseconds timeout,
                                                     const std::string& name) {
     QueuePtr queue(rd_kafka_queue_new(handle));
-    std::unique_ptr<rd_kafka_ConfigResource_t, ConfigResourceDeleter> resource(
-        rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name.c_str()));
+    ConfigResourcePtr resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name.c_str()));
     const auto options = admin_options(handle, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout);
     std::array<rd_kafka_ConfigResource_t*, 1> resources{resource.get()};
     rd_kafka_DescribeConfigs(handle, resources.data(), resources.size(), options.get(),
@@ -195,8 +184,8 @@ CreateOutcome AdminClient::create_topic(const TopicSpec& spec) {
                              std::to_string(live.size()) + " live broker(s)");
     }
     std::array<char, 512> error{};
-    std::unique_ptr<rd_kafka_NewTopic_t, NewTopicDeleter> topic(rd_kafka_NewTopic_new(
-        spec.name.c_str(), spec.partitions, spec.replication_factor, error.data(), error.size()));
+    NewTopicPtr topic(rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions,
+                                            spec.replication_factor, error.data(), error.size()));
     if (!topic) {
         throw KafkaError(RD_KAFKA_RESP_ERR__INVALID_ARG,
                          "cannot create " + spec.name + ": " + error.data());

@@ -1,20 +1,15 @@
 #include "kafka/admin_handles.h"
 
-#include "common/config_error.h"
+#include "kafka/clients.h"
 
 #include <array>
 
 namespace orderflow::kafka {
 
 HandlePtr make_admin_handle(const ClientSettings& settings) {
-    auto conf = make_conf(settings);
-    std::array<char, 512> error{};
-    rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error.data(), error.size());
-    if (handle == nullptr) {
-        throw common::ConfigError("KAFKA_BOOTSTRAP_SERVERS", error.data());
-    }
-    conf.release();  // rd_kafka_new took ownership
-    return HandlePtr(handle);
+    // A handle is refused only for its settings; the admin commands name the broker list.
+    return make_handle(RD_KAFKA_PRODUCER, make_conf(settings), "the admin client",
+                       "KAFKA_BOOTSTRAP_SERVERS");
 }
 
 AdminOptionsPtr admin_options(rd_kafka_t* handle,

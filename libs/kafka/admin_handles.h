@@ -1,9 +1,10 @@
 #pragma once
 
-// Owners of the librdkafka objects an Admin API call makes (queues, events, options), so every
-// exit path frees them.
+// The Admin API's handle and options; the owners of the objects its calls make (queues, events,
+// options) are in handles.h.
 
 #include "kafka/client_config.h"
+#include "kafka/handles.h"
 
 #include <librdkafka/rdkafka.h>
 
@@ -11,20 +12,6 @@
 #include <memory>
 
 namespace orderflow::kafka {
-
-struct QueueDeleter {
-    void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
-};
-struct EventDeleter {
-    void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
-};
-struct AdminOptionsDeleter {
-    void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
-};
-
-using QueuePtr = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
-using EventPtr = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
-using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter>;
 
 /// A producer handle for Admin API use only, as librdkafka recommends.
 /// Errors: ConfigError naming KAFKA_BOOTSTRAP_SERVERS when it cannot be created.

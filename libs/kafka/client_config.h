@@ -1,5 +1,7 @@
 #pragma once
 
+#include "kafka/handles.h"
+
 #include <librdkafka/rdkafka.h>
 
 #include <functional>
@@ -20,16 +22,6 @@ struct ClientSettings {
 
 /// One librdkafka property: key, value.
 using Property = std::pair<std::string, std::string>;
-
-struct ConfDeleter {
-    void operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }
-};
-using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
-
-struct HandleDeleter {
-    void operator()(rd_kafka_t* handle) const { rd_kafka_destroy(handle); }
-};
-using HandlePtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
 
 /**
  * Sets one property. Errors: common::ConfigError naming the property and librdkafka's reason.

@@ -2,6 +2,7 @@
 
 #include "common/config_error.h"
 #include "kafka/admin_handles.h"
+#include "kafka/clients.h"
 #include "kafka/kafka_error.h"
 
 #include <algorithm>
@@ -10,12 +11,6 @@
 
 namespace orderflow::kafka {
 namespace {
-
-struct OffsetsRequestDeleter {
-    void operator()(rd_kafka_ListConsumerGroupOffsets_t* r) const {
-        rd_kafka_ListConsumerGroupOffsets_destroy(r);
-    }
-};
 
 /// Polls the call's result with a margin over the request timeout, then checks the
 /// request-level error.
@@ -125,8 +120,7 @@ std::map<TopicPartitionId, std::int64_t> GroupAdmin::committed(const std::string
     const auto options =
         admin_options(handle_.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout_);
     // No partition list: every partition the group has committed.
-    std::unique_ptr<rd_kafka_ListConsumerGroupOffsets_t, OffsetsRequestDeleter> request(
-        rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr));
+    GroupOffsetsRequestPtr request(rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr));
     std::array<rd_kafka_ListConsumerGroupOffsets_t*, 1> requests{request.get()};
     rd_kafka_ListConsumerGroupOffsets(handle_.get(), requests.data(), requests.size(),
                                       options.get(), queue.get());
@@ -168,14 +162,12 @@ std::map<std::int32_t, std::int64_t> GroupAdmin::offsets_for_time(
     const std::string& topic,
     const std::vector<std::int32_t>& partitions,
     std::int64_t timestamp_ms) {
-    std::unique_ptr<rd_kafka_topic_partition_list_t,
-                    decltype(&rd_kafka_topic_partition_list_destroy)>
-        list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size())),
-             &rd_kafka_topic_partition_list_destroy);
+    // The query: offsets_for_times reads each partition's timestamp from its offset.
+    std::vector<PartitionOffset> query;
     for (const auto partition : partitions) {
-        rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset =
-            timestamp_ms;  // the query: offsets_for_times reads the timestamp from here
+        query.push_back({topic, partition, timestamp_ms});
     }
+    const auto list = make_partition_list(query);
     const auto err =
         rd_kafka_offsets_for_times(handle_.get(), list.get(), static_cast<int>(timeout_.count()));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {

@@ -1,8 +1,9 @@
 #include "kafka/topic_reader.h"
 
-#include "common/config_error.h"
+#include "kafka/clients.h"
 #include "kafka/cpp_config.h"
 #include "kafka/kafka_error.h"
+#include "kafka/presets.h"
 
 #include <librdkafka/rdkafkacpp.h>
 
@@ -50,27 +51,17 @@ std::string partition_list(const std::string& topic,
     return text;
 }
 
-std::unique_ptr<RdKafka::KafkaConsumer> make_reader(const ClientSettings& settings,
-                                                    LoggingEventCb& events) {
-    // The C++ consumer needs a group.id, but assign() never joins it and nothing is committed.
-    auto conf = make_cpp_conf(settings, {{"group.id", settings.client_id + "-reader"},
-                                         {"enable.auto.commit", "false"},
-                                         {"enable.auto.offset.store", "false"},
-                                         {"enable.partition.eof", "true"},
-                                         // Bounded prefetch: a streaming read stays small.
-                                         {"queued.max.messages.kbytes", "16384"},
-                                         // A partition at its end answers an empty fetch
-                                         // after this wait (default 500 ms), and the read
-                                         // ends only at every partition's EOF.
-                                         {"fetch.wait.max.ms", "20"}});
-    std::string error;
-    conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events), error);
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer(
-        RdKafka::KafkaConsumer::create(conf.get(), error));
-    if (!consumer) {
-        throw common::ConfigError("KAFKA_EXTRA", "cannot create a reader: " + error);
-    }
-    return consumer;
+CppConsumerPtr make_reader(const ClientSettings& settings, LoggingEventCb& events) {
+    return make_cpp_consumer(settings,
+                             presets::join({presets::reader(settings.client_id + "-reader"),
+                                            {{"enable.partition.eof", "true"},
+                                             // Bounded prefetch: a streaming read stays small.
+                                             {"queued.max.messages.kbytes", "16384"},
+                                             // A partition at its end answers an empty fetch
+                                             // after this wait (default 500 ms), and the read
+                                             // ends only at every partition's EOF.
+                                             {"fetch.wait.max.ms", "20"}}}),
+                             "a reader", {.events = &events});
 }
 
 }  // namespace
@@ -88,7 +79,7 @@ std::size_t read_topic(const ClientSettings& settings,
     auto consumer = make_reader(settings, events);
     // partition -> where it stops (exclusive); -1 is "at its EOF".
     std::map<std::int32_t, std::int64_t> pending;
-    std::vector<RdKafka::TopicPartition*> assignment;
+    CppPartitions assignment;
     for (const auto partition : request.partitions) {
         const auto end = request.end_offsets.find(partition);
         const auto stop = end != request.end_offsets.end() ? end->second : -1;
@@ -100,17 +91,16 @@ std::size_t read_topic(const ClientSettings& settings,
             continue;  // nothing below its end
         }
         if (pending.emplace(partition, stop).second) {
-            assignment.push_back(RdKafka::TopicPartition::create(request.topic, partition, start));
+            assignment.push_back(make_cpp_partition(request.topic, partition, start));
         }
     }
-    consumer->assign(assignment);
-    RdKafka::TopicPartition::destroy(assignment);
+    consumer->assign(borrow(assignment));
 
     Record record;
     std::size_t visited = 0;
     const auto deadline = Clock::now() + request.timeout;
     while (!pending.empty() && visited < request.limit && Clock::now() < deadline) {
-        std::unique_ptr<RdKafka::Message> message(consumer->consume(200));
+        CppMessagePtr message(consumer->consume(200));
         const auto it = pending.find(message->partition());
         switch (message->err()) {
             case RdKafka::ERR_NO_ERROR:

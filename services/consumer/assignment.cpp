@@ -1,6 +1,7 @@
 #include "consumer/assignment.h"
 
 #include "consumer/redis_offset_seek.h"
+#include "kafka/clients.h"
 
 #include <spdlog/spdlog.h>
 
@@ -20,16 +21,16 @@ std::optional<std::map<TopicPartition, std::int64_t>> committed_offsets(
     RdKafka::KafkaConsumer& consumer,
     const std::set<TopicPartition>& partitions,
     std::chrono::milliseconds timeout) {
-    std::vector<RdKafka::TopicPartition*> query;
+    kafka::CppPartitions owned;
     for (const auto& [topic, partition] : partitions) {
-        query.push_back(RdKafka::TopicPartition::create(topic, partition));
+        owned.push_back(kafka::make_cpp_partition(topic, partition));
     }
+    auto query = kafka::borrow(owned);
     std::map<TopicPartition, std::int64_t> committed;
     const auto code = consumer.committed(query, static_cast<int>(timeout.count()));
     for (const auto* tp : query) {
         committed[{tp->topic(), tp->partition()}] = tp->offset();
     }
-    RdKafka::TopicPartition::destroy(query);
     if (code != RdKafka::ERR_NO_ERROR) {
         spdlog::warn("committed offsets unknown: {}", RdKafka::err2str(code));
         return std::nullopt;
@@ -65,10 +66,10 @@ void start_where_redis_is(RdKafka::KafkaConsumer& consumer,
 }
 
 void Assignment::set(const std::vector<RdKafka::TopicPartition*>& partitions) {
-    std::vector<std::unique_ptr<RdKafka::TopicPartition>> copies;
+    kafka::CppPartitions copies;
     copies.reserve(partitions.size());
     for (const auto* tp : partitions) {
-        copies.emplace_back(RdKafka::TopicPartition::create(tp->topic(), tp->partition()));
+        copies.push_back(kafka::make_cpp_partition(tp->topic(), tp->partition()));
     }
     partitions_.swap(copies);
 }
@@ -88,12 +89,7 @@ std::set<TopicPartition> Assignment::partitions() const {
 }
 
 std::vector<RdKafka::TopicPartition*> Assignment::borrowed() const {
-    std::vector<RdKafka::TopicPartition*> out;
-    out.reserve(partitions_.size());
-    for (const auto& tp : partitions_) {
-        out.push_back(tp.get());
-    }
-    return out;
+    return kafka::borrow(partitions_);
 }
 
 RdKafka::ErrorCode Assignment::pause(RdKafka::KafkaConsumer& consumer) const {
@@ -115,8 +111,7 @@ std::set<TopicPartition> Assignment::seek(RdKafka::KafkaConsumer& consumer,
         if (!contains(tp)) {
             continue;  // revoked meanwhile: its next owner checks it
         }
-        std::unique_ptr<RdKafka::TopicPartition> target(
-            RdKafka::TopicPartition::create(tp.first, tp.second, offset));
+        const auto target = kafka::make_cpp_partition(tp.first, tp.second, offset);
         if (const auto code = consumer.seek(*target, kSeekTimeoutMs);
             code != RdKafka::ERR_NO_ERROR) {
             spdlog::error("seek of {}[{}] to {} failed: {}; checked again at its next write",

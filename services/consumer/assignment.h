@@ -1,6 +1,7 @@
 #pragma once
 
 #include "consumer/message.h"
+#include "kafka/handles.h"
 
 #include <librdkafka/rdkafkacpp.h>
 
@@ -61,7 +62,7 @@ public:
 private:
     /// Borrowed pointers for librdkafka calls that take a list (they only set error codes).
     std::vector<RdKafka::TopicPartition*> borrowed() const;
-    std::vector<std::unique_ptr<RdKafka::TopicPartition>> partitions_;
+    kafka::CppPartitions partitions_;
 };
 
 }  // namespace orderflow::consumer

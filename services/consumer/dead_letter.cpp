@@ -1,6 +1,7 @@
 #include "consumer/dead_letter.h"
 
-#include "common/config_error.h"
+#include "kafka/clients.h"
+#include "kafka/presets.h"
 #include "serde/wire_format.h"
 
 #include <spdlog/spdlog.h>
@@ -30,23 +31,12 @@ KafkaDeadLetterSink::KafkaDeadLetterSink(const kafka::ClientSettings& settings,
     : topic_(std::move(topic)), group_(std::move(group)), timeout_(timeout) {
     auto client = settings;
     client.client_id = "orderflow-consumer-dlq";
-    auto conf =
-        kafka::make_cpp_conf(client, {{"enable.idempotence", "true"},
-                                      {"acks", "all"},
-                                      {"linger.ms", "0"},
-                                      {"message.timeout.ms", std::to_string(timeout.count())}});
-    std::string error;
-    if (conf->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(this), error) !=
-            RdKafka::Conf::CONF_OK ||
-        conf->set("event_cb", static_cast<RdKafka::EventCb*>(&events_), error) !=
-            RdKafka::Conf::CONF_OK) {
-        throw common::ConfigError("kafka dead-letter producer", error);
-    }
-    producer_.reset(RdKafka::Producer::create(conf.get(), error));
-    if (!producer_) {
-        throw common::ConfigError("KAFKA_EXTRA",
-                                  "cannot create the dead-letter producer: " + error);
-    }
+    producer_ = kafka::make_cpp_producer(
+        client,
+        kafka::presets::join(
+            {kafka::presets::acknowledged(),
+             {{"linger.ms", "0"}, {"message.timeout.ms", std::to_string(timeout.count())}}}),
+        "the dead-letter producer", {.events = &events_, .delivery = this});
     if (inject_fatal) {
         spdlog::warn("failpoint: the dead-letter producer gets a fatal error");
         rd_kafka_test_fatal_error(producer_->c_ptr(),
@@ -89,13 +79,13 @@ void KafkaDeadLetterSink::send(const std::vector<DeadLetter>& letters) {
     last_error_.clear();
     for (const auto& letter : letters) {
         const auto& source = *letter.message;
-        std::unique_ptr<RdKafka::Headers> headers(RdKafka::Headers::create());
-        headers->add(dead_letters::kHeaderReason, letter.reason);
-        headers->add(dead_letters::kHeaderError, to_string(letter.kind));
-        headers->add(dead_letters::kHeaderTopic, source.topic);
-        headers->add(dead_letters::kHeaderPartition, std::to_string(source.partition));
-        headers->add(dead_letters::kHeaderOffset, std::to_string(source.offset));
-        headers->add(dead_letters::kHeaderGroup, group_);
+        auto headers = kafka::make_cpp_headers(
+            {{dead_letters::kHeaderReason, letter.reason},
+             {dead_letters::kHeaderError, to_string(letter.kind)},
+             {dead_letters::kHeaderTopic, source.topic},
+             {dead_letters::kHeaderPartition, std::to_string(source.partition)},
+             {dead_letters::kHeaderOffset, std::to_string(source.offset)},
+             {dead_letters::kHeaderGroup, group_}});
         if (const auto id = framed_schema_id(source.value)) {
             headers->add(dead_letters::kHeaderSchemaId, std::to_string(*id));
         }

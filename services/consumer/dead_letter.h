@@ -3,6 +3,7 @@
 #include "consumer/batch_processor.h"
 #include "dead_letters/dead_letter_record.h"
 #include "kafka/cpp_config.h"
+#include "kafka/handles.h"
 
 #include <librdkafka/rdkafkacpp.h>
 
@@ -44,11 +45,11 @@ private:
     kafka::LoggingEventCb events_;
     void check_fatal();
 
-    std::uintptr_t attempt_ = 0;    // per send(), the messages' opaque; older reports are ignored
-    std::size_t acknowledged_ = 0;  // of this attempt
-    std::size_t failures_ = 0;      // of this attempt
-    std::string last_error_;        // of those
-    std::unique_ptr<RdKafka::Producer> producer_;  // last: destroyed before the callbacks
+    std::uintptr_t attempt_ = 0;      // per send(), the messages' opaque; older reports are ignored
+    std::size_t acknowledged_ = 0;    // of this attempt
+    std::size_t failures_ = 0;        // of this attempt
+    std::string last_error_;          // of those
+    kafka::CppProducerPtr producer_;  // last: destroyed before the callbacks
 };
 
 }  // namespace orderflow::consumer

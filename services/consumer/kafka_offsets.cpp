@@ -1,20 +1,21 @@
 #include "consumer/kafka_offsets.h"
 
+#include "kafka/clients.h"
+
 #include <cstdint>
 
 namespace orderflow::consumer {
 
 KafkaOffsets::KafkaOffsets(RdKafka::KafkaConsumer& consumer)
-    : consumer_(consumer), queue_(rd_kafka_queue_new(consumer.c_ptr()), &rd_kafka_queue_destroy) {}
+    : consumer_(consumer), queue_(rd_kafka_queue_new(consumer.c_ptr())) {}
 
 std::string KafkaOffsets::store(const CommitOffsets& offsets) {
-    std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
-    std::vector<RdKafka::TopicPartition*> list;
+    kafka::CppPartitions owned;
     for (const auto& [tp, next] : offsets) {
-        owned.emplace_back(RdKafka::TopicPartition::create(tp.first, tp.second));
-        owned.back()->set_offset(next);  // last written offset + 1: stored as is
-        list.push_back(owned.back().get());
+        // last written offset + 1: stored as is
+        owned.push_back(kafka::make_cpp_partition(tp.first, tp.second, next));
     }
+    auto list = kafka::borrow(owned);
     const auto code = consumer_.offsets_store(list);
     return code == RdKafka::ERR_NO_ERROR ? "" : RdKafka::err2str(code);
 }
@@ -23,13 +24,11 @@ std::string KafkaOffsets::commit_async(const CommitOffsets& offsets, std::uint64
     if (!queue_) {
         return "the consumer is closing";
     }
-    std::unique_ptr<rd_kafka_topic_partition_list_t,
-                    decltype(&rd_kafka_topic_partition_list_destroy)>
-        list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())),
-             &rd_kafka_topic_partition_list_destroy);
+    std::vector<kafka::PartitionOffset> partitions;
     for (const auto& [tp, next] : offsets) {
-        rd_kafka_topic_partition_list_add(list.get(), tp.first.c_str(), tp.second)->offset = next;
+        partitions.push_back({tp.first, tp.second, next});
     }
+    const auto list = kafka::make_partition_list(partitions);
     // The tag comes back as the answer's opaque (an integer, not a pointer to anything).
     const auto code =
         rd_kafka_commit_queue(consumer_.c_ptr(), list.get(), queue_.get(), nullptr,
@@ -41,8 +40,7 @@ std::optional<CommitReply> KafkaOffsets::poll(std::chrono::milliseconds wait) {
     if (!queue_) {
         return std::nullopt;
     }
-    std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)> event(
-        rd_kafka_queue_poll(queue_.get(), static_cast<int>(wait.count())), &rd_kafka_event_destroy);
+    const kafka::EventPtr event(rd_kafka_queue_poll(queue_.get(), static_cast<int>(wait.count())));
     if (!event || rd_kafka_event_type(event.get()) != RD_KAFKA_EVENT_OFFSET_COMMIT) {
         return std::nullopt;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "consumer/commit_policy.h"
+#include "kafka/handles.h"
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
@@ -26,7 +27,7 @@ public:
 
 private:
     RdKafka::KafkaConsumer& consumer_;
-    std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue_;
+    kafka::QueuePtr queue_;
 };
 
 }  // namespace orderflow::consumer

@@ -1,24 +1,18 @@
 #include "registry/leader_election.h"
 
 #include "common/guarded_thread.h"
+#include "kafka/clients.h"
 #include "kafka/kafka_error.h"
+#include "kafka/presets.h"
 #include "metrics/metrics.h"
 #include "registry/schemas_topic.h"
 
 #include <spdlog/spdlog.h>
 
-#include <array>
 #include <memory>
 
 namespace orderflow::registry {
 namespace {
-
-struct PartitionListDeleter {
-    void operator()(rd_kafka_topic_partition_list_t* l) const {
-        rd_kafka_topic_partition_list_destroy(l);
-    }
-};
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 
 extern "C" void on_rebalance_trampoline(rd_kafka_t* /*rk*/,
                                         rd_kafka_resp_err_t err,
@@ -64,8 +58,7 @@ void GroupLeadership::stop() {
 }
 
 void GroupLeadership::subscribe() {
-    PartitionList topics(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(topics.get(), topic_.c_str(), RD_KAFKA_PARTITION_UA);
+    const auto topics = kafka::make_partition_list({{topic_}});
     if (const auto err = rd_kafka_subscribe(consumer_.get(), topics.get());
         err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         throw kafka::KafkaError(err, "cannot join group " + group_ + ": " + kafka::describe(err));
@@ -73,35 +66,20 @@ void GroupLeadership::subscribe() {
 }
 
 void GroupLeadership::start(std::chrono::steady_clock::time_point deadline) {
-    auto conf = kafka::make_conf(settings_, {{"group.id", group_},
-                                             {"enable.auto.commit", "false"},
-                                             // outlives a coordinator failover (~10-15 s
-                                             // after kill -9 of its broker): a leader keeps
-                                             // its leadership instead of revoking it locally
-                                             {"session.timeout.ms", "30000"},
-                                             {"heartbeat.interval.ms", "1000"},
-                                             {"partition.assignment.strategy", "range"},
-                                             // a topic created a moment ago is seen soon
-                                             {"topic.metadata.refresh.interval.ms", "2000"},
-                                             // a dead or paused coordinator costs seconds
-                                             {"socket.timeout.ms", "5000"},
-                                             {"reconnect.backoff.ms", "100"},
-                                             {"reconnect.backoff.max.ms", "1000"}});
-    rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance_trampoline);
-    rd_kafka_conf_set_opaque(conf.get(), this);
-    std::array<char, 512> error{};
-    rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error.data(), error.size());
-    if (handle == nullptr) {
-        throw kafka::KafkaError(
-            RD_KAFKA_RESP_ERR__INVALID_ARG,
-            std::string("cannot create the election consumer: ") + error.data());
-    }
-    conf.release();
-    consumer_.reset(handle);
-    rd_kafka_poll_set_consumer(handle);
+    // The session outlives a coordinator failover (~10-15 s after kill -9 of its broker), so a
+    // leader keeps its leadership instead of revoking it locally; a dead or paused coordinator
+    // costs seconds, and a topic created a moment ago is seen soon.
+    const auto properties = kafka::presets::join(
+        {kafka::presets::committer(group_),
+         {{"session.timeout.ms", "30000"},
+          {"heartbeat.interval.ms", "1000"},
+          {"partition.assignment.strategy", "range"}},
+         kafka::presets::failover(std::chrono::seconds(5), std::chrono::seconds(2))});
+    consumer_ = kafka::make_consumer(settings_, properties, "the election consumer",
+                                     {.rebalance = on_rebalance_trampoline, .opaque = this});
     // Subscribing while this handle's metadata lacks the topic (a broker that has not caught up
     // answered first) joins with no partition to assign: nobody leads and /ready stays 503.
-    wait_for_partition(handle, topic_, deadline, "leader election");
+    wait_for_partition(consumer_.get(), topic_, deadline, "leader election");
     subscribe();
     thread_ = std::thread(common::guarded("leader election", [this] { loop(); }));
 }
@@ -151,16 +129,15 @@ void GroupLeadership::on_rebalance(rd_kafka_resp_err_t err,
 }
 
 void GroupLeadership::publish_url() {
-    PartitionList offsets(rd_kafka_topic_partition_list_new(1));
-    auto* p = rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), 0);
-    p->offset = 0;
+    const auto offsets = kafka::make_partition_list({{topic_, 0, 0}});
+    auto* p = &offsets->elems[0];
     p->metadata = rd_kafka_mem_malloc(consumer_.get(), url_.size());
     std::copy(url_.begin(), url_.end(), static_cast<char*>(p->metadata));
     p->metadata_size = url_.size();
-    // Asynchronous commit on a private queue, awaited in short steps: a synchronous commit can
-    // block for long against an unreachable coordinator (STYLE 8.16) and would hold up a stop.
-    std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(
-        rd_kafka_queue_new(consumer_.get()), &rd_kafka_queue_destroy);
+    // Asynchronous commit on a private queue, awaited in short steps: a synchronous commit
+    // against an unreachable coordinator waits out librdkafka's own timeouts (many seconds)
+    // and would hold up a stop.
+    const kafka::QueuePtr queue(rd_kafka_queue_new(consumer_.get()));
     rd_kafka_resp_err_t err =
         rd_kafka_commit_queue(consumer_.get(), offsets.get(), queue.get(), nullptr, nullptr);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -169,9 +146,8 @@ void GroupLeadership::publish_url() {
             err = RD_KAFKA_RESP_ERR__TIMED_OUT;
             break;
         }
-        if (rd_kafka_event_t* event = rd_kafka_queue_poll(queue.get(), 100)) {
-            err = rd_kafka_event_error(event);
-            rd_kafka_event_destroy(event);
+        if (const kafka::EventPtr event(rd_kafka_queue_poll(queue.get(), 100)); event) {
+            err = rd_kafka_event_error(event.get());
             break;
         }
     }
@@ -184,8 +160,7 @@ void GroupLeadership::publish_url() {
 }
 
 void GroupLeadership::refresh_leader_url() {
-    PartitionList offsets(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(offsets.get(), topic_.c_str(), 0);
+    const auto offsets = kafka::make_partition_list({{topic_, 0}});
     if (rd_kafka_committed(consumer_.get(), offsets.get(), 1000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         nobody_leads_since_.reset();  // the coordinator is away: nobody knows who leads
         return;
@@ -217,9 +192,7 @@ void GroupLeadership::loop() {
     int ticks = 0;
     while (!stop_) {
         // Short: stop() joins this thread before leaving the group.
-        if (rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), 100)) {
-            rd_kafka_message_destroy(message);
-        }
+        const kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_.get(), 100));
         const auto now = Clock::now();
         if (leader_ && publish_pending_) {
             publish_url();

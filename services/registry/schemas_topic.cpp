@@ -3,36 +3,20 @@
 #include "common/guarded_thread.h"
 #include "common/shutdown.h"
 #include "kafka/admin_client.h"
+#include "kafka/clients.h"
 #include "kafka/kafka_error.h"
+#include "kafka/presets.h"
 #include "metrics/metrics.h"
 #include "registry/api_error.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <thread>
 
 namespace orderflow::registry {
 namespace {
-
-struct PartitionListDeleter {
-    void operator()(rd_kafka_topic_partition_list_t* l) const {
-        rd_kafka_topic_partition_list_destroy(l);
-    }
-};
-
-kafka::HandlePtr make_handle(rd_kafka_type_t type, kafka::ConfPtr conf) {
-    std::array<char, 512> error{};
-    rd_kafka_t* handle = rd_kafka_new(type, conf.get(), error.data(), error.size());
-    if (handle == nullptr) {
-        throw kafka::KafkaError(RD_KAFKA_RESP_ERR__INVALID_ARG,
-                                std::string("cannot create Kafka client: ") + error.data());
-    }
-    conf.release();
-    return kafka::HandlePtr(handle);
-}
 
 using Clock = std::chrono::steady_clock;
 
@@ -40,124 +24,7 @@ std::int64_t ms_since(Clock::time_point since) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
 }
 
-/// Handle settings that keep a dead or paused broker from holding a request for long.
-const std::vector<std::pair<std::string, std::string>> kReaderFailover = {
-    {"socket.timeout.ms", "5000"},
-    {"topic.metadata.refresh.interval.ms", "1000"},
-    {"reconnect.backoff.ms", "100"},
-    {"reconnect.backoff.max.ms", "1000"}};
-
-struct TopicDeleter {
-    void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
-};
-struct MetadataDeleter {
-    void operator()(const rd_kafka_metadata_t* m) const { rd_kafka_metadata_destroy(m); }
-};
-
-/// Time left until `deadline`, clamped to [floor, cap] so one blocking call cannot eat it all.
-int slice_ms(Clock::time_point deadline, int floor_ms, int cap_ms) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return static_cast<int>(std::clamp<std::int64_t>(left, floor_ms, cap_ms));
-}
-
-/// Sleeps `duration` in short steps; StartInterrupted when a stop is requested.
-void pause_or_stop(std::chrono::milliseconds duration) {
-    if (common::sleep_unless_stopped(duration)) {
-        throw StartInterrupted();
-    }
-}
-
-/// Progress of a start-up wait: silent when it is short, then one line a second.
-class ProgressLog {
-public:
-    explicit ProgressLog(std::string what)
-        : what_(std::move(what)), since_(Clock::now()), last_(since_) {}
-    void waiting(const std::string& problem) {
-        const auto now = Clock::now();
-        if (now - last_ >= std::chrono::seconds(1)) {
-            last_ = now;
-            logged_ = true;
-            spdlog::info("{}: still waiting after {} ms: {}", what_, elapsed_ms(), problem);
-        } else {
-            spdlog::debug("{}: waiting: {}", what_, problem);
-        }
-    }
-    void done() const {
-        if (logged_) {
-            spdlog::info("{}: done after {} ms", what_, elapsed_ms());
-        }
-    }
-
-private:
-    std::int64_t elapsed_ms() const {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since_).count();
-    }
-    std::string what_;
-    Clock::time_point since_;
-    Clock::time_point last_;
-    bool logged_ = false;
-};
-
 }  // namespace
-
-void wait_for_partition(rd_kafka_t* handle,
-                        const std::string& topic,
-                        Clock::time_point deadline,
-                        const std::string& who) {
-    // Created and destroyed here: no topic object may outlive this call (STYLE 8.19).
-    std::unique_ptr<rd_kafka_topic_t, TopicDeleter> rkt(
-        rd_kafka_topic_new(handle, topic.c_str(), nullptr));
-    ProgressLog progress(who + ": " + topic + " [0] visible");
-    while (true) {
-        const rd_kafka_metadata_t* raw = nullptr;
-        rd_kafka_resp_err_t err =
-            rd_kafka_metadata(handle, 0, rkt.get(), &raw, slice_ms(deadline, 100, 5000));
-        std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter> metadata(raw);
-        std::string problem;
-        if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            problem = "metadata request: " + kafka::describe(err);
-        } else {
-            err = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-            problem = "not in the metadata answer";
-            for (int i = 0; i < metadata->topic_cnt; ++i) {
-                const auto& t = metadata->topics[i];
-                if (topic != t.topic) {
-                    continue;
-                }
-                if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-                    err = t.err;
-                    problem = kafka::describe(t.err);
-                    break;
-                }
-                err = RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
-                problem = "partition 0 not in the metadata answer";
-                for (int p = 0; p < t.partition_cnt; ++p) {
-                    if (t.partitions[p].id != 0) {
-                        continue;
-                    }
-                    if (t.partitions[p].leader < 0) {
-                        err = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
-                        problem = "partition 0 has no leader yet";
-                    } else {
-                        err = RD_KAFKA_RESP_ERR_NO_ERROR;
-                    }
-                }
-                break;
-            }
-        }
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            progress.done();
-            return;
-        }
-        if (Clock::now() >= deadline) {
-            throw kafka::KafkaError(err, who + ": " + topic + " [0] not visible within the " +
-                                             "start-up timeout (REGISTRY_TIMEOUT): " + problem);
-        }
-        progress.waiting(problem);
-        pause_or_stop(std::chrono::milliseconds(200));
-    }
-}
 
 SchemasTopic::SchemasTopic(const kafka::ClientSettings& settings,
                            TopicOptions options,
@@ -237,18 +104,15 @@ void SchemasTopic::start() {
     writer_ = std::make_unique<SchemasWriter>(settings_, options_.topic, options_.timeout);
     wait_for_partition(writer_->handle(), options_.topic, deadline, "writer");
 
-    auto reader_settings = kReaderFailover;
-    reader_settings.insert(reader_settings.begin(), {{"group.id", settings_.client_id + "-reader"},
-                                                     {"enable.auto.commit", "false"},
-                                                     {"auto.offset.reset", "earliest"},
-                                                     {"fetch.wait.max.ms", "50"}});
-    consumer_ = make_handle(RD_KAFKA_CONSUMER, kafka::make_conf(settings_, reader_settings));
-    rd_kafka_poll_set_consumer(consumer_.get());
+    consumer_ = kafka::make_consumer(
+        settings_,
+        kafka::presets::join({kafka::presets::reader(settings_.client_id + "-reader"),
+                              {{"auto.offset.reset", "earliest"}, {"fetch.wait.max.ms", "50"}},
+                              // a dead or paused broker holds no request for long
+                              kafka::presets::failover()}),
+        "the " + options_.topic + " reader");
     wait_for_partition(consumer_.get(), options_.topic, deadline, "reader");
-    std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter> list(
-        rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(list.get(), options_.topic.c_str(), 0)->offset =
-        RD_KAFKA_OFFSET_BEGINNING;
+    const auto list = kafka::make_partition_list({{options_.topic, 0, RD_KAFKA_OFFSET_BEGINNING}});
     if (const auto err = rd_kafka_assign(consumer_.get(), list.get());
         err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         throw kafka::KafkaError(err,
@@ -312,8 +176,8 @@ void SchemasTopic::read_loop() {
     auto& applied = metrics::default_registry().counter("orderflow_registry_records_applied_total",
                                                         "records of _schemas applied to memory");
     while (!stop_) {
-        rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer_.get(), 100);
-        if (message == nullptr) {
+        const kafka::MessagePtr message(rd_kafka_consumer_poll(consumer_.get(), 100));
+        if (!message) {
             continue;
         }
         if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -348,12 +212,12 @@ void SchemasTopic::read_loop() {
                                   message->err == RD_KAFKA_RESP_ERR__TRANSPORT;
             if (settling) {
                 spdlog::info("{} reader: {} (retrying)", options_.topic,
-                             rd_kafka_message_errstr(message));
+                             rd_kafka_message_errstr(message.get()));
             } else {
-                spdlog::warn("{} reader: {}", options_.topic, rd_kafka_message_errstr(message));
+                spdlog::warn("{} reader: {}", options_.topic,
+                             rd_kafka_message_errstr(message.get()));
             }
         }
-        rd_kafka_message_destroy(message);
     }
 }
 

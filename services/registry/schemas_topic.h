@@ -11,6 +11,7 @@
 #include "registry/record_log.h"
 #include "registry/schema_store.h"
 #include "registry/schemas_writer.h"
+#include "registry/startup_wait.h"
 
 #include <atomic>
 #include <chrono>
@@ -19,29 +20,12 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
 namespace orderflow::registry {
-
-/// Thrown by the start-up waits when SIGTERM/SIGINT arrives before the registry serves.
-struct StartInterrupted : std::runtime_error {
-    StartInterrupted() : std::runtime_error("stop requested during start-up") {}
-};
-
-/**
- * Waits until `handle`'s own metadata shows `topic` with partition 0 and a leader, asking again
- * (each answer comes from any broker, and one may not know a topic created a moment ago; a
- * good answer also replaces a cached "unknown topic") until `deadline`. Logs progress about
- * once a second as `who`. Errors: kafka::KafkaError at the deadline; StartInterrupted.
- */
-void wait_for_partition(rd_kafka_t* handle,
-                        const std::string& topic,
-                        std::chrono::steady_clock::time_point deadline,
-                        const std::string& who);
 
 struct TopicOptions {
     std::string topic = "_schemas";

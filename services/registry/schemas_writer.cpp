@@ -1,7 +1,8 @@
 #include "registry/schemas_writer.h"
 
-#include "common/guarded_thread.h"
+#include "kafka/clients.h"
 #include "kafka/kafka_error.h"
+#include "kafka/presets.h"
 
 #include <spdlog/spdlog.h>
 
@@ -65,34 +66,21 @@ SchemasWriter::SchemasWriter(const kafka::ClientSettings& settings,
     // before it may send to the new one, and it bumps its epoch after a timeout. One request in
     // flight keeps the order; a retried batch can only repeat itself right away, and applying
     // a `_schemas` record twice in a row changes nothing.
-    const auto request_ms = std::to_string(std::min<std::int64_t>(timeout.count(), 5000));
-    auto conf = kafka::make_conf(settings, {{"acks", "all"},
-                                            {"enable.idempotence", "false"},
-                                            {"max.in.flight.requests.per.connection", "1"},
-                                            {"linger.ms", "0"},
-                                            {"message.timeout.ms", std::to_string(timeout.count())},
-                                            {"request.timeout.ms", request_ms},
-                                            {"socket.timeout.ms", request_ms},
-                                            {"topic.metadata.refresh.interval.ms", "1000"},
-                                            {"reconnect.backoff.ms", "100"},
-                                            {"reconnect.backoff.max.ms", "1000"},
-                                            {"retry.backoff.ms", "100"}});
-    rd_kafka_conf_set_dr_msg_cb(conf.get(), on_delivery);
-    rd_kafka_conf_set_error_cb(conf.get(), registry::on_error);
-    rd_kafka_conf_set_opaque(conf.get(), this);
-    std::array<char, 512> error{};
-    rd_kafka_t* handle = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error.data(), error.size());
-    if (handle == nullptr) {
-        throw kafka::KafkaError(RD_KAFKA_RESP_ERR__INVALID_ARG,
-                                std::string("cannot create the _schemas writer: ") + error.data());
-    }
-    conf.release();
-    producer_.reset(handle);
-    poller_ = std::thread(common::guarded("_schemas writer poller", [this] {
-        while (!stop_) {
-            rd_kafka_poll(producer_.get(), 100);
-        }
-    }));
+    const auto request = std::min(timeout, std::chrono::milliseconds(5000));
+    const auto request_ms = std::to_string(request.count());
+    producer_ = kafka::make_producer(
+        settings,
+        kafka::presets::join({{{"acks", "all"},
+                               {"enable.idempotence", "false"},
+                               {"max.in.flight.requests.per.connection", "1"},
+                               {"linger.ms", "0"},
+                               {"message.timeout.ms", std::to_string(timeout.count())},
+                               {"request.timeout.ms", request_ms},
+                               {"retry.backoff.ms", "100"}},
+                              kafka::presets::failover(request)}),
+        "the _schemas writer",
+        {.delivery = on_delivery, .error = registry::on_error, .opaque = this});
+    poller_ = std::make_unique<kafka::PollThread>("_schemas writer poller", producer_.get());
 }
 
 SchemasWriter::~SchemasWriter() {
@@ -103,8 +91,8 @@ void SchemasWriter::close() {
     if (stop_.exchange(true)) {
         return;
     }
-    if (poller_.joinable()) {
-        poller_.join();
+    if (poller_) {
+        poller_->stop();
     }
     if (producer_) {
         rd_kafka_flush(producer_.get(), 5000);
@@ -152,9 +140,9 @@ WrittenRange SchemasWriter::write(const std::vector<Record>& records,
         vu[4].u.i = RD_KAFKA_MSG_F_COPY;
         vu[5].vtype = RD_KAFKA_VTYPE_OPAQUE;
         vu[5].u.ptr = share.get();
-        if (rd_kafka_error_t* error = rd_kafka_produceva(producer_.get(), vu.data(), vu.size())) {
-            const auto err = rd_kafka_error_code(error);
-            rd_kafka_error_destroy(error);
+        if (const kafka::ErrorPtr error(rd_kafka_produceva(producer_.get(), vu.data(), vu.size()));
+            error) {
+            const auto err = rd_kafka_error_code(error.get());
             {
                 std::lock_guard lock(delivery->mutex);
                 delivery->pending -= records.size() - i;

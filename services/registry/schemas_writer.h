@@ -9,15 +9,16 @@
 // retry, not minutes.
 
 #include "kafka/client_config.h"
+#include "kafka/poll_thread.h"
 #include "registry/records.h"
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace orderflow::registry {
@@ -66,7 +67,7 @@ public:
 private:
     std::string topic_;
     kafka::HandlePtr producer_;
-    std::thread poller_;
+    std::unique_ptr<kafka::PollThread> poller_;
     std::atomic<bool> stop_{false};
     mutable std::mutex error_mutex_;
     std::string last_error_;

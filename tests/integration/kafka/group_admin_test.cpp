@@ -1,7 +1,9 @@
 #include "kafka/group_admin.h"
 
 #include "integration/kafka/kafka_test_topic.h"
+#include "kafka/clients.h"
 #include "kafka/kafka_error.h"
+#include "kafka/presets.h"
 
 #include <gtest/gtest.h>
 
@@ -12,17 +14,12 @@ namespace {
 
 using std::chrono::seconds;
 
-std::unique_ptr<RdKafka::KafkaConsumer> member_of(const std::string& group,
-                                                  const std::string& topic) {
-    std::string error;
-    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    conf->set("bootstrap.servers", shared_stack().bootstrap_servers, error);
-    conf->set("group.id", group, error);
-    conf->set("client.id", "lag-test-member", error);
-    conf->set("enable.auto.commit", "false", error);
-    conf->set("auto.offset.reset", "earliest", error);
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer(
-        RdKafka::KafkaConsumer::create(conf.get(), error));
+kafka::CppConsumerPtr member_of(const std::string& group, const std::string& topic) {
+    auto consumer =
+        kafka::make_cpp_consumer(stack_client("lag-test-member"),
+                                 kafka::presets::join({kafka::presets::committer(group),
+                                                       {{"auto.offset.reset", "earliest"}}}),
+                                 "a group member");
     consumer->subscribe({topic});
     return consumer;
 }
@@ -34,7 +31,7 @@ TEST(GroupAdmin, ShowsMembersAssignmentCommittedOffsetsAndTheLogEnd) {
     int read = 0;
     ASSERT_TRUE(wait_until(
         [&] {
-            std::unique_ptr<RdKafka::Message> m(consumer->consume(200));
+            const kafka::CppMessagePtr m(consumer->consume(200));
             return m->err() == RdKafka::ERR_NO_ERROR && ++read == 6;
         },
         seconds(120)))
@@ -43,11 +40,10 @@ TEST(GroupAdmin, ShowsMembersAssignmentCommittedOffsetsAndTheLogEnd) {
     // may still be loading __consumer_offsets, so the commit is retried until it lands.
     ASSERT_TRUE(wait_until(
         [&] {
-            std::vector<RdKafka::TopicPartition*> offsets{
-                RdKafka::TopicPartition::create(topic, 1, 6)};
-            const auto code = consumer->commitSync(offsets);
-            RdKafka::TopicPartition::destroy(offsets);
-            return code == RdKafka::ERR_NO_ERROR;
+            kafka::CppPartitions owned;
+            owned.push_back(kafka::make_cpp_partition(topic, 1, 6));
+            auto offsets = kafka::borrow(owned);
+            return consumer->commitSync(offsets) == RdKafka::ERR_NO_ERROR;
         },
         seconds(60)));
 

@@ -3,6 +3,7 @@
 // A fresh topic on the shared stack with records in known partitions, for libs/kafka's tests.
 
 #include "kafka/admin_client.h"
+#include "kafka/clients.h"
 #include "support/test_support.h"
 
 #include <librdkafka/rdkafkacpp.h>
@@ -44,12 +45,9 @@ inline std::string make_topic_with_records(int partitions, std::int32_t partitio
     kafka::AdminClient admin(stack_client("kafka-lib-test"));
     admin.create_topic({topic, partitions, 3, {{"min.insync.replicas", "2"}}});
     FailedDeliveries deliveries;
-    std::string error;
-    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    conf->set("bootstrap.servers", shared_stack().bootstrap_servers, error);
-    conf->set("acks", "all", error);
-    conf->set("dr_cb", &deliveries, error);
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
+    const auto producer =
+        kafka::make_cpp_producer(stack_client("kafka-lib-test"), {{"acks", "all"}},
+                                 "a test producer", {.delivery = &deliveries});
     // A broker that has not heard of the new topic yet may answer the producer's metadata
     // ("partition count changed from 3 to 0") and fail what is queued: send those again.
     std::vector<int> pending;
@@ -64,14 +62,14 @@ inline std::string make_topic_with_records(int partitions, std::int32_t partitio
         for (const int i : pending) {
             const auto key = "key-" + std::to_string(i);
             auto value = "value-" + std::to_string(i);
-            auto* headers = RdKafka::Headers::create();
-            headers->add("n", std::to_string(i));
+            auto headers = kafka::make_cpp_headers({{"n", std::to_string(i)}});
             const auto err =
                 producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY, value.data(),
-                                  value.size(), key.data(), key.size(), 0, headers,
+                                  value.size(), key.data(), key.size(), 0, headers.get(),
                                   reinterpret_cast<void*>(static_cast<std::intptr_t>(i)));
-            if (err != RdKafka::ERR_NO_ERROR) {
-                delete headers;
+            if (err == RdKafka::ERR_NO_ERROR) {
+                headers.release();  // librdkafka owns them once the message is queued
+            } else {
                 // After such an answer the producer refuses the partition at once: next round.
                 if (err != RdKafka::ERR__UNKNOWN_PARTITION && err != RdKafka::ERR__UNKNOWN_TOPIC) {
                     throw std::runtime_error("produce failed: " + RdKafka::err2str(err));

@@ -1,6 +1,8 @@
 #include "integration/pipeline/pipeline_harness.h"
 
 #include "common/settings.h"
+#include "kafka/clients.h"
+#include "kafka/presets.h"
 #include "redis/connection.h"
 #include "registry_client/registry_client.h"
 
@@ -15,18 +17,12 @@
 namespace orderflow::test {
 namespace {
 
-std::unique_ptr<RdKafka::Conf> conf(const std::map<std::string, std::string>& properties,
-                                    const std::string& bootstrap = "") {
-    std::unique_ptr<RdKafka::Conf> result(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    std::string error;
-    result->set("bootstrap.servers",
-                bootstrap.empty() ? shared_stack().bootstrap_servers : bootstrap, error);
-    for (const auto& [key, value] : properties) {
-        if (result->set(key, value, error) != RdKafka::Conf::CONF_OK) {
-            throw std::runtime_error(key + ": " + error);
-        }
-    }
-    return result;
+/// The shared stack's cluster, or `bootstrap`.
+kafka::ClientSettings client(const std::string& bootstrap = "") {
+    kafka::ClientSettings settings;
+    settings.bootstrap_servers = bootstrap.empty() ? shared_stack().bootstrap_servers : bootstrap;
+    settings.client_id = "orderflow-test";
+    return settings;
 }
 
 redis::Connection& redis_connection() {
@@ -147,10 +143,9 @@ std::pair<std::int32_t, std::int64_t> produce_raw(const std::string& topic,
         std::int32_t partition = -1;
         std::int64_t offset = -1;
     } report;
-    auto settings = conf({{"acks", "all"}, {"partitioner", "murmur2_random"}});
-    std::string error;
-    settings->set("dr_cb", static_cast<RdKafka::DeliveryReportCb*>(&report), error);
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(settings.get(), error));
+    const auto producer =
+        kafka::make_cpp_producer(client(), {{"acks", "all"}, {"partitioner", "murmur2_random"}},
+                                 "a test producer", {.delivery = &report});
     const auto code = producer->produce(
         topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
         const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0, nullptr);
@@ -169,18 +164,17 @@ std::vector<RawMessage> read_topic(const std::string& topic,
                                    std::chrono::milliseconds timeout) {
     // A broker that has not heard of a topic created a moment ago may call it missing; without
     // a short refresh the subscription would wait the default 5 minutes to ask again.
-    auto settings = conf({{"group.id", unique_name("reader")},
-                          {"auto.offset.reset", "earliest"},
-                          {"enable.auto.commit", "false"},
-                          {"topic.metadata.refresh.interval.ms", "1000"}});
-    std::string error;
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer(
-        RdKafka::KafkaConsumer::create(settings.get(), error));
+    const auto consumer = kafka::make_cpp_consumer(client(),
+                                                   {{"group.id", unique_name("reader")},
+                                                    {"auto.offset.reset", "earliest"},
+                                                    {"enable.auto.commit", "false"},
+                                                    {"topic.metadata.refresh.interval.ms", "1000"}},
+                                                   "a test reader");
     consumer->subscribe({topic});
     std::vector<RawMessage> messages;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (messages.size() < expected && std::chrono::steady_clock::now() < deadline) {
-        std::unique_ptr<RdKafka::Message> message(consumer->consume(200));
+        kafka::CppMessagePtr message(consumer->consume(200));
         if (message->err() != RdKafka::ERR_NO_ERROR) {
             continue;
         }
@@ -210,23 +204,18 @@ std::map<std::int32_t, std::int64_t> committed_offsets(const std::string& group,
                                                        int partitions,
                                                        const std::string& bootstrap) {
     // A consumer that never subscribes does not join the group; it only asks the coordinator.
-    auto settings = conf({{"group.id", group}, {"enable.auto.commit", "false"}}, bootstrap);
-    std::string error;
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer(
-        RdKafka::KafkaConsumer::create(settings.get(), error));
-    if (!consumer) {
-        throw std::runtime_error("consumer: " + error);
-    }
-    std::vector<RdKafka::TopicPartition*> list;
+    const auto consumer = kafka::make_cpp_consumer(
+        client(bootstrap), kafka::presets::committer(group), "a committed-offsets probe");
+    kafka::CppPartitions owned;
     for (int p = 0; p < partitions; ++p) {
-        list.push_back(RdKafka::TopicPartition::create(topic, p));
+        owned.push_back(kafka::make_cpp_partition(topic, p));
     }
+    auto list = kafka::borrow(owned);
     const auto code = consumer->committed(list, 10000);
     std::map<std::int32_t, std::int64_t> out;
     for (auto* tp : list) {
         out[tp->partition()] = tp->offset() < 0 ? -1 : tp->offset();
     }
-    RdKafka::TopicPartition::destroy(list);
     consumer->close();
     if (code != RdKafka::ERR_NO_ERROR) {
         throw std::runtime_error("committed: " + RdKafka::err2str(code));
@@ -237,9 +226,7 @@ std::map<std::int32_t, std::int64_t> committed_offsets(const std::string& group,
 std::map<std::int32_t, std::int64_t> log_end_offsets(const std::string& topic,
                                                      int partitions,
                                                      const std::string& bootstrap) {
-    auto settings = conf({}, bootstrap);
-    std::string error;
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(settings.get(), error));
+    const auto producer = kafka::make_cpp_producer(client(bootstrap), {}, "a watermark probe");
     std::map<std::int32_t, std::int64_t> out;
     for (int p = 0; p < partitions; ++p) {
         std::int64_t low = 0;
@@ -254,16 +241,12 @@ std::map<std::int32_t, std::int64_t> log_end_offsets(const std::string& topic,
 }
 
 int group_coordinator(const std::string& group, const std::string& bootstrap) {
-    auto settings = conf({}, bootstrap);
-    std::string error;
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(settings.get(), error));
-    rd_kafka_t* rk = producer->c_ptr();
-    std::unique_ptr<rd_kafka_queue_t, decltype(&rd_kafka_queue_destroy)> queue(
-        rd_kafka_queue_new(rk), &rd_kafka_queue_destroy);
+    const auto producer = kafka::make_producer(client(bootstrap), {}, "a coordinator probe");
+    rd_kafka_t* rk = producer.get();
+    const kafka::QueuePtr queue(rd_kafka_queue_new(rk));
     const char* groups[] = {group.c_str()};
     rd_kafka_DescribeConsumerGroups(rk, groups, 1, nullptr, queue.get());
-    std::unique_ptr<rd_kafka_event_t, decltype(&rd_kafka_event_destroy)> event(
-        rd_kafka_queue_poll(queue.get(), 15000), &rd_kafka_event_destroy);
+    const kafka::EventPtr event(rd_kafka_queue_poll(queue.get(), 15000));
     if (!event || rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
         return -1;
     }

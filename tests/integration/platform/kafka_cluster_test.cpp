@@ -3,6 +3,8 @@
 // and nothing acknowledged is lost once they return.
 #include "kafka/admin_client.h"
 #include "kafka/client_config.h"
+#include "kafka/clients.h"
+#include "kafka/presets.h"
 #include "support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -31,28 +33,21 @@ kafka::ClientSettings settings_for(const std::string& bootstrap) {
 // An idempotent acks=all producer whose delivery reports land in `delivered`/`failed`.
 class SyncProducer {
 public:
-    SyncProducer(const std::string& bootstrap, int message_timeout_ms) {
-        auto conf = kafka::make_conf(settings_for(bootstrap),
-                                     {{"acks", "all"},
-                                      {"enable.idempotence", "true"},
-                                      {"message.timeout.ms", std::to_string(message_timeout_ms)}});
-        rd_kafka_conf_set_dr_msg_cb(conf.get(), &SyncProducer::on_delivery);
-        rd_kafka_conf_set_opaque(conf.get(), this);
-        std::array<char, 512> error{};
-        handle_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf.release(), error.data(), error.size()));
-        if (!handle_) {
-            throw std::runtime_error(error.data());
-        }
-    }
+    SyncProducer(const std::string& bootstrap, int message_timeout_ms)
+        : handle_(kafka::make_producer(
+              settings_for(bootstrap),
+              kafka::presets::join({kafka::presets::acknowledged(),
+                                    {{"message.timeout.ms", std::to_string(message_timeout_ms)}}}),
+              "the platform test producer",
+              {.delivery = &SyncProducer::on_delivery, .opaque = this})) {}
 
     // Sends one record and waits for its delivery report. Returns the report's error code.
     rd_kafka_resp_err_t send(const std::string& topic, const std::string& value) {
         last_ = RD_KAFKA_RESP_ERR__IN_PROGRESS;
-        rd_kafka_topic_t* rkt = rd_kafka_topic_new(handle_.get(), topic.c_str(), nullptr);
         const int rc =
-            rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                             const_cast<char*>(value.data()), value.size(), nullptr, 0, nullptr);
-        rd_kafka_topic_destroy(rkt);
+            rd_kafka_produce(kafka::make_topic(handle_.get(), topic).get(), RD_KAFKA_PARTITION_UA,
+                             RD_KAFKA_MSG_F_COPY, const_cast<char*>(value.data()), value.size(),
+                             nullptr, 0, nullptr);
         if (rc != 0) {
             return rd_kafka_last_error();
         }
@@ -74,26 +69,22 @@ private:
 std::multiset<std::string> read_all(const std::string& bootstrap,
                                     const std::string& topic,
                                     int partitions) {
-    auto conf = kafka::make_conf(settings_for(bootstrap), {{"group.id", unique_name("reader")},
-                                                           {"enable.auto.commit", "false"},
-                                                           {"enable.partition.eof", "true"}});
-    std::array<char, 512> error{};
-    kafka::HandlePtr consumer(
-        rd_kafka_new(RD_KAFKA_CONSUMER, conf.release(), error.data(), error.size()));
-    rd_kafka_poll_set_consumer(consumer.get());
-    auto* list = rd_kafka_topic_partition_list_new(partitions);
+    const auto consumer = kafka::make_consumer(settings_for(bootstrap),
+                                               {{"group.id", unique_name("reader")},
+                                                {"enable.auto.commit", "false"},
+                                                {"enable.partition.eof", "true"}},
+                                               "the platform test reader");
+    std::vector<kafka::PartitionOffset> from_start;
     for (int p = 0; p < partitions; ++p) {
-        rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset =
-            RD_KAFKA_OFFSET_BEGINNING;
+        from_start.push_back({topic, p, RD_KAFKA_OFFSET_BEGINNING});
     }
-    rd_kafka_assign(consumer.get(), list);
-    rd_kafka_topic_partition_list_destroy(list);
+    rd_kafka_assign(consumer.get(), kafka::make_partition_list(from_start).get());
     std::multiset<std::string> values;
     int at_end = 0;
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     while (at_end < partitions && std::chrono::steady_clock::now() < deadline) {
-        rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer.get(), 500);
-        if (m == nullptr) {
+        const kafka::MessagePtr m(rd_kafka_consumer_poll(consumer.get(), 500));
+        if (!m) {
             continue;
         }
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
@@ -101,7 +92,6 @@ std::multiset<std::string> read_all(const std::string& bootstrap,
         } else if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             values.emplace(static_cast<const char*>(m->payload), m->len);
         }
-        rd_kafka_message_destroy(m);
     }
     rd_kafka_consumer_close(consumer.get());
     EXPECT_EQ(at_end, partitions) << "did not reach the end of every partition";

@@ -6,30 +6,24 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include <array>
-
 namespace orderflow::registry::testing {
 namespace {
 
 std::vector<Recorded> consume_all(const std::string& topic) {
     kafka::ClientSettings settings;
     settings.bootstrap_servers = test::shared_stack().bootstrap_servers;
-    auto conf = kafka::make_conf(settings, {{"group.id", test::unique_name("reader")},
-                                            {"enable.partition.eof", "true"},
-                                            {"enable.auto.commit", "false"}});
-    std::array<char, 512> error{};
-    kafka::HandlePtr consumer(
-        rd_kafka_new(RD_KAFKA_CONSUMER, conf.release(), error.data(), error.size()));
-    rd_kafka_poll_set_consumer(consumer.get());
-    auto* list = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(list, topic.c_str(), 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
-    rd_kafka_assign(consumer.get(), list);
-    rd_kafka_topic_partition_list_destroy(list);
+    const auto consumer = kafka::make_consumer(settings,
+                                               {{"group.id", test::unique_name("reader")},
+                                                {"enable.partition.eof", "true"},
+                                                {"enable.auto.commit", "false"}},
+                                               "a _schemas reader");
+    rd_kafka_assign(consumer.get(),
+                    kafka::make_partition_list({{topic, 0, RD_KAFKA_OFFSET_BEGINNING}}).get());
     std::vector<Recorded> out;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
-        rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer.get(), 200);
-        if (m == nullptr) {
+        const kafka::MessagePtr m(rd_kafka_consumer_poll(consumer.get(), 200));
+        if (!m) {
             continue;
         }
         const bool eof = m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF;
@@ -40,7 +34,6 @@ std::vector<Recorded> consume_all(const std::string& topic) {
             }
             out.push_back(r);
         }
-        rd_kafka_message_destroy(m);
         if (eof) {
             break;
         }

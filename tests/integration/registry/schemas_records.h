@@ -5,6 +5,7 @@
 
 #include "kafka/admin_client.h"
 #include "kafka/client_config.h"
+#include "kafka/clients.h"
 #include "support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -27,11 +28,7 @@ inline void produce(const std::string& topic, const std::vector<Recorded>& recor
     settings.bootstrap_servers = test::shared_stack().bootstrap_servers;
     kafka::AdminClient admin(settings);
     admin.create_topic({topic, 1, 3, {{"cleanup.policy", "compact"}}});
-    auto conf = kafka::make_conf(settings, {{"acks", "all"}});
-    std::array<char, 512> error{};
-    kafka::HandlePtr producer(
-        rd_kafka_new(RD_KAFKA_PRODUCER, conf.release(), error.data(), error.size()));
-    ASSERT_TRUE(producer) << error.data();
+    const auto producer = kafka::make_producer(settings, {{"acks", "all"}}, "a _schemas writer");
     for (const auto& r : records) {
         std::array<rd_kafka_vu_t, 4> vu{};
         vu[0].vtype = RD_KAFKA_VTYPE_TOPIC;
@@ -44,8 +41,8 @@ inline void produce(const std::string& topic, const std::vector<Recorded>& recor
         vu[2].u.mem.size = r.value ? r.value->size() : 0;
         vu[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
         vu[3].u.i = RD_KAFKA_MSG_F_COPY;
-        rd_kafka_error_t* failed = rd_kafka_produceva(producer.get(), vu.data(), vu.size());
-        ASSERT_EQ(failed, nullptr);
+        const kafka::ErrorPtr failed(rd_kafka_produceva(producer.get(), vu.data(), vu.size()));
+        ASSERT_FALSE(failed) << rd_kafka_error_string(failed.get());
     }
     ASSERT_EQ(rd_kafka_flush(producer.get(), 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
 }

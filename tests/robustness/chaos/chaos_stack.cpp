@@ -1,5 +1,7 @@
 #include "robustness/chaos/chaos_stack.h"
 
+#include "kafka/clients.h"
+
 #include <httplib.h>
 #include <librdkafka/rdkafkacpp.h>
 
@@ -138,12 +140,11 @@ Stack::Stack(std::string dir)
     : dir_(std::move(dir)), redis_(dir_ + "/redis"), registry_(kafka_.bootstrap_servers(), dir_) {}
 
 int Stack::partition_leader(const std::string& topic, int partition) const {
-    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    std::string error;
-    conf->set("bootstrap.servers", kafka_.bootstrap_servers(), error);
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), error));
-    std::unique_ptr<RdKafka::Topic> handle(
-        RdKafka::Topic::create(producer.get(), topic, nullptr, error));
+    kafka::ClientSettings settings;
+    settings.bootstrap_servers = kafka_.bootstrap_servers();
+    settings.client_id = "orderflow-chaos";
+    const auto producer = kafka::make_cpp_producer(settings, {}, "a metadata probe");
+    const auto handle = kafka::make_cpp_topic(*producer, topic);
     RdKafka::Metadata* raw = nullptr;
     if (producer->metadata(false, handle.get(), &raw, 10000) != RdKafka::ERR_NO_ERROR) {
         return -1;

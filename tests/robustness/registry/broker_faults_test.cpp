@@ -7,6 +7,7 @@
 // fault to the first successful write.
 #include "integration/registry/registry_process.h"
 #include "kafka/admin_client.h"
+#include "kafka/clients.h"
 #include "serde/order_schema.h"
 
 #include <librdkafka/rdkafka.h>
@@ -98,24 +99,21 @@ void wait_full_isr(test::KafkaCluster& cluster, const std::vector<std::string>& 
 
 // The broker that coordinates `group` (it answers ListGroups for it).
 int group_coordinator(const std::string& bootstrap, const std::string& group) {
-    auto conf = kafka::make_conf(client_settings(bootstrap));
-    std::array<char, 512> error{};
-    kafka::HandlePtr handle(
-        rd_kafka_new(RD_KAFKA_PRODUCER, conf.release(), error.data(), error.size()));
+    const auto handle = kafka::make_producer(client_settings(bootstrap), {}, "a coordinator probe");
     int coordinator = -1;
     test::wait_until(
         [&] {
-            const rd_kafka_group_list* list = nullptr;
-            if (rd_kafka_list_groups(handle.get(), group.c_str(), &list, 5000) !=
+            const rd_kafka_group_list* raw = nullptr;
+            if (rd_kafka_list_groups(handle.get(), group.c_str(), &raw, 5000) !=
                 RD_KAFKA_RESP_ERR_NO_ERROR) {
                 return false;
             }
+            const kafka::GroupListPtr list(raw);
             for (int i = 0; i < list->group_cnt; ++i) {
                 if (group == list->groups[i].group) {
                     coordinator = list->groups[i].broker.id;
                 }
             }
-            rd_kafka_group_list_destroy(list);
             return coordinator > 0;
         },
         30s, 500ms);
