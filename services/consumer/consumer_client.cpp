@@ -1,6 +1,6 @@
 #include "consumer/consumer_client.h"
 
-#include "common/config_error.h"
+#include "kafka/clients.h"
 
 namespace orderflow::consumer {
 
@@ -22,37 +22,28 @@ std::unique_ptr<RdKafka::KafkaConsumer> make_consumer_client(const ConsumerSetti
     const bool auto_commit = settings.mode == CommitMode::kAuto;
     auto client = settings.pipeline.kafka;
     client.client_id = "orderflow-consumer-" + settings.group;
-    auto conf = kafka::make_cpp_conf(
-        client, {{"group.id", settings.group},
-                 {"enable.auto.commit", auto_commit ? "true" : "false"},
-                 {"auto.commit.interval.ms", "1000"},
-                 {"enable.auto.offset.store", "false"},
-                 {"auto.offset.reset", "earliest"},
-                 {"enable.partition.eof", "false"},
-                 // Eager assignors: the cooperative one has 2.0.2 bugs.
-                 {"partition.assignment.strategy", "range,roundrobin"},
-                 {"session.timeout.ms", "10000"},
-                 // COMMIT_TIMEOUT bounds every request: close() with a hung coordinator
-                 // waits about two of them, not a minute.
-                 {"socket.timeout.ms", std::to_string(settings.commit_timeout.count())},
-                 {"heartbeat.interval.ms", "2000"},
-                 // Prefetch sized on purpose: librdkafka's defaults (64 MB queued per partition,
-                 // 50 MB per fetch) grew a backlogged consumer to ~62 MB; 2 MB per partition is
-                 // still ~12 000 orders each, far more than a Redis round trip takes.
-                 {"queued.min.messages", "10000"},
-                 {"queued.max.messages.kbytes", "2048"},
-                 {"fetch.max.bytes", "2097152"}});
-    std::string error;
-    if (conf->set("rebalance_cb", &rebalance, error) != RdKafka::Conf::CONF_OK ||
-        conf->set("event_cb", &events, error) != RdKafka::Conf::CONF_OK) {
-        throw common::ConfigError("kafka consumer", error);
-    }
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer(
-        RdKafka::KafkaConsumer::create(conf.get(), error));
-    if (!consumer) {
-        throw common::ConfigError("KAFKA_EXTRA", "cannot create the consumer: " + error);
-    }
-    return consumer;
+    return kafka::make_cpp_consumer(
+        client,
+        {{"group.id", settings.group},
+         {"enable.auto.commit", auto_commit ? "true" : "false"},
+         {"auto.commit.interval.ms", "1000"},
+         {"enable.auto.offset.store", "false"},
+         {"auto.offset.reset", "earliest"},
+         {"enable.partition.eof", "false"},
+         // Eager assignors: the cooperative one has 2.0.2 bugs.
+         {"partition.assignment.strategy", "range,roundrobin"},
+         {"session.timeout.ms", "10000"},
+         // COMMIT_TIMEOUT bounds every request: close() with a hung coordinator
+         // waits about two of them, not a minute.
+         {"socket.timeout.ms", std::to_string(settings.commit_timeout.count())},
+         {"heartbeat.interval.ms", "2000"},
+         // Prefetch sized on purpose: librdkafka's defaults (64 MB queued per partition,
+         // 50 MB per fetch) grew a backlogged consumer to ~62 MB; 2 MB per partition is
+         // still ~12 000 orders each, far more than a Redis round trip takes.
+         {"queued.min.messages", "10000"},
+         {"queued.max.messages.kbytes", "2048"},
+         {"fetch.max.bytes", "2097152"}},
+        "the consumer", {.events = &events, .rebalance = &rebalance});
 }
 
 }  // namespace orderflow::consumer

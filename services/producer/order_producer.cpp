@@ -1,7 +1,8 @@
 #include "producer/order_producer.h"
 
-#include "common/guarded_thread.h"
 #include "common/shutdown.h"
+#include "kafka/handles.h"
+#include "kafka/poll_thread.h"
 #include "producer/delivery_errors.h"
 #include "producer/producer_client.h"
 #include "serde/wire_format.h"
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <thread>
 
 namespace orderflow::producer {
 namespace {
@@ -48,10 +50,7 @@ OrderProducer::OrderProducer(const ProducerSettings& settings, std::int32_t sche
 }
 
 OrderProducer::~OrderProducer() {
-    polling_ = false;
-    if (poller_.joinable()) {
-        poller_.join();
-    }
+    poller_.reset();
 }
 
 void OrderProducer::on_delivery(rd_kafka_t* /*handle*/,
@@ -161,14 +160,14 @@ void OrderProducer::send(std::unique_ptr<PendingOrder> pending) {
     fields[3].vtype = RD_KAFKA_VTYPE_OPAQUE;
     fields[3].u.ptr = pending.get();
     while (true) {
-        rd_kafka_error_t* error = rd_kafka_produceva(handle_.get(), fields.data(), fields.size());
-        if (error == nullptr) {
+        const kafka::ErrorPtr error(
+            rd_kafka_produceva(handle_.get(), fields.data(), fields.size()));
+        if (!error) {
             pending.release();  // back in on_delivery
             return;
         }
-        const auto code = rd_kafka_error_code(error);
-        const std::string reason = rd_kafka_error_string(error);
-        rd_kafka_error_destroy(error);
+        const auto code = rd_kafka_error_code(error.get());
+        const std::string reason = rd_kafka_error_string(error.get());
         if (code == RD_KAFKA_RESP_ERR__QUEUE_FULL && !fatal_ && !common::stop_requested()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the poller drains it
             continue;
@@ -180,12 +179,6 @@ void OrderProducer::send(std::unique_ptr<PendingOrder> pending) {
         }
         attempt_failed(std::move(pending), "not queued: " + reason);
         return;
-    }
-}
-
-void OrderProducer::poll_loop() {
-    while (polling_) {
-        rd_kafka_poll(handle_.get(), 100);
     }
 }
 
@@ -210,7 +203,7 @@ void OrderProducer::report_progress(bool force) {
 }
 
 ProducerTotals OrderProducer::run() {
-    poller_ = std::thread(common::guarded("delivery-report poller", [this] { poll_loop(); }));
+    poller_.emplace("delivery-report poller", handle_.get());
     last_progress_ = Clock::now();
     Clock::duration step = Clock::duration::zero();  // Pace::kMax
     if (settings_.pace == Pace::kInterval) {
@@ -285,10 +278,7 @@ void OrderProducer::drain_at_shutdown() {
         rd_kafka_purge(handle_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         tracker_.wait_settled(std::chrono::seconds(5));
     }
-    polling_ = false;
-    if (poller_.joinable()) {
-        poller_.join();
-    }
+    poller_.reset();
     rd_kafka_flush(handle_.get(), 1000);
     failed_file_.finish();  // what it still holds gets a last try, else a full log line
     if (const auto left = tracker_.unsettled(); left > 0) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kafka/client_config.h"
+#include "kafka/poll_thread.h"
 #include "metrics/metrics.h"
 #include "orders/generator.h"
 #include "producer/ack_log.h"
@@ -15,8 +16,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 
 namespace orderflow::producer {
 
@@ -65,7 +66,6 @@ private:
     /// Gives up what waits for a re-send, at shutdown.
     void give_up_waiting();
     void send(std::unique_ptr<PendingOrder> pending);
-    void poll_loop();
     void drain_at_shutdown();
     void report_progress(bool force);
 
@@ -75,8 +75,7 @@ private:
     orders::OrderGenerator generator_;
 
     kafka::HandlePtr handle_;
-    std::thread poller_;
-    std::atomic<bool> polling_{true};
+    std::optional<kafka::PollThread> poller_;  // serves delivery reports while run() runs
     std::atomic<bool> fatal_{false};
 
     std::atomic<std::int64_t> sent_{0};
