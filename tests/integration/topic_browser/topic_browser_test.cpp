@@ -9,6 +9,7 @@
 #include "kafka/topic_reader.h"
 #include "registry/registry_process.h"
 #include "serde/wire_format.h"
+#include "support/test_support.h"
 #include "topic_browser/message_decoder.h"
 #include "topic_browser/message_query.h"
 #include "topic_browser/topic_tail.h"
@@ -16,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
 namespace orderflow::topic_browser {
@@ -75,8 +77,27 @@ protected:
         }
     }
 
+    /// A broker that has not yet heard of the fresh topic answers UNKNOWN_TOPIC_OR_PART for a
+    /// moment after its creation: asked again until it knows it.
     kafka::Watermarks watermarks() {
-        return kafka::GroupAdmin(stack_client("browser-marks")).watermarks(topic_, 0);
+        kafka::Watermarks marks;
+        const bool known = test::wait_until(
+            [&] {
+                try {
+                    marks = kafka::GroupAdmin(stack_client("browser-marks")).watermarks(topic_, 0);
+                    return true;
+                } catch (const kafka::KafkaError& e) {
+                    if (e.code() != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+                        throw;
+                    }
+                    return false;
+                }
+            },
+            30s, 250ms);
+        if (!known) {
+            throw std::runtime_error("no broker knows " + topic_ + " after 30 s");
+        }
+        return marks;
     }
 
     std::vector<kafka::Record> read_all() {
