@@ -29,8 +29,8 @@ void add_console_options(CLI::App& command, ConsoleOptions& options) {
                    "host:port of the console (pages, JSON API, /health, /metrics)");
     command
         .add_option("--token", options.token,
-                    "when set, every request needs it (Bearer header, or ?token= once, which "
-                    "sets a cookie), and the actions are enabled")
+                    "when set, every request needs it (Bearer header, or the cookie a page "
+                    "opened once with ?token= gets), and the actions are enabled")
         ->envname("CONSOLE_TOKEN");
     add_env_option(command, "--web-dir", options.web_dir, "CONSOLE_WEB_DIR",
                    "the pages, served at / and /static/");
