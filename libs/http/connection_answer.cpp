@@ -45,7 +45,7 @@ void Connection::dispatch() {
                        // Only the error renderer can throw here: drop this connection, keep the
                        // worker.
                        spdlog::error("{}: {} {}: no answer could be made: connection closed",
-                                     self->core_.options.name, request->method, request->target);
+                                     self->core_.options.name, request->method, request->path());
                        self->force_close();
                    }
                });
@@ -61,7 +61,7 @@ void Connection::run_handler(const Handler& handler, const Request& request, Res
     } catch (...) {
         what = "unknown exception";  // thrown by a handler that throws something else
     }
-    spdlog::error("{}: {} {}: {}", core_.options.name, request.method, request.target, what);
+    spdlog::error("{}: {} {}: {}", core_.options.name, request.method, request.path(), what);
     response = Response{};
     response.status = 500;
     core_.render({500, Failure::handler_failed, what}, &request, response);

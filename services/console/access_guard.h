@@ -1,8 +1,9 @@
 #pragma once
 
-// CONSOLE_TOKEN: when set, every request must carry it, as `Authorization: Bearer <token>`,
-// as the cookie orderflow_console_token, or as ?token=<token> (which sets that cookie,
-// HttpOnly and SameSite=Strict, so the pages' own requests carry it from then on).
+// CONSOLE_TOKEN: when set, every request must carry it, as `Authorization: Bearer <token>` or
+// as the cookie orderflow_console_token. A page opened once with ?token=<token> is answered with
+// that cookie (HttpOnly, SameSite=Strict) and a redirect to the same URL without the token, so
+// the token does not stay in the address bar, the history or a Referer.
 
 #include "http/message.h"
 
@@ -19,11 +20,11 @@ public:
 
     bool token_configured() const { return token_.has_value(); }
 
-    enum class Verdict { kAllowed, kAllowedSetCookie, kRefused };
+    enum class Verdict { kAllowed, kRedirectSetCookie, kRefused };
     /// Pure: whether `request` may be answered.
     Verdict check(const http::Request& request) const;
-    /// True when it may; otherwise fills `response` with 401 and returns false. Sets the
-    /// cookie on `response` when the token came as ?token=.
+    /// True when it may; otherwise fills `response` (401, or for a GET with ?token= the cookie
+    /// and a 303 to the target without the token) and returns false.
     bool admit(const http::Request& request, http::Response& response) const;
 
 private:
@@ -33,5 +34,8 @@ private:
 
 /// The value of cookie `name` in a Cookie header, nullopt when absent.
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name);
+
+/// `target` without its `token` query parameters ("/a?token=x&b=1" -> "/a?b=1").
+std::string without_token(std::string_view target);
 
 }  // namespace orderflow::console

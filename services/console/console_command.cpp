@@ -85,7 +85,8 @@ int run_console(const ConsoleSettings& settings) {
     mallopt(M_ARENA_MAX, 2);
     http::Router router;
     const AccessGuard guard(settings.token);
-    RouteTable routes(router, guard);
+    const SameOrigin origin(settings.listen, settings.allowed_hosts);
+    RouteTable routes(router, guard, origin);
 
     registry_client::RegistryClient registry(settings.pipeline.registry_url,
                                              settings.kafka_timeout);

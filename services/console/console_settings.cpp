@@ -1,6 +1,7 @@
 #include "console/console_settings.h"
 
 #include "common/config_error.h"
+#include "console/same_origin.h"
 
 #include <filesystem>
 
@@ -28,8 +29,8 @@ void add_console_options(CLI::App& command, ConsoleOptions& options) {
                    "host:port of the console (pages, JSON API, /health, /metrics)");
     command
         .add_option("--token", options.token,
-                    "when set, every request needs it (Bearer header, or ?token= once, which "
-                    "sets a cookie), and the actions are enabled")
+                    "when set, every request needs it (Bearer header, or the cookie a page "
+                    "opened once with ?token= gets), and the actions are enabled")
         ->envname("CONSOLE_TOKEN");
     add_env_option(command, "--web-dir", options.web_dir, "CONSOLE_WEB_DIR",
                    "the pages, served at / and /static/");
@@ -49,6 +50,9 @@ void add_console_options(CLI::App& command, ConsoleOptions& options) {
                    "the schema registry's leader-election group (the registry's own "
                    "REGISTRY_GROUP): shown as such, without lag");
     http::add_limit_options(command, options.http, kHttpPrefix);
+    add_env_option(command, "--allowed-hosts", options.allowed_hosts, "CONSOLE_ALLOWED_HOSTS",
+                   "host[:port],... the console also answers to (behind a proxy or a name); "
+                   "any other Host is refused 421, so a DNS-rebinding page gets nothing");
 }
 
 std::vector<ConsumerEndpoint> parse_consumer_urls(const std::string& setting,
@@ -112,6 +116,7 @@ ConsoleSettings to_settings(const ConsoleOptions& options) {
     }
     settings.limits = http::to_limits(options.http, kHttpPrefix);
     settings.io_threads = http::to_io_threads(options.http, kHttpPrefix);
+    settings.allowed_hosts = parse_allowed_hosts("CONSOLE_ALLOWED_HOSTS", options.allowed_hosts);
     return settings;
 }
 

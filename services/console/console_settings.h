@@ -33,6 +33,7 @@ struct ConsoleOptions {
     std::string supervisor_state;
     std::string registry_group = "orderflow-registry";
     http::LimitArgs http;
+    std::string allowed_hosts;
 };
 
 struct ConsoleSettings {
@@ -52,13 +53,15 @@ struct ConsoleSettings {
     std::string registry_group;
     http::Limits limits;
     std::size_t io_threads = 2;
+    /// Host names (host or host:port) the console answers to besides its listen address.
+    std::vector<std::string> allowed_hosts;
 };
 
 void add_console_options(CLI::App& command, ConsoleOptions& options);
 
 /// Errors: ConfigError naming CONSOLE_LISTEN, CONSOLE_TOKEN, CONSOLE_WEB_DIR,
 /// CONSOLE_VENDOR_DIR, CONSOLE_PRODUCER_URL, CONSOLE_CONSUMER_URLS, CONSOLE_KAFKA_TIMEOUT,
-/// REDIS_URL, CONSOLE_HTTP_* or a pipeline setting.
+/// CONSOLE_ALLOWED_HOSTS, REDIS_URL, CONSOLE_HTTP_* or a pipeline setting.
 ConsoleSettings to_settings(const ConsoleOptions& options);
 
 /// "group=http://host:port,..." (at least one). Errors: ConfigError naming `setting`.

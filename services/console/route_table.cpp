@@ -57,11 +57,16 @@ void RouteTable::add(const std::string& method,
                      bool blocking,
                      bool guarded) {
     const AccessGuard& guard = guard_;
+    const SameOrigin& origin = origin_;
     router_.add(
         method, pattern,
-        [&guard, guarded, handler = std::move(handler)](const http::Request& req,
-                                                        http::Response& res) {
-            if (!guarded || guard.admit(req, res)) {
+        [&guard, &origin, guarded, handler = std::move(handler)](const http::Request& req,
+                                                                 http::Response& res) {
+            if (!guarded) {
+                answer_or_error(handler, req, res);
+            } else if (const auto refusal = refuse(origin, req)) {
+                reply_error(res, refusal->status, refusal->code, refusal->message);
+            } else if (guard.admit(req, res)) {
                 answer_or_error(handler, req, res);
             }
         },

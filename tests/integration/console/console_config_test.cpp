@@ -20,6 +20,7 @@ TEST(ConsoleConfig, BadSettingsAndATakenPortStopAtStartNamingTheSetting) {
         {"CONSOLE_TOKEN", "short"},
         {"CONSOLE_KAFKA_TIMEOUT", "10m"},
         {"CONSOLE_HTTP_IO_THREADS", "0"},
+        {"CONSOLE_ALLOWED_HOSTS", "http://console.example"},
     };
     for (const auto& [setting, value] : cases) {
         std::map<std::string, std::string> env = {{"CONSOLE_WEB_DIR", pipeline.work_dir}};

@@ -58,6 +58,7 @@ ApiReply reply_of(const httplib::Result& result) {
     reply.body = result->body;
     reply.content_type = result->get_header_value("Content-Type");
     reply.set_cookie = result->get_header_value("Set-Cookie");
+    reply.location = result->get_header_value("Location");
     return reply;
 }
 
@@ -86,6 +87,12 @@ ApiReply ConsoleProcess::post(const std::string& target,
     client.set_connection_timeout(5);
     client.set_read_timeout(60);
     return reply_of(client.Post(target.c_str(), headers_of(headers), body, "application/json"));
+}
+
+std::string ConsoleProcess::raw_get(const std::string& target,
+                                    const std::string& extra_headers) const {
+    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n" +
+           extra_headers + "\r\n";
 }
 
 }  // namespace orderflow::test

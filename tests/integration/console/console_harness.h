@@ -19,6 +19,7 @@ struct ApiReply {
     std::string body;
     std::string content_type;
     std::string set_cookie;
+    std::string location;
     nlohmann::json json() const;  // throws when the body is not JSON
 };
 
@@ -37,6 +38,10 @@ public:
     ApiReply post(const std::string& target,
                   const std::string& body,
                   const std::map<std::string, std::string>& headers = {}) const;
+
+    /// "GET <target> HTTP/1.1" naming this console in Host (as a browser does), with the extra
+    /// header lines (each ending in \r\n), for RawConnection.
+    std::string raw_get(const std::string& target, const std::string& extra_headers = "") const;
 
 private:
     std::uint16_t port_ = 0;

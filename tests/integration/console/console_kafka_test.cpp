@@ -170,7 +170,7 @@ TEST(ConsoleKafka, TopicsDecodedMessagesFromAnOffsetAndATimeAndBadInputAnswered4
     for (const auto& [target, answer] : bad) {
         // Raw bytes: a library client might tidy "..", a browser's address bar does too.
         RawConnection connection(console.port());
-        ASSERT_TRUE(connection.send(raw_get(target)));
+        ASSERT_TRUE(connection.send(console.raw_get(target)));
         const auto reply = connection.read_reply(seconds(60));
         ASSERT_TRUE(reply) << target;
         EXPECT_EQ(reply->status, answer.first) << target << ": " << reply->body;
@@ -209,7 +209,7 @@ TEST(ConsoleKafka, TheLiveTailDeliversAMessageProducedAfterItOpened) {
     ConsoleProcess console(pipeline);
 
     RawConnection stream(console.port());
-    ASSERT_TRUE(stream.send(raw_get("/api/topics/" + pipeline.topic + "/messages/stream")));
+    ASSERT_TRUE(stream.send(console.raw_get("/api/topics/" + pipeline.topic + "/messages/stream")));
     ASSERT_TRUE(stream.read_until("\r\n\r\n", seconds(60))) << stream.received();
     EXPECT_NE(stream.received().find("text/event-stream"), std::string::npos) << stream.received();
 

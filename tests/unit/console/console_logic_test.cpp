@@ -154,8 +154,15 @@ TEST(AccessGuard, TokenFromHeaderCookieOrQueryAndNothingElse) {
     request.headers = {{"Cookie", "a=b; orderflow_console_token=secret-token"}};
     EXPECT_EQ(guard.check(request), AccessGuard::Verdict::kAllowed);
     request.headers = {};
+    request.method = "GET";
     request.target = "/?token=secret-token";
-    EXPECT_EQ(guard.check(request), AccessGuard::Verdict::kAllowedSetCookie);
+    EXPECT_EQ(guard.check(request), AccessGuard::Verdict::kRedirectSetCookie);
+    http::Response redirect;
+    EXPECT_FALSE(guard.admit(request, redirect));
+    EXPECT_EQ(redirect.status, 303);
+    request.method = "POST";
+    EXPECT_EQ(guard.check(request), AccessGuard::Verdict::kRefused) << "actions: header or cookie";
+    request.method = "GET";
     request.target = "/?token=secret-token-longer";
     EXPECT_EQ(guard.check(request), AccessGuard::Verdict::kRefused);
     http::Response response;

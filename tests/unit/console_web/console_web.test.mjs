@@ -11,7 +11,7 @@ import { paths } from '../../../web/console/js/paths.js';
 import { axisSize, shortCount, shortMillis } from '../../../web/console/js/overview/axis.js';
 import { groupRole } from '../../../web/console/js/group-role.js';
 import { latestRate, perSecond, groupValue } from '../../../web/console/js/overview/rates.js';
-import { toCsv } from '../../../web/console/js/messages/export.js';
+import { csvCell, toCsv } from '../../../web/console/js/messages/export.js';
 import { batchText } from '../../../web/console/js/overview/pipeline.js';
 import { withQuery, apiPath } from '../../../web/console/js/api.js';
 
@@ -59,6 +59,21 @@ test('CSV export quotes commas, quotes and new lines, and keeps raw values as te
   assert.equal(lines[2], 't,1,2,6,,,,"<img src=x onerror=alert(1)>\nline",not Avro,"[[""h"",""v""]]"');
   assert.equal(lines.length, 4);
   assert.equal(lines[3], '');
+});
+
+test('CSV export neutralises cells a spreadsheet would run as formulas', () => {
+  for (const start of ['=', '+', '-', '@', '\t', '\r']) {
+    // The cell may be quoted (for the CR); inside, it begins with the ' and then the character.
+    assert.equal(csvCell(`${start}1`).replace(/^"/, '').startsWith(`'${start}1`), true, JSON.stringify(start));
+  }
+  assert.equal(csvCell('=1+2'), "'=1+2");
+  assert.equal(csvCell('-5'), "'-5", 'text that looks like a number is still text');
+  assert.equal(csvCell(-5), '-5', 'a number stays a number');
+  assert.equal(csvCell('a=b'), 'a=b', 'only the first character counts');
+  assert.equal(csvCell('\r=x'), `"'\r=x"`, 'neutralised, then quoted for its CR');
+  const csv = toCsv([{ topic: 't', partition: 0, offset: 1, timestamp_ms: 5, key: '@SUM(A1)', schema_id: null,
+    schema_version: null, value: null, value_text: '=cmd|" /C calc"!A0', value_hex: null, decode_error: null, headers: [] }]);
+  assert.equal(csv.split('\r\n')[1], `t,0,1,5,'@SUM(A1),,,"'=cmd|"" /C calc""!A0",,[]`);
 });
 
 test('the batch line says how many are held and how many more it waits for', () => {

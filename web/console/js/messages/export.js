@@ -5,8 +5,13 @@ import { valueText } from './message-view.js';
 const csvColumns = ['topic', 'partition', 'offset', 'timestamp_ms', 'key', 'schema_id', 'schema_version',
   'value', 'decode_error', 'headers'];
 
-function csvCell(v) {
-  const text = v === null || v === undefined ? '' : String(v);
+// A spreadsheet runs a cell that starts with one of these as a formula: such text gets a
+// leading ' (OWASP's rule for CSV injection). Numbers stay numbers.
+const formulaStart = /^[=+\-@\t\r]/;
+
+export function csvCell(v) {
+  let text = v === null || v === undefined ? '' : String(v);
+  if (typeof v === 'string' && formulaStart.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
