@@ -136,7 +136,8 @@ up() {
   echo
   echo "orderflow is up (services under supervisord: make status shows restarts):"
   echo "  kafka brokers   $bootstrap"
-  echo "  redis           $redis_url"
+  # The password, if any, stays out of the terminal.
+  echo "  redis           $(sed -E 's#^([a-z]+://[^:/@]*:).*@#\1***@#' <<<"$redis_url")"
   for entry in "${services[@]}"; do
     IFS='|' read -r name health args _ <<<"$entry"
     printf '  %-15s %s\n' "$name" "${health:-running}"

@@ -5,6 +5,7 @@
 #include "audit/audit_result.h"
 #include "common/settings.h"
 #include "pipeline/pipeline_options.h"
+#include "redis/redis_url.h"
 
 #include <chrono>
 #include <string>
@@ -14,7 +15,7 @@ namespace orderflow::audit {
 
 struct AuditSettings {
     pipeline::PipelineSettings pipeline;
-    common::RedisEndpoint redis;
+    redis::RedisEndpoint redis;
     std::vector<std::string> groups;
     std::chrono::milliseconds timeout{60000};  ///< reading the topics
     bool live = false;                         ///< in-flight orders do not fail the audit

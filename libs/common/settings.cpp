@@ -102,34 +102,6 @@ std::string parse_bootstrap_servers(const std::string& setting, std::string_view
     return result;
 }
 
-RedisEndpoint parse_redis_url(const std::string& setting, std::string_view text) {
-    constexpr std::string_view scheme = "redis://";
-    if (!text.starts_with(scheme)) {
-        throw ConfigError(setting, "expected redis://host[:port][/db], got " + quoted(text));
-    }
-    auto rest = text.substr(scheme.size());
-    RedisEndpoint endpoint;
-    const auto slash = rest.find('/');
-    if (slash != std::string_view::npos) {
-        const auto db = rest.substr(slash + 1);
-        if (!db.empty()) {
-            endpoint.database = static_cast<int>(parse_int(setting, db, 0, 15));
-        }
-        rest = rest.substr(0, slash);
-    }
-    if (rest.empty()) {
-        throw ConfigError(setting, "missing host in " + quoted(text));
-    }
-    if (rest.find(':') == std::string_view::npos) {
-        endpoint.host = std::string(rest);
-    } else {
-        const auto hp = parse_host_port(setting, rest);
-        endpoint.host = hp.host;
-        endpoint.port = hp.port;
-    }
-    return endpoint;
-}
-
 std::string parse_http_url(const std::string& setting, std::string_view text) {
     if (!text.starts_with("http://")) {
         throw ConfigError(setting, "expected http://host:port, got " + quoted(text));

@@ -34,15 +34,6 @@ HostPort parse_host_port(const std::string& setting, std::string_view text);
 /// A comma-separated list of host:port, at least one. Returns it with blanks removed.
 std::string parse_bootstrap_servers(const std::string& setting, std::string_view text);
 
-struct RedisEndpoint {
-    std::string host = "127.0.0.1";
-    std::uint16_t port = 6379;
-    int database = 0;
-};
-
-/// "redis://host[:port][/db]" (port 6379 and db 0 by default).
-RedisEndpoint parse_redis_url(const std::string& setting, std::string_view text);
-
 /// "http://host:port[/path]" with no trailing slash in the result.
 std::string parse_http_url(const std::string& setting, std::string_view text);
 

@@ -44,7 +44,7 @@ void append(redisContext* context, const Command& args) {
 
 }  // namespace
 
-Connection::Connection(common::RedisEndpoint endpoint, std::chrono::milliseconds timeout)
+Connection::Connection(redis::RedisEndpoint endpoint, std::chrono::milliseconds timeout)
     : endpoint_(std::move(endpoint)), timeout_(timeout) {
     connect();
 }
@@ -84,12 +84,32 @@ void Connection::connect() {
     }
     redisSetTimeout(context_, tv);
     redisEnableKeepAlive(context_);
+    authenticate();
     if (endpoint_.database != 0) {
         const auto reply = command({"SELECT", std::to_string(endpoint_.database)});
         if (reply.is_error()) {
             drop();
             throw RedisError("redis " + address() + ": SELECT failed: " + reply.str);
         }
+    }
+}
+
+// On every connect, so a reconnect is authenticated too. Without a password a PING finds out
+// at once whether Redis wants one, rather than the first write failing with NOAUTH.
+void Connection::authenticate() {
+    Command args{"PING"};
+    if (!endpoint_.password.empty()) {
+        args = endpoint_.user.empty() ? Command{"AUTH", endpoint_.password}
+                                      : Command{"AUTH", endpoint_.user, endpoint_.password};
+    }
+    const auto reply = command(args);
+    if (reply.is_error()) {
+        drop();
+        const std::string who = endpoint_.password.empty() ? "without a password"
+                                : endpoint_.user.empty()   ? "with the password"
+                                                           : "as user \"" + endpoint_.user + "\"";
+        throw RedisError("redis " + address() + ": authentication " + who +
+                         " from REDIS_URL refused: " + reply.str);
     }
 }
 

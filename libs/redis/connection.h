@@ -3,7 +3,7 @@
 // A hiredis (0.14) connection with RAII, reconnect on the next call after an I/O error, and
 // pipelining: every command of a pipeline is written in one go, then every reply is read.
 
-#include "common/settings.h"
+#include "redis/redis_url.h"
 
 #include <hiredis/hiredis.h>
 
@@ -39,13 +39,15 @@ struct Reply {
 using Command = std::vector<std::string>;
 
 /**
- * Not thread-safe (a redisContext is not). Connects in the constructor (Errors: RedisError
- * naming host:port). After an I/O error the context is dropped and the next call connects
- * again, since hiredis says a context that failed cannot be reused.
+ * Not thread-safe (a redisContext is not). Connects in the constructor and authenticates with
+ * the endpoint's user and password (Errors: RedisError naming host:port and, when Redis refuses
+ * the credentials, REDIS_URL and its WRONGPASS/NOAUTH reply; never the password). After an I/O
+ * error the context is dropped and the next call connects again, since hiredis says a context that
+ * failed cannot be reused.
  */
 class Connection {
 public:
-    Connection(common::RedisEndpoint endpoint,
+    Connection(redis::RedisEndpoint endpoint,
                std::chrono::milliseconds timeout = std::chrono::seconds(5));
     ~Connection();
     Connection(const Connection&) = delete;
@@ -64,10 +66,11 @@ public:
 
 private:
     void connect();
+    void authenticate();
     void drop();
     [[noreturn]] void fail(const std::string& what);
 
-    common::RedisEndpoint endpoint_;
+    redis::RedisEndpoint endpoint_;
     std::chrono::milliseconds timeout_;
     redisContext* context_ = nullptr;
 };

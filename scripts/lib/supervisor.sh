@@ -33,7 +33,7 @@ sv_running() {
 sv_escape() { printf '%s' "${1//%/%%}"; }
 
 # The config for this run dir: every service of the services array, autostart off (stack.sh
-# starts them in order, each once the one before is healthy), and the state listener.
+# starts them in order, each once the one before is healthy), and the state listener. Mode 0600.
 sv_write_config() {
   local conf tmp entry name health args restart python url
   conf=$(sv_conf)
@@ -41,6 +41,10 @@ sv_write_config() {
   python=$(sv_python)
   mkdir -p "$(sv_dir)" "$run_dir/logs"
   : >"$(sv_dir)/programs.tsv.tmp"
+  # The services' environment holds REDIS_URL and its password: only our user may read it,
+  # from the first byte written (a leftover tmp file could have kept a wider mode).
+  rm -f "$tmp"
+  (umask 077 && : >"$tmp")
   {
     cat <<CONF
 ; Written by scripts/stack.sh on every \`make up\`; edits are overwritten.

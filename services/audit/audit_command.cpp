@@ -31,7 +31,7 @@ std::vector<std::string> split_groups(const std::string& text) {
 AuditSettings to_settings(const AuditOptions& options) {
     AuditSettings settings;
     settings.pipeline = pipeline::to_settings(options.pipeline, "orderflow-audit");
-    settings.redis = common::parse_redis_url("REDIS_URL", options.redis_url);
+    settings.redis = redis::parse_redis_url("REDIS_URL", options.redis_url);
     settings.groups = split_groups(options.groups);
     settings.timeout = common::parse_duration("AUDIT_TIMEOUT", options.timeout);
     settings.live = common::parse_bool("AUDIT_LIVE", options.live);
@@ -45,8 +45,9 @@ void register_audit_command(CLI::App& app, const common::CommandContext& context
         "Compare the orders and dead-letter topics with Redis per consumer group. Exit 0 clean, 1 "
         "on a difference, 3 when clean but orders are still in flight (without --live true)");
     pipeline::add_pipeline_options(*command, options->pipeline);
-    pipeline::add_env_option(*command, "--redis-url", options->redis_url, "REDIS_URL",
-                             "redis://host[:port][/db]");
+    pipeline::add_env_option(
+        *command, "--redis-url", options->redis_url, "REDIS_URL",
+        "redis://[user:password@]host[:port][/db], user and password URL-encoded");
     pipeline::add_env_option(*command, "--groups", options->groups, "AUDIT_GROUPS",
                              "consumer groups to check, comma-separated");
     pipeline::add_env_option(*command, "--timeout", options->timeout, "AUDIT_TIMEOUT",

@@ -11,6 +11,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <malloc.h>
 #include <memory>
@@ -49,7 +50,6 @@ std::vector<std::string> audit_command(const ConsoleSettings& settings,
     for (const auto& group : groups) {
         group_list += (group_list.empty() ? "" : ",") + group;
     }
-    const auto& redis = settings.redis;
     return {std::filesystem::read_symlink("/proc/self/exe").string(),
             "audit",
             "--bootstrap-servers",
@@ -62,9 +62,6 @@ std::vector<std::string> audit_command(const ConsoleSettings& settings,
             settings.pipeline.topic,
             "--dlq-topic",
             settings.pipeline.dlq_topic,
-            "--redis-url",
-            "redis://" + redis.host + ":" + std::to_string(redis.port) + "/" +
-                std::to_string(redis.database),
             "--groups",
             group_list,
             "--timeout",
@@ -102,6 +99,9 @@ int run_console(const ConsoleSettings& settings) {
         groups.push_back(consumer.group);
     }
     RedisAccess redis(settings.redis, groups);
+    // The audit child inherits REDIS_URL from here: its password stays out of the child's argv,
+    // which every local user can read in ps.
+    ::setenv("REDIS_URL", redis::format_redis_url(settings.redis).c_str(), 1);
     AuditCache audit(audit_command(settings, groups), kAuditTimeout, std::chrono::seconds(30));
     const ConsoleContext context{settings, kafka,    registry, decoder, reader,
                                  tails,    overview, redis,    audit};

@@ -23,8 +23,9 @@ std::string existing_dir(const std::string& setting, const std::string& path) {
 void add_console_options(CLI::App& command, ConsoleOptions& options) {
     using pipeline::add_env_option;
     pipeline::add_pipeline_options(command, options.pipeline);
-    add_env_option(command, "--redis-url", options.redis_url, "REDIS_URL",
-                   "Redis, redis://host[:port][/db]");
+    add_env_option(
+        command, "--redis-url", options.redis_url, "REDIS_URL",
+        "Redis, redis://[user:password@]host[:port][/db], user and password URL-encoded");
     add_env_option(command, "--listen", options.listen, "CONSOLE_LISTEN",
                    "host:port of the console (pages, JSON API, /health, /metrics)");
     command
@@ -80,7 +81,7 @@ std::vector<ConsumerEndpoint> parse_consumer_urls(const std::string& setting,
 ConsoleSettings to_settings(const ConsoleOptions& options) {
     ConsoleSettings settings;
     settings.pipeline = pipeline::to_settings(options.pipeline, "orderflow-console");
-    settings.redis = common::parse_redis_url("REDIS_URL", options.redis_url);
+    settings.redis = redis::parse_redis_url("REDIS_URL", options.redis_url);
     settings.listen = common::parse_host_port("CONSOLE_LISTEN", options.listen);
     if (!options.token.empty()) {
         if (options.token.size() < 8) {

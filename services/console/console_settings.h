@@ -3,6 +3,7 @@
 #include "common/settings.h"
 #include "http/limit_options.h"
 #include "pipeline/pipeline_options.h"
+#include "redis/redis_url.h"
 
 #include <CLI/CLI.hpp>
 
@@ -38,7 +39,7 @@ struct ConsoleOptions {
 
 struct ConsoleSettings {
     pipeline::PipelineSettings pipeline;
-    common::RedisEndpoint redis;
+    redis::RedisEndpoint redis;
     common::HostPort listen;
     std::optional<std::string> token;  ///< nullopt: open, and no actions
     std::string web_dir;

@@ -4,7 +4,7 @@
 
 namespace orderflow::console {
 
-RedisAccess::RedisAccess(common::RedisEndpoint endpoint, std::vector<std::string> groups)
+RedisAccess::RedisAccess(redis::RedisEndpoint endpoint, std::vector<std::string> groups)
     : endpoint_(std::move(endpoint)), groups_(std::move(groups)) {}
 
 redis::Connection& RedisAccess::connection() {

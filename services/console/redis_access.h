@@ -18,7 +18,7 @@ class RedisAccess {
 public:
     /// `groups`: the consumer groups whose keys the order views read (CONSOLE_CONSUMER_URLS
     /// names them; discovering them would SCAN the whole keyspace on every page).
-    RedisAccess(common::RedisEndpoint endpoint, std::vector<std::string> groups);
+    RedisAccess(redis::RedisEndpoint endpoint, std::vector<std::string> groups);
 
     /// Runs `view(connection)` alone on the connection. Errors: whatever `view` throws
     /// (redis::RedisError when Redis does not answer; the next call connects again).
@@ -35,7 +35,7 @@ private:
     redis::Connection& connection();
 
     std::mutex mutex_;
-    common::RedisEndpoint endpoint_;
+    redis::RedisEndpoint endpoint_;
     std::unique_ptr<redis::Connection> connection_;
     std::vector<std::string> groups_;
 };

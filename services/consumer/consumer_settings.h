@@ -2,6 +2,7 @@
 
 #include "common/settings.h"
 #include "pipeline/pipeline_options.h"
+#include "redis/redis_url.h"
 
 #include <CLI/CLI.hpp>
 
@@ -52,7 +53,7 @@ struct Failpoint {
 struct ConsumerSettings {
     pipeline::PipelineSettings pipeline;
     pipeline::StatusOptions status;
-    common::RedisEndpoint redis;
+    redis::RedisEndpoint redis;
     CommitMode mode = CommitMode::kAuto;
     std::string group;
     std::size_t batch_size = 10;

@@ -13,7 +13,7 @@ namespace {
 using std::chrono::seconds;
 
 redis::Connection connect_redis() {
-    return redis::Connection(common::parse_redis_url("REDIS_URL", shared_stack().redis_url));
+    return redis::Connection(redis::parse_redis_url("REDIS_URL", shared_stack().redis_url));
 }
 
 long long in_flight(const std::string& output) {

@@ -16,7 +16,7 @@ constexpr std::int64_t kCreatedAt = 1'700'000'000'000;
 class RedisOrderSinkTest : public ::testing::Test {
 protected:
     redis::Connection connection_{
-        common::parse_redis_url("REDIS_URL", test::shared_stack().redis_url)};
+        redis::parse_redis_url("REDIS_URL", test::shared_stack().redis_url)};
     redis::OrderStore store_{connection_, test::unique_name("sink")};
     metrics::Histogram latency_{e2e_latency_buckets()};
     std::int64_t now_ms_ = kCreatedAt + 1500;

@@ -27,7 +27,7 @@ kafka::ClientSettings client(const std::string& bootstrap = "") {
 
 redis::Connection& redis_connection() {
     static redis::Connection connection(
-        common::parse_redis_url("REDIS_URL", shared_stack().redis_url));
+        redis::parse_redis_url("REDIS_URL", shared_stack().redis_url));
     return connection;
 }
 
@@ -314,7 +314,7 @@ PrivateRedis::PrivateRedis(const std::string& dir) {
 }
 
 std::string PrivateRedis::command(const std::vector<std::string>& args) const {
-    redis::Connection connection(common::parse_redis_url("REDIS_URL", url_));
+    redis::Connection connection(redis::parse_redis_url("REDIS_URL", url_));
     const auto reply = connection.command(args);
     if (reply.is_error()) {
         throw std::runtime_error("redis: " + reply.str);

@@ -12,8 +12,8 @@
 namespace orderflow::redis {
 namespace {
 
-common::RedisEndpoint stack_redis() {
-    return common::parse_redis_url("REDIS_URL", test::shared_stack().redis_url);
+redis::RedisEndpoint stack_redis() {
+    return redis::parse_redis_url("REDIS_URL", test::shared_stack().redis_url);
 }
 
 class OrderStoreTest : public ::testing::Test {
@@ -231,7 +231,7 @@ TEST_F(OrderStoreTest, ReconnectsAfterTheServerDropsTheConnection) {
 }
 
 TEST(RedisConnection, UnreachableServerNamesTheAddress) {
-    common::RedisEndpoint endpoint;
+    redis::RedisEndpoint endpoint;
     endpoint.port = test::free_port();
     try {
         Connection connection(endpoint, std::chrono::milliseconds(500));

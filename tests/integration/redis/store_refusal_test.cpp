@@ -14,7 +14,7 @@ namespace {
 
 class StoreRefusalTest : public ::testing::Test {
 protected:
-    Connection connection_{common::parse_redis_url("REDIS_URL", test::shared_stack().redis_url)};
+    Connection connection_{redis::parse_redis_url("REDIS_URL", test::shared_stack().redis_url)};
     std::string group_ = test::unique_name("refuse");
     OrderStore store_{connection_, group_};
     orders::OrderGenerator generator_{17, 5};

@@ -17,7 +17,7 @@ constexpr const char* kMarkup = "<img src=x onerror=alert(1)>";
 
 class KeyBrowserTest : public ::testing::Test {
 protected:
-    redis::Connection redis_{common::parse_redis_url("REDIS_URL", test::shared_stack().redis_url)};
+    redis::Connection redis_{redis::parse_redis_url("REDIS_URL", test::shared_stack().redis_url)};
     std::string prefix_ = test::unique_name("browse") + ":";
 
     void run(const std::vector<redis::Command>& commands) {
@@ -232,7 +232,7 @@ TEST(KeyBrowserOutage, AStoppedRedisIsARedisErrorNotAHang) {
     char dir[] = "/tmp/redis-browser-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     test::PrivateRedis server(dir);
-    redis::Connection redis(common::parse_redis_url("REDIS_URL", server.url()),
+    redis::Connection redis(redis::parse_redis_url("REDIS_URL", server.url()),
                             std::chrono::milliseconds(500));
     server.command({"SET", "k", "v"});
     ASSERT_TRUE(key_details(redis, "k").has_value());

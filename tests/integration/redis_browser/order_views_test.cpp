@@ -16,7 +16,7 @@ constexpr std::int64_t kStoredAt = 1'800'000'000'123;
 
 class OrderViewsTest : public ::testing::Test {
 protected:
-    redis::Connection redis_{common::parse_redis_url("REDIS_URL", test::shared_stack().redis_url)};
+    redis::Connection redis_{redis::parse_redis_url("REDIS_URL", test::shared_stack().redis_url)};
     std::string auto_group_ = test::unique_name("views-auto");
     std::string batch_group_ = test::unique_name("views-batch");
     std::vector<std::string> groups_ = {auto_group_, batch_group_};

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     const int orders = argc > 2 ? std::stoi(argv[2]) : 100000;
-    redis::Connection redis(common::parse_redis_url("REDIS_URL", argv[1]));
+    redis::Connection redis(redis::parse_redis_url("REDIS_URL", argv[1]));
     if (redis.command({"DBSIZE"}).integer != 0) {
         std::fprintf(stderr, "the database is not empty: use a Redis of your own\n");
         return 2;

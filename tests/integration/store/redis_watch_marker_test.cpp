@@ -10,7 +10,7 @@ namespace {
 using std::chrono::milliseconds;
 
 TEST(RedisWatchMarker, ReportsTheMarkerGoneOnceUntilRearmed) {
-    redis::Connection redis(common::parse_redis_url("REDIS_URL", test::shared_stack().redis_url));
+    redis::Connection redis(redis::parse_redis_url("REDIS_URL", test::shared_stack().redis_url));
     const auto group = test::unique_name("watch");
     RedisWatch watch(redis, group, milliseconds(0), milliseconds(60'000));
     const auto now = RedisWatch::Clock::now();
@@ -28,7 +28,7 @@ TEST(RedisWatchMarker, ReportsTheMarkerGoneOnceUntilRearmed) {
 }
 
 TEST(RedisWatchMarker, AsksRedisAtMostOncePerInterval) {
-    redis::Connection redis(common::parse_redis_url("REDIS_URL", test::shared_stack().redis_url));
+    redis::Connection redis(redis::parse_redis_url("REDIS_URL", test::shared_stack().redis_url));
     RedisWatch watch(redis, test::unique_name("watch"), milliseconds(60'000));
     const auto start = RedisWatch::Clock::now();
     EXPECT_FALSE(watch.lost(start));

@@ -28,7 +28,7 @@ TEST(RedisWatch, AFlushallUnderLiveConsumersIsNoticedAndEveryOrderIsStoredAgain)
     Pipeline pipeline(registry.url());
     PrivateRedis private_redis(pipeline.work_dir);  // a FLUSHALL must not hit other tests
     const std::map<std::string, std::string> env = {{"REDIS_URL", private_redis.url()}};
-    redis::Connection redis(common::parse_redis_url("REDIS_URL", private_redis.url()));
+    redis::Connection redis(redis::parse_redis_url("REDIS_URL", private_redis.url()));
     const auto order_keys = [&](const std::string& group) {
         return redis.command({"KEYS", redis::order_key_pattern(group)}).elements.size();
     };

@@ -12,7 +12,7 @@ namespace orderflow::test::chaos {
 namespace {
 
 redis::Connection connect(const std::string& url) {
-    return redis::Connection(common::parse_redis_url("REDIS_URL", url));
+    return redis::Connection(redis::parse_redis_url("REDIS_URL", url));
 }
 
 }  // namespace

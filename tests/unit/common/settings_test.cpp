@@ -57,20 +57,6 @@ TEST(ParseBootstrapServers, NormalisesListAndRejectsBadEntries) {
     EXPECT_THROW(parse_bootstrap_servers("K", "host:99999"), ConfigError);
 }
 
-TEST(ParseRedisUrl, ReadsHostPortAndDatabase) {
-    const auto full = parse_redis_url("REDIS_URL", "redis://10.0.0.5:6380/3");
-    EXPECT_EQ(full.host, "10.0.0.5");
-    EXPECT_EQ(full.port, 6380);
-    EXPECT_EQ(full.database, 3);
-    const auto bare = parse_redis_url("REDIS_URL", "redis://localhost");
-    EXPECT_EQ(bare.host, "localhost");
-    EXPECT_EQ(bare.port, 6379);
-    EXPECT_EQ(bare.database, 0);
-    EXPECT_THROW(parse_redis_url("REDIS_URL", "http://x:1"), ConfigError);
-    EXPECT_THROW(parse_redis_url("REDIS_URL", "redis://"), ConfigError);
-    EXPECT_THROW(parse_redis_url("REDIS_URL", "redis://h:1/99"), ConfigError);
-}
-
 TEST(ParseHttpUrl, StripsTrailingSlash) {
     EXPECT_EQ(parse_http_url("U", "http://127.0.0.1:8081/"), "http://127.0.0.1:8081");
     EXPECT_THROW(parse_http_url("SCHEMA_REGISTRY_URL", "127.0.0.1:8081"), ConfigError);

@@ -6,6 +6,9 @@ import subprocess
 
 import yaml
 
+# How docker-compose.yml names the Redis password: required from .env, no default.
+REDIS_PASSWORD = "${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}"
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 

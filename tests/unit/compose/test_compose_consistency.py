@@ -162,7 +162,8 @@ class ComposeMatchesNativeStack(unittest.TestCase):
         for name, _, args in self.conf:
             self.assertEqual(self.services[name]["environment"]["KAFKA_BOOTSTRAP_SERVERS"], internal, name)
             if args[0] == "consume":
-                self.assertEqual(self.services[name]["environment"]["REDIS_URL"], "redis://redis:6379/0", name)
+                self.assertEqual(self.services[name]["environment"]["REDIS_URL"],
+                                 "redis://:" + files.REDIS_PASSWORD + "@redis:6379/0", name)
         self.assertEqual(self.services["kafka-ui"]["environment"]["KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS"], internal)
 
 

@@ -108,5 +108,73 @@ class ComposeReadByBothVersions(unittest.TestCase):
         self.assertIn("COPY --from=build", final)
 
 
+class ComposeIsNotOpenToTheNetwork(unittest.TestCase):
+    """Published ports on BIND_ADDRESS (loopback by default), secrets only from .env, Redis and
+    kafka-ui behind a password, and every image pinned to one exact version."""
+
+    SECRETS = ["REDIS_PASSWORD", "KAFKA_UI_USER", "KAFKA_UI_PASSWORD"]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.text = files.read("docker-compose.yml")
+        cls.services = files.compose()["services"]
+
+    def test_every_published_port_binds_bind_address_defaulting_to_loopback(self):
+        count = 0
+        for name, service in self.services.items():
+            for port in service.get("ports", []):
+                self.assertRegex(port, r"^\$\{BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$", name)
+                count += 1
+        self.assertGreaterEqual(count, 10)
+
+    def test_secrets_are_required_from_env_and_never_given_a_value(self):
+        for secret in self.SECRETS:
+            uses = re.findall(r"\$\{" + secret + r"([^}]*)\}", self.text)
+            self.assertTrue(uses, f"{secret} is not used")
+            for rest in uses:
+                self.assertTrue(rest.startswith(":?"), f"${{{secret}{rest}}}: must be ${{{secret}:?...}}")
+        for name, service in self.services.items():
+            env = service.get("environment", {})
+            for key, value in env.items():
+                if re.search(r"PASSWORD|SECRET|TOKEN|_USER_NAME", key):
+                    self.assertRegex(str(value), r"^\$\{[A-Z_]+:\?[^}]*\}$", f"{name}: {key} has a value")
+            for value in list(env.values()) + service.get("command", []):
+                self.assertNotRegex(str(value), r"redis://[^@\s]*:(?!\$\{)[^@\s]+@", f"{name}: a literal Redis password")
+
+    def test_redis_has_a_password_protected_mode_and_every_client_uses_it(self):
+        redis = self.services["redis"]
+        command = redis["command"]
+        self.assertEqual(command[command.index("--requirepass") + 1], files.REDIS_PASSWORD)
+        self.assertEqual(command[command.index("--protected-mode") + 1], "yes")
+        self.assertIn("REDISCLI_AUTH", redis["healthcheck"]["test"][1])
+        users = [n for n, s in self.services.items() if "REDIS_URL" in s.get("environment", {})]
+        self.assertEqual(sorted(users), ["consumer-auto", "consumer-batch"])
+        for name in users:
+            self.assertIn(":" + files.REDIS_PASSWORD + "@redis:", self.services[name]["environment"]["REDIS_URL"])
+        self.assertEqual(self.services["redisinsight"]["environment"]["RI_REDIS_PASSWORD"], files.REDIS_PASSWORD)
+
+    def test_kafka_ui_has_a_login_and_is_read_only(self):
+        env = self.services["kafka-ui"]["environment"]
+        self.assertEqual(env["AUTH_TYPE"], "LOGIN_FORM")
+        self.assertTrue(env["SPRING_SECURITY_USER_NAME"].startswith("${KAFKA_UI_USER:?"))
+        self.assertTrue(env["SPRING_SECURITY_USER_PASSWORD"].startswith("${KAFKA_UI_PASSWORD:?"))
+        self.assertEqual(env["KAFKA_CLUSTERS_0_READONLY"], "true")
+
+    def test_images_are_pinned_to_exact_versions(self):
+        for name, service in self.services.items():
+            image = service["image"]
+            if image == "orderflow:local":  # built here from the Dockerfile
+                continue
+            self.assertRegex(image, r":v?\d+\.\d+\.\d+$", f"{name}: {image} floats")
+        for stage in re.findall(r"^FROM (\S+)", files.read("Dockerfile"), re.M):
+            self.assertRegex(stage, r"^debian:12(-slim)?$|^debian:\d+\.\d+", stage)
+
+    def test_env_example_names_each_secret_and_says_to_change_it(self):
+        example = files.read(".env.example")
+        for secret in self.SECRETS + ["BIND_ADDRESS"]:
+            self.assertRegex(example, r"(?m)^(# )?" + secret + "=", secret)
+        self.assertRegex(example, r"(?i)change")
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
