@@ -39,8 +39,7 @@ AuditResult run_audit(const AuditSettings& settings) {
     } catch (const redis::RedisError& e) {
         throw common::ConfigError("REDIS_URL", e.what());
     }
-    auto registry =
-        pipeline::connect_registry(settings.pipeline.registry_url, settings.pipeline.subject());
+    auto registry = pipeline::connect_registry(settings.pipeline, settings.pipeline.subject());
     // As the consumers decode: only schemas registered under the topic's subject.
     serde::OrderDecoder decoder([&registry](int id) { return registry->schema_by_id(id); }, {},
                                 std::make_unique<serde::SubjectIds>(

@@ -20,6 +20,10 @@ void add_pipeline_options(CLI::App& command, PipelineOptions& options) {
     kafka::add_client_options(command, options.kafka);
     add_env_option(command, "--schema-registry-url", options.registry_url, "SCHEMA_REGISTRY_URL",
                    "schema registry, http://host:port");
+    command
+        .add_option("--schema-registry-user-info", options.registry_user_info,
+                    "user:password sent to the schema registry as HTTP basic auth")
+        ->envname("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO");
     add_env_option(command, "--topic", options.topic, "ORDERS_TOPIC", "the orders topic");
     add_env_option(command, "--dlq-topic", options.dlq_topic, "DLQ_TOPIC", "the dead-letter topic");
 }
@@ -42,7 +46,9 @@ void validate_topic_name(const std::string& setting, const std::string& name) {
 PipelineSettings to_settings(const PipelineOptions& options, const std::string& client_id) {
     PipelineSettings settings;
     settings.kafka = options.kafka.to_settings(client_id);
+    refuse_credentials_in_url("SCHEMA_REGISTRY_URL", options.registry_url);
     settings.registry_url = common::parse_http_url("SCHEMA_REGISTRY_URL", options.registry_url);
+    settings.registry_user_info = parse_user_info(options.registry_user_info);
     validate_topic_name("ORDERS_TOPIC", options.topic);
     validate_topic_name("DLQ_TOPIC", options.dlq_topic);
     if (options.topic == options.dlq_topic) {
@@ -77,14 +83,37 @@ std::unique_ptr<metrics::StatusServer> start_status_server(
     }
 }
 
-std::unique_ptr<registry_client::RegistryClient> connect_registry(const std::string& url,
+std::string parse_user_info(const std::string& text) {
+    const auto colon = text.find(':');
+    if (!text.empty() && (colon == std::string::npos || colon == 0)) {
+        throw common::ConfigError("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "expected user:password");
+    }
+    return text;
+}
+
+void refuse_credentials_in_url(const std::string& setting, const std::string& url) {
+    const auto start = url.find("://");
+    const auto authority = url.substr(start == std::string::npos ? 0 : start + 3);
+    if (authority.substr(0, authority.find('/')).find('@') != std::string::npos) {
+        throw common::ConfigError(setting,
+                                  "must not carry credentials (user:password@): set "
+                                  "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO=user:password instead");
+    }
+}
+
+std::unique_ptr<registry_client::RegistryClient> connect_registry(const PipelineSettings& pipeline,
                                                                   const std::string& subject) {
-    auto client = std::make_unique<registry_client::RegistryClient>(url);
+    auto client = std::make_unique<registry_client::RegistryClient>(
+        pipeline.registry_url, std::chrono::seconds(10), std::chrono::seconds(60),
+        pipeline.registry_user_info);
     try {
         client->lookup(subject, serde::kOrderSchemaJson);
     } catch (const registry_client::RegistryError& e) {
         if (e.http_status() == 0) {
             throw common::ConfigError("SCHEMA_REGISTRY_URL", e.what());
+        }
+        if (e.http_status() == 401) {
+            throw common::ConfigError("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", e.what());
         }
         // Any HTTP answer (subject not found, ...) proves the registry is there.
     }

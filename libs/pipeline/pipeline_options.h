@@ -19,6 +19,7 @@ namespace orderflow::pipeline {
 struct PipelineOptions {
     kafka::ClientOptions kafka;
     std::string registry_url = "http://127.0.0.1:8081";
+    std::string registry_user_info;  // "user:password", "" = no basic auth
     std::string topic = "orders";
     std::string dlq_topic = "orders.dlq";
 };
@@ -26,6 +27,7 @@ struct PipelineOptions {
 struct PipelineSettings {
     kafka::ClientSettings kafka;
     std::string registry_url;
+    std::string registry_user_info;
     std::string topic;
     std::string dlq_topic;
     /// "<topic>-value": the registry subject of the order schema (TopicNameStrategy).
@@ -39,12 +41,13 @@ void add_env_option(CLI::App& command,
                     const std::string& env,
                     const std::string& help);
 
-/// Adds the Kafka options, --schema-registry-url (SCHEMA_REGISTRY_URL), --topic (ORDERS_TOPIC)
+/// Adds the Kafka options, --schema-registry-url (SCHEMA_REGISTRY_URL),
+/// --schema-registry-user-info (SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO), --topic (ORDERS_TOPIC)
 /// and --dlq-topic (DLQ_TOPIC).
 void add_pipeline_options(CLI::App& command, PipelineOptions& options);
 
-/// Errors: ConfigError naming KAFKA_BOOTSTRAP_SERVERS, KAFKA_EXTRA, SCHEMA_REGISTRY_URL,
-/// ORDERS_TOPIC or DLQ_TOPIC.
+/// Errors: ConfigError naming KAFKA_BOOTSTRAP_SERVERS, KAFKA_EXTRA, SCHEMA_REGISTRY_URL (also
+/// for credentials in it), SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO, ORDERS_TOPIC or DLQ_TOPIC.
 PipelineSettings to_settings(const PipelineOptions& options, const std::string& client_id);
 
 /// Kafka's topic name rule (1-249 of [a-zA-Z0-9._-], not "." or ".."). Errors: ConfigError.
@@ -64,10 +67,18 @@ std::unique_ptr<metrics::StatusServer> start_status_server(
     const StatusOptions& options, std::function<metrics::HealthReport()> health);
 
 /**
- * A registry client that answered once: asks whether the order schema is under `subject`.
- * Errors: ConfigError naming SCHEMA_REGISTRY_URL when the registry cannot be reached.
+ * A registry client (with the pipeline's URL and user info) that answered once: asks whether the
+ * order schema is under `subject`. Errors: ConfigError naming SCHEMA_REGISTRY_URL when the
+ * registry cannot be reached, SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO when it answers 401.
  */
-std::unique_ptr<registry_client::RegistryClient> connect_registry(const std::string& url,
+std::unique_ptr<registry_client::RegistryClient> connect_registry(const PipelineSettings& pipeline,
                                                                   const std::string& subject);
+
+/// "user:password" checked (ConfigError naming SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO, never
+/// echoing it); "" stays "".
+std::string parse_user_info(const std::string& text);
+
+/// Refuses a URL with `user:password@` in it (ConfigError naming `setting`, never echoing it).
+void refuse_credentials_in_url(const std::string& setting, const std::string& url);
 
 }  // namespace orderflow::pipeline

@@ -48,21 +48,31 @@ std::string encode_segment(const std::string& text) {
     return out;
 }
 
+// Where and how each call goes.
+struct Target {
+    const std::string& base_url;
+    std::chrono::milliseconds timeout;
+    const std::string& user_info;  // "user:password" for basic auth, "" for none
+};
+
 struct Answer {
     int status = 0;
     std::string body;
 };
 
-Answer call(const std::string& base_url,
-            std::chrono::milliseconds timeout,
+Answer call(const Target& to,
             const std::string& method,
             const std::string& path,
             const std::string& body = "") {
+    const auto& base_url = to.base_url;
     const auto endpoint = split_url(base_url);
     httplib::Client client(endpoint.origin);
-    client.set_connection_timeout(timeout);
-    client.set_read_timeout(timeout);
-    client.set_write_timeout(timeout);
+    client.set_connection_timeout(to.timeout);
+    client.set_read_timeout(to.timeout);
+    client.set_write_timeout(to.timeout);
+    if (const auto colon = to.user_info.find(':'); colon != std::string::npos) {
+        client.set_basic_auth(to.user_info.substr(0, colon), to.user_info.substr(colon + 1));
+    }
     const httplib::Headers headers = {{"Accept", kContentType}};
     const auto target = endpoint.prefix + path;
     auto result = method == "POST" ? client.Post(target.c_str(), headers, body, kContentType)
@@ -85,10 +95,12 @@ Answer call(const std::string& base_url,
     } catch (const nlohmann::json::exception&) {
         // not Confluent's error shape: keep the raw body
     }
+    // A 401 says which setting carries the credentials.
+    const auto hint = answer.status == 401 ? " (check SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO)" : "";
     throw RegistryError(answer.status, code,
                         "schema registry " + base_url + " answered HTTP " +
                             std::to_string(answer.status) + " (" + std::to_string(code) +
-                            "): " + message);
+                            "): " + message + hint);
 }
 
 nlohmann::json parse_success(const std::string& base_url, const Answer& answer) {
@@ -140,8 +152,12 @@ bool transient(int status) {
 
 RegistryClient::RegistryClient(std::string base_url,
                                std::chrono::milliseconds timeout,
-                               std::chrono::milliseconds write_retry)
-    : base_url_(std::move(base_url)), timeout_(timeout), write_retry_(write_retry) {
+                               std::chrono::milliseconds write_retry,
+                               std::string basic_auth_user_info)
+    : base_url_(std::move(base_url)),
+      timeout_(timeout),
+      write_retry_(write_retry),
+      user_info_(std::move(basic_auth_user_info)) {
     while (!base_url_.empty() && base_url_.back() == '/') {
         base_url_.pop_back();
     }
@@ -164,7 +180,7 @@ int RegistryClient::register_schema(const std::string& subject,
     Answer answer;
     for (int attempt = 1;; ++attempt) {
         try {
-            answer = call(base_url_, timeout_, "POST", path, body);
+            answer = call({base_url_, timeout_, user_info_}, "POST", path, body);
         } catch (const RegistryError& e) {
             answer = {0, e.what()};
         }
@@ -202,8 +218,9 @@ std::optional<int> RegistryClient::lookup(const std::string& subject, const std:
             return it->second;
         }
     }
-    const auto answer = call(base_url_, timeout_, "POST", "/subjects/" + encode_segment(subject),
-                             schema_request(schema, "AVRO"));
+    const auto answer =
+        call({base_url_, timeout_, user_info_}, "POST", "/subjects/" + encode_segment(subject),
+             schema_request(schema, "AVRO"));
     if (answer.status == 404) {
         int code = 0;
         try {
@@ -231,7 +248,8 @@ std::string RegistryClient::schema_by_id(int id) {
             return it->second;
         }
     }
-    const auto answer = call(base_url_, timeout_, "GET", "/schemas/ids/" + std::to_string(id));
+    const auto answer =
+        call({base_url_, timeout_, user_info_}, "GET", "/schemas/ids/" + std::to_string(id));
     if (answer.status != 200) {
         throw_error(base_url_, answer);
     }
@@ -249,14 +267,12 @@ std::string RegistryClient::schema_by_id(int id) {
 
 namespace {
 
-nlohmann::json get_json(const std::string& base_url,
-                        std::chrono::milliseconds timeout,
-                        const std::string& path) {
-    const auto answer = call(base_url, timeout, "GET", path);
+nlohmann::json get_json(const Target& to, const std::string& path) {
+    const auto answer = call(to, "GET", path);
     if (answer.status != 200) {
-        throw_error(base_url, answer);
+        throw_error(to.base_url, answer);
     }
-    return parse_success(base_url, answer);
+    return parse_success(to.base_url, answer);
 }
 
 [[noreturn]] void throw_shape(const std::string& base_url, const std::string& what) {
@@ -266,7 +282,7 @@ nlohmann::json get_json(const std::string& base_url,
 }  // namespace
 
 std::vector<std::string> RegistryClient::subjects() {
-    const auto json = get_json(base_url_, timeout_, "/subjects");
+    const auto json = get_json({base_url_, timeout_, user_info_}, "/subjects");
     try {
         return json.get<std::vector<std::string>>();
     } catch (const nlohmann::json::exception&) {
@@ -275,8 +291,8 @@ std::vector<std::string> RegistryClient::subjects() {
 }
 
 std::vector<int> RegistryClient::versions(const std::string& subject) {
-    const auto json =
-        get_json(base_url_, timeout_, "/subjects/" + encode_segment(subject) + "/versions");
+    const auto json = get_json({base_url_, timeout_, user_info_},
+                               "/subjects/" + encode_segment(subject) + "/versions");
     try {
         return json.get<std::vector<int>>();
     } catch (const nlohmann::json::exception&) {
@@ -287,7 +303,7 @@ std::vector<int> RegistryClient::versions(const std::string& subject) {
 RegistryClient::SubjectVersion RegistryClient::version(const std::string& subject,
                                                        const std::string& version) {
     const auto json =
-        get_json(base_url_, timeout_,
+        get_json({base_url_, timeout_, user_info_},
                  "/subjects/" + encode_segment(subject) + "/versions/" + encode_segment(version));
     try {
         return {json.at("subject").get<std::string>(), json.at("version").get<int>(),
@@ -298,7 +314,7 @@ RegistryClient::SubjectVersion RegistryClient::version(const std::string& subjec
 }
 
 std::string RegistryClient::compatibility(const std::string& subject) {
-    const auto json = get_json(base_url_, timeout_,
+    const auto json = get_json({base_url_, timeout_, user_info_},
                                "/config/" + encode_segment(subject) + "?defaultToGlobal=true");
     if (!json.is_object() || !json.contains("compatibilityLevel") ||
         !json["compatibilityLevel"].is_string()) {
@@ -308,8 +324,8 @@ std::string RegistryClient::compatibility(const std::string& subject) {
 }
 
 std::vector<std::pair<std::string, int>> RegistryClient::subject_versions_of(int id) {
-    const auto json =
-        get_json(base_url_, timeout_, "/schemas/ids/" + std::to_string(id) + "/versions");
+    const auto json = get_json({base_url_, timeout_, user_info_},
+                               "/schemas/ids/" + std::to_string(id) + "/versions");
     std::vector<std::pair<std::string, int>> found;
     try {
         for (const auto& entry : json) {

@@ -35,9 +35,12 @@ private:
 class RegistryClient {
 public:
     /// `timeout` bounds each HTTP call; `write_retry` bounds the retries of register_schema.
+    /// `basic_auth_user_info` ("user:password", Confluent's basic.auth.user.info) is sent as
+    /// `Authorization: Basic` on every call; "" sends none.
     explicit RegistryClient(std::string base_url,
                             std::chrono::milliseconds timeout = std::chrono::seconds(10),
-                            std::chrono::milliseconds write_retry = std::chrono::seconds(60));
+                            std::chrono::milliseconds write_retry = std::chrono::seconds(60),
+                            std::string basic_auth_user_info = {});
 
     /**
      * POST /subjects/{subject}/versions. Returns the schema id; cached per (subject, schema).
@@ -82,6 +85,7 @@ private:
     std::string base_url_;
     std::chrono::milliseconds timeout_;
     std::chrono::milliseconds write_retry_;
+    std::string user_info_;
     std::mutex mutex_;
     std::map<std::pair<std::string, std::string>, int> ids_by_subject_schema_;
     std::map<int, std::string> schemas_by_id_;

@@ -85,8 +85,9 @@ int run_console(const ConsoleSettings& settings) {
     const SameOrigin origin(settings.listen, settings.allowed_hosts);
     RouteTable routes(router, guard, origin);
 
-    registry_client::RegistryClient registry(settings.pipeline.registry_url,
-                                             settings.kafka_timeout);
+    registry_client::RegistryClient registry(settings.pipeline.registry_url, settings.kafka_timeout,
+                                             std::chrono::seconds(60),
+                                             settings.pipeline.registry_user_info);
     const auto reader = reader_settings(settings);
     auto admin = settings.pipeline.kafka;
     admin.client_id = "orderflow-console";

@@ -61,8 +61,7 @@ int run_consumer(const ConsumerSettings& settings) {
         pipeline::ensure_topic(admin, settings.pipeline.topic, pipeline::kOrdersPartitions);
         pipeline::ensure_topic(admin, settings.pipeline.dlq_topic, pipeline::kDlqPartitions);
     }
-    auto registry =
-        pipeline::connect_registry(settings.pipeline.registry_url, settings.pipeline.subject());
+    auto registry = pipeline::connect_registry(settings.pipeline, settings.pipeline.subject());
 
     redis::OrderStore store(*connection, settings.group);
     RedisOrderSink redis_sink(store, e2e_latency_histogram(settings.group));

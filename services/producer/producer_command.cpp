@@ -16,7 +16,7 @@ namespace {
 
 std::int32_t register_order_schema(const ProducerSettings& settings) {
     const auto subject = settings.pipeline.subject();
-    auto registry = pipeline::connect_registry(settings.pipeline.registry_url, subject);
+    auto registry = pipeline::connect_registry(settings.pipeline, subject);
     try {
         const int id = registry->register_schema(subject, settings.schema_json);
         spdlog::info("order schema registered under {} with id {}", subject, id);

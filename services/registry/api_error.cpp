@@ -21,6 +21,12 @@ std::string q(const std::string& s) {
 ApiError not_found() {
     return {404, 404, "HTTP 404 Not Found"};
 }
+ApiError unauthorized() {
+    return {401, 40101, "Unauthorized"};
+}
+ApiError forbidden() {
+    return {403, 40301, "User is denied operation on this server."};
+}
 ApiError method_not_allowed() {
     return {405, 405, "HTTP 405 Method Not Allowed"};
 }

@@ -27,6 +27,8 @@ std::string error_body(int code, const std::string& message);
 namespace errors {
 
 ApiError not_found();           // 404/404 "HTTP 404 Not Found" (unknown route, bad id)
+ApiError unauthorized();        // 401/40101 (no or wrong credentials)
+ApiError forbidden();           // 403/40301 (a reader writing)
 ApiError method_not_allowed();  // 405/405
 ApiError not_acceptable();      // 406/406
 ApiError unsupported_media();   // 415/415

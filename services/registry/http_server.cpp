@@ -3,6 +3,7 @@
 #include "common/config_error.h"
 #include "metrics/metrics.h"
 #include "registry/api_error.h"
+#include "registry/basic_auth.h"
 #include "registry/content_negotiation.h"
 #include "registry/leader_forwarding.h"
 
@@ -106,6 +107,39 @@ metrics::Counter& request_counter(const std::string& method, int status) {
     return *slot;
 }
 
+metrics::Counter& refusal_counter(int status) {
+    static auto& unauthorized = metrics::default_registry().counter(
+        "orderflow_registry_auth_refusals_total",
+        "requests refused by basic authentication (401) or for their role (403)",
+        {{"status", "401"}});
+    static auto& forbidden = metrics::default_registry().counter(
+        "orderflow_registry_auth_refusals_total",
+        "requests refused by basic authentication (401) or for their role (403)",
+        {{"status", "403"}});
+    return status == 401 ? unauthorized : forbidden;
+}
+
+// Answers 401 or 403 and returns true unless the caller's credentials allow the request. Logs
+// the refusal by method and path only: the Authorization header carries the password.
+bool refused(const BasicAuth* auth, bool write, const http::Request& req, http::Response& res) {
+    if (auth == nullptr) {
+        return false;
+    }
+    const auto role = auth->authenticate(req.header("Authorization"));
+    if (role && (*role == Role::writer || !write)) {
+        return false;
+    }
+    const auto error = role ? errors::forbidden() : errors::unauthorized();
+    refusal_counter(error.status()).inc();
+    spdlog::warn("{} {}: refused {} ({})", req.method, req.path(), error.status(),
+                 role ? "a reader may not write" : "no or wrong credentials");
+    set_error(res, error);
+    if (!role) {
+        res.set_header("WWW-Authenticate", "Basic realm=\"orderflow\"");
+    }
+    return true;
+}
+
 // The server's own answers in Confluent's shape.
 void render_server_error(const http::ServerError& failure,
                          const http::Request* req,
@@ -161,6 +195,9 @@ void HttpServer::Impl::status_route(const http::Request& req, http::Response& re
     }
     const auto what = split_path(req.target).front();
     if (what == "metrics") {
+        if (refused(options.auth.get(), false, req, res)) {
+            return;
+        }
         res.set_body(metrics::default_registry().render(), "text/plain; version=0.0.4");
         return;
     }
@@ -175,6 +212,9 @@ void HttpServer::Impl::status_route(const http::Request& req, http::Response& re
 }
 
 void HttpServer::Impl::handle(const Route& route, const http::Request& req, http::Response& res) {
+    if (refused(options.auth.get(), route.write, req, res)) {
+        return;
+    }
     std::string type = kV1;
     try {
         if (carries_body(req) && !acceptable_request_type(req.header("Content-Type"))) {

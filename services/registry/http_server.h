@@ -8,6 +8,7 @@
 
 #include "http/router.h"
 #include "http/server.h"
+#include "registry/basic_auth.h"
 #include "registry/content_negotiation.h"
 #include "registry/record_log.h"
 #include "registry/registry_api.h"
@@ -33,6 +34,8 @@ struct HttpOptions {
     http::Limits limits;
     /// How long a write waits for a leader to become known before 50004.
     std::chrono::milliseconds leader_wait{20000};
+    /// Basic authentication for every route but /health, /ready and /metrics; null = none.
+    std::shared_ptr<const BasicAuth> auth;
 };
 
 struct HealthProbe {

@@ -43,7 +43,12 @@ bool LeaderForwarder::forward(const http::Request& req,
     httplib::Client client(*url);
     client.set_connection_timeout(std::chrono::seconds(5));
     client.set_read_timeout(std::chrono::seconds(60));
-    const auto result = send(client, req, {{kForwardedHeader, "true"}, {"Accept", type}});
+    httplib::Headers headers = {{kForwardedHeader, "true"}, {"Accept", type}};
+    // The caller's credentials go along: the leader decides on the write.
+    if (const auto authorization = req.header("Authorization"); !authorization.empty()) {
+        headers.emplace("Authorization", authorization);
+    }
+    const auto result = send(client, req, headers);
     if (!result) {
         set_error(res, errors::forwarding_failed(*url + ": " + httplib::to_string(result.error())));
         return true;

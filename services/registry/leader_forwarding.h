@@ -1,8 +1,9 @@
 #pragma once
 
-// A follower's writes go to the leader: the request is sent on with cpp-httplib, once, and the
-// leader's answer is the answer. A write that arrives while no leader is known waits for one
-// (woken when the leadership changes) up to a deadline, then answers 50004.
+// A follower's writes go to the leader: the request is sent on with cpp-httplib, once, with the
+// caller's Authorization header, and the leader's answer is the answer. A write that arrives while
+// no leader is known waits for one (woken when the leadership changes) up to a deadline, then
+// answers 50004.
 
 #include "http/message.h"
 #include "registry/leadership.h"

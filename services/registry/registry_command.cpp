@@ -65,6 +65,10 @@ RegistrySettings to_settings(const RegistryArgs& args) {
         throw common::ConfigError("REGISTRY_HTTP_HANDLER_BUDGET",
                                   "must be longer than REGISTRY_TIMEOUT (" + args.timeout + ")");
     }
+    if (!args.auth_file.empty()) {
+        settings.http.auth = std::make_shared<const BasicAuth>(
+            BasicAuth::load("REGISTRY_AUTH_FILE", args.auth_file));
+    }
     return settings;
 }
 
@@ -107,6 +111,10 @@ CLI::App* add_registry_command(CLI::App& app, RegistryArgs& args) {
                     "bound on start-up and on each write as a whole (e.g. 30s)")
         ->envname("REGISTRY_TIMEOUT")
         ->capture_default_str();
+    cmd->add_option("--auth-file", args.auth_file,
+                    "HTTP basic auth: file of 'user: password,role' lines, roles reader and "
+                    "writer, mode 600 (unset: no authentication)")
+        ->envname("REGISTRY_AUTH_FILE");
     return cmd;
 }
 
@@ -140,9 +148,12 @@ int run_registry(const RegistrySettings& settings) {
         return 0;
     }
     server.start();
-    spdlog::info("registry ready on http://{}:{} (advertised {}), topic {}, group {}",
+    spdlog::info("registry ready on http://{}:{} (advertised {}), topic {}, group {}, {}",
                  settings.http.host, server.port(), settings.advertised_url, settings.topic.topic,
-                 settings.group);
+                 settings.group,
+                 settings.http.auth
+                     ? "basic auth for " + std::to_string(settings.http.auth->users()) + " users"
+                     : std::string("no authentication"));
     auto& schemas = metrics::default_registry().gauge("orderflow_registry_schemas",
                                                       "distinct schemas (ids) in memory");
     auto& subjects =

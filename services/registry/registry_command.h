@@ -28,6 +28,7 @@ struct RegistryArgs {
     std::string max_body_bytes = "16777216";
     int http_threads = 16;
     std::string timeout = "30s";
+    std::string auth_file;  // empty: no authentication
     /// REGISTRY_HTTP_*: head/body/idle timeouts, header and connection caps, handler budget.
     http::LimitArgs http_limits = registry_limit_defaults();
 

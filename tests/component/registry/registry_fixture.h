@@ -33,13 +33,15 @@ class RegistryServerTest : public ::testing::Test {
 protected:
     void SetUp() override { start(); }
 
-    void start(RegistryOptions options = {}) {
+    /// `auth`: basic authentication for the server (none when null).
+    void start(RegistryOptions options = {}, std::shared_ptr<const BasicAuth> auth = nullptr) {
         server_.reset();
         api_ = std::make_unique<RegistryApi>(store_, log_, options);
         HttpOptions http;
         http.port = 0;
         http.threads = 4;
         http.max_body_bytes = 1 << 20;
+        http.auth = std::move(auth);
         server_ = std::make_unique<HttpServer>(*api_, leader_, HealthProbe{}, http);
         server_->start();
         client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
@@ -63,10 +65,15 @@ protected:
                const httplib::Headers& headers = {}) {
         return to_reply(client_->Post(path.c_str(), headers, body, type.c_str()));
     }
-    Reply put(const std::string& path, const std::string& body, const std::string& type = kV1) {
-        return to_reply(client_->Put(path.c_str(), body, type.c_str()));
+    Reply put(const std::string& path,
+              const std::string& body,
+              const std::string& type = kV1,
+              const httplib::Headers& headers = {}) {
+        return to_reply(client_->Put(path.c_str(), headers, body, type.c_str()));
     }
-    Reply del(const std::string& path) { return to_reply(client_->Delete(path.c_str())); }
+    Reply del(const std::string& path, const httplib::Headers& headers = {}) {
+        return to_reply(client_->Delete(path.c_str(), headers));
+    }
 
     static std::string schema_body(const std::string& schema,
                                    const std::string& type = "AVRO",

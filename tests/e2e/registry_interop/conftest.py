@@ -29,12 +29,8 @@ def bootstrap_servers():
     return servers
 
 
-@pytest.fixture(scope="session")
-def registry_url(bootstrap_servers):
-    external = os.environ.get("SCHEMA_REGISTRY_URL")
-    if external:
-        yield external
-        return
+def run_registry(bootstrap_servers, extra_env=None):
+    """Yields the URL of an `orderflow registry` process ready on a free port; stops it after."""
     binary = os.environ["ORDERFLOW_BINARY"]
     port = free_port()
     env = dict(os.environ)
@@ -45,6 +41,7 @@ def registry_url(bootstrap_servers):
         "REGISTRY_GROUP": unique("registry"),
         "ORDERFLOW_ENV_FILE": "/nonexistent",
     })
+    env.update(extra_env or {})
     log = tempfile.NamedTemporaryFile(prefix="registry-interop-", suffix=".log", delete=False)
     process = subprocess.Popen([binary, "registry"], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -71,3 +68,21 @@ def registry_url(bootstrap_servers):
         process.kill()
         process.wait()
     os.unlink(log.name)
+
+
+@pytest.fixture(scope="session")
+def registry_url(bootstrap_servers):
+    external = os.environ.get("SCHEMA_REGISTRY_URL")
+    if external:
+        yield external
+        return
+    yield from run_registry(bootstrap_servers)
+
+
+@pytest.fixture(scope="session")
+def auth_registry_url(bootstrap_servers, tmp_path_factory):
+    """A registry with REGISTRY_AUTH_FILE: alice writes, bob reads."""
+    users = tmp_path_factory.mktemp("auth") / "users.properties"
+    users.write_text("alice: alice-secret,writer\nbob: bob-secret,reader\n")
+    users.chmod(0o600)
+    yield from run_registry(bootstrap_servers, {"REGISTRY_AUTH_FILE": str(users)})

@@ -152,3 +152,20 @@ def test_raw_http_shapes(registry_url):
     assert not_found.json() == {"error_code": 404, "message": "HTTP 404 Not Found"}
     assert requests.get(f"{registry_url}/associations/resources/default/t").json() == []
     assert requests.get(f"{registry_url}/mode").json() == {"mode": "READWRITE"}
+
+
+def test_basic_auth_user_info(auth_registry_url):
+    subject = unique("orders") + "-value"
+    writer = SchemaRegistryClient({"url": auth_registry_url,
+                                   "basic.auth.user.info": "alice:alice-secret"})
+    schema_id = writer.register_schema(subject, Schema(ORDER_V1, "AVRO"))
+    reader = SchemaRegistryClient({"url": auth_registry_url,
+                                   "basic.auth.user.info": "bob:bob-secret"})
+    assert json.loads(reader.get_schema(schema_id).schema_str)["name"] == "Order"
+    assert reader.lookup_schema(subject, Schema(ORDER_V1, "AVRO")).schema_id == schema_id
+    with pytest.raises(SchemaRegistryError) as refused:
+        reader.register_schema(subject, Schema(ORDER_V2, "AVRO"))
+    assert (refused.value.http_status_code, refused.value.error_code) == (403, 40301)
+    with pytest.raises(SchemaRegistryError) as anonymous:
+        SchemaRegistryClient({"url": auth_registry_url}).get_subjects()
+    assert (anonymous.value.http_status_code, anonymous.value.error_code) == (401, 40101)
