@@ -21,10 +21,17 @@ struct HttpAnswer {
     std::string error;
 };
 
-HttpAnswer http_get(const std::string& url, const std::string& path) {
+/// `user_info` ("user:password", empty for none) is sent as basic auth: the registry asks for
+/// it on every route but /health when it runs with REGISTRY_AUTH_FILE.
+HttpAnswer http_get(const std::string& url,
+                    const std::string& path,
+                    const std::string& user_info = "") {
     httplib::Client client(url);
     client.set_connection_timeout(kProbeTimeout);
     client.set_read_timeout(kProbeTimeout);
+    if (const auto colon = user_info.find(':'); colon != std::string::npos) {
+        client.set_basic_auth(user_info.substr(0, colon), user_info.substr(colon + 1));
+    }
     auto result = client.Get(path.c_str());
     if (!result) {
         return {0, "", httplib::to_string(result.error())};
@@ -165,7 +172,8 @@ void OverviewSampler::sample_once() {
         parts.push_back(part("kafka", "down", e.what()));
     }
 
-    const auto registry = http_get(settings_.pipeline.registry_url, "/subjects");
+    const auto registry = http_get(settings_.pipeline.registry_url, "/subjects",
+                                   settings_.pipeline.registry_user_info);
     parts.push_back(part("registry", registry.status == 200 ? "up" : "down",
                          registry.status == 200 ? "answers"
                          : registry.status == 0 ? "not reachable (" + registry.error + ")"

@@ -33,19 +33,23 @@ redis::Connection& redis_connection() {
 
 }  // namespace
 
-RegistryProcess::RegistryProcess() {
-    if (const char* external = std::getenv("ORDERFLOW_TEST_REGISTRY_URL")) {  // NOLINT
+RegistryProcess::RegistryProcess(const std::map<std::string, std::string>& extra) {
+    const char* external = std::getenv("ORDERFLOW_TEST_REGISTRY_URL");  // NOLINT
+    if (external != nullptr && extra.empty()) {
         url_ = external;
         return;
     }
     const auto port = free_port();
     url_ = "http://127.0.0.1:" + std::to_string(port);
     schemas_topic_ = unique_name("_schemas");
-    const std::map<std::string, std::string> env = {
+    std::map<std::string, std::string> env = {
         {"KAFKA_BOOTSTRAP_SERVERS", shared_stack().bootstrap_servers},
         {"REGISTRY_LISTEN", "127.0.0.1:" + std::to_string(port)},
         {"REGISTRY_TOPIC", schemas_topic_},
         {"REGISTRY_GROUP", unique_name("registry")}};
+    for (const auto& [key, value] : extra) {
+        env[key] = value;
+    }
     const auto log = std::filesystem::temp_directory_path() / (unique_name("registry") + ".log");
     httplib::Client client("127.0.0.1", port);
     client.set_connection_timeout(2);

@@ -15,10 +15,11 @@
 namespace orderflow::test {
 
 /// `orderflow registry` on a free port with its own schemas topic (or, when
-/// ORDERFLOW_TEST_REGISTRY_URL is set, that registry). Ready when constructed.
+/// ORDERFLOW_TEST_REGISTRY_URL is set and no `extra` settings are given, that registry). Ready
+/// when constructed; `extra` settings (REGISTRY_AUTH_FILE, ...) win over its own.
 class RegistryProcess {
 public:
-    RegistryProcess();
+    explicit RegistryProcess(const std::map<std::string, std::string>& extra = {});
     const std::string& url() const { return url_; }
     /// The topic it keeps its schemas in (REGISTRY_TOPIC; "_schemas" for an outside one).
     const std::string& schemas_topic() const { return schemas_topic_; }
