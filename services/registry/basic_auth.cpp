@@ -1,6 +1,7 @@
 #include "registry/basic_auth.h"
 
 #include "common/config_error.h"
+#include "common/text.h"
 
 #include <array>
 #include <fstream>
@@ -10,21 +11,12 @@
 namespace orderflow::registry {
 namespace {
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(" \t\r");
-    return text.substr(first, last - first + 1);
-}
-
 // The strongest role a comma-separated role list grants; nullopt when it names neither.
 std::optional<Role> strongest_role(std::string_view roles) {
     std::optional<Role> role;
     while (!roles.empty()) {
         const auto comma = roles.find(',');
-        const auto name = trim(roles.substr(0, comma));
+        const auto name = common::trim(roles.substr(0, comma));
         if (name == "writer") {
             role = Role::writer;
         } else if (name == "reader" && !role) {
@@ -99,7 +91,7 @@ BasicAuth BasicAuth::parse(const std::string& setting, std::string_view text) {
     std::istringstream lines{std::string(text)};
     for (std::string raw; std::getline(lines, raw);) {
         ++number;
-        const auto line = trim(raw);
+        const auto line = common::trim(raw);
         if (line.empty() || line.front() == '#' || line.front() == '!') {
             continue;
         }
@@ -109,9 +101,9 @@ BasicAuth BasicAuth::parse(const std::string& setting, std::string_view text) {
         if (colon == std::string_view::npos || comma == std::string_view::npos || comma < colon) {
             throw common::ConfigError(setting, where + "expected 'user: password,role'");
         }
-        const auto user = trim(line.substr(0, colon));
+        const auto user = common::trim(line.substr(0, colon));
         const auto rest = line.substr(colon + 1);
-        const auto password = trim(rest.substr(0, rest.find(',')));
+        const auto password = common::trim(rest.substr(0, rest.find(',')));
         const auto role = strongest_role(rest.substr(rest.find(',') + 1));
         if (user.empty() || password.empty()) {
             throw common::ConfigError(setting, where + "user and password must not be empty");
@@ -153,7 +145,7 @@ std::optional<Role> BasicAuth::authenticate(std::string_view authorization) cons
     if (authorization.size() <= scheme.size() || authorization.substr(0, scheme.size()) != scheme) {
         return std::nullopt;
     }
-    const auto decoded = decode_base64(trim(authorization.substr(scheme.size())));
+    const auto decoded = decode_base64(common::trim(authorization.substr(scheme.size())));
     if (!decoded) {
         return std::nullopt;
     }
