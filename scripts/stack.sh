@@ -16,6 +16,9 @@
 #   ORDERFLOW_INFRA          own: start/stop Kafka and Redis here; external: they are someone
 #                            else's (KAFKA_BOOTSTRAP_SERVERS, REDIS_URL name them)     [own]
 #   KAFKA_BROKER_PORTS, KAFKA_CONTROLLER_PORTS, REDIS_PORT           (as kafka-cluster.sh, redis.sh)
+#   SECURE                   1: the secure profile (scripts/lib/secure-profile.sh; also read
+#                            from .env): SASL_SSL + ACLs, Redis ACL users, registry and console
+#                            credentials, one principal per service, secrets in RUN_DIR/secrets
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -23,6 +26,12 @@ root=$(cd "$here/.." && pwd)
 source "$here/lib/proc.sh"
 # shellcheck source=lib/supervisor.sh
 source "$here/lib/supervisor.sh"
+# shellcheck source=lib/secrets.sh
+source "$here/lib/secrets.sh"
+# shellcheck source=lib/redis-acl.sh
+source "$here/lib/redis-acl.sh"
+# shellcheck source=lib/secure-profile.sh
+source "$here/lib/secure-profile.sh"
 
 run_dir=${ORDERFLOW_RUN_DIR:-$root/.run}
 mkdir -p "$run_dir/logs" "$run_dir/pids"
@@ -38,7 +47,57 @@ export KAFKA_CONTROLLER_PORTS=${KAFKA_CONTROLLER_PORTS:-9192,9193,9194}
 export REDIS_PORT=${REDIS_PORT:-6379}
 IFS=, read -r -a bports <<<"$KAFKA_BROKER_PORTS"
 bootstrap=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}}
+secure=$(secure_setting)
+secrets_dir=$run_dir/secrets
+# status, logs and down follow the profile the stack was started with.
+if [[ "${1:-}" != up && "$(cat "$run_dir/profile" 2>/dev/null)" == secure ]]; then
+  secure=1
+fi
+if [[ "$secure" == 1 ]]; then
+  export KAFKA_SECURITY=sasl_ssl KAFKA_SECRETS_DIR=$secrets_dir
+  export REDIS_ACL_FILE=$secrets_dir/redis-users.acl REDIS_ADMIN_PASSWORD_FILE=$secrets_dir/admin.password
+fi
+if [[ "$secure" == 1 && "$infra" != own ]]; then
+  die "SECURE=1 runs its own Kafka and Redis (their credentials are made here): not with ORDERFLOW_INFRA=external"
+fi
+# Each service's credentials come from its file in the secrets directory; the same settings in
+# the environment would win over that file (and hand every service one identity), so they go.
+if [[ "$secure" == 1 ]]; then
+  for variable in REDIS_URL KAFKA_PROPERTIES_FILE SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO CONSOLE_TOKEN \
+    REGISTRY_AUTH_FILE ORDERFLOW_SECRETS_FILE; do
+    [[ -n "${!variable+set}" ]] && log "SECURE=1: ignoring $variable from the environment (each service gets its own)"
+    unset "$variable"
+  done
+fi
 redis_url=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}
+
+# What supervisord gives service NAME besides its command (supervisor.sh's environment= line):
+# in the secure profile the service's own credentials file and no REDIS_URL, since the real
+# environment would win over that file.
+service_environment() {
+  local name=$1 common
+  common="KAFKA_BOOTSTRAP_SERVERS=\"$(sv_escape "$bootstrap")\",CONSOLE_SUPERVISOR_STATE=\"$(sv_escape "$(sv_state_file)")\""
+  if [[ "$secure" == 1 ]]; then
+    echo "$common,SECURE=\"1\",ORDERFLOW_SECRETS_FILE=\"$(sv_escape "$secrets_dir/$name.env")\""
+  else
+    echo "$common,REDIS_URL=\"$(sv_escape "$redis_url")\""
+  fi
+}
+
+# A run dir holds one profile's data (Kafka formatted with or without SCRAM users): switching
+# needs `make clean` first, said here rather than as authentication errors later.
+check_profile() {
+  local file=$run_dir/profile wanted recorded
+  if [[ "$secure" == 1 ]]; then wanted=secure; else wanted=plaintext; fi
+  if [[ -f "$file" ]]; then
+    recorded=$(<"$file")
+    [[ "$recorded" == "$wanted" ]] ||
+      die "$run_dir holds a $recorded stack; this is SECURE=$secure ($wanted): run 'make clean' first (it deletes the data)"
+  elif [[ -d "$KAFKA_CLUSTER_DIR" && "$wanted" == secure ]]; then
+    die "$run_dir holds a stack made before SECURE=1: run 'make clean' first (it deletes the data)"
+  fi
+  echo "$wanted" >"$file"
+}
 
 # The services `make up` runs after Kafka and Redis, in start order. Each entry:
 #   name|health URL (empty: process alive is enough)|orderflow arguments|restart policy
@@ -122,8 +181,14 @@ stop_legacy_pidfiles() {
 
 up() {
   if [[ "$infra" == own ]]; then
+    check_profile
+    [[ "$secure" == 1 ]] && secure_before_infra "$secrets_dir"
     "$here/redis.sh" start
     "$here/kafka-cluster.sh" start
+  fi
+  if [[ "$secure" == 1 ]]; then
+    secure_write_service_files "$secrets_dir" "$REDIS_PORT"
+    secure_create_topics "$secrets_dir"
   fi
   stop_legacy_pidfiles
   sv_write_config
@@ -146,6 +211,7 @@ up() {
     echo "  web console     http://127.0.0.1:8080/   (topics as kafka-ui shows them:"
     echo "                  http://127.0.0.1:8080/ui/clusters/kraft/all-topics)"
   fi
+  [[ "$secure" == 1 ]] && secure_print "$secrets_dir"
   echo "  status: make status    logs: make logs [NAME]    stop: make down"
 }
 

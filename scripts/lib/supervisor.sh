@@ -1,6 +1,7 @@
 # supervisord for the stack's services: writes its config in $run_dir/supervisor/, starts it,
 # asks it about and for programs, shuts it down. Sourced by stack.sh after proc.sh; expects
-# run_dir, root, here, binary, bootstrap, redis_url and the services array.
+# run_dir, root, here, binary, bootstrap, redis_url, the services array and service_environment
+# (NAME -> its environment= value).
 #
 # Restart policy (docs in README "make up"): a service that dies after running startsecs is
 # started again at once; one that dies sooner is retried after 1, 2, 3... s (BACKOFF) and given
@@ -83,7 +84,7 @@ CONF
 [program:$name]
 command=$(sv_escape "$binary $args")
 directory=$(sv_escape "$root")
-environment=KAFKA_BOOTSTRAP_SERVERS="$(sv_escape "$bootstrap")",REDIS_URL="$(sv_escape "$redis_url")",CONSOLE_SUPERVISOR_STATE="$(sv_escape "$(sv_state_file)")"
+environment=$(service_environment "$name")
 autostart=false
 CONF
       case "${restart:-always}" in

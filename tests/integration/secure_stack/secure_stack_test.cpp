@@ -1,0 +1,294 @@
+// The secure profile as `SECURE=1 make up` starts it (fixture secure_stack, secure_stack.sh):
+// every service runs as its own principal; this checks that the pipeline still works, and that
+// Kafka, Redis, the registry and the console refuse strangers and hold each principal to its job.
+#include "common/env_file.h"
+#include "support/test_support.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+
+namespace orderflow::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// DIR/stack.env of the fixture: ports, addresses, the secrets directory.
+const std::map<std::string, std::string>& stack() {
+    static const auto env = [] {
+        const char* path = std::getenv("ORDERFLOW_SECURE_STACK_ENV");
+        if (path == nullptr) {
+            throw std::runtime_error("ORDERFLOW_SECURE_STACK_ENV unset: run under ctest");
+        }
+        std::map<std::string, std::string> values;
+        for (auto& [key, value] : common::parse_env_file(read_file(path), path)) {
+            values[key] = value;
+        }
+        return values;
+    }();
+    return env;
+}
+
+std::string setting(const std::string& key) {
+    return stack().at(key);
+}
+
+std::filesystem::path secrets() {
+    return setting("SECRETS_DIR");
+}
+
+std::string password(const std::string& principal) {
+    auto text = read_file(secrets() / (principal + ".password"));
+    while (!text.empty() && text.back() == '\n') {
+        text.pop_back();
+    }
+    return text;
+}
+
+// redis-cli as `user` (empty: nobody), the password through the environment, never argv.
+CommandResult redis_as(const std::string& user, const std::string& pass, const std::string& args) {
+    std::string line = "redis-cli --no-auth-warning -h 127.0.0.1 -p " + setting("REDIS_PORT");
+    if (!user.empty()) {
+        line = "REDISCLI_AUTH=" + shell_quote(pass) + " " + line + " --user " + shell_quote(user);
+    }
+    return run_command(line + " " + args + " 2>&1");
+}
+
+CommandResult redis_as(const std::string& principal, const std::string& args) {
+    return redis_as(principal, password(principal), args);
+}
+
+// An orderflow command as `principal`: its credentials file, as the services get theirs.
+CommandResult orderflow_as(const std::string& principal, const std::string& args) {
+    return run_orderflow(args,
+                         {{"SECURE", "1"},
+                          {"ORDERFLOW_ENV_FILE", setting("ORDERFLOW_ENV_FILE")},
+                          {"ORDERFLOW_SECRETS_FILE", (secrets() / (principal + ".env")).string()},
+                          {"KAFKA_BOOTSTRAP_SERVERS", setting("KAFKA_BOOTSTRAP_SERVERS")},
+                          {"SCHEMA_REGISTRY_URL", setting("SCHEMA_REGISTRY_URL")}});
+}
+
+std::string stored_count(const std::string& group) {
+    return redis_as("admin", "HGET stats:" + group + " processed").output;
+}
+
+TEST(SecureStack, OrdersFlowThroughEveryServiceRunningAsItsOwnPrincipalAndTheAuditIsClean) {
+    const auto count = setting("PRODUCE_COUNT");
+    EXPECT_TRUE(
+        wait_until([&] { return stored_count("orders-auto") == count + "\n"; }, 180s, 500ms))
+        << "orders-auto stored " << stored_count("orders-auto");
+    EXPECT_TRUE(
+        wait_until([&] { return stored_count("orders-batch") == count + "\n"; }, 60s, 500ms))
+        << "orders-batch stored " << stored_count("orders-batch");
+
+    const auto audit = orderflow_as("audit", "audit --live true");
+    EXPECT_EQ(audit.exit_code, 0) << audit.output;
+}
+
+TEST(SecureStack, SecretsAreReadableByTheirOwnerOnlyAndNoPasswordReachesALog) {
+    struct stat info {};
+    ASSERT_EQ(::stat(secrets().c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 0777, 0700U);
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(secrets())) {
+        ASSERT_EQ(::stat(entry.path().c_str(), &info), 0);
+        EXPECT_EQ(info.st_mode & 077, 0U) << entry.path();
+        ++files;
+    }
+    EXPECT_GT(files, 10);
+
+    std::vector<std::string> passwords;
+    for (const auto& entry : std::filesystem::directory_iterator(secrets())) {
+        if (entry.path().extension() == ".password") {
+            passwords.push_back(read_file(entry.path()).substr(0, 64));
+        }
+    }
+    ASSERT_GE(passwords.size(), 8U);
+    const std::filesystem::path run = setting("ORDERFLOW_RUN_DIR");
+    int logs = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(run)) {
+        const auto name = entry.path().filename().string();
+        if (!entry.is_regular_file() ||
+            entry.path().string().find("/secrets/") != std::string::npos ||
+            (name.find(".log") == std::string::npos && name.find(".out") == std::string::npos)) {
+            continue;
+        }
+        ++logs;
+        const auto text = read_file(entry.path());
+        for (const auto& secret : passwords) {
+            EXPECT_EQ(text.find(secret), std::string::npos) << "a password in " << entry.path();
+        }
+    }
+    EXPECT_GT(logs, 5);
+}
+
+TEST(SecureStack, RedisRefusesStrangersAndHoldsEachUserToItsKeysAndCommands) {
+    EXPECT_NE(redis_as("", "", "PING").output.find("NOAUTH"), std::string::npos);
+    EXPECT_NE(redis_as("admin", "wrong-password", "PING").output.find("WRONGPASS"),
+              std::string::npos);
+    EXPECT_EQ(redis_as("consumer-auto", "PING").output, "PONG\n");
+
+    const auto denied = [](const CommandResult& result) {
+        return result.output.find("NOPERM") != std::string::npos;
+    };
+    EXPECT_TRUE(denied(redis_as("consumer-auto", "FLUSHALL")));
+    EXPECT_TRUE(denied(redis_as("consumer-auto", "CONFIG SET appendonly no")));
+    EXPECT_TRUE(denied(redis_as("consumer-auto", "HGETALL stats:orders-batch")));
+    EXPECT_TRUE(denied(redis_as("consumer-auto", "DEL offsets:orders-batch")));
+    EXPECT_FALSE(denied(redis_as("consumer-auto", "HGETALL stats:orders-auto")));
+    EXPECT_TRUE(denied(redis_as("consumer-batch", "HGETALL stats:orders-auto")));
+    EXPECT_FALSE(denied(redis_as("console", "HGETALL stats:orders-batch")));
+    EXPECT_TRUE(denied(redis_as("console", "HSET stats:orders-auto processed 0")));
+    EXPECT_TRUE(denied(redis_as("console", "FLUSHALL")));
+    EXPECT_TRUE(denied(redis_as("audit", "DEL stats:orders-auto")));
+    EXPECT_FALSE(denied(redis_as("audit", "HGETALL offsets:orders-auto")));
+}
+
+httplib::Result registry_request(const std::string& user,
+                                 const std::string& pass,
+                                 const std::string& method,
+                                 const std::string& path) {
+    httplib::Client client(setting("SCHEMA_REGISTRY_URL"));
+    client.set_connection_timeout(5s);
+    client.set_read_timeout(30s);
+    if (!user.empty()) {
+        client.set_basic_auth(user, pass);
+    }
+    if (method == "GET") {
+        return client.Get(path);
+    }
+    if (method == "DELETE") {
+        return client.Delete(path);
+    }
+    return client.Post(path, R"({"schema":"\"string\""})",
+                       "application/vnd.schemaregistry.v1+json");
+}
+
+int registry_status(const std::string& principal,
+                    const std::string& method,
+                    const std::string& path) {
+    const auto result = registry_request(principal, password(principal), method, path);
+    return result ? result->status : -1;
+}
+
+TEST(SecureStack, TheRegistryRefusesStrangersAndOnlyTheProducerAndAdminWrite) {
+    auto anonymous = registry_request("", "", "GET", "/subjects");
+    ASSERT_TRUE(anonymous);
+    EXPECT_EQ(anonymous->status, 401);
+    auto wrong = registry_request("producer", "wrong-password", "GET", "/subjects");
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 401);
+
+    auto subjects =
+        registry_request("consumer-auto", password("consumer-auto"), "GET", "/subjects");
+    ASSERT_TRUE(subjects);
+    EXPECT_EQ(subjects->status, 200);
+    EXPECT_NE(subjects->body.find("orders-value"), std::string::npos) << subjects->body;
+
+    const std::string subject = "/subjects/" + unique_name("secure") + "/versions";
+    for (const auto* reader : {"consumer-auto", "consumer-batch", "console", "audit"}) {
+        EXPECT_EQ(registry_status(reader, "POST", subject), 403) << reader;
+    }
+    EXPECT_EQ(registry_status("console", "DELETE", "/subjects/orders-value"), 403);
+    EXPECT_EQ(registry_status("producer", "POST", subject), 200);
+    EXPECT_EQ(registry_status("admin", "POST", subject), 200);
+}
+
+TEST(SecureStack, KafkaRefusesStrangersAndEachPrincipalIsDeniedWhatIsNotItsJob) {
+    const auto bootstrap = setting("KAFKA_BOOTSTRAP_SERVERS");
+    // A plaintext client on a SASL_SSL listener gets no metadata at all.
+    EXPECT_NE(run_command("kcat -b " + bootstrap + " -L -m 5 2>&1").exit_code, 0);
+
+    const auto wrong =
+        std::filesystem::temp_directory_path() / (unique_name("wrong") + ".properties");
+    {
+        std::string text = read_file(secrets() / "producer.properties");
+        const auto at = text.find(password("producer"));
+        ASSERT_NE(at, std::string::npos);
+        text.replace(at, 64, std::string(64, '0'));
+        std::ofstream(wrong) << text;
+        std::filesystem::permissions(
+            wrong, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    }
+    const auto refused = run_command("kcat -F " + wrong.string() + " -L -m 5 2>&1");
+    std::filesystem::remove(wrong);
+    EXPECT_NE(refused.exit_code, 0);
+    EXPECT_NE(refused.output.find("uthentication"), std::string::npos) << refused.output;
+
+    // The console may read but not write: its one write action is refused by Kafka, by name.
+    const auto failed = std::filesystem::temp_directory_path() / (unique_name("failed") + ".jsonl");
+    const auto console_send =
+        orderflow_as("console", "produce --count 1 --interval 10ms --retries 0 --failed-file " +
+                                    failed.string());
+    std::filesystem::remove(failed);
+    EXPECT_NE(console_send.exit_code, 0) << console_send.output;
+    EXPECT_NE(console_send.output.find("uthoriz"), std::string::npos) << console_send.output;
+
+    // The producer writes orders; reading the dead letters is not its job.
+    const auto producer_reads = orderflow_as("producer", "dlq list");
+    EXPECT_NE(producer_reads.exit_code, 0) << producer_reads.output;
+    EXPECT_NE(producer_reads.output.find("uthoriz"), std::string::npos) << producer_reads.output;
+
+    // admin may: the same command as admin lists the (empty) dead-letter topic.
+    const auto admin_reads = orderflow_as("admin", "dlq list");
+    EXPECT_EQ(admin_reads.exit_code, 0) << admin_reads.output;
+}
+
+httplib::Headers console_headers(const std::string& host) {
+    return {{"Host", host}};
+}
+
+TEST(SecureStack, TheConsoleNeedsItsTokenAndRefusesForeignHostsAndCrossOriginActions) {
+    const auto url = setting("CONSOLE_URL");
+    const auto host = url.substr(std::string("http://").size());
+    const auto token = read_file(secrets() / "console.token").substr(0, 48);
+    httplib::Client console(url);
+    console.set_read_timeout(30s);
+
+    auto no_token = console.Get("/api/topics", console_headers(host));
+    ASSERT_TRUE(no_token);
+    EXPECT_EQ(no_token->status, 401);
+
+    console.set_bearer_token_auth(token);
+    auto topics = console.Get("/api/topics", console_headers(host));
+    ASSERT_TRUE(topics);
+    EXPECT_EQ(topics->status, 200) << topics->body;
+    EXPECT_NE(topics->body.find("\"orders\""), std::string::npos) << topics->body;
+
+    auto rebinding = console.Get(
+        "/api/topics", console_headers("attacker.example:" + host.substr(host.find(':') + 1)));
+    ASSERT_TRUE(rebinding);
+    EXPECT_EQ(rebinding->status, 421);
+
+    const std::string confirm = R"({"confirm": true})";
+    auto cross_origin = console.Post("/api/actions/test-order",
+                                     {{"Host", host}, {"Origin", "http://attacker.example"}},
+                                     confirm, "application/json");
+    ASSERT_TRUE(cross_origin);
+    EXPECT_EQ(cross_origin->status, 403);
+
+    // Same origin and the token: the console asks Kafka, which refuses its principal a write.
+    auto same_origin = console.Post("/api/actions/test-order", {{"Host", host}, {"Origin", url}},
+                                    confirm, "application/json");
+    ASSERT_TRUE(same_origin);
+    EXPECT_GE(same_origin->status, 400) << same_origin->body;
+    EXPECT_NE(same_origin->body.find("uthoriz"), std::string::npos) << same_origin->body;
+}
+
+}  // namespace
+}  // namespace orderflow::test
