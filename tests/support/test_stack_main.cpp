@@ -54,7 +54,9 @@ bool create_pipeline_topics(const std::filesystem::path& secrets) {
     }
 }
 
-int up(const std::filesystem::path& dir, Security security) {
+int up(const std::filesystem::path& dir_arg, Security security) {
+    // Absolute: stack.env's paths are read by tests that run in other directories.
+    const auto dir = std::filesystem::absolute(dir_arg);
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     std::string brokers;
