@@ -49,7 +49,7 @@ security=${KAFKA_SECURITY:-plaintext}
 secrets=${KAFKA_SECRETS_DIR:-}
 
 command=${1:-}
-[[ -n "$command" ]] || die "usage: kafka-cluster.sh start|start-node N|stop|stop-node N|status|wait-ready [options]"
+[[ -n "$command" ]] || die "usage: kafka-cluster.sh start|start-node N|stop|stop-node N|status|wait-ready|quorum|apply-acls [options]"
 shift
 node_arg=""
 if [[ "$command" == start-node || "$command" == stop-node ]]; then
@@ -87,21 +87,6 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 bootstrap="127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}"
 
-# The listeners of node N, by security profile.
-listener_config() {
-  local n=$1
-  if [[ "$security" == sasl_ssl ]]; then
-    sasl_ssl_listener_config "$n"
-    return
-  fi
-  cat <<PROPS
-listeners=PLAINTEXT://127.0.0.1:${bports[n - 1]},CONTROLLER://127.0.0.1:${cports[n - 1]}
-advertised.listeners=PLAINTEXT://127.0.0.1:${bports[n - 1]}
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-PROPS
-}
-
 # kcat_at PORT ARGS...: kcat against one node (as admin with sasl_ssl).
 kcat_at() {
   local port=$1
@@ -125,15 +110,22 @@ libs() { "$here/fetch-kafka.sh"; }
 write_config() {
   local n=$1 i voters=""
   for i in 1 2 3; do voters+="${voters:+,}$i@127.0.0.1:${cports[i - 1]}"; done
+  local client=PLAINTEXT controller=PLAINTEXT
+  if [[ "$security" == sasl_ssl ]]; then client=SASL_SSL controller=SSL; fi
   mkdir -p "$dir/conf" "$dir/node-$n"
-  # 0600: with sasl_ssl the file holds the broker principal's password.
-  (umask 077 && cat >"$dir/conf/server-$n.properties") <<PROPS
+  # 0600 before anything is written: with sasl_ssl the file holds the broker's password.
+  touch "$dir/conf/server-$n.properties"
+  chmod 0600 "$dir/conf/server-$n.properties"
+  cat >"$dir/conf/server-$n.properties" <<PROPS
 # Written by scripts/kafka-cluster.sh; edit the script, not this file.
 process.roles=broker,controller
 node.id=$n
 controller.quorum.voters=$voters
+listeners=$client://127.0.0.1:${bports[n - 1]},CONTROLLER://127.0.0.1:${cports[n - 1]}
+advertised.listeners=$client://127.0.0.1:${bports[n - 1]}
 controller.listener.names=CONTROLLER
-$(listener_config "$n")
+listener.security.protocol.map=CONTROLLER:$controller,$client:$client
+inter.broker.listener.name=$client
 log.dirs=$dir/node-$n/data
 num.partitions=5
 default.replication.factor=3
@@ -155,6 +147,9 @@ log.cleaner.threads=1
 num.recovery.threads.per.data.dir=1
 log.retention.hours=168
 PROPS
+  if [[ "$security" == sasl_ssl ]]; then
+    sasl_ssl_node_config "$n" >>"$dir/conf/server-$n.properties"
+  fi
 }
 
 format_storage() {

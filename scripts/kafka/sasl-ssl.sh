@@ -29,13 +29,11 @@ super_users() {
   echo "$users"
 }
 
-sasl_ssl_listener_config() {
+# Node N's security settings, after the listeners kafka-cluster.sh names (SASL_SSL, CONTROLLER:SSL).
+sasl_ssl_node_config() {
   local n=$1
   cat <<PROPS
-listeners=SASL_SSL://127.0.0.1:${bports[n - 1]},CONTROLLER://127.0.0.1:${cports[n - 1]}
-advertised.listeners=SASL_SSL://127.0.0.1:${bports[n - 1]}
-listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL
-inter.broker.listener.name=SASL_SSL
+# sasl_ssl (scripts/kafka/sasl-ssl.sh)
 sasl.enabled.mechanisms=$kafka_scram_mechanism
 sasl.mechanism.inter.broker.protocol=$kafka_scram_mechanism
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="broker" password="$(secret_password "$secrets" broker)";

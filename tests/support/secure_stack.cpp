@@ -36,7 +36,8 @@ const SecureStackEnv& secure_stack() {
             values[key] = value;
         }
         return SecureStackEnv{values["KAFKA_BOOTSTRAP_SERVERS"], values["REDIS_URL"],
-                              values["KAFKA_CLUSTER_DIR"], values["KAFKA_SECRETS_DIR"]};
+                              values["KAFKA_CLUSTER_DIR"],       values["KAFKA_SECRETS_DIR"],
+                              values["KAFKA_BROKER_PORTS"],      values["KAFKA_CONTROLLER_PORTS"]};
     }();
     return env;
 }

@@ -15,6 +15,8 @@ struct SecureStackEnv {
     std::string redis_url;          // REDIS_URL
     std::string kafka_dir;          // KAFKA_CLUSTER_DIR: logs/kafka-N/kafka-authorizer.log
     std::string secrets_dir;        // KAFKA_SECRETS_DIR: <principal>.properties, ca.pem
+    std::string broker_ports;       // KAFKA_BROKER_PORTS "a,b,c"
+    std::string controller_ports;   // KAFKA_CONTROLLER_PORTS
 };
 
 /// Reads the file named by ORDERFLOW_SECURE_STACK_ENV (default: the fixture's). Throws
