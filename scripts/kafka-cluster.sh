@@ -87,6 +87,16 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 bootstrap="127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}"
 
+# A cluster keeps the profile it was formatted with: its SCRAM credentials exist only if it was
+# formatted for sasl_ssl, and a sasl_ssl cluster started as plaintext would be open.
+require_same_profile() {
+  local formatted=plaintext
+  [[ -f "$dir/cluster.id" ]] || return 0
+  [[ -f "$dir/security" ]] && formatted=$(<"$dir/security")
+  [[ "$formatted" == "$security" ]] ||
+    die "the cluster in $dir was formatted for --security $formatted, not $security (KAFKA_SECURITY): use another --dir, or remove $dir to start afresh"
+}
+
 # kcat_at PORT ARGS...: kcat against one node (as admin with sasl_ssl).
 kcat_at() {
   local port=$1
@@ -156,6 +166,7 @@ format_storage() {
   local n=$1 cid
   [[ -f "$dir/node-$n/data/meta.properties" ]] && return 0
   if [[ ! -f "$dir/cluster.id" ]]; then
+    echo "$security" >"$dir/security"
     java -cp "$(libs)/*" -Dlog4j.configuration="file:$here/kafka/tools-log4j.properties" \
       kafka.tools.StorageTool random-uuid >"$dir/cluster.id"
   fi
@@ -265,6 +276,7 @@ status() {
 
 case "$command" in
   start)
+    require_same_profile
     libs >/dev/null
     if [[ "$security" == sasl_ssl ]]; then sasl_ssl_prepare; fi
     for n in 1 2 3; do start_node "$n"; done
@@ -272,6 +284,7 @@ case "$command" in
     if [[ "$security" == sasl_ssl ]]; then apply_acls; fi
     ;;
   start-node)
+    require_same_profile
     if [[ "$security" == sasl_ssl ]]; then sasl_ssl_prepare; fi
     start_node "$node_arg"
     wait_node "$node_arg"

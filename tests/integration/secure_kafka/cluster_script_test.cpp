@@ -84,6 +84,28 @@ TEST(SecureKafkaScript, SecurityModesAreCheckedBeforeAnythingStarts) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(SecureKafkaScript, AClusterStartsOnlyInTheProfileItWasFormattedFor) {
+    const auto& stack = secure_stack();
+    const auto as_plaintext = run_command(
+        script() + " start --security plaintext --dir " + stack.kafka_dir + " --broker-ports " +
+        stack.broker_ports + " --controller-ports " + stack.controller_ports);
+    EXPECT_EQ(as_plaintext.exit_code, 1);
+    EXPECT_NE(as_plaintext.output.find("was formatted for --security sasl_ssl, not plaintext"),
+              std::string::npos)
+        << as_plaintext.output;
+
+    // A plaintext cluster (formatted before profiles existed: a cluster id, no profile file).
+    const auto dir = temp_dir("kafka");
+    std::ofstream(dir + "/cluster.id") << "MkU3OEVBNTcwNTJENDM2Qk\n";
+    const auto as_secure = run_command(script() + " start-node 1 --dir " + dir +
+                                       " --security sasl_ssl --secrets " + dir + "/secrets");
+    EXPECT_EQ(as_secure.exit_code, 1);
+    EXPECT_NE(as_secure.output.find("was formatted for --security plaintext, not sasl_ssl"),
+              std::string::npos)
+        << as_secure.output;
+    std::filesystem::remove_all(dir);
+}
+
 TEST(SecureKafkaScript, SecretsAreReadableByTheirOwnerOnly) {
     const auto& secrets = secure_stack().secrets_dir;
     struct stat info {};
