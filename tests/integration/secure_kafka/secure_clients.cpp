@@ -129,12 +129,14 @@ Outcome fetch_metadata(const kafka::ClientSettings& settings, std::chrono::milli
     return {err, rd_kafka_err2str(err)};
 }
 
-bool authorizer_logged(const std::vector<std::string>& parts) {
+namespace {
+
+bool node_log_has(const std::string& log_name, const std::vector<std::string>& parts) {
     return wait_until(
-        [&parts] {
+        [&] {
             for (int node = 1; node <= 3; ++node) {
                 std::istringstream lines(read_text(secure_stack().kafka_dir + "/logs/kafka-" +
-                                                   std::to_string(node) + "/kafka-authorizer.log"));
+                                                   std::to_string(node) + "/" + log_name));
                 std::string line;
                 while (std::getline(lines, line)) {
                     bool all = true;
@@ -149,6 +151,16 @@ bool authorizer_logged(const std::vector<std::string>& parts) {
             return false;
         },
         std::chrono::seconds(10), std::chrono::milliseconds(250));
+}
+
+}  // namespace
+
+bool authorizer_logged(const std::vector<std::string>& parts) {
+    return node_log_has("kafka-authorizer.log", parts);
+}
+
+bool server_logged(const std::vector<std::string>& parts) {
+    return node_log_has("server.log", parts);
 }
 
 }  // namespace orderflow::test

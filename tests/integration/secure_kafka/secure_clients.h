@@ -53,4 +53,7 @@ Outcome fetch_metadata(const kafka::ClientSettings& settings, std::chrono::milli
 /// True once any node's kafka-authorizer.log has a line with every one of `parts`.
 bool authorizer_logged(const std::vector<std::string>& parts);
 
+/// The same for the nodes' server.log (failed authentications are logged there).
+bool server_logged(const std::vector<std::string>& parts);
+
 }  // namespace orderflow::test

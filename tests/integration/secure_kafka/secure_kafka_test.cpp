@@ -54,14 +54,18 @@ void expect_denied_writing(const std::string& principal, const std::string& topi
 TEST(SecureKafka, ClientWithoutCredentialsIsRefused) {
     kafka::ClientSettings plaintext;
     plaintext.bootstrap_servers = secure_stack().bootstrap_servers;
+    // The broker drops a client that does not start with TLS.
     const auto outcome = fetch_metadata(plaintext, 5s);
-    EXPECT_NE(outcome.code, RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(outcome.code, RD_KAFKA_RESP_ERR__TRANSPORT) << outcome.message;
 
     // TLS alone (the CA trusted, no SASL login) is no way in either.
     auto tls_only = plaintext;
     tls_only.extra = {{"security.protocol", "SSL"},
                       {"ssl.ca.location", secure_stack().secrets_dir + "/ca.pem"}};
-    EXPECT_NE(fetch_metadata(tls_only, 5s).code, RD_KAFKA_RESP_ERR_NO_ERROR);
+    const auto tls = fetch_metadata(tls_only, 5s);
+    EXPECT_EQ(tls.code, RD_KAFKA_RESP_ERR__TRANSPORT) << tls.message;
+    EXPECT_NE(tls.message.find("broker might require SASL authentication"), std::string::npos)
+        << tls.message;
 }
 
 TEST(SecureKafka, WrongPasswordFailsSaslAuthentication) {
@@ -71,6 +75,8 @@ TEST(SecureKafka, WrongPasswordFailsSaslAuthentication) {
     EXPECT_EQ(outcome.code, RD_KAFKA_RESP_ERR__AUTHENTICATION) << outcome.message;
     EXPECT_NE(outcome.message.find("SASL authentication error"), std::string::npos)
         << outcome.message;
+    EXPECT_TRUE(server_logged({"Failed authentication with /127.0.0.1",
+                               "invalid credentials with SASL mechanism SCRAM-SHA-512"}));
 }
 
 TEST(SecureKafka, RightPasswordGetsMetadata) {
