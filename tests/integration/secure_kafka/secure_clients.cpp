@@ -53,8 +53,9 @@ Outcome produce_one(const kafka::ClientSettings& settings,
         producer_settings.extra.emplace_back("enable.idempotence", "false");
     }
     try {
-        kafka::produce_acknowledged(producer_settings, {{topic, key, "value of " + key, {}}},
-                                    patience, [&](std::size_t) { return key + " to " + topic; });
+        kafka::produce_acknowledged(producer_settings,
+                                    {{topic, key, R"({"test":")" + key + R"("})", {}}}, patience,
+                                    [&](std::size_t) { return key + " to " + topic; });
         return {};
     } catch (const kafka::KafkaError& e) {
         return {e.code(), e.what()};

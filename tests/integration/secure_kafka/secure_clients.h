@@ -23,8 +23,8 @@ struct Outcome {
 /// only to principals that may write some topic.
 enum class Idempotent { kYes, kNo };
 
-/// Writes one record (acks=all; kafka::produce_acknowledged) and waits up to `patience` for
-/// its acknowledgement.
+/// Writes one record, value {"test":"<key>"} (acks=all; kafka::produce_acknowledged), and waits
+/// up to `patience` for its acknowledgement.
 Outcome produce_one(const kafka::ClientSettings& settings,
                     const std::string& topic,
                     const std::string& key,
