@@ -7,10 +7,9 @@
 #   CONTROLLER  SSL with ssl.client.auth=required: mutual TLS, each node's certificate being its
 #               principal (User:CN=kafka-node-N). Not SCRAM: SCRAM credentials live in the
 #               metadata log that the controllers replicate among themselves, so controllers
-#               cannot use them to authenticate to each other (KAFKA-15513, whose suggested way
-#               out is PLAIN on the controller listener; KIP-900's --add-scram at format time is
-#               "SCRAM for Kafka Brokers"). SASL/PLAIN would
-#               work but puts every controller password in plain text in each node's JAAS
+#               cannot use them to authenticate to each other (Kafka's format-time credentials
+#               are for brokers and clients; sources in scripts/kafka/README.md). SASL/PLAIN
+#               would work but puts every controller password in plain text in each node's JAAS
 #               config; mTLS needs no password, and the certificates exist anyway for SASL_SSL.
 
 kafka_scram_mechanism=SCRAM-SHA-512
