@@ -9,6 +9,7 @@
 #include "consumer/redis_order_sink.h"
 #include "consumer/retrying_writer.h"
 #include "orders/generator.h"
+#include "redis/redis_url.h"
 #include "serde/order_codec.h"
 #include "serde/order_decoder.h"
 #include "serde/order_schema.h"
@@ -98,6 +99,19 @@ TEST_F(AclConsumerTest, ACommandTheScriptMayNotCallIsHeldNotDeadLettered) {
     ASSERT_TRUE(outcome) << failure;
     EXPECT_EQ(outcome->applied, 3);
     EXPECT_EQ(dead_letters_.sent, 0);
+}
+
+TEST_F(AclConsumerTest, AConsumerWhoseUserMayNotPingStopsAtStartNamingUserAndCommand) {
+    set_user_rule("consumer-auto", "-ping");
+    const auto result = test::run_orderflow(
+        "consume", {{"REDIS_URL", redis::format_redis_url(redis_->endpoint("consumer-auto"))},
+                    {"KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + std::to_string(test::free_port())}});
+    EXPECT_EQ(result.exit_code, 2) << result.output;
+    EXPECT_NE(result.output.find("REDIS_URL"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("PING was refused to user \"consumer-auto\" by Redis's ACL"),
+              std::string::npos)
+        << result.output;
+    EXPECT_EQ(result.output.find(redis_->password("consumer-auto")), std::string::npos);
 }
 
 TEST_F(AclConsumerTest, RedisShNeedsTheAdminPasswordFileWithAnAclFile) {
