@@ -87,22 +87,29 @@ TEST_F(AclReadersTest, TheConsoleMayChangeNothing) {
     expect_no_writes(console);
 }
 
-TEST_F(AclReadersTest, TheAuditReadsEveryGroupsStoreAndMayChangeNothing) {
-    Connection audit(redis_->endpoint("audit"));
+// The console runs `orderflow audit` with its own REDIS_URL: its user must read the same.
+TEST_F(AclReadersTest, TheAuditReadsEveryGroupsStoreAsTheAuditOrTheConsoleUser) {
     audit::LogIndex log({{0, static_cast<std::int64_t>(orders_.size())}});
     for (std::size_t i = 0; i < orders_.size(); ++i) {
         log.add_order(orders_[i], {0, static_cast<std::int64_t>(i)});
     }
-    for (const auto& group : kGroups) {
-        const auto stats = OrderStore(audit, group).stats();
-        EXPECT_EQ(stats.processed, static_cast<std::int64_t>(orders_.size()));
-        audit::GroupAudit compared(log, group, {{0, static_cast<std::int64_t>(orders_.size())}},
-                                   stats);
-        audit::read_store(audit, group, compared);
-        const auto findings = compared.finish();
-        EXPECT_EQ(findings.stored, static_cast<std::int64_t>(orders_.size())) << group;
-        EXPECT_TRUE(findings.differences.empty()) << findings.differences.front();
+    for (const std::string user : {"audit", "console"}) {
+        Connection reader(redis_->endpoint(user));
+        for (const auto& group : kGroups) {
+            const auto stats = OrderStore(reader, group).stats();
+            EXPECT_EQ(stats.processed, static_cast<std::int64_t>(orders_.size()));
+            audit::GroupAudit compared(log, group, {{0, static_cast<std::int64_t>(orders_.size())}},
+                                       stats);
+            audit::read_store(reader, group, compared);
+            const auto findings = compared.finish();
+            EXPECT_EQ(findings.stored, static_cast<std::int64_t>(orders_.size())) << group;
+            EXPECT_TRUE(findings.differences.empty()) << user << " " << group;
+        }
     }
+}
+
+TEST_F(AclReadersTest, TheAuditMayChangeNothing) {
+    Connection audit(redis_->endpoint("audit"));
     expect_no_writes(audit);
 }
 
