@@ -23,7 +23,8 @@ acl_file=${REDIS_ACL_FILE:-}
 admin_password_file=${REDIS_ADMIN_PASSWORD_FILE:-}
 command=${1:-}
 [[ -n "$command" ]] ||
-  die "usage: redis.sh start|stop|status [--dir DIR] [--port PORT] [--acl-file FILE --admin-password-file FILE]"
+  die "usage: redis.sh start|stop|status [--dir DIR] [--port PORT]" \
+    "[--acl-file FILE --admin-password-file FILE]"
 shift
 while (($#)); do
   case "$1" in
@@ -39,7 +40,8 @@ done
 if [[ -n "$acl_file" && "$command" != stop ]]; then
   [[ -r "$acl_file" ]] || die "REDIS_ACL_FILE / --acl-file '$acl_file' is not a readable file"
   [[ -n "$admin_password_file" ]] ||
-    die "REDIS_ADMIN_PASSWORD_FILE / --admin-password-file is needed with an ACL file (the default user is off)"
+    die "REDIS_ADMIN_PASSWORD_FILE / --admin-password-file is needed with an ACL file" \
+      "(its default user is off)"
   acl_file=$(cd "$(dirname "$acl_file")" && pwd)/$(basename "$acl_file")
 fi
 if [[ -n "$admin_password_file" && "$command" != stop && ! -s "$admin_password_file" ]]; then
@@ -81,11 +83,14 @@ case "$command" in
     deadline=$((SECONDS + timeout))
     until ping; do
       pid_alive "$pidfile" "${ours[@]}" || fail_with_log "redis exited during start-up" "$logfile"
-      ((SECONDS < deadline)) ||
-        fail_with_log "redis did not answer PING within ${timeout}s (last reply: $(ping_reply | head -c 200))" "$logfile"
+      if ((SECONDS >= deadline)); then
+        last=$(ping_reply | head -c 200)
+        fail_with_log "redis did not answer PING within ${timeout}s (last reply: $last)" "$logfile"
+      fi
       sleep 0.1
     done
-    log "redis ready on 127.0.0.1:$port (pid $(<"$pidfile"), AOF in $dir${acl_file:+, users from $acl_file})"
+    users=${acl_file:+, users from $acl_file}
+    log "redis ready on 127.0.0.1:$port (pid $(<"$pidfile"), AOF in $dir$users)"
     ;;
   stop) stop_pid redis "$pidfile" "$timeout" "${ours[@]}" ;;
   status)
@@ -93,7 +98,8 @@ case "$command" in
       reply=$(ping_reply)
       case "$reply" in
         PONG) state=healthy ;;
-        *NOAUTH* | *WRONGPASS* | *NOPERM*) state="up, refuses our login (REDIS_ADMIN_PASSWORD_FILE?)" ;;
+        *NOAUTH* | *WRONGPASS* | *NOPERM*)
+          state="up, refuses our login (REDIS_ADMIN_PASSWORD_FILE?)" ;;
         *) state=starting ;;
       esac
       printf 'redis    pid %-7s 127.0.0.1:%-5s %s\n' "$(<"$pidfile")" "$port" "$state"

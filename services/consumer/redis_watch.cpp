@@ -39,7 +39,7 @@ bool RedisWatch::lost(Clock::time_point now) {
     const redis::Command refresh = {"PEXPIRE", key_, expiry_ms_};
     const auto reply = connection_.command(refresh);
     if (reply.is_error()) {
-        redis::throw_reply_error(connection_, "PEXPIRE " + key_, refresh, reply);
+        redis::throw_reply_error(connection_, "refreshing the watch marker", refresh, reply);
     }
     return reply.integer == 0;
 }
@@ -48,7 +48,7 @@ void RedisWatch::arm() {
     const redis::Command set = {"SET", key_, "1", "PX", expiry_ms_};
     const auto reply = connection_.command(set);
     if (reply.is_error()) {
-        redis::throw_reply_error(connection_, "SET " + key_, set, reply);
+        redis::throw_reply_error(connection_, "setting the watch marker", set, reply);
     }
     armed_ = true;
 }
