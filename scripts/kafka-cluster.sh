@@ -9,6 +9,7 @@
 #   kafka-cluster.sh status       [options]   one line per node: pid, port, state
 #   kafka-cluster.sh wait-ready   [options]
 #   kafka-cluster.sh quorum       [options]   the KRaft quorum: leader, voters, lag
+#   kafka-cluster.sh apply-acls   [options]   sasl_ssl: make the cluster's ACLs those of the list
 #
 # Options (environment in brackets):
 #   --dir DIR                  data, logs, pids and configs       [KAFKA_CLUSTER_DIR, default .run/kafka]
@@ -16,6 +17,15 @@
 #   --controller-ports A,B,C   controller listeners               [KAFKA_CONTROLLER_PORTS, 9192,9193,9194]
 #   --heap SIZE                JVM heap per node                  [KAFKA_HEAP, 512m]
 #   --timeout S                readiness and stop timeout         [KAFKA_READY_TIMEOUT, 120]
+#   --security MODE            plaintext or sasl_ssl              [KAFKA_SECURITY, plaintext]
+#   --secrets DIR              the secure profile's secrets       [KAFKA_SECRETS_DIR; needed with sasl_ssl]
+#
+# plaintext: no authentication, no ACLs, every listener on loopback (the default profile).
+# sasl_ssl (scripts/kafka/README.md): clients and brokers on SASL_SSL with SCRAM-SHA-512, the
+# controller listener on mutual TLS, the StandardAuthorizer with the ACLs of
+# scripts/kafka/acls.txt (applied by `start` and by `apply-acls`), and in the secrets dir the CA,
+# the node certificates, and per principal DIR/<principal>.properties (librdkafka, `kcat -F`)
+# plus DIR/admin.java.properties for Kafka's Java tools.
 # KAFKA_SKIP_PORT_CHECK=1 skips the free-port check before start (tests use it to prove the
 # readiness wait itself reports a node that cannot bind).
 set -euo pipefail
@@ -23,15 +33,23 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 # shellcheck source=lib/proc.sh
 source "$here/lib/proc.sh"
+# shellcheck source=lib/secrets.sh
+source "$here/lib/secrets.sh"
+# shellcheck source=lib/kafka-tls.sh
+source "$here/lib/kafka-tls.sh"
+# shellcheck source=kafka/sasl-ssl.sh
+source "$here/kafka/sasl-ssl.sh"
 
 dir=${KAFKA_CLUSTER_DIR:-$root/.run/kafka}
 broker_ports=${KAFKA_BROKER_PORTS:-9092,9093,9094}
 controller_ports=${KAFKA_CONTROLLER_PORTS:-9192,9193,9194}
 heap=${KAFKA_HEAP:-512m}
 timeout=${KAFKA_READY_TIMEOUT:-120}
+security=${KAFKA_SECURITY:-plaintext}
+secrets=${KAFKA_SECRETS_DIR:-}
 
 command=${1:-}
-[[ -n "$command" ]] || die "usage: kafka-cluster.sh start|start-node N|stop|stop-node N|status|wait-ready [options]"
+[[ -n "$command" ]] || die "usage: kafka-cluster.sh start|start-node N|stop|stop-node N|status|wait-ready|quorum|apply-acls [options]"
 shift
 node_arg=""
 if [[ "$command" == start-node || "$command" == stop-node ]]; then
@@ -46,6 +64,8 @@ while (($#)); do
     --controller-ports) controller_ports=$2; shift 2 ;;
     --heap) heap=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
+    --security) security=$2; shift 2 ;;
+    --secrets) secrets=$2; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
@@ -54,9 +74,39 @@ IFS=, read -r -a bports <<<"$broker_ports"
 IFS=, read -r -a cports <<<"$controller_ports"
 ((${#bports[@]} == 3)) || die "--broker-ports needs 3 ports, got '$broker_ports'"
 ((${#cports[@]} == 3)) || die "--controller-ports needs 3 ports, got '$controller_ports'"
+case "$security" in
+  plaintext) ;;
+  sasl_ssl)
+    [[ -n "$secrets" ]] || die "--security sasl_ssl needs --secrets DIR (KAFKA_SECRETS_DIR)"
+    secret_dir_init "$secrets"
+    secrets=$(cd "$secrets" && pwd)
+    ;;
+  *) die "--security (KAFKA_SECURITY) must be plaintext or sasl_ssl, got '$security'" ;;
+esac
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 bootstrap="127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}"
+
+# A cluster keeps the profile it was formatted with: its SCRAM credentials exist only if it was
+# formatted for sasl_ssl, and a sasl_ssl cluster started as plaintext would be open.
+require_same_profile() {
+  local formatted=plaintext
+  [[ -f "$dir/cluster.id" ]] || return 0
+  [[ -f "$dir/security" ]] && formatted=$(<"$dir/security")
+  [[ "$formatted" == "$security" ]] ||
+    die "the cluster in $dir was formatted for --security $formatted, not $security (KAFKA_SECURITY): use another --dir, or remove $dir to start afresh"
+}
+
+# kcat_at PORT ARGS...: kcat against one node (as admin with sasl_ssl).
+kcat_at() {
+  local port=$1
+  shift
+  if [[ "$security" == sasl_ssl ]]; then
+    kcat -F "$secrets/admin.properties" -b "127.0.0.1:$port" "$@"
+  else
+    kcat -b "127.0.0.1:$port" "$@"
+  fi
+}
 
 pidfile() { echo "$dir/pids/kafka-$1.pid"; }
 # What node N's java command line contains: its own config file, so a pid reused by any other
@@ -70,17 +120,22 @@ libs() { "$here/fetch-kafka.sh"; }
 write_config() {
   local n=$1 i voters=""
   for i in 1 2 3; do voters+="${voters:+,}$i@127.0.0.1:${cports[i - 1]}"; done
+  local client=PLAINTEXT controller=PLAINTEXT
+  if [[ "$security" == sasl_ssl ]]; then client=SASL_SSL controller=SSL; fi
   mkdir -p "$dir/conf" "$dir/node-$n"
+  # 0600 before anything is written: with sasl_ssl the file holds the broker's password.
+  touch "$dir/conf/server-$n.properties"
+  chmod 0600 "$dir/conf/server-$n.properties"
   cat >"$dir/conf/server-$n.properties" <<PROPS
 # Written by scripts/kafka-cluster.sh; edit the script, not this file.
 process.roles=broker,controller
 node.id=$n
 controller.quorum.voters=$voters
-listeners=PLAINTEXT://127.0.0.1:${bports[n - 1]},CONTROLLER://127.0.0.1:${cports[n - 1]}
-advertised.listeners=PLAINTEXT://127.0.0.1:${bports[n - 1]}
+listeners=$client://127.0.0.1:${bports[n - 1]},CONTROLLER://127.0.0.1:${cports[n - 1]}
+advertised.listeners=$client://127.0.0.1:${bports[n - 1]}
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:$controller,$client:$client
+inter.broker.listener.name=$client
 log.dirs=$dir/node-$n/data
 num.partitions=5
 default.replication.factor=3
@@ -102,19 +157,26 @@ log.cleaner.threads=1
 num.recovery.threads.per.data.dir=1
 log.retention.hours=168
 PROPS
+  if [[ "$security" == sasl_ssl ]]; then
+    sasl_ssl_node_config "$n" >>"$dir/conf/server-$n.properties"
+  fi
 }
 
 format_storage() {
   local n=$1 cid
   [[ -f "$dir/node-$n/data/meta.properties" ]] && return 0
   if [[ ! -f "$dir/cluster.id" ]]; then
+    echo "$security" >"$dir/security"
     java -cp "$(libs)/*" -Dlog4j.configuration="file:$here/kafka/tools-log4j.properties" \
       kafka.tools.StorageTool random-uuid >"$dir/cluster.id"
   fi
   cid=$(<"$dir/cluster.id")
+  local -a scram=()
+  if [[ "$security" == sasl_ssl ]]; then mapfile -t scram < <(format_scram_args); fi
   log "formatting storage of kafka node $n (cluster id $cid)"
   java -Xmx256m -cp "$(libs)/*" -Dlog4j.configuration="file:$here/kafka/tools-log4j.properties" \
-    kafka.tools.StorageTool format -t "$cid" -c "$dir/conf/server-$n.properties" -g >/dev/null
+    kafka.tools.StorageTool format -t "$cid" -c "$dir/conf/server-$n.properties" -g \
+    "${scram[@]}" >/dev/null
 }
 
 start_node() {
@@ -154,7 +216,7 @@ node_alive_or_fail() {
 # One restarted node is back when its process runs and its listener answers metadata.
 wait_node() {
   local n=$1 deadline=$((SECONDS + timeout))
-  until kcat -b "127.0.0.1:${bports[n - 1]}" -L -m 3 >/dev/null 2>&1; do
+  until kcat_at "${bports[n - 1]}" -L -m 3 >/dev/null 2>&1; do
     node_alive_or_fail "$n"
     ((SECONDS < deadline)) || die "kafka node $n did not answer on 127.0.0.1:${bports[n - 1]} within ${timeout}s"
     sleep 0.5
@@ -171,7 +233,7 @@ wait_ready() {
     for n in 1 2 3; do node_alive_or_fail "$n"; done
     brokers=0
     for port in "${bports[@]}"; do
-      if kcat -b "127.0.0.1:$port" -L -m 3 2>/dev/null | grep -q '^ *3 brokers:'; then
+      if kcat_at "$port" -L -m 3 2>/dev/null | grep -q '^ *3 brokers:'; then
         brokers=$((brokers + 1))
       fi
     done
@@ -192,16 +254,19 @@ wait_ready() {
 }
 
 quorum() {
+  local -a auth=()
+  if [[ "$security" == sasl_ssl ]]; then auth=(--command-config "$secrets/admin.java.properties"); fi
   java -Xmx128m -XX:TieredStopAtLevel=1 -cp "$(libs)/*" \
     -Dlog4j.configuration="file:$here/kafka/tools-log4j.properties" \
-    org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server "$bootstrap" describe --status
+    org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server "$bootstrap" \
+    "${auth[@]}" describe --status
 }
 
 status() {
   local n state
   for n in 1 2 3; do
     if pid_alive "$(pidfile "$n")" "$(marker "$n")"; then
-      if kcat -b "127.0.0.1:${bports[n - 1]}" -L -m 2 >/dev/null 2>&1; then state=healthy; else state=starting; fi
+      if kcat_at "${bports[n - 1]}" -L -m 2 >/dev/null 2>&1; then state=healthy; else state=starting; fi
       printf 'kafka-%s  pid %-7s 127.0.0.1:%-5s %s\n' "$n" "$(<"$(pidfile "$n")")" "${bports[n - 1]}" "$state"
     else
       printf 'kafka-%s  %-11s 127.0.0.1:%-5s %s\n' "$n" "-" "${bports[n - 1]}" stopped
@@ -211,11 +276,16 @@ status() {
 
 case "$command" in
   start)
+    require_same_profile
     libs >/dev/null
+    if [[ "$security" == sasl_ssl ]]; then sasl_ssl_prepare; fi
     for n in 1 2 3; do start_node "$n"; done
     wait_ready
+    if [[ "$security" == sasl_ssl ]]; then apply_acls; fi
     ;;
   start-node)
+    require_same_profile
+    if [[ "$security" == sasl_ssl ]]; then sasl_ssl_prepare; fi
     start_node "$node_arg"
     wait_node "$node_arg"
     ;;
@@ -227,5 +297,9 @@ case "$command" in
   status) status ;;
   wait-ready) wait_ready ;;
   quorum) quorum ;;
+  apply-acls)
+    [[ "$security" == sasl_ssl ]] || die "apply-acls needs --security sasl_ssl (KAFKA_SECURITY)"
+    apply_acls
+    ;;
   *) die "unknown command $command" ;;
 esac

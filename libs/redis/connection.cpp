@@ -1,5 +1,7 @@
 #include "redis/connection.h"
 
+#include "redis/acl_denial.h"
+
 #include <sys/time.h>
 
 namespace orderflow::redis {
@@ -108,8 +110,12 @@ void Connection::authenticate() {
         const std::string who = endpoint_.password.empty() ? "without a password"
                                 : endpoint_.user.empty()   ? "with the password"
                                                            : "as user \"" + endpoint_.user + "\"";
-        throw RedisError("redis " + address() + ": authentication " + who +
-                         " from REDIS_URL refused: " + reply.str);
+        const auto message = "redis " + address() + ": authentication " + who +
+                             " from REDIS_URL refused: " + reply.str;
+        if (is_acl_denial(reply.str)) {
+            throw AclDenied(message);
+        }
+        throw RedisError(message);
     }
 }
 

@@ -25,6 +25,16 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/**
+ * Redis's ACL refused the connection's user: a login (WRONGPASS, NOAUTH), a command or a key
+ * (NOPERM, or a refused call inside a script). Fixed by the ACL, not by this process, so it is
+ * an outage like any RedisError (see redis/acl_denial.h).
+ */
+class AclDenied : public RedisError {
+public:
+    using RedisError::RedisError;
+};
+
 /// One reply, copied out of hiredis's reply tree.
 struct Reply {
     int type = REDIS_REPLY_NIL;  ///< REDIS_REPLY_STRING, _ARRAY, _INTEGER, _NIL, _STATUS, _ERROR
@@ -63,6 +73,8 @@ public:
     /// Whether a context is open (it may still turn out broken on the next call).
     bool connected() const { return context_ != nullptr; }
     std::string address() const;
+    /// The user Redis sees: REDIS_URL's, or "default" when it names none.
+    std::string user() const { return endpoint_.user.empty() ? "default" : endpoint_.user; }
 
 private:
     void connect();

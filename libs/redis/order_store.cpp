@@ -1,5 +1,7 @@
 #include "redis/order_store.h"
 
+#include "redis/acl_denial.h"
+
 #include <optional>
 #include <utility>
 
@@ -21,9 +23,13 @@ OrderStore::OrderStore(Connection& connection, std::string group)
     : connection_(connection), group_(std::move(group)) {}
 
 void OrderStore::load_script() {
-    const auto reply = connection_.command({"SCRIPT", "LOAD", std::string(write_script())});
-    if (reply.is_error() || reply.str.empty()) {
-        throw RedisError("redis " + connection_.address() + ": SCRIPT LOAD failed: " + reply.str);
+    const Command load = {"SCRIPT", "LOAD", std::string(write_script())};
+    const auto reply = connection_.command(load);
+    if (reply.is_error()) {
+        throw_reply_error(connection_, "SCRIPT LOAD", load, reply);
+    }
+    if (reply.str.empty()) {
+        throw RedisError("redis " + connection_.address() + ": SCRIPT LOAD gave no sha");
     }
     sha_ = reply.str;
 }
@@ -58,8 +64,12 @@ std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entri
                     reload = true;
                     break;
                 }
-                throw RedisError("redis " + connection_.address() +
-                                 ": order script failed: " + reply.str);
+                // Never a refusal of the order: an ACL denial inside the script comes back as
+                // a script error too, and must hold the batch, not dead-letter it.
+                const auto line = script_line(reply.str, write_script());
+                throw_reply_error(connection_,
+                                  line ? "the order script at " + *line : "the order script",
+                                  calls[i], reply);
             }
             const auto code = reply.elements.empty() ? -1 : reply.elements[0].integer;
             outcomes.push_back(code == 1   ? WriteOutcome::kApplied
@@ -84,24 +94,26 @@ std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entri
     throw RedisError("redis " + connection_.address() + ": the order script keeps disappearing");
 }
 
+Reply OrderStore::checked_command(const Command& command) {
+    auto reply = connection_.command(command);
+    if (reply.is_error()) {
+        throw_reply_error(connection_, command[0], command, reply);
+    }
+    return reply;
+}
+
 std::vector<Refusal> OrderStore::take_refusals() {
     return std::exchange(refusals_, {});
 }
 
 GroupStats OrderStore::stats() {
-    const auto reply = connection_.command({"HGETALL", stats_key(group_)});
-    if (reply.is_error()) {
-        throw RedisError("redis " + connection_.address() + ": HGETALL failed: " + reply.str);
-    }
+    const auto reply = checked_command({"HGETALL", stats_key(group_)});
     return {integer_field(reply, "processed"), integer_field(reply, "duplicates_skipped"),
             integer_field(reply, "dead_lettered")};
 }
 
 std::map<std::string, std::int64_t> OrderStore::last_offsets() {
-    const auto reply = connection_.command({"HGETALL", offsets_key(group_)});
-    if (reply.is_error()) {
-        throw RedisError("redis " + connection_.address() + ": HGETALL failed: " + reply.str);
-    }
+    const auto reply = checked_command({"HGETALL", offsets_key(group_)});
     std::map<std::string, std::int64_t> offsets;
     for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
         offsets[reply.elements[i].str] = std::stoll(reply.elements[i + 1].str);

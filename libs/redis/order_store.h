@@ -68,6 +68,8 @@ public:
 
 private:
     void load_script();
+    /// `command`'s reply; an error reply throws (AclDenied when the ACL refused it).
+    Reply checked_command(const Command& command);
 
     Connection& connection_;
     std::string group_;

@@ -18,19 +18,35 @@ namespace {
 // kind and reason: {2 or 0, kind, reason}. stats also counts `customers`: a customer's first
 // order adds one (what the console shows without scanning every customer key).
 //
-// Everything that could fail is checked before the first write (key types, the customer's
-// sum), so a call writes a whole order or nothing. An order is a duplicate only when its id is
-// stored with the same compared fields; with others it is refused as a conflicting duplicate.
+// Everything that could fail is checked before the first write (the user's ACL, key types, the
+// customer's sum), so a call writes a whole order or nothing. An order is a duplicate only when its
+// id is stored with the same compared fields; with others it is refused as a conflicting duplicate.
 // Offsets alone never decide for an order: a topic deleted and re-created starts its offsets
 // low again, and an old offset mark must not swallow its new orders. Applying an order moves
 // the partition's mark to its offset (lower after a re-creation); a duplicate only raises it.
 // A dead letter (and a refused order) is counted once: at or below the mark -> duplicate.
+// Redis's ACL checks each call when the script makes it, and a refused call would stop the
+// script after earlier writes; so every write a call may make is checked first
+// (redis.acl_check_cmd, Redis 7), and a refusal (NOPERM, naming command and key) writes nothing.
 // The bounds are orders::kMaxAmountCents and kMaxCustomerTotalCents (2^53 - 1: Lua's numbers
 // are doubles), written out so the source is what Redis runs (a unit test compares them).
 constexpr const char* kWriteScript = R"lua(
 local stats, offsets = KEYS[1], KEYS[2]
 local kind, slot = ARGV[1], ARGV[2]
 local offset = tonumber(ARGV[3])
+if redis.acl_check_cmd then
+  local writes = {{'HSET', offsets, 'f', '0'}, {'HINCRBY', stats, 'f', '1'}}
+  if kind ~= 'dead' then
+    writes[3] = {'HSET', KEYS[3], 'f', 'v'}
+    writes[4] = {'HINCRBY', KEYS[4], 'f', '1'}
+    writes[5] = {'ZADD', KEYS[5], '0', 'm'}
+  end
+  for _, w in ipairs(writes) do
+    if not redis.acl_check_cmd(unpack(w)) then
+      return redis.error_reply('NOPERM the order script may not run ' .. w[1] .. ' on ' .. w[2])
+    end
+  end
+end
 local function hash_or_none(t) return t == 'none' or t == 'hash' end
 if not hash_or_none(redis.call('TYPE', stats)['ok']) or
    not hash_or_none(redis.call('TYPE', offsets)['ok']) then

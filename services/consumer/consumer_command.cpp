@@ -9,6 +9,7 @@
 #include "consumer/redis_order_sink.h"
 #include "kafka/admin_client.h"
 #include "pipeline/topics.h"
+#include "redis/acl_denial.h"
 #include "redis/order_store.h"
 #include "serde/order_decoder.h"
 
@@ -40,8 +41,9 @@ std::unique_ptr<redis::Connection> connect_redis(const ConsumerSettings& setting
     try {
         auto connection =
             std::make_unique<redis::Connection>(settings.redis, settings.redis_timeout);
-        if (const auto pong = connection->command({"PING"}); pong.is_error()) {
-            throw redis::RedisError(pong.str);
+        const redis::Command ping = {"PING"};
+        if (const auto pong = connection->command(ping); pong.is_error()) {
+            redis::throw_reply_error(*connection, "PING", ping, pong);
         }
         return connection;
     } catch (const redis::RedisError& e) {

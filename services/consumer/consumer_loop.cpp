@@ -163,6 +163,14 @@ void ConsumerLoop::watch_redis() {
         }
         redis_seek_.redis_lost(*committed);
         redis_watch_->arm();
+    } catch (const redis::AclDenied& e) {
+        // Not Redis away: the watch cannot work until the ACL allows its key. Said once.
+        if (watch_denied_ != e.what()) {
+            watch_denied_ = e.what();
+            spdlog::warn("group {}: cannot watch redis for lost data: {}", settings_.group,
+                         e.what());
+        }
+        return;
     } catch (const std::exception& e) {
         // Redis away: the writer notices it too, and the next check asks again.
         spdlog::debug("group {}: watching redis: {}", settings_.group, e.what());

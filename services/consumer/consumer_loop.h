@@ -90,6 +90,7 @@ private:
     CommitPolicy& policy_;
     RedisOffsetSeek& redis_seek_;
     RedisWatch* redis_watch_;
+    std::string watch_denied_;  ///< the last ACL refusal of the watch, logged once
     RetryingWriter writer_;
     FatalState fatal_;
     ConsumerEvents events_{fatal_};

@@ -1,5 +1,6 @@
 #include "consumer/redis_watch.h"
 
+#include "redis/acl_denial.h"
 #include "redis/key_names.h"
 
 #include <cstdio>
@@ -35,17 +36,19 @@ bool RedisWatch::lost(Clock::time_point now) {
         arm();
         return false;
     }
-    const auto reply = connection_.command({"PEXPIRE", key_, expiry_ms_});
+    const redis::Command refresh = {"PEXPIRE", key_, expiry_ms_};
+    const auto reply = connection_.command(refresh);
     if (reply.is_error()) {
-        throw redis::RedisError("PEXPIRE " + key_ + ": " + reply.str);
+        redis::throw_reply_error(connection_, "refreshing the watch marker", refresh, reply);
     }
     return reply.integer == 0;
 }
 
 void RedisWatch::arm() {
-    const auto reply = connection_.command({"SET", key_, "1", "PX", expiry_ms_});
+    const redis::Command set = {"SET", key_, "1", "PX", expiry_ms_};
+    const auto reply = connection_.command(set);
     if (reply.is_error()) {
-        throw redis::RedisError("SET " + key_ + ": " + reply.str);
+        redis::throw_reply_error(connection_, "setting the watch marker", set, reply);
     }
     armed_ = true;
 }

@@ -27,6 +27,16 @@ std::optional<BatchOutcome> RetryingWriter::try_once(const std::vector<InboundMe
         throw;
     } catch (const TransientError& e) {
         last_failure_ = e.what();
+    } catch (const redis::AclDenied& e) {
+        // Not an outage that passes by itself: said once as an error, so it is not taken for
+        // a slow Redis, then held and retried like one (an ACL LOAD fixes it).
+        if (last_failure_ != e.what()) {
+            spdlog::error(
+                "group {}: redis refused this consumer's user; {} message(s) held, none "
+                "dead-lettered: {}",
+                group_, batch.size(), e.what());
+        }
+        last_failure_ = e.what();
     } catch (const redis::RedisError& e) {
         last_failure_ = e.what();
     } catch (const std::exception& e) {

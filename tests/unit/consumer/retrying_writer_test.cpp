@@ -105,6 +105,19 @@ TEST_F(RetryingWriterTest, AnUnexpectedExceptionIsRetriedAndSaidSo) {
     EXPECT_EQ(host_.events.front(), "pause: unexpected error: a bug");
 }
 
+TEST_F(RetryingWriterTest, AnAclRefusalHoldsTheBatchLikeAnOutageNeverStoppingOrDeadLettering) {
+    sink_.failures = 3;
+    sink_.fail = [] { throw redis::AclDenied("HGETALL was refused to user \"u\""); };
+    const auto outcome = writer_.write(batch_, host_);
+    ASSERT_TRUE(outcome);
+    EXPECT_EQ(outcome->applied, 2);
+    EXPECT_EQ(outcome->dead_lettered, 0);
+    EXPECT_EQ(sink_.calls, 4);
+    EXPECT_EQ(writer_.failures(), 3);
+    EXPECT_EQ(host_.events.front(), "pause: HGETALL was refused to user \"u\"");
+    EXPECT_EQ(host_.events.back(), "resume");
+}
+
 TEST_F(RetryingWriterTest, FatalErrorPassesThrough) {
     sink_.failures = 1;
     sink_.fail = [] { throw FatalError("producer fenced"); };
