@@ -8,7 +8,7 @@ namespace orderflow::kafka {
 
 HandlePtr make_admin_handle(const ClientSettings& settings) {
     // A handle is refused only for its settings; the admin commands name the broker list.
-    return make_handle(RD_KAFKA_PRODUCER, make_conf(settings), "the admin client",
+    return make_handle(RD_KAFKA_PRODUCER, make_conf(settings), settings, "the admin client",
                        "KAFKA_BOOTSTRAP_SERVERS");
 }
 

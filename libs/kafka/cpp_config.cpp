@@ -1,6 +1,7 @@
 #include "kafka/cpp_config.h"
 
 #include "common/config_error.h"
+#include "kafka/kafka_error.h"
 
 #include <spdlog/spdlog.h>
 
@@ -26,6 +27,11 @@ void LoggingEventCb::event_cb(RdKafka::Event& event) {
                     fatal_ = true;
                     spdlog::error("kafka fatal error: {}: {}", RdKafka::err2str(event.err()),
                                   event.str());
+                } else if (const auto note =
+                               not_authorized(static_cast<rd_kafka_resp_err_t>(event.err()));
+                           !note.empty()) {
+                    spdlog::error("kafka: {}: {} ({})", RdKafka::err2str(event.err()), event.str(),
+                                  note);
                 } else {
                     brokers_down_ = event.err() == RdKafka::ERR__ALL_BROKERS_DOWN;
                     spdlog::warn("kafka: {}: {}", RdKafka::err2str(event.err()), event.str());
