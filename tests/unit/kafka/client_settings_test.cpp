@@ -8,10 +8,13 @@
 #include "kafka/kafka_error.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -189,6 +192,46 @@ TEST(KafkaNotAuthorized, ARefusedLoginSaysSo) {
     set_error_principal("");
     EXPECT_EQ(not_authorized(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED),
               "not authorized as no SASL user (anonymous)");
+}
+
+// An error event as librdkafka hands one to a C++ client.
+class ErrorEvent : public RdKafka::Event {
+public:
+    explicit ErrorEvent(RdKafka::ErrorCode code) : code_(code) {}
+    Type type() const override { return EVENT_ERROR; }
+    RdKafka::ErrorCode err() const override { return code_; }
+    Severity severity() const override { return EVENT_SEVERITY_ERROR; }
+    std::string fac() const override { return "FAIL"; }
+    std::string str() const override { return "orders: Broker: Topic authorization failed"; }
+    int throttle_time() const override { return 0; }
+    std::string broker_name() const override { return ""; }
+    int broker_id() const override { return -1; }
+    bool fatal() const override { return false; }
+
+private:
+    RdKafka::ErrorCode code_;
+};
+
+TEST(KafkaNotAuthorized, TheCppClientsLogTheRefusalWithThePrincipal) {
+    std::ostringstream log;
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+    set_error_principal("consumer-auto");
+    LoggingEventCb events;
+    ErrorEvent refused(RdKafka::ERR_TOPIC_AUTHORIZATION_FAILED);
+    events.event_cb(refused);
+    ErrorEvent other(RdKafka::ERR__TRANSPORT);
+    events.event_cb(other);
+    set_error_principal("");
+    spdlog::set_default_logger(previous);
+    const auto text = log.str();
+    EXPECT_NE(text.find("[error] kafka: Broker: Topic authorization failed: orders: Broker: Topic "
+                        "authorization failed (not authorized as principal 'consumer-auto')"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("not authorized", text.find("[warning]")), std::string::npos) << text;
+    EXPECT_FALSE(events.fatal());
 }
 
 TEST(KafkaNotAuthorized, OtherErrorsAreLeftAlone) {
