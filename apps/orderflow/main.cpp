@@ -1,11 +1,12 @@
 // The one orderflow binary: each service is a subcommand (admin, registry, produce, consume,
-// audit, dlq, console). Settings come from flags, then the environment, then `.env`.
+// audit, dlq, console). Settings come from flags, then the environment, then the secrets file
+// (ORDERFLOW_SECRETS_FILE, or .run/secrets/admin.env when SECURE=1), then `.env`.
 #include "admin/admin_command.h"
 #include "audit/audit_command.h"
 #include "common/command_context.h"
 #include "common/config_error.h"
-#include "common/env_file.h"
 #include "common/fatal_signal.h"
+#include "common/settings_files.h"
 #include "common/shutdown.h"
 #include "common/terminate_log.h"
 #include "console/console_command.h"
@@ -18,26 +19,45 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
-#include <cstring>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
 namespace {
 
-// `.env` must be in the environment before CLI11 parses, since options read their env names
-// then; so --env-file is found by hand first.
-std::string env_file_from_args(int argc, char** argv) {
+// The settings files must be in the environment before CLI11 parses, since options read their
+// env names then; so --env-file and --secrets-file are found by hand first ("" when absent).
+std::string flag_from_args(int argc, char** argv, const std::string& flag) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--env-file" && i + 1 < argc) {
+        if (arg == flag && i + 1 < argc) {
             return argv[i + 1];
         }
-        if (arg.starts_with("--env-file=")) {
-            return arg.substr(std::strlen("--env-file="));
+        if (arg.starts_with(flag + "=")) {
+            return arg.substr(flag.size() + 1);
         }
     }
-    const char* from_env = std::getenv("ORDERFLOW_ENV_FILE");  // NOLINT(concurrency-mt-unsafe)
-    return from_env != nullptr ? from_env : ".env";
+    return "";
+}
+
+std::string env_file_from_args(int argc, char** argv) {
+    auto named = flag_from_args(argc, argv, "--env-file");
+    if (named.empty()) {
+        const char* from_env = std::getenv("ORDERFLOW_ENV_FILE");  // NOLINT(concurrency-mt-unsafe)
+        named = from_env != nullptr ? from_env : "";
+    }
+    return named.empty() ? ".env" : named;
+}
+
+// --help and --version answer even where the settings files would stop the start.
+bool asks_for_help(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h" || arg == "--version") {
+            return true;
+        }
+    }
+    return false;
 }
 
 int run(int argc, char** argv) {
@@ -50,6 +70,11 @@ int run(int argc, char** argv) {
     app.add_option("--env-file", context.env_file, "read settings from this file if it exists")
         ->envname("ORDERFLOW_ENV_FILE")
         ->capture_default_str();
+    std::string secrets_file;
+    app.add_option("--secrets-file", secrets_file,
+                   "env file of one principal's credentials, 0600; wins over --env-file, not over "
+                   "the environment (default with SECURE=1: .run/secrets/admin.env)")
+        ->envname("ORDERFLOW_SECRETS_FILE");
     app.add_option("--log-level", context.log_level, "trace, debug, info, warn, error")
         ->envname("LOG_LEVEL")
         ->capture_default_str();
@@ -64,7 +89,10 @@ int run(int argc, char** argv) {
     console::register_console_command(app, context);
 
     try {
-        common::load_env_file(env_file_from_args(argc, argv));
+        if (!asks_for_help(argc, argv)) {
+            common::load_settings_files(env_file_from_args(argc, argv),
+                                        flag_from_args(argc, argv, "--secrets-file"));
+        }
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);

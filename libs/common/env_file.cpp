@@ -4,8 +4,6 @@
 #include "common/text.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace orderflow::common {
 namespace {
@@ -61,7 +59,8 @@ EnvEntries parse_env_file(std::string_view text, const std::string& source) {
         }
         const auto equals = line.find('=');
         if (equals == std::string_view::npos) {
-            throw ConfigError(where, "expected KEY=value, got '" + std::string(line) + "'");
+            // The line is not shown: in a secrets file it may be a password.
+            throw ConfigError(where, "expected KEY=value");
         }
         const auto key = trim(line.substr(0, equals), kLineSpace);
         if (!is_valid_key(key)) {
@@ -72,15 +71,9 @@ EnvEntries parse_env_file(std::string_view text, const std::string& source) {
     return entries;
 }
 
-int load_env_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) {
-        return 0;
-    }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
+int set_unset_variables(const EnvEntries& entries) {
     int set = 0;
-    for (const auto& [key, value] : parse_env_file(buffer.str(), path.string())) {
+    for (const auto& [key, value] : entries) {
         if (std::getenv(key.c_str()) == nullptr) {  // NOLINT(concurrency-mt-unsafe): before threads
             ::setenv(key.c_str(), value.c_str(), 0);
             ++set;

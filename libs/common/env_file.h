@@ -1,6 +1,5 @@
 #pragma once
 
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,11 +16,7 @@ using EnvEntries = std::vector<std::pair<std::string, std::string>>;
  */
 EnvEntries parse_env_file(std::string_view text, const std::string& source);
 
-/**
- * Reads `path` if it exists and sets each variable that the environment does not already set:
- * the real environment wins over the file, so `FOO=x orderflow ...` still overrides `.env`.
- * Returns how many variables the file set. A missing file is not an error.
- */
-int load_env_file(const std::filesystem::path& path);
+/// Sets each of `entries` that the environment does not set yet; returns how many it set.
+int set_unset_variables(const EnvEntries& entries);
 
 }  // namespace orderflow::common

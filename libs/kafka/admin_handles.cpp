@@ -7,9 +7,10 @@
 namespace orderflow::kafka {
 
 HandlePtr make_admin_handle(const ClientSettings& settings) {
-    // A handle is refused only for its settings; the admin commands name the broker list.
-    return make_handle(RD_KAFKA_PRODUCER, make_conf(settings), "the admin client",
-                       "KAFKA_BOOTSTRAP_SERVERS");
+    // A handle is refused only for its settings; the admin commands name the broker list, or
+    // the properties file when there is one (its TLS and SASL settings are checked here).
+    return make_handle(RD_KAFKA_PRODUCER, make_conf(settings), settings, "the admin client",
+                       settings.properties.properties.empty() ? "KAFKA_BOOTSTRAP_SERVERS" : "");
 }
 
 AdminOptionsPtr admin_options(rd_kafka_t* handle,

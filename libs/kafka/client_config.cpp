@@ -18,7 +18,51 @@ extern "C" void log_to_spdlog(const rd_kafka_t* handle,
                        message);
 }
 
+// What a refused property's error says: librdkafka's words name the value, so for a secret
+// only the key is kept.
+std::string refusal(const std::string& key, const common::ConfigError& e) {
+    return is_secret_property(key) ? "librdkafka refused the value of " + key + " (not shown)"
+                                   : std::string(e.what());
+}
+
 }  // namespace
+
+std::string ClientSettings::principal() const {
+    std::string user;
+    if (const auto* in_file = properties.find("sasl.username")) {
+        user = in_file->value;
+    }
+    for (const auto& [key, value] : extra) {
+        if (key == "sasl.username") {
+            user = value;
+        }
+    }
+    return user;
+}
+
+std::string ClientSettings::source() const {
+    return properties.properties.empty() ? "KAFKA_EXTRA" : "KAFKA_PROPERTIES_FILE or KAFKA_EXTRA";
+}
+
+std::string ClientSettings::redact(std::string text) const {
+    const auto hide = [&text](const std::string& key, const std::string& value) {
+        if (!is_secret_property(key) || value.empty()) {
+            return;
+        }
+        constexpr std::string_view kHidden = "***";
+        for (auto at = text.find(value); at != std::string::npos;
+             at = text.find(value, at + kHidden.size())) {
+            text.replace(at, value.size(), kHidden);
+        }
+    };
+    for (const auto& property : properties.properties) {
+        hide(property.key, property.value);
+    }
+    for (const auto& [key, value] : extra) {
+        hide(key, value);
+    }
+    return text;
+}
 
 void set_property(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
     std::array<char, 512> error{};
@@ -40,11 +84,19 @@ void apply_client_settings(const ClientSettings& settings,
     for (const auto& property : defaults) {
         set(property);
     }
+    for (const auto& property : settings.properties.properties) {
+        try {
+            set({property.key, property.value});
+        } catch (const common::ConfigError& e) {
+            throw common::ConfigError(kPropertiesFileSetting, settings.properties.where(property) +
+                                                                  ": " + refusal(property.key, e));
+        }
+    }
     for (const auto& property : settings.extra) {
         try {
             set(property);
         } catch (const common::ConfigError& e) {
-            throw common::ConfigError("KAFKA_EXTRA", e.what());
+            throw common::ConfigError("KAFKA_EXTRA", refusal(property.first, e));
         }
     }
 }

@@ -47,10 +47,21 @@ CppConfPtr cpp_conf_with(const ClientSettings& settings,
     return conf;
 }
 
+[[noreturn]] void refused(const ClientSettings& settings,
+                          const std::string& setting,
+                          const std::string& what,
+                          const std::string& error) {
+    throw common::ConfigError(setting.empty() ? settings.source() : setting,
+                              "cannot create " + what + ": " + settings.redact(error));
+}
+
 template <class Client>
-std::unique_ptr<Client> checked(Client* client, const std::string& what, const std::string& error) {
+std::unique_ptr<Client> checked(Client* client,
+                                const ClientSettings& settings,
+                                const std::string& what,
+                                const std::string& error) {
     if (client == nullptr) {
-        throw common::ConfigError("KAFKA_EXTRA", "cannot create " + what + ": " + error);
+        refused(settings, "", what, error);
     }
     return std::unique_ptr<Client>(client);
 }
@@ -59,12 +70,13 @@ std::unique_ptr<Client> checked(Client* client, const std::string& what, const s
 
 HandlePtr make_handle(rd_kafka_type_t type,
                       ConfPtr conf,
+                      const ClientSettings& settings,
                       const std::string& what,
                       const std::string& setting) {
     std::array<char, 512> error{};
     rd_kafka_t* handle = rd_kafka_new(type, conf.get(), error.data(), error.size());
     if (handle == nullptr) {
-        throw common::ConfigError(setting, "cannot create " + what + ": " + error.data());
+        refused(settings, setting, what, error.data());
     }
     conf.release();  // rd_kafka_new took it
     return HandlePtr(handle);
@@ -74,14 +86,16 @@ HandlePtr make_producer(const ClientSettings& settings,
                         const std::vector<Property>& properties,
                         const std::string& what,
                         const CCallbacks& callbacks) {
-    return make_handle(RD_KAFKA_PRODUCER, conf_with(settings, properties, callbacks), what);
+    return make_handle(RD_KAFKA_PRODUCER, conf_with(settings, properties, callbacks), settings,
+                       what);
 }
 
 HandlePtr make_consumer(const ClientSettings& settings,
                         const std::vector<Property>& properties,
                         const std::string& what,
                         const CCallbacks& callbacks) {
-    auto handle = make_handle(RD_KAFKA_CONSUMER, conf_with(settings, properties, callbacks), what);
+    auto handle =
+        make_handle(RD_KAFKA_CONSUMER, conf_with(settings, properties, callbacks), settings, what);
     rd_kafka_poll_set_consumer(handle.get());
     return handle;
 }
@@ -92,7 +106,7 @@ CppConsumerPtr make_cpp_consumer(const ClientSettings& settings,
                                  const CppCallbacks& callbacks) {
     const auto conf = cpp_conf_with(settings, properties, callbacks);
     std::string error;
-    return checked(RdKafka::KafkaConsumer::create(conf.get(), error), what, error);
+    return checked(RdKafka::KafkaConsumer::create(conf.get(), error), settings, what, error);
 }
 
 CppProducerPtr make_cpp_producer(const ClientSettings& settings,
@@ -101,7 +115,7 @@ CppProducerPtr make_cpp_producer(const ClientSettings& settings,
                                  const CppCallbacks& callbacks) {
     const auto conf = cpp_conf_with(settings, properties, callbacks);
     std::string error;
-    return checked(RdKafka::Producer::create(conf.get(), error), what, error);
+    return checked(RdKafka::Producer::create(conf.get(), error), settings, what, error);
 }
 
 PartitionListPtr make_partition_list(const std::vector<PartitionOffset>& partitions) {

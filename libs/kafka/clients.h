@@ -3,7 +3,8 @@
 // The one place orderflow makes librdkafka clients and the small objects their calls take. Each
 // make_* sets the client up from ClientSettings (make_conf / make_cpp_conf), adds its callbacks
 // and throws common::ConfigError when librdkafka refuses: it refuses a client only for its
-// configuration, so the error names KAFKA_EXTRA (or the setting given).
+// configuration, so the error names KAFKA_EXTRA or KAFKA_PROPERTIES_FILE (or the setting given),
+// with every secret value of those settings hidden.
 
 #include "kafka/client_config.h"
 #include "kafka/handles.h"
@@ -34,13 +35,15 @@ struct CppCallbacks {
 };
 
 /**
- * A C client of `type` from `conf`, which it takes. `what` names it in the error ("the
- * _schemas writer"). Errors: ConfigError naming `setting`.
+ * A C client of `type` from `conf`, which it takes, made from `settings`. `what` names it in
+ * the error ("the _schemas writer"). Errors: ConfigError naming `setting` ("": the settings'
+ * source()).
  */
 HandlePtr make_handle(rd_kafka_type_t type,
                       ConfPtr conf,
+                      const ClientSettings& settings,
                       const std::string& what,
-                      const std::string& setting = "KAFKA_EXTRA");
+                      const std::string& setting = "");
 
 /// A C producer with `properties` after the connection settings. Errors: ConfigError.
 HandlePtr make_producer(const ClientSettings& settings,

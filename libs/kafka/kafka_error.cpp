@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 
 namespace orderflow::kafka {
 namespace {
@@ -49,6 +50,23 @@ constexpr std::array kFatal = {
     RD_KAFKA_RESP_ERR_PRODUCER_FENCED,
 };
 
+// Denied by an ACL, or the login itself refused.
+constexpr std::array kAuthorization = {
+    RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+    RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED,
+    RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED,
+    RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+    RD_KAFKA_RESP_ERR_DELEGATION_TOKEN_AUTHORIZATION_FAILED,
+};
+constexpr std::array kAuthentication = {
+    RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED,
+    RD_KAFKA_RESP_ERR__AUTHENTICATION,
+};
+
+// Written once at start, read by any thread that builds an error.
+std::mutex principal_mutex;
+std::string error_principal;
+
 template <std::size_t N>
 bool contains(const std::array<rd_kafka_resp_err_t, N>& codes, rd_kafka_resp_err_t code) {
     return std::find(codes.begin(), codes.end(), code) != codes.end();
@@ -70,11 +88,45 @@ ErrorKind classify(rd_kafka_resp_err_t code) {
     return contains(kRetriable, code) ? ErrorKind::kRetriable : ErrorKind::kPermanent;
 }
 
+bool is_authorization_failure(rd_kafka_resp_err_t code) {
+    return contains(kAuthorization, code) || contains(kAuthentication, code);
+}
+
+void set_error_principal(const std::string& principal) {
+    const std::lock_guard lock(principal_mutex);
+    error_principal = principal;
+}
+
+std::string not_authorized(rd_kafka_resp_err_t code) {
+    if (!is_authorization_failure(code)) {
+        return "";
+    }
+    std::string principal;
+    {
+        const std::lock_guard lock(principal_mutex);
+        principal = error_principal;
+    }
+    const auto who = principal.empty() ? std::string("no SASL user (anonymous)")
+                                       : "principal '" + principal + "'";
+    return contains(kAuthentication, code) ? "not authorized: " + who + " was refused at login"
+                                           : "not authorized as " + who;
+}
+
+namespace {
+
+std::string with_note(std::string message, rd_kafka_resp_err_t code) {
+    const auto note = not_authorized(code);
+    return note.empty() ? message : message + " (" + note + ")";
+}
+
+}  // namespace
+
 KafkaError::KafkaError(rd_kafka_resp_err_t code, const std::string& message)
-    : std::runtime_error(message), code_(code), kind_(classify(code)) {}
+    : std::runtime_error(with_note(message, code)), code_(code), kind_(classify(code)) {}
 
 KafkaError::KafkaError(const rd_kafka_error_t* error, const std::string& context)
-    : std::runtime_error(context + ": " + rd_kafka_error_string(error)),
+    : std::runtime_error(
+          with_note(context + ": " + rd_kafka_error_string(error), rd_kafka_error_code(error))),
       code_(rd_kafka_error_code(error)),
       kind_(kind_of(error)) {}
 

@@ -17,7 +17,21 @@ enum class ErrorKind {
 /// The kind of an error code where librdkafka gives no rd_kafka_error_t to ask.
 ErrorKind classify(rd_kafka_resp_err_t code);
 
-/** A Kafka operation that failed; carries librdkafka's error code and a message for people. */
+/// Whether `code` says the cluster refused who we are (SASL) or what we asked (an ACL).
+bool is_authorization_failure(rd_kafka_resp_err_t code);
+
+/// Remembers the SASL user this process's clients log in as ("" for none), so a refusal can
+/// name it. Set once the settings are read; never a password.
+void set_error_principal(const std::string& principal);
+
+/// For an authorization failure: "not authorized as principal 'producer'" (or, for a refused
+/// login, "not authorized: principal 'producer' was refused at login"); "" for other codes.
+std::string not_authorized(rd_kafka_resp_err_t code);
+
+/**
+ * A Kafka operation that failed; carries librdkafka's error code and a message for people. An
+ * authorization failure's message ends with not_authorized(code).
+ */
 class KafkaError : public std::runtime_error {
 public:
     /// The kind comes from classify(code).
