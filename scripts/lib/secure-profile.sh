@@ -72,9 +72,11 @@ secure_write_service_files() {
       if secure_has_redis_user "$name"; then
         echo "REDIS_URL=redis://$name:$password@127.0.0.1:$redis_port/0"
       fi
-      [[ "$name" == registry ]] || echo "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO=$name:$password"
-      [[ "$name" == registry ]] && echo "REGISTRY_AUTH_FILE=$dir/registry-users"
-      [[ "$name" == console ]] && echo "CONSOLE_TOKEN=$(tr -d '\n' <"$dir/console.token")"
+      case "$name" in
+        registry) echo "REGISTRY_AUTH_FILE=$dir/registry-users" ;;
+        *) echo "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO=$name:$password" ;;
+      esac
+      if [[ "$name" == console ]]; then echo "CONSOLE_TOKEN=$(tr -d '\n' <"$dir/console.token")"; fi
     } | secret_write "$dir" "$name.env"
   done
 }
