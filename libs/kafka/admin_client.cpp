@@ -27,6 +27,11 @@ struct AdminClient::Metadata {
 
 AdminClient::AdminClient(const ClientSettings& settings, std::chrono::milliseconds timeout)
     : bootstrap_servers_(settings.bootstrap_servers),
+      // With a properties file, TLS or SASL may be why no broker answers.
+      connection_settings_(settings.properties.path.empty()
+                               ? "KAFKA_BOOTSTRAP_SERVERS"
+                               : "KAFKA_BOOTSTRAP_SERVERS, KAFKA_PROPERTIES_FILE " +
+                                     settings.properties.path),
       timeout_(timeout),
       handle_(make_admin_handle(settings)) {}
 
@@ -42,8 +47,8 @@ AdminClient::Metadata AdminClient::fetch_metadata(const std::string* topic) {
     if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
         err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
         throw KafkaError(err, "cannot reach any Kafka broker at " + bootstrap_servers_ +
-                                  " within " + std::to_string(timeout_.count()) +
-                                  " ms (KAFKA_BOOTSTRAP_SERVERS): " + describe(err));
+                                  " within " + std::to_string(timeout_.count()) + " ms (" +
+                                  connection_settings_ + "): " + describe(err));
     }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         throw KafkaError(err, "metadata request failed: " + describe(err));

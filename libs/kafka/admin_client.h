@@ -85,6 +85,7 @@ private:
     Metadata fetch_metadata(const std::string* topic);
 
     std::string bootstrap_servers_;
+    std::string connection_settings_;  // the settings a "cannot reach" error names
     std::chrono::milliseconds timeout_;
     HandlePtr handle_;
 };

@@ -17,10 +17,15 @@ constexpr std::string_view kLineSpace = " \t\r";
 
 // Each orderflow command sets these for its job (its group, its commit and delivery
 // guarantees); a shared credentials file must not change them behind its back.
-constexpr std::array<std::string_view, 7> kChosenByOrderflow = {
-    "group.id",           "group.instance.id",
-    "enable.auto.commit", "enable.auto.offset.store",
-    "enable.idempotence", "acks",
+// (request.required.acks is librdkafka's other name for acks.)
+constexpr std::array<std::string_view, 8> kChosenByOrderflow = {
+    "group.id",
+    "group.instance.id",
+    "enable.auto.commit",
+    "enable.auto.offset.store",
+    "enable.idempotence",
+    "acks",
+    "request.required.acks",
     "transactional.id",
 };
 

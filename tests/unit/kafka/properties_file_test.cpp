@@ -73,6 +73,7 @@ TEST(KafkaPropertiesFile, EachBadLineIsNamedWithPathAndLineNeverItsValue) {
         {"sasl.password=" + std::string(4097, 'x') + secret, "longer than 4096"},
         {"group.id=" + secret, "chosen by each orderflow command"},
         {"enable.auto.commit=" + secret, "chosen by each orderflow command"},
+        {"request.required.acks=" + secret, "chosen by each orderflow command"},
         {"plugin.library.paths=" + secret, "loads code or runs a command"},
         {"sasl.kerberos.kinit.cmd=" + secret, "loads code or runs a command"},
     };
