@@ -77,9 +77,18 @@ std::vector<Delivery> produce_acknowledged(
     }
     // The message timeout bounds every report; the margin lets the last ones arrive.
     producer->flush(static_cast<int>(timeout.count()) + 2000);
+    // A fatal error (the idempotent producer refused its producer id, e.g. a principal without
+    // WRITE anywhere) purges every message: its cause is the answer, not "purged".
+    std::string fatal_reason;
+    const auto fatal = producer->fatal_error(fatal_reason);
     std::vector<Delivery> deliveries;
     for (std::size_t i = 0; i < records.size(); ++i) {
         const auto& result = reports.results()[i];
+        if (fatal != RdKafka::ERR_NO_ERROR && result.error != RdKafka::ERR_NO_ERROR) {
+            throw KafkaError(
+                static_cast<rd_kafka_resp_err_t>(fatal),
+                "sending " + describe(i) + " to " + records[i].topic + " failed: " + fatal_reason);
+        }
         if (!result.done || result.error != RdKafka::ERR_NO_ERROR) {
             const auto why = result.done ? RdKafka::err2str(result.error) : "no acknowledgement";
             throw KafkaError(

@@ -28,6 +28,9 @@ void answer_or_error(const http::Handler& handler,
     } catch (const kafka::KafkaError& e) {
         if (e.code() == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
             reply_error(response, 404, "not_found", std::string("Kafka: ") + e.what());
+        } else if (kafka::is_authorization_failure(e.code())) {
+            // The console's own principal lacks an ACL: a refusal, not an outage.
+            reply_error(response, 403, "forbidden", std::string("Kafka: ") + e.what());
         } else {
             reply_error(response, 503, "unavailable",
                         std::string("Kafka did not answer in time: ") + e.what());
@@ -35,6 +38,9 @@ void answer_or_error(const http::Handler& handler,
     } catch (const registry_client::RegistryError& e) {
         if (e.http_status() == 404) {
             reply_error(response, 404, "not_found", std::string("schema registry: ") + e.what());
+        } else if (e.http_status() == 401 || e.http_status() == 403) {
+            reply_error(response, 403, "forbidden",
+                        std::string("the schema registry refused the console's user: ") + e.what());
         } else if (e.http_status() == 422) {
             reply_error(response, 400, "bad_request", std::string("schema registry: ") + e.what());
         } else {
