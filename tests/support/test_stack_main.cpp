@@ -1,21 +1,13 @@
-// ctest fixtures: `orderflow_test_stack up DIR` starts 3 Kafka nodes and Redis on free ports and
-// writes DIR/stack.env for the tests; `up-secure DIR` does the same with Kafka on SASL_SSL with
-// ACLs (secrets in DIR/secrets) and creates the pipeline's topics as admin; `down DIR` stops
-// either and removes DIR.
+// ctest fixture: `orderflow_test_stack up DIR` starts 3 Kafka nodes and Redis on free ports and
+// writes DIR/stack.env for the tests; `down DIR` stops them and removes DIR.
 #include "common/env_file.h"
-#include "kafka/admin_client.h"
-#include "pipeline/topics.h"
-#include "support/secure_stack.h"
 #include "support/test_support.h"
 
-#include <chrono>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
-#include <vector>
 
 namespace {
 
@@ -23,40 +15,7 @@ using orderflow::test::free_port;
 using orderflow::test::repo_root;
 using orderflow::test::run_command;
 
-enum class Security { kPlaintext, kSaslSsl };
-
-// Runs each command in turn; false (after saying which) at the first that fails.
-bool run_all(const std::vector<std::string>& commands) {
-    for (const auto& command : commands) {
-        const auto result = run_command(command);
-        std::cout << result.output;
-        if (result.exit_code != 0) {
-            std::cerr << "stack start failed: " << command << "\n";
-            return false;
-        }
-    }
-    return true;
-}
-
-// The topics the pipeline's services expect, created as admin: on the secure stack no service
-// may create them.
-bool create_pipeline_topics(const std::filesystem::path& secrets) {
-    try {
-        auto admin_settings = orderflow::test::secure_client("admin");
-        orderflow::kafka::AdminClient admin(admin_settings, std::chrono::seconds(30));
-        orderflow::pipeline::ensure_topic(admin, "orders", orderflow::pipeline::kOrdersPartitions);
-        orderflow::pipeline::ensure_topic(admin, "orders.dlq", orderflow::pipeline::kDlqPartitions);
-        return true;
-    } catch (const std::exception& e) {
-        std::cerr << "creating the topics as admin (" << secrets.string()
-                  << "/admin.properties) failed: " << e.what() << "\n";
-        return false;
-    }
-}
-
-int up(const std::filesystem::path& dir_arg, Security security) {
-    // Absolute: stack.env's paths are read by tests that run in other directories.
-    const auto dir = std::filesystem::absolute(dir_arg);
+int up(const std::filesystem::path& dir) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     std::string brokers;
@@ -71,41 +30,28 @@ int up(const std::filesystem::path& dir_arg, Security security) {
     const auto redis_port = std::to_string(free_port());
     const auto kafka_dir = (dir / "kafka").string();
     const auto redis_dir = (dir / "redis").string();
-    const auto secrets = dir / "secrets";
-    std::string kafka_security;
-    if (security == Security::kSaslSsl) {
-        kafka_security = " --security sasl_ssl --secrets " + secrets.string();
-    }
     // Written first, so `down` can stop whatever did start if a later step fails.
-    {
-        std::ofstream env(dir / "stack.env");
-        env << "KAFKA_BOOTSTRAP_SERVERS=" << bootstrap << "\n"
-            << "KAFKA_CLUSTER_DIR=" << kafka_dir << "\n"
-            << "KAFKA_BROKER_PORTS=" << brokers << "\n"
-            << "KAFKA_CONTROLLER_PORTS=" << controllers << "\n"
-            << "REDIS_URL=redis://127.0.0.1:" << redis_port << "/0\n"
-            << "REDIS_PORT=" << redis_port << "\n"
-            << "REDIS_DIR=" << redis_dir << "\n";
-        if (security == Security::kSaslSsl) {
-            env << "KAFKA_SECURITY=sasl_ssl\n"
-                << "KAFKA_SECRETS_DIR=" << secrets.string() << "\n";
-        }
-    }
+    std::ofstream(dir / "stack.env") << "KAFKA_BOOTSTRAP_SERVERS=" << bootstrap << "\n"
+                                     << "KAFKA_CLUSTER_DIR=" << kafka_dir << "\n"
+                                     << "KAFKA_BROKER_PORTS=" << brokers << "\n"
+                                     << "KAFKA_CONTROLLER_PORTS=" << controllers << "\n"
+                                     << "REDIS_URL=redis://127.0.0.1:" << redis_port << "/0\n"
+                                     << "REDIS_PORT=" << redis_port << "\n"
+                                     << "REDIS_DIR=" << redis_dir << "\n";
     const auto scripts = repo_root() + "/scripts/";
-    if (!run_all({scripts + "redis.sh start --dir " + redis_dir + " --port " + redis_port,
-                  scripts + "kafka-cluster.sh start --dir " + kafka_dir + " --broker-ports " +
-                      brokers + " --controller-ports " + controllers + kafka_security})) {
-        return 1;
-    }
-    if (security == Security::kSaslSsl) {
-        ::setenv("ORDERFLOW_SECURE_STACK_ENV", (dir / "stack.env").c_str(), 1);
-        if (!create_pipeline_topics(secrets)) {
+    for (const auto& command :
+         {scripts + "redis.sh start --dir " + redis_dir + " --port " + redis_port,
+          scripts + "kafka-cluster.sh start --dir " + kafka_dir + " --broker-ports " + brokers +
+              " --controller-ports " + controllers}) {
+        const auto result = run_command(command);
+        std::cout << result.output;
+        if (result.exit_code != 0) {
+            std::cerr << "stack start failed: " << command << "\n";
             return 1;
         }
     }
-    std::cout << "test stack ready: kafka " << bootstrap
-              << (security == Security::kSaslSsl ? " (SASL_SSL)" : "")
-              << ", redis 127.0.0.1:" << redis_port << "\n";
+    std::cout << "test stack ready: kafka " << bootstrap << ", redis 127.0.0.1:" << redis_port
+              << "\n";
     return 0;
 }
 
@@ -120,18 +66,13 @@ int down(const std::filesystem::path& dir) {
     for (auto& [k, v] : orderflow::common::parse_env_file(text, "stack.env")) {
         env[k] = v;
     }
-    std::string kafka_security;
-    if (!env["KAFKA_SECURITY"].empty()) {
-        kafka_security =
-            " --security " + env["KAFKA_SECURITY"] + " --secrets " + env["KAFKA_SECRETS_DIR"];
-    }
     const auto scripts = repo_root() + "/scripts/";
     int rc = 0;
     for (const auto& command :
          // The stack's data is discarded: a node that ignores SIGTERM for 20 s gets SIGKILL.
          {scripts + "kafka-cluster.sh stop --timeout 20 --dir " + env["KAFKA_CLUSTER_DIR"] +
               " --broker-ports " + env["KAFKA_BROKER_PORTS"] + " --controller-ports " +
-              env["KAFKA_CONTROLLER_PORTS"] + kafka_security,
+              env["KAFKA_CONTROLLER_PORTS"],
           scripts + "redis.sh stop --dir " + env["REDIS_DIR"] + " --port " + env["REDIS_PORT"]}) {
         const auto result = run_command(command);
         std::cout << result.output;
@@ -147,15 +88,12 @@ int down(const std::filesystem::path& dir) {
 
 int main(int argc, char** argv) {
     if (argc != 3) {
-        std::cerr << "usage: orderflow_test_stack up|up-secure|down DIR\n";
+        std::cerr << "usage: orderflow_test_stack up|down DIR\n";
         return 2;
     }
     const std::string command = argv[1];
     if (command == "up") {
-        return up(argv[2], Security::kPlaintext);
-    }
-    if (command == "up-secure") {
-        return up(argv[2], Security::kSaslSsl);
+        return up(argv[2]);
     }
     if (command == "down") {
         return down(argv[2]);

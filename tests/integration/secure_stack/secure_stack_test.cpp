@@ -91,13 +91,13 @@ std::string stored_count(const std::string& group) {
 }
 
 TEST(SecureStack, OrdersFlowThroughEveryServiceRunningAsItsOwnPrincipalAndTheAuditIsClean) {
-    const auto count = setting("PRODUCE_COUNT");
-    EXPECT_TRUE(
-        wait_until([&] { return stored_count("orders-auto") == count + "\n"; }, 180s, 500ms))
-        << "orders-auto stored " << stored_count("orders-auto");
-    EXPECT_TRUE(
-        wait_until([&] { return stored_count("orders-batch") == count + "\n"; }, 60s, 500ms))
-        << "orders-batch stored " << stored_count("orders-batch");
+    // The fixture waited for the producer service's orders; other tests on this stack may add
+    // theirs since, and the audit below checks each order is stored once per group.
+    const auto count = std::stoi(setting("PRODUCE_COUNT"));
+    for (const auto* group : {"orders-auto", "orders-batch"}) {
+        const auto stored = stored_count(group);
+        EXPECT_GE(std::atoi(stored.c_str()), count) << group << " stored " << stored;
+    }
 
     const auto audit = orderflow_as("audit", "audit --live true");
     EXPECT_EQ(audit.exit_code, 0) << audit.output;

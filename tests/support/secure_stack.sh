@@ -8,8 +8,8 @@
 #   secure_stack.sh down DIR   stop it and remove DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-# shellcheck source=../../../scripts/lib/proc.sh
+root=$(cd "$here/../.." && pwd)
+# shellcheck source=../../scripts/lib/proc.sh
 source "$root/scripts/lib/proc.sh"
 
 command=${1:-}
@@ -66,6 +66,17 @@ PRODUCE_COUNT=20
 PRODUCE_INTERVAL=100ms
 ENV
   stack up
+  # The tests start from a pipeline that has done its work: the producer service's orders are
+  # stored by both groups (read as admin; the password goes through the environment).
+  local group deadline=$((SECONDS + 180)) stored
+  for group in orders-auto orders-batch; do
+    until stored=$(REDISCLI_AUTH=$(<"$dir/run/secrets/admin.password") redis-cli --no-auth-warning \
+      -p "$redis" --user admin HGET "stats:$group" processed 2>/dev/null) && ((${stored:-0} >= 20)); do
+      ((SECONDS < deadline)) || die "$group stored ${stored:-0} of 20 orders within 180s"
+      sleep 0.5
+    done
+    log "$group stored the producer service's 20 orders"
+  done
 }
 
 down() {
