@@ -17,7 +17,7 @@ build: deps ## configure and build (RelWithDebInfo, warnings as errors)
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default
 
-up: deps ## build, start Kafka, Redis and the services (under supervisord), wait until healthy
+up: deps ## build, start Kafka, Redis and the services (under supervisord), wait until healthy; SECURE=1: the secure profile
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default --target orderflow
 	@scripts/stack.sh up
