@@ -108,6 +108,14 @@ def table(results: dict) -> str:
     if h and "req_per_s" in h:
         rows.append(f"| registry GET /schemas/ids/{{id}}, keep-alive, wrk -t2 -c32, requests/s | "
                     f"{_s(h['req_per_s'])} | | |")
+    sec = results.get("secure")
+    if sec:
+        rows.append(f"| secure profile (SASL_SSL + ACLs, Redis ACL user): producer, records/s, vs "
+                    f"plaintext | {_s(sec['producer_per_s'])} | {_s(p['ours_per_s']) if p else ''} | "
+                    f"{_r(sec.get('producer_vs_plaintext'))} |")
+        rows.append(f"| secure profile: auto-commit consumer into Redis, orders/s, vs plaintext | "
+                    f"{_s(sec['auto_per_s'])} | {_s(c['auto_per_s']) if c else ''} | "
+                    f"{_r(sec.get('auto_vs_plaintext'))} |")
     peaks = _peak(results)
     broker = next((v for k, v in peaks if k.startswith("one Kafka broker")), None)
     for name, value in peaks:

@@ -4,9 +4,11 @@
 Starts 3 Kafka nodes, Redis and `orderflow registry` on free ports (scripts/kafka-cluster.sh,
 scripts/redis.sh), runs every comparison interleaved and repeated, prints progress and a final
 table, and writes bench/results/<date>.json plus the Markdown report and charts (report.py).
+Then the secure profile's producer and auto-commit consumer on a SASL_SSL + ACL stack of their own,
+as ratios to the plaintext runs (secure_run.py).
 
 Environment: BENCH_QUICK=1 (a smoke run: small counts, 1 repetition), BENCH_REPS, BENCH_ORDERS,
-BENCH_ONLY=producer,consumer,redis,latency,pipeline,http (a subset), BENCH_OUT (results dir),
+BENCH_ONLY=producer,consumer,redis,latency,pipeline,http,secure (a subset), BENCH_OUT (results dir),
 ORDERFLOW_BIN.
 """
 from __future__ import annotations
@@ -148,6 +150,7 @@ class Stack:
         self.registry_port = free_port()
         self.bootstrap = ",".join(f"127.0.0.1:{p}" for p in self.broker_ports)
         self.registry = None
+        self.redis_start_args = []  # the secure run adds its ACL file (bench/secure_run.py)
         self.kafka_args = ["--dir", str(self.dir / "kafka"),
                            "--broker-ports", ",".join(map(str, self.broker_ports)),
                            "--controller-ports", ",".join(map(str, self.controller_ports))]
@@ -166,7 +169,8 @@ class Stack:
     def start(self) -> None:
         progress(f"starting Redis and a 3-node Kafka cluster in {self.dir}")
         subprocess.run([str(SCRIPTS / "redis.sh"), "start", "--dir", str(self.dir / "redis"),
-                        "--port", str(self.redis_port)], check=True, stdout=subprocess.DEVNULL)
+                        "--port", str(self.redis_port), *self.redis_start_args], check=True,
+                       stdout=subprocess.DEVNULL)
         subprocess.run([str(SCRIPTS / "kafka-cluster.sh"), "start", *self.kafka_args], check=True,
                        stdout=subprocess.DEVNULL)
         env = self.env(REGISTRY_LISTEN=f"127.0.0.1:{self.registry_port}",
@@ -824,6 +828,10 @@ def main() -> int:
         results["registry"] = proc_usage(stack.registry.pid)
     finally:
         stack.stop()
+    # After the plaintext stack is gone: the two never share the machine.
+    if not ONLY or "secure" in ONLY:
+        from secure_run import bench_secure
+        bench_secure(results)
     results["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     results["machine"]["load_at_end"] = os.getloadavg()
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M")
