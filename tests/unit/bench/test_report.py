@@ -56,3 +56,18 @@ def test_write_makes_the_markdown_and_both_charts(tmp_path):
     for chart in ("2026-01-01T0000-throughput.png", "2026-01-01T0000-latency.png"):
         assert f"]({chart})" in text
         assert (tmp_path / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_secure_run_is_shown_as_its_ratio_to_plaintext_when_it_ran():
+    results = load()
+    assert "secure profile" not in report.table(results)
+    results["secure"] = {
+        "producer_per_s": {"median": 9000, "min": 9000, "max": 9000},
+        "auto_per_s": {"median": 6000, "min": 6000, "max": 6000},
+        "producer_vs_plaintext": {"median": 0.61, "min": 0.6, "max": 0.62},
+        "auto_vs_plaintext": {"median": 0.83, "min": 0.8, "max": 0.85},
+    }
+    rows = [line for line in report.table(results).splitlines() if "secure profile" in line]
+    assert len(rows) == 2
+    assert rows[0].endswith("| 0.61 (0.60-0.62) |")
+    assert rows[1].endswith("| 0.83 (0.80-0.85) |")
