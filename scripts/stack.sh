@@ -71,19 +71,6 @@ if [[ "$secure" == 1 ]]; then
 fi
 redis_url=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}
 
-# What supervisord gives service NAME besides its command (supervisor.sh's environment= line):
-# in the secure profile the service's own credentials file and no REDIS_URL, since the real
-# environment would win over that file.
-service_environment() {
-  local name=$1 common
-  common="KAFKA_BOOTSTRAP_SERVERS=\"$(sv_escape "$bootstrap")\",CONSOLE_SUPERVISOR_STATE=\"$(sv_escape "$(sv_state_file)")\""
-  if [[ "$secure" == 1 ]]; then
-    echo "$common,SECURE=\"1\",ORDERFLOW_SECRETS_FILE=\"$(sv_escape "$secrets_dir/$name.env")\""
-  else
-    echo "$common,REDIS_URL=\"$(sv_escape "$redis_url")\""
-  fi
-}
-
 # A run dir holds one profile's data (Kafka formatted with or without SCRAM users): switching
 # needs `make clean` first, said here rather than as authentication errors later.
 check_profile() {

@@ -1,7 +1,7 @@
 # supervisord for the stack's services: writes its config in $run_dir/supervisor/, starts it,
 # asks it about and for programs, shuts it down. Sourced by stack.sh after proc.sh; expects
-# run_dir, root, here, binary, bootstrap, redis_url, the services array and service_environment
-# (NAME -> its environment= value).
+# run_dir, root, here, binary, bootstrap, redis_url, the services array, and in the secure profile
+# secure=1 and secrets_dir.
 #
 # Restart policy (docs in README "make up"): a service that dies after running startsecs is
 # started again at once; one that dies sooner is retried after 1, 2, 3... s (BACKOFF) and given
@@ -32,6 +32,19 @@ sv_running() {
 
 # supervisord reads %(name)s expansions in values: a literal % must be doubled.
 sv_escape() { printf '%s' "${1//%/%%}"; }
+
+# sv_environment NAME -> what supervisord gives service NAME besides its command. In the secure
+# profile the service's own credentials file and no REDIS_URL, since the real environment would
+# win over that file.
+sv_environment() {
+  local common
+  common="KAFKA_BOOTSTRAP_SERVERS=\"$(sv_escape "$bootstrap")\",CONSOLE_SUPERVISOR_STATE=\"$(sv_escape "$(sv_state_file)")\""
+  if [[ "${secure:-0}" == 1 ]]; then
+    echo "$common,SECURE=\"1\",ORDERFLOW_SECRETS_FILE=\"$(sv_escape "$secrets_dir/$1.env")\""
+  else
+    echo "$common,REDIS_URL=\"$(sv_escape "$redis_url")\""
+  fi
+}
 
 # The config for this run dir: every service of the services array, autostart off (stack.sh
 # starts them in order, each once the one before is healthy), and the state listener. Mode 0600.
@@ -84,7 +97,7 @@ CONF
 [program:$name]
 command=$(sv_escape "$binary $args")
 directory=$(sv_escape "$root")
-environment=$(service_environment "$name")
+environment=$(sv_environment "$name")
 autostart=false
 CONF
       case "${restart:-always}" in

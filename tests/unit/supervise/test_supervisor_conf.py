@@ -9,11 +9,12 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 SECRET_URL = "redis://consumer:s3cret-pw@127.0.0.1:6379/0"
 
 
-def write_config(run_dir, umask="022"):
+def write_config(run_dir, umask="022", secure=0):
     """Runs sv_write_config as stack.sh does, with one service, under `umask`."""
     script = f"""
 set -euo pipefail
 umask {umask}
+secure={secure} secrets_dir={run_dir}/secrets
 here={ROOT}/scripts root={ROOT} run_dir={run_dir} binary=/bin/true
 bootstrap=127.0.0.1:9092 redis_url='{SECRET_URL}'
 services=('consumer-auto|http://127.0.0.1:8092/health|consume|always')
@@ -41,6 +42,15 @@ class SupervisorConf(unittest.TestCase):
         self.assertEqual(oct(self.mode(conf)), oct(0o600))
         with open(conf, encoding="utf-8") as f:
             self.assertIn('REDIS_URL="' + SECRET_URL + '"', f.read())
+
+    def test_the_secure_profile_gives_each_service_its_own_secrets_file_and_no_redis_url(self):
+        conf = write_config(self.dir.name, secure=1)
+        with open(conf, encoding="utf-8") as f:
+            text = f.read()
+        secrets = os.path.join(self.dir.name, "secrets", "consumer-auto.env")
+        self.assertIn('SECURE="1",ORDERFLOW_SECRETS_FILE="' + secrets + '"', text)
+        self.assertNotIn("REDIS_URL", text)
+        self.assertNotIn("s3cret", text)
 
     def test_a_leftover_readable_tmp_file_does_not_widen_the_mode(self):
         os.makedirs(os.path.join(self.dir.name, "supervisor"))
