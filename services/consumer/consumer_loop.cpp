@@ -2,6 +2,7 @@
 
 #include "common/shutdown.h"
 #include "consumer/consumer_health.h"
+#include "kafka/kafka_error.h"
 #include "kafka/topic_reader.h"
 
 #include <spdlog/spdlog.h>
@@ -101,7 +102,13 @@ bool ConsumerLoop::take_message(RdKafka::Message& message) {
         case RdKafka::ERR__PARTITION_EOF:
             return false;
         default:
-            spdlog::warn("group {}: consume: {}", settings_.group, message.errstr());
+            if (const auto code = static_cast<rd_kafka_resp_err_t>(message.err());
+                kafka::is_authorization_failure(code)) {
+                spdlog::error("group {}: consume: {} ({})", settings_.group, message.errstr(),
+                              kafka::not_authorized(code));
+            } else {
+                spdlog::warn("group {}: consume: {}", settings_.group, message.errstr());
+            }
             return false;
     }
 }

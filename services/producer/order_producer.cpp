@@ -2,6 +2,7 @@
 
 #include "common/shutdown.h"
 #include "kafka/handles.h"
+#include "kafka/kafka_error.h"
 #include "kafka/poll_thread.h"
 #include "producer/delivery_errors.h"
 #include "producer/producer_client.h"
@@ -68,13 +69,22 @@ void OrderProducer::on_delivery(rd_kafka_t* /*handle*/,
 
 void OrderProducer::on_error(rd_kafka_t* handle, int code, const char* reason, void* opaque) {
     auto* self = static_cast<OrderProducer*>(opaque);
-    if (code != RD_KAFKA_RESP_ERR__FATAL) {
-        spdlog::warn("kafka: {}", reason);
+    const auto error = static_cast<rd_kafka_resp_err_t>(code);
+    if (error != RD_KAFKA_RESP_ERR__FATAL) {
+        if (kafka::is_authorization_failure(error)) {
+            spdlog::error("kafka: {} ({})", reason, kafka::not_authorized(error));
+        } else {
+            spdlog::warn("kafka: {}", reason);
+        }
         return;
     }
     std::array<char, 512> text{};
     const auto fatal = rd_kafka_fatal_error(handle, text.data(), text.size());
-    spdlog::error("kafka fatal error {}: {}; stopping", rd_kafka_err2name(fatal), text.data());
+    // A principal without WRITE anywhere gets no producer id: that refusal is fatal.
+    const auto note =
+        kafka::is_authorization_failure(fatal) ? " (" + kafka::not_authorized(fatal) + ")" : "";
+    spdlog::error("kafka fatal error {}: {}{}; stopping", rd_kafka_err2name(fatal), text.data(),
+                  note);
     self->fatal_ = true;
     self->tracker_.stop_resending();  // every failure from now on goes to the file
 }
@@ -83,6 +93,9 @@ void OrderProducer::handle_report(std::unique_ptr<PendingOrder> pending,
                                   const rd_kafka_message_t& message) {
     if (message.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         std::string reason = rd_kafka_err2str(message.err);
+        if (kafka::is_authorization_failure(message.err)) {
+            reason += " (" + kafka::not_authorized(message.err) + ")";
+        }
         if (rd_kafka_message_status(&message) == RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED) {
             reason += " (possibly persisted; consumers drop a duplicate by order id)";
         }

@@ -240,7 +240,8 @@ TEST(SecureStack, KafkaRefusesStrangersAndEachPrincipalIsDeniedWhatIsNotItsJob) 
                                     failed.string());
     std::filesystem::remove(failed);
     EXPECT_NE(console_send.exit_code, 0) << console_send.output;
-    EXPECT_NE(console_send.output.find("uthoriz"), std::string::npos) << console_send.output;
+    EXPECT_NE(console_send.output.find("not authorized as principal 'console'"), std::string::npos)
+        << console_send.output;
 
     // The producer writes orders; reading them back (as the audit does) is not its job.
     // (Its Redis reads go as the audit user: the producer has no Redis user at all.)
@@ -258,7 +259,9 @@ TEST(SecureStack, KafkaRefusesStrangersAndEachPrincipalIsDeniedWhatIsNotItsJob) 
         "produce --count 1 --interval 10ms --retries 0 --failed-file " + failed.string());
     std::filesystem::remove(failed);
     EXPECT_NE(consumer_send.exit_code, 0) << consumer_send.output;
-    EXPECT_NE(consumer_send.output.find("uthoriz"), std::string::npos) << consumer_send.output;
+    EXPECT_NE(consumer_send.output.find("not authorized as principal 'consumer-auto'"),
+              std::string::npos)
+        << consumer_send.output;
 
     // admin may do all of it: the same audit as admin is clean.
     const auto admin_reads = orderflow_as("admin", "audit --live true");
