@@ -10,7 +10,7 @@ lets `consumer-auto` store exactly those (its committed offsets start it where t
 stopped).
 """
 import subprocess
-from pathlib import Path
+import time
 
 import run
 from run import ORDERS, REPS, SCRIPTS, Redis, progress, ratio_summary, spread
@@ -64,6 +64,17 @@ class SecureStack(run.Stack):
             subprocess.run([run.BIN, "admin", "create-topic", topic, "-p", str(partitions), "-r", "3",
                             "-c", "min.insync.replicas=2"], env=admin, check=True,
                            stdout=subprocess.DEVNULL)
+        # Until every broker knows them, the producer (which may not create topics) would find
+        # them missing: wait until its own metadata request shows both with a leader.
+        deadline = time.time() + 60
+        while True:
+            listing = subprocess.run(["kcat", "-F", str(self.secrets / "producer.properties"), "-L",
+                                      "-m", "5"], capture_output=True, text=True)
+            if all(f'topic "{t}" with' in listing.stdout for t in ("orders", "orders.dlq")):
+                return
+            if time.time() > deadline:
+                raise SystemExit(f"bench: the secure topics are not visible:\n{listing.stderr[-2000:]}")
+            time.sleep(0.5)
 
 
 def bench_secure(results: dict) -> None:
