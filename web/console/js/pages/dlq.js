@@ -59,6 +59,8 @@ export default async function render(view, _params, page) {
     if (body.querySelector('details[open]')) return;  // never redraw under an open record
     try {
       const { dead_letters: letters } = await getJson('/api/dlq');
+      // A record may have been opened while the answer was on its way (a slow read of the topic).
+      if (body.querySelector('details[open]')) return;
       replace(body, h('p', { class: 'muted' }, `${fmt.int(letters.length)} dead letter(s)`),
         h('div', { class: 'messages' }, letters.map(row)));
     } catch (e) {
