@@ -8,9 +8,12 @@
 #include "http/router.h"
 #include "http/server.h"
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <netinet/in.h>
 #include <stdexcept>
@@ -75,25 +78,45 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     return 0;
 }
 
+namespace {
+
+// A connection to the server. Refused means the server is gone: that is the finding. A
+// connect that times out (SO_SNDTIMEO: the accept queue is full on a loaded machine) is tried
+// again, a few times, before it counts as one too.
+int connect_to_server() {
+    for (int attempt = 1; attempt <= 5; ++attempt) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0) {
+            std::abort();
+        }
+        timeval timeout{2, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+        // Close with a reset: thousands of connections a second would otherwise use up the
+        // ephemeral ports in TIME_WAIT.
+        linger reset{1, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(g_port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
+            return fd;
+        }
+        const int error = errno;
+        ::close(fd);
+        std::fprintf(stderr, "fuzz: connect attempt %d: %s\n", attempt, std::strerror(error));
+        if (error == ECONNREFUSED) {
+            std::abort();
+        }
+    }
+    std::abort();
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) {
-        std::abort();
-    }
-    timeval timeout{2, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    // Close with a reset: thousands of connections a second would otherwise use up the
-    // ephemeral ports in TIME_WAIT.
-    linger reset{1, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(g_port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-        std::abort();  // the server is gone: that is the finding
-    }
+    const int fd = connect_to_server();
     std::size_t sent = 0;
     while (sent < size) {
         // The server may answer 413/431/400 and close before reading everything.
