@@ -17,11 +17,12 @@ void Connection::dispatch() {
     auto request = std::move(request_);
     request->body = std::move(parser_->get().body());
     parser_.reset();
-    const auto held = std::move(charge_);  // the body's bytes, until the handler is done with it
+    auto held = std::move(charge_);  // the body's bytes, until the handler is done with it
     const auto* route = route_;
     if (!route->options.blocking) {
         Response response;
         run_handler(route->handler, *request, response);
+        held.reset();  // before the answer: its first bytes may leave inside respond()
         respond(std::move(response));
         return;
     }
@@ -32,23 +33,26 @@ void Connection::dispatch() {
             self->on_budget_exceeded(sequence);
         }
     });
-    asio::post(core_.workers,
-               [self = shared_from_this(), request, held, sequence, handler = &route->handler] {
-                   try {
-                       Response response;
-                       self->run_handler(*handler, *request, response);
-                       asio::post(self->socket_.get_executor(),
-                                  [self, sequence, response = std::move(response)]() mutable {
-                                      self->on_handled(sequence, std::move(response));
-                                  });
-                   } catch (...) {
-                       // Only the error renderer can throw here: drop this connection, keep the
-                       // worker.
-                       spdlog::error("{}: {} {}: no answer could be made: connection closed",
-                                     self->core_.options.name, request->method, request->path());
-                       self->force_close();
-                   }
-               });
+    asio::post(core_.workers, [self = shared_from_this(), request, held, sequence,
+                               handler = &route->handler]() mutable {
+        try {
+            Response response;
+            self->run_handler(*handler, *request, response);
+            // Given back before the answer is sent, so a client that has it finds the room
+            // (this lambda dies later, on this thread).
+            held.reset();
+            asio::post(self->socket_.get_executor(),
+                       [self, sequence, response = std::move(response)]() mutable {
+                           self->on_handled(sequence, std::move(response));
+                       });
+        } catch (...) {
+            // Only the error renderer can throw here: drop this connection, keep the
+            // worker.
+            spdlog::error("{}: {} {}: no answer could be made: connection closed",
+                          self->core_.options.name, request->method, request->path());
+            self->force_close();
+        }
+    });
 }
 
 void Connection::run_handler(const Handler& handler, const Request& request, Response& response) {
