@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <string>
 
 namespace orderflow::kafka {
 namespace {
@@ -106,8 +107,11 @@ void log_client_message(const std::string& client,
                         const std::string& facility,
                         const std::string& message) {
     // syslog levels: 0-3 error, 4 warning, 5-6 info, 7 debug. Connection refusals while a
-    // broker is down are level 3 and repeat; they are warnings for us, not failures.
-    if (level <= 4) {
+    // broker is down are level 3 and repeat; they are warnings for us, not failures. A
+    // connection cut because we destroyed the client (a command ending mid-handshake, a
+    // shutdown) is reported as a failure too, "SASL authentication error" on SASL_SSL: ours.
+    const bool our_teardown = message.find("Local: Broker handle destroyed") != std::string::npos;
+    if (level <= 4 && !our_teardown) {
         spdlog::warn("librdkafka {} {}: {}", client, facility, message);
     } else if (level <= 6) {
         spdlog::debug("librdkafka {} {}: {}", client, facility, message);

@@ -10,13 +10,15 @@
 #   <principal>.env         ORDERFLOW_SECRETS_FILE of the service (admin.env: people's commands)
 
 # secure_setting -> the SECURE setting: the environment's, else the last SECURE= line of the
-# repo's .env (the scripts read no other setting from .env: this one picks the whole profile).
+# .env file the binary reads too (ORDERFLOW_ENV_FILE, relative to the repo root; default .env).
+# The scripts read no other setting from it: this one picks the whole profile.
 secure_setting() {
-  local value
+  local value file=${ORDERFLOW_ENV_FILE:-.env}
+  [[ "$file" == /* ]] || file=$root/$file
   if [[ -n "${SECURE+set}" ]]; then
     value=$SECURE
   else
-    value=$(sed -n 's/^[[:space:]]*SECURE=[[:space:]]*//p' "$root/.env" 2>/dev/null | tail -n 1 | tr -d "\"' \r")
+    value=$(sed -n 's/^[[:space:]]*SECURE=[[:space:]]*//p' "$file" 2>/dev/null | tail -n 1 | tr -d "\"' \r")
   fi
   case "$value" in
     "" | 0) echo 0 ;;

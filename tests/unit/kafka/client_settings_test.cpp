@@ -3,6 +3,7 @@
 // makes clients without connecting.
 #include "common/config_error.h"
 #include "kafka/cli_options.h"
+#include "kafka/client_config.h"
 #include "kafka/clients.h"
 #include "kafka/cpp_config.h"
 #include "kafka/kafka_error.h"
@@ -238,6 +239,40 @@ TEST(KafkaNotAuthorized, OtherErrorsAreLeftAlone) {
     EXPECT_EQ(not_authorized(RD_KAFKA_RESP_ERR__TIMED_OUT), "");
     EXPECT_EQ(std::string(KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, "slow").what()), "slow");
     EXPECT_FALSE(is_authorization_failure(RD_KAFKA_RESP_ERR_NO_ERROR));
+}
+
+}  // namespace
+}  // namespace orderflow::kafka
+
+namespace orderflow::kafka {
+namespace {
+
+std::string logged_at_info(int level, const std::string& message) {
+    std::ostringstream log;
+    const auto previous = spdlog::default_logger();
+    auto capture = std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+    capture->set_level(spdlog::level::info);
+    spdlog::set_default_logger(capture);
+    log_client_message("orderflow-admin#producer-1", level, "FAIL", message);
+    spdlog::set_default_logger(previous);
+    return log.str();
+}
+
+TEST(LibrdkafkaLog, ABrokerFailureIsAWarning) {
+    const auto text = logged_at_info(3, "sasl_ssl://127.0.0.1:9092/1: Connect to ... failed");
+    EXPECT_NE(text.find("[warning] librdkafka orderflow-admin#producer-1 FAIL: sasl_ssl"),
+              std::string::npos)
+        << text;
+}
+
+TEST(LibrdkafkaLog, AConnectionCutByOurOwnTeardownIsNotAWarning) {
+    // What every SASL_SSL admin command printed as it ended, before this was filtered.
+    EXPECT_EQ(logged_at_info(4,
+                             "sasl_ssl://127.0.0.1:42265/2: SASL authentication error: "
+                             "SaslAuthenticateRequest failed: Local: Broker handle destroyed "
+                             "(after 0ms in state DOWN)"),
+              "");
 }
 
 }  // namespace
