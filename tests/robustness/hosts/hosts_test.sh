@@ -5,7 +5,8 @@
 #   hosts_test.sh pipeline     orders from the producer host, stored once by both groups
 #   hosts_test.sh registry     a schema registered through the follower registry reaches the
 #                              leader and is read from both; with the follower cut off from the
-#                              leader, a write through it fails naming the leader
+#                              leader, a write through it fails naming the leader; a registry
+#                              on 0.0.0.0 with no advertised URL stops at start
 #   hosts_test.sh cut-redis    consumer-1 cut from Redis longer than the session timeout while
 #                              orders flow, healed: nothing lost, nothing counted twice
 set -euo pipefail
@@ -61,6 +62,12 @@ registry() {
   done
   [[ -n "$leader" && -n "$follower" ]] || die "want one leader and one follower registry, have leader '$leader'"
   log "leader $leader, follower $follower"
+  # A registry on a wildcard address would advertise 0.0.0.0, and a follower elsewhere would
+  # forward to itself: it stops at start instead, naming the setting.
+  local status=0
+  answer=$(stack exec "$follower" orderflow registry --listen 0.0.0.0:8082 2>&1) || status=$?
+  [[ "$status" == 2 && "$answer" == *REGISTRY_ADVERTISED_URL* ]] ||
+    die "a registry on 0.0.0.0 without an advertised URL started (exit $status): $answer"
   local v1='{"type":"record","name":"HostsProbe","fields":[{"name":"a","type":"string"}]}'
   local v2='{"type":"record","name":"HostsProbe","fields":[{"name":"a","type":"string"},{"name":"b","type":"string","default":""}]}'
   answer=$(register "$follower" "$subject" "$v1")
