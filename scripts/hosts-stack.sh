@@ -7,8 +7,9 @@
 #   hosts-stack.sh status             each host: address, processes and their health, cuts
 #   hosts-stack.sh exec HOST CMD...   CMD inside HOST, with that host's client settings in the
 #                                     environment (`orderflow` is the stack's binary)
-#   hosts-stack.sh cut A B [--one-way]   drop traffic between A and B (--one-way: A to B only)
-#   hosts-stack.sh heal A B              undo cuts between A and B, both directions
+#   hosts-stack.sh cut A B [--one-way]   drop traffic between A and B (--one-way: A to B only);
+#                                        B may be `all` (A isolated from every other host)
+#   hosts-stack.sh heal A B              undo cuts between A and B, both directions (B: or all)
 #
 # Hosts (HOSTS_SUBNET .11 ...): kafka-1..3 .11-.13 (broker+controller each, :9092, controller
 # :9093), redis .21 (:6379), registry-1 and registry-2 .31 .32 (:8081, one election group),
@@ -123,6 +124,7 @@ case "$command" in
   up) up ;;
   down) down ;;
   status)
+    require_root
     require_network
     status
     ;;

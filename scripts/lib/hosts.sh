@@ -147,10 +147,15 @@ hosts_network_exists() {
 # the way out (TCP replies included). It is tagged "cut:A>B", so heal removes exactly its own.
 cut_rule() { echo "OUTPUT -d $(host_addr "$2") -m comment --comment cut:$1>$2 -j DROP"; }
 
-# hosts_cut A B [ONE_WAY]: drop A's packets to B, and unless ONE_WAY B's packets to A.
+# hosts_cut A B [ONE_WAY]: drop A's packets to B, and unless ONE_WAY B's packets to A. B may be
+# `all`: every other host (A isolated).
 hosts_cut() {
-  local a=$1 b=$2 one_way=${3:-0} rule
+  local a=$1 b=$2 one_way=${3:-0} rule other
   hosts_require_known "$a"
+  if [[ "$b" == all ]]; then
+    for other in $(hosts_names); do [[ "$other" == "$a" ]] || hosts_cut "$a" "$other" "$one_way"; done
+    return 0
+  fi
   hosts_require_known "$b"
   [[ "$a" != "$b" ]] || die "cut needs two different hosts"
   rule=$(cut_rule "$a" "$b")
@@ -163,20 +168,32 @@ hosts_cut() {
   fi
 }
 
-# hosts_heal A B: removes the cut in both directions (either may be absent).
+# unrule FROM TO: removes every rule of FROM's namespace tagged for its traffic to TO, whatever
+# its kind (cut: today; a loss or rate rule tagged the same way goes too).
+unrule() {
+  local line
+  in_host "$1" iptables -S OUTPUT | tr -d '"' | { grep -E -- "--comment [a-z]+:$1>$2( |$)" || true; } |
+    while read -r line; do
+      # shellcheck disable=SC2086 # the rule is words
+      in_host "$1" iptables -D ${line#-A }
+    done
+}
+
+# hosts_heal A B: removes what is in force between A and B, both directions (either may have
+# nothing). B may be `all`.
 hosts_heal() {
-  local a=$1 b=$2 rule
+  local a=$1 b=$2 other
   hosts_require_known "$a"
+  if [[ "$b" == all ]]; then
+    for other in $(hosts_names); do [[ "$other" == "$a" ]] || hosts_heal "$a" "$other"; done
+    return 0
+  fi
   hosts_require_known "$b"
-  rule=$(cut_rule "$a" "$b")
-  # shellcheck disable=SC2086
-  while in_host "$a" iptables -D $rule 2>/dev/null; do :; done
-  rule=$(cut_rule "$b" "$a")
-  # shellcheck disable=SC2086
-  while in_host "$b" iptables -D $rule 2>/dev/null; do :; done
+  unrule "$a" "$b"
+  unrule "$b" "$a"
 }
 
 # hosts_cuts HOST: the cuts in force from HOST, "A>B" words.
 hosts_cuts() {
-  in_host "$1" iptables -S OUTPUT 2>/dev/null | sed -n 's/.*--comment "\{0,1\}cut:\([^ "]*\)"\{0,1\} .*/\1/p' | tr '\n' ' '
+  in_host "$1" iptables -S OUTPUT 2>/dev/null | sed -n 's/.*--comment "\{0,1\}cut:\([^ "]*\)"\{0,1\} .*/\1/p' | paste -sd' '
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The layout's network alone (no Kafka, no services; a layout name and /24 of its own):
 # `cut` stops traffic both ways and `heal` brings it back, `cut --one-way` stops one direction
-# only, `status` names the cuts, and `down` removes a layout whose owner crashed, killing a
+# only, `cut HOST all` isolates a host, `status` names the cuts, and `down` removes a layout whose owner crashed, killing a
 # process that ignores SIGTERM. Needs root; exit 77 (skipped) otherwise.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -73,6 +73,20 @@ done
 stack heal "$a" "$b"
 can_reach "$a" "$b" || die "$a does not reach $b after healing the one-way cut"
 log "one-way cut: only $a -> $b dropped"
+
+# Isolated: cut from every other host, then healed from all of them.
+stack cut "$a" all
+! can_reach "$a" "$b" || die "isolated $a reaches $b"
+! can_reach "$b" "$a" || die "$b reaches isolated $a"
+status=$(stack status)
+for host in $(hosts_names); do
+  [[ "$host" == "$a" || ("$status" == *"$a>$host"* && "$status" == *"$host>$a"*) ]] ||
+    die "status does not name the cut between $a and $host: $status"
+done
+stack heal "$a" all
+can_reach "$a" "$b" || die "$a does not reach $b after healing its isolation"
+[[ "$(stack status)" != *"cut:"* ]] || die "status names a cut after healing all: $(stack status)"
+log "isolated $a, then healed"
 
 # A process that ignores SIGTERM, as a wedged service would.
 # shellcheck disable=SC2016 # expanded by the inner shell

@@ -2,7 +2,8 @@
 # The stack as hosts (fixture `hosts`, scripts/hosts-stack.sh): clients on other addresses than
 # Kafka, Redis and the registries, and a real link fault.
 #
-#   hosts_test.sh pipeline     orders from the producer host, stored once by both groups
+#   hosts_test.sh pipeline     brokers advertise their hosts' addresses; orders from the
+#                              producer host, stored once by both groups
 #   hosts_test.sh registry     a schema registered through the follower registry reaches the
 #                              leader and is read from both; with the follower cut off from the
 #                              leader, a write through it fails naming the leader; a registry
@@ -24,8 +25,39 @@ hosts_init "${HOSTS_NAME:?}" "${HOSTS_SUBNET:?}"
 work=$HOSTS_DIR/cases
 mkdir -p "$work"
 
+# Clients on another host get every broker at its own address (advertised listeners), whichever
+# node they bootstrap from.
+check_advertised() {
+  local n m metadata
+  for n in 1 2 3; do
+    metadata=$(stack exec producer kcat -b "$(host_addr "kafka-$n"):9092" -L -m 5 2>&1)
+    for m in 1 2 3; do
+      grep -q "broker $m at $(host_addr "kafka-$m"):9092" <<<"$metadata" ||
+        die "kafka-$n does not advertise broker $m at $(host_addr "kafka-$m"):9092: $metadata"
+    done
+  done
+  log "every broker advertises its host's address"
+}
+
+# Both consumer hosts hold partitions of both groups: each group really spans two hosts.
+check_members_assigned() {
+  local host port health deadline=$((SECONDS + 60))
+  for host in consumer-1 consumer-2; do
+    for port in 8092 8093; do
+      until health=$(stack exec "$host" curl -fsS -m 2 "http://127.0.0.1:$port/health") &&
+        grep -q '"assigned":"orders\[' <<<"$health"; do
+        ((SECONDS < deadline)) || die "the member on $host (status :$port) holds no partition: $health"
+        sleep 1
+      done
+    done
+  done
+  log "each consumer host holds partitions of both groups"
+}
+
 pipeline() {
   rm -f "$work"/pipeline.*
+  check_advertised
+  check_members_assigned
   produce pipeline 400 100 || die "the producer gave orders up: $(tail -n 3 "$work/pipeline.log")"
   (($(wc -l <"$work/pipeline.ack") == 400)) || die "$(wc -l <"$work/pipeline.ack") of 400 acknowledged"
   check_all "$work/pipeline.ack"
@@ -116,12 +148,13 @@ cut_redis() {
   while ((SECONDS - started < 15)); do sleep 1; done
   stack heal consumer-1 redis
   can_reach consumer-1 redis 6379 || die "consumer-1 does not reach redis after healing"
-  local healed=$SECONDS
   wait "$producer" || die "the producer gave orders up: $(tail -n 3 "$work/cut-redis.log")"
   trap - EXIT
+  local produced=$SECONDS
   (($(wc -l <"$work/cut-redis.ack") == 1500)) || die "$(wc -l <"$work/cut-redis.ack") of 1500 acknowledged"
+  wait_stored "$work/cut-redis.ack"
+  log "both groups had every order $((SECONDS - produced)) s after the producer's last one"
   check_all "$work/cut-redis.ack"
-  log "recovered $((SECONDS - healed)) s after healing (the producer's last 15 s included)"
 }
 
 case "${1:-}" in
