@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 BINARY := build/default/apps/orderflow/orderflow
 
-.PHONY: help deps kafka build up down status logs test test-asan bench chaos fuzz format format-check clean
+.PHONY: help deps kafka build up down status logs hosts-up hosts-down test test-asan bench chaos fuzz format format-check clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -31,6 +31,16 @@ status: deps ## each process: pid, address, health, restarts, last exit reason
 # `make logs` follows everything; `make logs producer` (or kafka-1, redis, supervisord, ...) one process.
 logs: ## follow logs: make logs [NAME]
 	@scripts/stack.sh logs $(filter-out logs,$(MAKECMDGOALS))
+
+# The same stack as separate hosts (root): one network namespace per host on a private bridge,
+# links cut with `scripts/hosts-stack.sh cut A B` (README, "The stack as hosts").
+hosts-up: deps ## the stack as 9 hosts with their own addresses (3 Kafka, Redis, 2 registries, 2 consumer hosts, producer)
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default --target orderflow
+	@scripts/hosts-stack.sh up
+
+hosts-down: deps ## stop the hosts layout, remove its namespaces, veths and bridge
+	@scripts/hosts-stack.sh down
 
 test: deps format-check build ## build and run every test (unit ... e2e), then unit+component under ASan
 	@scripts/test.sh

@@ -11,7 +11,7 @@ packages=(
   libcpp-httplib-dev libboost-dev libgtest-dev libgmock-dev libssl-dev zlib1g-dev libbrotli-dev
   redis-server redis-tools kcat supervisor
   openjdk-17-jdk-headless maven
-  clang-format-14 wrk procps iproute2 curl python3 python3-venv python3-yaml
+  clang-format-14 wrk procps iproute2 iptables curl python3 python3-venv python3-yaml
   clang-14 libclang-rt-14-dev
   docker-compose
   nodejs chromium fonts-dejavu-core

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A 3-node Apache Kafka cluster in KRaft mode (each node broker+controller, static voters), run
-# from the Maven jars with `java`, on 127.0.0.1. Used by `make up` and by the integration tests.
+# from the Maven jars with `java`, on 127.0.0.1 (or one address per node, --hosts). Used by
+# `make up`, by scripts/hosts-stack.sh (one node per network namespace) and by the tests.
 #
 #   kafka-cluster.sh start        [options]   format storage on first start, start, wait until ready
 #   kafka-cluster.sh start-node N [options]   start one node again (after a kill), wait for it
+#                                             (--no-wait: return once started; wait-ready waits)
 #   kafka-cluster.sh stop         [options]   SIGTERM every node, SIGKILL after the timeout
 #   kafka-cluster.sh stop-node N  [options]
 #   kafka-cluster.sh status       [options]   one line per node: pid, port, state
@@ -15,6 +17,8 @@
 #   --dir DIR                  data, logs, pids and configs       [KAFKA_CLUSTER_DIR, default .run/kafka]
 #   --broker-ports A,B,C       client listeners                   [KAFKA_BROKER_PORTS, 9092,9093,9094]
 #   --controller-ports A,B,C   controller listeners               [KAFKA_CONTROLLER_PORTS, 9192,9193,9194]
+#   --hosts A,B,C              each node's IPv4 address: listeners, advertised listeners and
+#                              voters                             [KAFKA_NODE_HOSTS, 127.0.0.1 x 3]
 #   --heap SIZE                JVM heap per node                  [KAFKA_HEAP, 512m]
 #   --timeout S                readiness and stop timeout         [KAFKA_READY_TIMEOUT, 120]
 #   --security MODE            plaintext or sasl_ssl              [KAFKA_SECURITY, plaintext]
@@ -47,6 +51,8 @@ heap=${KAFKA_HEAP:-512m}
 timeout=${KAFKA_READY_TIMEOUT:-120}
 security=${KAFKA_SECURITY:-plaintext}
 secrets=${KAFKA_SECRETS_DIR:-}
+node_hosts=${KAFKA_NODE_HOSTS:-127.0.0.1,127.0.0.1,127.0.0.1}
+wait_started=1
 
 command=${1:-}
 [[ -n "$command" ]] || die "usage: kafka-cluster.sh start|start-node N|stop|stop-node N|status|wait-ready|quorum|apply-acls [options]"
@@ -66,6 +72,8 @@ while (($#)); do
     --timeout) timeout=$2; shift 2 ;;
     --security) security=$2; shift 2 ;;
     --secrets) secrets=$2; shift 2 ;;
+    --hosts) node_hosts=$2; shift 2 ;;
+    --no-wait) wait_started=0; shift ;;
     *) die "unknown option $1" ;;
   esac
 done
@@ -74,18 +82,29 @@ IFS=, read -r -a bports <<<"$broker_ports"
 IFS=, read -r -a cports <<<"$controller_ports"
 ((${#bports[@]} == 3)) || die "--broker-ports needs 3 ports, got '$broker_ports'"
 ((${#cports[@]} == 3)) || die "--controller-ports needs 3 ports, got '$controller_ports'"
+IFS=, read -r -a hosts <<<"$node_hosts"
+((${#hosts[@]} == 3)) || die "--hosts (KAFKA_NODE_HOSTS) needs 3 addresses, got '$node_hosts'"
+for host in "${hosts[@]}"; do
+  [[ "$host" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] ||
+    die "--hosts (KAFKA_NODE_HOSTS) takes IPv4 addresses, got '$host' in '$node_hosts'"
+done
 case "$security" in
   plaintext) ;;
   sasl_ssl)
     [[ -n "$secrets" ]] || die "--security sasl_ssl needs --secrets DIR (KAFKA_SECRETS_DIR)"
     secret_dir_init "$secrets"
     secrets=$(cd "$secrets" && pwd)
+    # The node certificates (lib/kafka-tls.sh) name 127.0.0.1 only.
+    [[ "$node_hosts" == 127.0.0.1,127.0.0.1,127.0.0.1 ]] ||
+      die "--hosts (KAFKA_NODE_HOSTS) other than 127.0.0.1 needs --security plaintext"
     ;;
   *) die "--security (KAFKA_SECURITY) must be plaintext or sasl_ssl, got '$security'" ;;
 esac
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
-bootstrap="127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}"
+bootstrap="${hosts[0]}:${bports[0]},${hosts[1]}:${bports[1]},${hosts[2]}:${bports[2]}"
+# address N -> node N's client listener, host:port.
+address() { echo "${hosts[$1 - 1]}:${bports[$1 - 1]}"; }
 
 # A cluster keeps the profile it was formatted with: its SCRAM credentials exist only if it was
 # formatted for sasl_ssl, and a sasl_ssl cluster started as plaintext would be open.
@@ -97,14 +116,14 @@ require_same_profile() {
     die "the cluster in $dir was formatted for --security $formatted, not $security (KAFKA_SECURITY): use another --dir, or remove $dir to start afresh"
 }
 
-# kcat_at PORT ARGS...: kcat against one node (as admin with sasl_ssl).
+# kcat_at N ARGS...: kcat against node N (as admin with sasl_ssl).
 kcat_at() {
-  local port=$1
+  local n=$1
   shift
   if [[ "$security" == sasl_ssl ]]; then
-    kcat -F "$secrets/admin.properties" -b "127.0.0.1:$port" "$@"
+    kcat -F "$secrets/admin.properties" -b "$(address "$n")" "$@"
   else
-    kcat -b "127.0.0.1:$port" "$@"
+    kcat -b "$(address "$n")" "$@"
   fi
 }
 
@@ -119,7 +138,7 @@ libs() { "$here/fetch-kafka.sh"; }
 
 write_config() {
   local n=$1 i voters=""
-  for i in 1 2 3; do voters+="${voters:+,}$i@127.0.0.1:${cports[i - 1]}"; done
+  for i in 1 2 3; do voters+="${voters:+,}$i@${hosts[i - 1]}:${cports[i - 1]}"; done
   local client=PLAINTEXT controller=PLAINTEXT
   if [[ "$security" == sasl_ssl ]]; then client=SASL_SSL controller=SSL; fi
   mkdir -p "$dir/conf" "$dir/node-$n"
@@ -131,8 +150,8 @@ write_config() {
 process.roles=broker,controller
 node.id=$n
 controller.quorum.voters=$voters
-listeners=$client://127.0.0.1:${bports[n - 1]},CONTROLLER://127.0.0.1:${cports[n - 1]}
-advertised.listeners=$client://127.0.0.1:${bports[n - 1]}
+listeners=$client://$(address "$n"),CONTROLLER://${hosts[n - 1]}:${cports[n - 1]}
+advertised.listeners=$client://$(address "$n")
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CONTROLLER:$controller,$client:$client
 inter.broker.listener.name=$client
@@ -199,7 +218,7 @@ start_node() {
     -XX:ParallelGCThreads=2 -XX:ConcGCThreads=1 -Djava.awt.headless=true \
     -Dkafka.logs.dir="$dir/logs/kafka-$n" -Dlog4j.configuration="file:$here/kafka/log4j.properties" \
     -cp "$l/*" kafka.Kafka "$dir/conf/server-$n.properties"
-  log "started kafka node $n (pid $(<"$(pidfile "$n")")) on 127.0.0.1:${bports[n - 1]}"
+  log "started kafka node $n (pid $(<"$(pidfile "$n")")) on $(address "$n")"
 }
 
 node_alive_or_fail() {
@@ -216,24 +235,24 @@ node_alive_or_fail() {
 # One restarted node is back when its process runs and its listener answers metadata.
 wait_node() {
   local n=$1 deadline=$((SECONDS + timeout))
-  until kcat_at "${bports[n - 1]}" -L -m 3 >/dev/null 2>&1; do
+  until kcat_at "$n" -L -m 3 >/dev/null 2>&1; do
     node_alive_or_fail "$n"
-    ((SECONDS < deadline)) || die "kafka node $n did not answer on 127.0.0.1:${bports[n - 1]} within ${timeout}s"
+    ((SECONDS < deadline)) || die "kafka node $n did not answer on $(address "$n") within ${timeout}s"
     sleep 0.5
   done
-  log "kafka node $n answers on 127.0.0.1:${bports[n - 1]}"
+  log "kafka node $n answers on $(address "$n")"
 }
 
 # The cluster is ready when every node's process runs, every client port answers metadata
 # with 3 brokers, and the KRaft quorum has a leader.
 wait_ready() {
-  local deadline=$((SECONDS + timeout)) n port brokers leader=""
+  local deadline=$((SECONDS + timeout)) n brokers leader=""
   log "waiting up to ${timeout}s for 3 brokers and a quorum leader"
   while ((SECONDS < deadline)); do
     for n in 1 2 3; do node_alive_or_fail "$n"; done
     brokers=0
-    for port in "${bports[@]}"; do
-      if kcat_at "$port" -L -m 3 2>/dev/null | grep -q '^ *3 brokers:'; then
+    for n in 1 2 3; do
+      if kcat_at "$n" -L -m 3 2>/dev/null | grep -q '^ *3 brokers:'; then
         brokers=$((brokers + 1))
       fi
     done
@@ -266,10 +285,10 @@ status() {
   local n state
   for n in 1 2 3; do
     if pid_alive "$(pidfile "$n")" "$(marker "$n")"; then
-      if kcat_at "${bports[n - 1]}" -L -m 2 >/dev/null 2>&1; then state=healthy; else state=starting; fi
-      printf 'kafka-%s  pid %-7s 127.0.0.1:%-5s %s\n' "$n" "$(<"$(pidfile "$n")")" "${bports[n - 1]}" "$state"
+      if kcat_at "$n" -L -m 2 >/dev/null 2>&1; then state=healthy; else state=starting; fi
+      printf 'kafka-%s  pid %-7s %-15s %s\n' "$n" "$(<"$(pidfile "$n")")" "$(address "$n")" "$state"
     else
-      printf 'kafka-%s  %-11s 127.0.0.1:%-5s %s\n' "$n" "-" "${bports[n - 1]}" stopped
+      printf 'kafka-%s  %-11s %-15s %s\n' "$n" "-" "$(address "$n")" stopped
     fi
   done
 }
@@ -287,7 +306,7 @@ case "$command" in
     require_same_profile
     if [[ "$security" == sasl_ssl ]]; then sasl_ssl_prepare; fi
     start_node "$node_arg"
-    wait_node "$node_arg"
+    ((wait_started == 0)) || wait_node "$node_arg"
     ;;
   stop)
     for n in 1 2 3; do stop_pid "kafka node $n" "$(pidfile "$n")" "$timeout" "$(marker "$n")" & done

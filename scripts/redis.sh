@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Redis 7 on 127.0.0.1 with AOF on, data in its own dir. Used by `make up` and the tests.
 #
-#   redis.sh start|stop|status [--dir DIR] [--port PORT] [--timeout S]
+#   redis.sh start|stop|status [--dir DIR] [--port PORT] [--host ADDR] [--timeout S]
 #                              [--acl-file FILE --admin-password-file FILE]
-#   (environment: REDIS_DIR, default .run/redis; REDIS_PORT, default 6379; REDIS_ACL_FILE and
-#   REDIS_ADMIN_PASSWORD_FILE, default empty)
+#   (environment: REDIS_DIR, default .run/redis; REDIS_PORT, default 6379; REDIS_HOST, the one
+#   IPv4 address it binds, default 127.0.0.1 (scripts/hosts-stack.sh gives its host's);
+#   REDIS_ACL_FILE and REDIS_ADMIN_PASSWORD_FILE, default empty)
 #
 # With an ACL file (scripts/lib/redis-acl.sh writes one: the default user is off) Redis loads
 # its users from it, and this script's PING logs in as `admin` with the password read from the
@@ -18,6 +19,7 @@ source "$here/lib/proc.sh"
 
 dir=${REDIS_DIR:-$root/.run/redis}
 port=${REDIS_PORT:-6379}
+host=${REDIS_HOST:-127.0.0.1}
 timeout=${REDIS_READY_TIMEOUT:-30}
 acl_file=${REDIS_ACL_FILE:-}
 admin_password_file=${REDIS_ADMIN_PASSWORD_FILE:-}
@@ -30,12 +32,15 @@ while (($#)); do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
+    --host) host=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;;
     --acl-file) acl_file=$2; shift 2 ;;
     --admin-password-file) admin_password_file=$2; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
 done
+[[ "$host" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}$ ]] ||
+  die "REDIS_HOST / --host takes one IPv4 address, got '$host'"
 # stop needs neither file: it only signals our process.
 if [[ -n "$acl_file" && "$command" != stop ]]; then
   [[ -r "$acl_file" ]] || die "REDIS_ACL_FILE / --acl-file '$acl_file' is not a readable file"
@@ -59,9 +64,9 @@ ours=(redis-server "$dir")
 ping_reply() {
   if [[ -n "$admin_password_file" ]]; then
     REDISCLI_AUTH=$(tr -d '\n' <"$admin_password_file") \
-      redis-cli --user admin -h 127.0.0.1 -p "$port" ping 2>&1
+      redis-cli --user admin -h "$host" -p "$port" ping 2>&1
   else
-    redis-cli -h 127.0.0.1 -p "$port" ping 2>&1
+    redis-cli -h "$host" -p "$port" ping 2>&1
   fi
 }
 ping() { [[ "$(ping_reply)" == PONG ]]; }
@@ -69,7 +74,7 @@ ping() { [[ "$(ping_reply)" == PONG ]]; }
 case "$command" in
   start)
     if pid_alive "$pidfile" "${ours[@]}"; then
-      log "redis already running (pid $(<"$pidfile")) on 127.0.0.1:$port"
+      log "redis already running (pid $(<"$pidfile")) on $host:$port"
       exit 0
     fi
     require_free_port "$port" "redis"
@@ -77,7 +82,7 @@ case "$command" in
     [[ -z "$acl_file" ]] || acl_args=(--aclfile "$acl_file")
     # appendfsync everysec: at most a second of writes at risk on a machine crash; a killed
     # redis-server process loses nothing (the kernel still writes its buffers).
-    (cd "$dir" && start_bg "$pidfile" "$logfile" redis-server redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" \
+    (cd "$dir" && start_bg "$pidfile" "$logfile" redis-server redis-server --bind "$host" --port "$port" --dir "$dir" \
       --appendonly yes --appendfsync everysec --save "" --protected-mode yes \
       --daemonize no --loglevel notice "${acl_args[@]}")
     deadline=$((SECONDS + timeout))
@@ -90,7 +95,7 @@ case "$command" in
       sleep 0.1
     done
     users=${acl_file:+, users from $acl_file}
-    log "redis ready on 127.0.0.1:$port (pid $(<"$pidfile"), AOF in $dir$users)"
+    log "redis ready on $host:$port (pid $(<"$pidfile"), AOF in $dir$users)"
     ;;
   stop) stop_pid redis "$pidfile" "$timeout" "${ours[@]}" ;;
   status)
@@ -102,9 +107,9 @@ case "$command" in
           state="up, refuses our login (REDIS_ADMIN_PASSWORD_FILE?)" ;;
         *) state=starting ;;
       esac
-      printf 'redis    pid %-7s 127.0.0.1:%-5s %s\n' "$(<"$pidfile")" "$port" "$state"
+      printf 'redis    pid %-7s %-15s %s\n' "$(<"$pidfile")" "$host:$port" "$state"
     else
-      printf 'redis    %-11s 127.0.0.1:%-5s %s\n' "-" "$port" stopped
+      printf 'redis    %-11s %-15s %s\n' "-" "$host:$port" stopped
     fi
     ;;
   *) die "unknown command $command" ;;

@@ -12,11 +12,44 @@
 
 #include <chrono>
 #include <memory>
+#include <string_view>
 
 namespace orderflow::registry {
 namespace {
 
 constexpr const char* kHttpPrefix = "REGISTRY_HTTP_";
+
+// An address that means "any" to a listener: as a destination it is every peer's own machine.
+bool is_wildcard(std::string_view host) {
+    return host == "0.0.0.0" || host == "::" || host == "[::]";
+}
+
+// The URL other instances forward writes to. A wildcard names no host they can reach (the
+// followers would call themselves), so a registry that listens on one needs an explicit URL.
+std::string advertised_url(const common::HostPort& listen, const std::string& configured) {
+    if (configured.empty()) {
+        if (is_wildcard(listen.host)) {
+            throw common::ConfigError(
+                "REGISTRY_ADVERTISED_URL",
+                "must be set when REGISTRY_LISTEN is the wildcard " + listen.host +
+                    ": other instances forward writes to it (e.g. http://<this host>:" +
+                    std::to_string(listen.port) + ")");
+        }
+        return "http://" + listen.host + ":" + std::to_string(listen.port);
+    }
+    const auto url = common::parse_http_url("REGISTRY_ADVERTISED_URL", configured);
+    const auto authority = std::string_view(url).substr(7, url.find('/', 7) - 7);
+    const auto colon = authority.rfind(':');
+    const auto host = colon == std::string_view::npos || authority.ends_with(']')
+                          ? authority
+                          : authority.substr(0, colon);
+    if (is_wildcard(host)) {
+        throw common::ConfigError(
+            "REGISTRY_ADVERTISED_URL",
+            "names the wildcard " + std::string(host) + ", which other instances cannot reach");
+    }
+    return url;
+}
 
 }  // namespace
 
@@ -26,10 +59,7 @@ RegistrySettings to_settings(const RegistryArgs& args) {
     const auto listen = common::parse_host_port("REGISTRY_LISTEN", args.listen);
     settings.http.host = listen.host;
     settings.http.port = listen.port;
-    settings.advertised_url =
-        args.advertised_url.empty()
-            ? "http://" + listen.host + ":" + std::to_string(listen.port)
-            : common::parse_http_url("REGISTRY_ADVERTISED_URL", args.advertised_url);
+    settings.advertised_url = advertised_url(listen, args.advertised_url);
     if (args.topic.empty()) {
         throw common::ConfigError("REGISTRY_TOPIC", "must not be empty");
     }
@@ -79,7 +109,8 @@ CLI::App* add_registry_command(CLI::App& app, RegistryArgs& args) {
         ->envname("REGISTRY_LISTEN")
         ->capture_default_str();
     cmd->add_option("--advertised-url", args.advertised_url,
-                    "URL other instances forward writes to (default http://<listen>)")
+                    "URL other instances forward writes to (default http://<listen>; needed "
+                    "when listening on 0.0.0.0)")
         ->envname("REGISTRY_ADVERTISED_URL");
     cmd->add_option("--topic", args.topic, "compacted single-partition topic holding the schemas")
         ->envname("REGISTRY_TOPIC")

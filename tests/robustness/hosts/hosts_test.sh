@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The stack as hosts (fixture `hosts`, scripts/hosts-stack.sh): clients on other addresses than
+# Kafka, Redis and the registries, and a real link fault.
+#
+#   hosts_test.sh pipeline     brokers advertise their hosts' addresses; orders from the
+#                              producer host, stored once by both groups
+#   hosts_test.sh registry     a schema registered through the follower registry reaches the
+#                              leader and is read from both; with the follower cut off from the
+#                              leader, a write through it fails naming the leader; a registry
+#                              on 0.0.0.0 with no advertised URL stops at start
+#   hosts_test.sh cut-redis    consumer-1 cut from Redis longer than the session timeout while
+#                              orders flow, healed: nothing lost, nothing counted twice
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+# shellcheck source=../../../scripts/lib/proc.sh
+source "$root/scripts/lib/proc.sh"
+# shellcheck source=../../../scripts/lib/hosts.sh
+source "$root/scripts/lib/hosts.sh"
+# shellcheck source=hosts_checks.sh
+source "$here/hosts_checks.sh"
+
+[[ $(id -u) -eq 0 ]] || { echo "needs root (network namespaces); skipped"; exit 77; }
+hosts_init "${HOSTS_NAME:?}" "${HOSTS_SUBNET:?}"
+work=$HOSTS_DIR/cases
+mkdir -p "$work"
+
+# Clients on another host get every broker at its own address (advertised listeners), whichever
+# node they bootstrap from.
+check_advertised() {
+  local n m metadata
+  for n in 1 2 3; do
+    metadata=$(stack exec producer kcat -b "$(host_addr "kafka-$n"):9092" -L -m 5 2>&1)
+    for m in 1 2 3; do
+      grep -q "broker $m at $(host_addr "kafka-$m"):9092" <<<"$metadata" ||
+        die "kafka-$n does not advertise broker $m at $(host_addr "kafka-$m"):9092: $metadata"
+    done
+  done
+  log "every broker advertises its host's address"
+}
+
+# Both consumer hosts hold partitions of both groups: each group really spans two hosts.
+check_members_assigned() {
+  local host port health deadline=$((SECONDS + 60))
+  for host in consumer-1 consumer-2; do
+    for port in 8092 8093; do
+      until health=$(stack exec "$host" curl -fsS -m 2 "http://127.0.0.1:$port/health") &&
+        grep -q '"assigned":"orders\[' <<<"$health"; do
+        ((SECONDS < deadline)) || die "the member on $host (status :$port) holds no partition: $health"
+        sleep 1
+      done
+    done
+  done
+  log "each consumer host holds partitions of both groups"
+}
+
+pipeline() {
+  rm -f "$work"/pipeline.*
+  check_advertised
+  check_members_assigned
+  produce pipeline 400 100 || die "the producer gave orders up: $(tail -n 3 "$work/pipeline.log")"
+  (($(wc -l <"$work/pipeline.ack") == 400)) || die "$(wc -l <"$work/pipeline.ack") of 400 acknowledged"
+  check_all "$work/pipeline.ack"
+}
+
+registry_get() {
+  stack exec producer curl -sS -m 5 "http://$(host_addr "$1"):8081$2"
+}
+
+# register VIA SUBJECT SCHEMA_JSON: POST from the producer host; prints "STATUS BODY".
+register() {
+  local body
+  body=$(python3 -c 'import json, sys; print(json.dumps({"schema": sys.argv[1]}))' "$3")
+  stack exec producer curl -sS -m 30 -o /dev/stdout -w ' %{http_code}' -X POST \
+    -H 'Content-Type: application/vnd.schemaregistry.v1+json' --data "$body" \
+    "http://$(host_addr "$1"):8081/subjects/$2/versions"
+}
+
+# wait_version HOST SUBJECT VERSION ID: HOST serves SUBJECT's VERSION with ID (replayed from
+# _schemas by a follower, so waited for).
+wait_version() {
+  local deadline=$((SECONDS + 30)) answer
+  until answer=$(registry_get "$1" "/subjects/$2/versions/$3") && grep -q "\"id\":$4[,}]" <<<"$answer"; do
+    ((SECONDS < deadline)) || die "$1 does not serve $2 version $3 as id $4: $answer"
+    sleep 0.5
+  done
+}
+
+registry() {
+  local leader="" follower="" host answer id subject=hosts-$$-$RANDOM-value
+  for host in registry-1 registry-2; do
+    answer=$(registry_get "$host" /health)
+    if grep -q '"leader":true' <<<"$answer"; then leader=$host; else follower=$host; fi
+  done
+  [[ -n "$leader" && -n "$follower" ]] || die "want one leader and one follower registry, have leader '$leader'"
+  log "leader $leader, follower $follower"
+  # A registry on a wildcard address would advertise 0.0.0.0, and a follower elsewhere would
+  # forward to itself: it stops at start instead, naming the setting.
+  local status=0
+  answer=$(stack exec "$follower" orderflow registry --listen 0.0.0.0:8082 2>&1) || status=$?
+  [[ "$status" == 2 && "$answer" == *REGISTRY_ADVERTISED_URL* ]] ||
+    die "a registry on 0.0.0.0 without an advertised URL started (exit $status): $answer"
+  local v1='{"type":"record","name":"HostsProbe","fields":[{"name":"a","type":"string"}]}'
+  local v2='{"type":"record","name":"HostsProbe","fields":[{"name":"a","type":"string"},{"name":"b","type":"string","default":""}]}'
+  answer=$(register "$follower" "$subject" "$v1")
+  [[ "$answer" == *" 200" ]] || die "register through the follower: $answer"
+  id=$(sed -n 's/^{"id":\([0-9]*\)}.*/\1/p' <<<"$answer")
+  [[ -n "$id" ]] || die "no id in the follower's answer: $answer"
+  wait_version "$leader" "$subject" 1 "$id"
+  wait_version "$follower" "$subject" 1 "$id"
+  log "$subject version 1 (id $id) registered through $follower, served by both"
+
+  # The follower cannot write itself: cut off from the leader (Kafka still in reach), its write
+  # fails, and says which leader it tried.
+  stack cut "$follower" "$leader"
+  trap 'stack heal "$follower" "$leader"' EXIT
+  answer=$(register "$follower" "$subject" "$v2")
+  [[ "$answer" != *" 200" && "$answer" == *"$(host_addr "$leader"):8081"* ]] ||
+    die "a write through a follower cut off from the leader should fail naming it: $answer"
+  log "cut from $leader, $follower refused the write: $answer"
+  stack heal "$follower" "$leader"
+  trap - EXIT
+  answer=$(register "$follower" "$subject" "$v2")
+  [[ "$answer" == *" 200" ]] || die "register through the follower after healing: $answer"
+  id=$(sed -n 's/^{"id":\([0-9]*\)}.*/\1/p' <<<"$answer")
+  wait_version "$leader" "$subject" 2 "$id"
+  wait_version "$follower" "$subject" 2 "$id"
+  log "healed: version 2 (id $id) registered through $follower, served by both"
+}
+
+# consumer-1's members keep their partitions while cut from Redis (they pause and retry), so the
+# orders of those partitions wait for the heal; none may be lost or applied twice.
+cut_redis() {
+  rm -f "$work"/cut-redis.*
+  produce cut-redis 1500 50 &
+  local producer=$! deadline=$((SECONDS + 60)) started
+  trap 'stack heal consumer-1 redis; kill "$producer" 2>/dev/null || true' EXIT
+  until [[ -f "$work/cut-redis.ack" ]] && (($(wc -l <"$work/cut-redis.ack") >= 200)); do
+    ((SECONDS < deadline)) || die "no 200 acknowledged orders within 60 s: $(tail -n 3 "$work/cut-redis.log")"
+    sleep 0.5
+  done
+  stack cut consumer-1 redis
+  ! can_reach consumer-1 redis 6379 || die "consumer-1 still reaches redis through the cut"
+  can_reach consumer-2 redis 6379 || die "consumer-2 lost redis too"
+  can_reach consumer-1 kafka-1 9092 || die "consumer-1 lost kafka too"
+  # Longer than the consumers' session timeout (10 s): the cut members must not be replaced.
+  started=$SECONDS
+  while ((SECONDS - started < 15)); do sleep 1; done
+  stack heal consumer-1 redis
+  can_reach consumer-1 redis 6379 || die "consumer-1 does not reach redis after healing"
+  wait "$producer" || die "the producer gave orders up: $(tail -n 3 "$work/cut-redis.log")"
+  trap - EXIT
+  local produced=$SECONDS
+  (($(wc -l <"$work/cut-redis.ack") == 1500)) || die "$(wc -l <"$work/cut-redis.ack") of 1500 acknowledged"
+  wait_stored "$work/cut-redis.ack"
+  log "both groups had every order $((SECONDS - produced)) s after the producer's last one"
+  check_all "$work/cut-redis.ack"
+}
+
+case "${1:-}" in
+  pipeline) pipeline ;;
+  registry) registry ;;
+  cut-redis) cut_redis ;;
+  *) die "usage: hosts_test.sh pipeline|registry|cut-redis" ;;
+esac
