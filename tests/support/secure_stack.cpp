@@ -1,6 +1,7 @@
 #include "support/secure_stack.h"
 
 #include "common/env_file.h"
+#include "kafka/properties_file.h"
 
 #include <filesystem>
 #include <fstream>
@@ -42,26 +43,12 @@ const SecureStackEnv& secure_stack() {
     return env;
 }
 
-std::vector<kafka::Property> read_kafka_properties(const std::string& path) {
-    std::vector<kafka::Property> properties;
-    std::istringstream lines(read_text(path));
-    std::string line;
-    while (std::getline(lines, line)) {
-        const auto equals = line.find('=');
-        if (line.empty() || line.front() == '#' || equals == std::string::npos) {
-            continue;
-        }
-        properties.emplace_back(line.substr(0, equals), line.substr(equals + 1));
-    }
-    return properties;
-}
-
 kafka::ClientSettings secure_client(const std::string& principal) {
     kafka::ClientSettings settings;
     settings.bootstrap_servers = secure_stack().bootstrap_servers;
     settings.client_id = "secure-test-" + principal;
-    settings.extra =
-        read_kafka_properties(secure_stack().secrets_dir + "/" + principal + ".properties");
+    settings.properties =
+        kafka::load_properties_file(secure_stack().secrets_dir + "/" + principal + ".properties");
     return settings;
 }
 

@@ -6,7 +6,6 @@
 #include "kafka/client_config.h"
 
 #include <string>
-#include <vector>
 
 namespace orderflow::test {
 
@@ -23,12 +22,10 @@ struct SecureStackEnv {
 /// std::runtime_error when the test runs outside the fixture.
 const SecureStackEnv& secure_stack();
 
-/// A librdkafka properties file (`key=value` lines, `#` comments), in file order.
-std::vector<kafka::Property> read_kafka_properties(const std::string& path);
-
 /**
- * Connection settings of `principal` on the secure stack: its DIR/<principal>.properties as
- * extra properties (bootstrap servers, SASL_SSL, SCRAM user and password, CA).
+ * Connection settings of `principal` on the secure stack: its DIR/<principal>.properties read
+ * as the services read it (KAFKA_PROPERTIES_FILE: bootstrap servers, SASL_SSL, SCRAM user and
+ * password, CA).
  */
 kafka::ClientSettings secure_client(const std::string& principal);
 
