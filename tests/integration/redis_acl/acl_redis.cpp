@@ -1,5 +1,6 @@
 #include "acl_redis.h"
 
+#include "redis/order_store.h"
 #include "support/test_support.h"
 
 #include <fstream>
@@ -34,6 +35,7 @@ AclRedis::AclRedis()
     if (started.exit_code != 0) {
         throw std::runtime_error("redis.sh start failed: " + started.output);
     }
+    reset();
 }
 
 AclRedis::~AclRedis() {
@@ -74,6 +76,7 @@ void AclRedis::reset() const {
             throw std::runtime_error(command[0] + " failed: " + reply.str);
         }
     }
+    redis::load_store_library(admin);  // as `make up` does in the secure profile
 }
 
 AclRedis* AclRedisTest::redis_ = nullptr;
