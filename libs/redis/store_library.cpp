@@ -78,6 +78,7 @@ local function store(keys, args)
   local counts = {processed = 0, duplicates_skipped = 0, dead_lettered = 0, customers = 0}
   local result, refused = {}, {}
   local applied, customers, touched, zsets = {}, {}, {}, {}
+  local none_exist = false
 
   local function value(e, j) return args[e.first + j - 1] end
   local function dead(i, e)
@@ -124,7 +125,7 @@ local function store(keys, args)
     if applied[e.key] then
       stored = {}
       for j = 1, n do stored[j] = value(applied[e.key], j) end
-    else
+    elseif not none_exist then
       local t = redis.call('TYPE', e.key)['ok']
       if t == 'hash' then
         stored = redis.call('HMGET', e.key, unpack(names))
@@ -168,6 +169,13 @@ local function store(keys, args)
     result[i] = 1
   end
 
+  -- One EXISTS for every order key: when none exists (new orders, the usual case) no order needs
+  -- a TYPE of its own.
+  local order_keys = {}
+  for _, e in ipairs(call.entries) do
+    if e.first then order_keys[#order_keys + 1] = e.key end
+  end
+  none_exist = #order_keys > 0 and redis.call('EXISTS', unpack(order_keys)) == 0
   for i, e in ipairs(call.entries) do
     if e.first then order(i, e) else dead(i, e) end
   end

@@ -10,7 +10,7 @@
 #                                           FUNCTION LOAD: code other users' FCALL runs is
 #                                           loaded by admin (orderflow admin redis-functions)
 #   store function (libs/redis/store_library.cpp, checked by Redis inside FCALL)
-#                                           TYPE HGET HMGET HSET HINCRBY ZADD
+#                                           EXISTS TYPE HGET HMGET HSET HINCRBY ZADD
 #   consumer (services/consumer)            PING at start; SET and PEXPIRE of its watch key
 #   browser (libs/redis_browser)            SCAN, TYPE, TTL, MEMORY USAGE, GETRANGE, STRLEN,
 #                                           HSCAN, SSCAN, ZRANGE, ZREVRANGE, ZCARD, LRANGE, LLEN,
@@ -39,7 +39,7 @@ redis_acl_write() {
   local dir=$1 consumer_commands read_commands
   # What a consumer sends on its own connection and what its store function calls.
   consumer_commands='-@all +ping +select +fcall +hgetall +set +pexpire'
-  consumer_commands+=' +type +hget +hmget +hset +hincrby +zadd'
+  consumer_commands+=' +exists +type +hget +hmget +hset +hincrby +zadd'
   # The console's browser and overview, and the audit it runs with the same REDIS_URL.
   read_commands='-@all +ping +select +scan +type +ttl +memory|usage +getrange +strlen +hscan'
   read_commands+=' +sscan +zrange +zrevrange +zcard +lrange +llen +hgetall +hmget +multi +exec'
