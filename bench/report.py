@@ -81,11 +81,22 @@ def table(results: dict) -> str:
                     f"| {_s(c['auto_per_s'])} | {_r(c['batch_vs_auto'])} |")
         rd = results.get("redis")
         if rd:
-            rows.append(f"| auto-commit consumer vs redis-benchmark, our script, pipeline 500 | "
-                        f"{_s(c['auto_per_s'])} | {_s(rd['evalsha_p500'])} | {_r(c.get('auto_vs_redis_limit'))} |")
-            rows.append(f"| batch consumer vs redis-benchmark, our script, pipeline 10 (one round trip "
-                        f"per batch) | {_s(c['batch_per_s'])} | {_s(rd['evalsha_p10'])} | "
-                        f"{_r(c.get('batch_vs_redis_limit_p10'))} |")
+            # Results from before the store function hold the script's per-order figures.
+            limit = rd.get("fcall10_p50", rd.get("evalsha_p500"))
+            what = ("our function, 10 orders per call, pipeline 50" if "fcall10_p50" in rd
+                    else "our script, pipeline 500")
+            rows.append(f"| auto-commit consumer vs redis-benchmark, {what} | "
+                        f"{_s(c['auto_per_s'])} | {_s(limit)} | {_r(c.get('auto_vs_redis_limit'))} |")
+            rows.append(f"| batch consumer vs redis-benchmark, {what} | {_s(c['batch_per_s'])} | "
+                        f"{_s(limit)} | {_r(c.get('batch_vs_redis_limit_p10'))} |")
+        for mode in ("auto", "batch"):
+            us = c.get("redis_us_per_order", {}).get(mode)
+            if us:
+                rows.append(f"| {mode} consumer: Redis us per stored order, in the store's calls "
+                            f"(INFO commandstats) / whole process CPU | {_s(us)} / "
+                            f"{_s(c['redis_cpu_us_per_order'][mode])} | | |")
+                rows.append(f"| {mode} consumer: orders per Redis round trip | "
+                            f"{_s(c['orders_per_round_trip'][mode])} | | |")
     lat = results.get("latency")
     if lat:
         s = lat["summary"]
@@ -143,7 +154,12 @@ def _charts(results: dict, base: Path) -> list[str]:
                  ("ConsumerPerformance", c["cp_per_s"])]
     rd = results.get("redis")
     if rd:
-        bars += [("redis-benchmark\nscript, P500", rd["evalsha_p500"]), ("redis-benchmark\nscript, P10", rd["evalsha_p10"])]
+        if "fcall10_p50" in rd:
+            bars += [("redis-benchmark\nfunction, 10/call", rd["fcall10_p50"]),
+                     ("redis-benchmark\nfunction, 1/call P500", rd["fcall_p500"])]
+        else:
+            bars += [("redis-benchmark\nscript, P500", rd["evalsha_p500"]),
+                     ("redis-benchmark\nscript, P10", rd["evalsha_p10"])]
     if bars:
         fig, ax = plt.subplots(figsize=(11, 4.5))
         names = [b[0] for b in bars]
@@ -206,18 +222,27 @@ def markdown(results: dict, charts: list[str]) -> str:
     if c:
         out += ["## Consumers: where the time goes", "",
                 "| run | mode | orders/s | consumer CPU s | Redis round trips | orders per round trip | "
-                "Lua us/order (INFO commandstats) | Redis CPU s |", "|---|---|---|---|---|---|---|---|"]
+                "orders per store call | Redis us/order in store calls (INFO commandstats) | Redis CPU s |"
+                " Redis CPU us/order |", "|---|---|---|---|---|---|---|---|---|---|"]
         for run in c["runs"]:
             for mode in ("auto", "batch"):
                 r = run[mode]
                 out.append(f"| {run['rep']} | {mode} | {r['per_s']} | {r['cpu_s']} | {r['redis_round_trips']} | "
-                           f"{r['orders_per_round_trip']} | {r['lua_usec_per_call']} | {r['redis_cpu_s']} |")
+                           f"{r['orders_per_round_trip']} | {r.get('orders_per_call', 1)} | "
+                           f"{r.get('store_us_per_order', r['lua_usec_per_call'])} | {r['redis_cpu_s']} | "
+                           f"{r.get('redis_cpu_us_per_order', '')} |")
         out.append("")
     rd = results.get("redis")
     if rd:
-        out += [f"redis-benchmark, one connection: PING without pipelining {_s(rd['rtt_ping_p1'])} round trips/s; "
-                f"our script ({rd['script_args']} arguments, as the consumer sends it) {_s(rd['evalsha_p10'])}/s "
-                f"pipelined by 10, {_s(rd['evalsha_p500'])}/s by 500.", ""]
+        if "fcall_p10" in rd:
+            out += [f"redis-benchmark, one connection: PING without pipelining {_s(rd['rtt_ping_p1'])} round "
+                    f"trips/s; our store function with one order per call ({rd['script_args']} arguments) "
+                    f"{_s(rd['fcall_p10'])} orders/s pipelined by 10, {_s(rd['fcall_p500'])}/s by 500; with ten "
+                    f"orders per call, pipelined by 50, {_s(rd['fcall10_p50'])} orders/s.", ""]
+        else:
+            out += [f"redis-benchmark, one connection: PING without pipelining {_s(rd['rtt_ping_p1'])} round "
+                    f"trips/s; our script ({rd['script_args']} arguments, as the consumer sends it) "
+                    f"{_s(rd['evalsha_p10'])}/s pipelined by 10, {_s(rd['evalsha_p500'])}/s by 500.", ""]
     lat = results.get("latency")
     if lat:
         sources = {r[m]["source"] for run in lat["runs"] for r in run["ours"] for m in ("auto", "batch")}

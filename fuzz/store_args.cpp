@@ -1,12 +1,13 @@
-// The order -> store arguments (libs/orders, libs/redis order_store): a decoded order may hold
+// The order -> store arguments (libs/orders, libs/redis store_call): a decoded order may hold
 // any strings and numbers its schema allows. Two such orders (built from the input with
-// FuzzedDataProvider) go through the consumer's checks, the order hash's fields and the keys
-// of the write script. Whatever the ids contain, a key names one kind of thing only: an order,
-// a customer, a customer's order set, the stats or the offsets.
+// FuzzedDataProvider) go through the consumer's checks, the order hash's fields and the FCALL
+// of the store function. Whatever the ids contain, a key names one kind of thing only: an
+// order, a customer, a customer's order set, the stats or the offsets.
 
 #include "orders/order.h"
 #include "orders/validation.h"
-#include "redis/order_store.h"
+#include "redis/key_names.h"
+#include "redis/store_call.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -62,15 +64,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::map<std::string, std::string> kinds;
     claim(kinds, orderflow::redis::stats_key(group), "stats");
     claim(kinds, orderflow::redis::offsets_key(group), "offsets");
+    std::vector<orderflow::redis::StoreEntry> entries;
     for (int i = 0; i < 2; ++i) {
         const auto order = make_order(input);
-        orderflow::redis::StoreEntry entry{.topic = "orders",
-                                           .partition = input.ConsumeIntegral<std::int32_t>(),
-                                           .offset = input.ConsumeIntegral<std::int64_t>(),
-                                           .order = order};
+        entries.push_back({.topic = "orders",
+                           .partition = input.ConsumeIntegral<std::int32_t>(),
+                           .offset = input.ConsumeIntegral<std::int64_t>(),
+                           .order = order});
         (void)orderflow::redis::order_fields(order);
-        const auto keys = orderflow::redis::script_keys(group, entry);
-        if (keys.size() != 5) {
+        if (orderflow::redis::order_keys(group, order).size() != 3) {
             std::abort();
         }
         claim(kinds, orderflow::redis::order_key(group, order.order_id), "order " + order.order_id);
@@ -82,6 +84,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // collision is told apart from a bad sum in the same input).
         (void)orderflow::orders::validate(order);
         (void)orderflow::orders::to_json(order);
+    }
+    // One call per partition; an order fails validation -> sent as a dead letter, without keys.
+    std::vector<bool> as_dead;
+    for (const auto& entry : entries) {
+        as_dead.push_back(orderflow::redis::invalid_reason(entry).has_value());
+    }
+    for (const auto& call : orderflow::redis::plan_calls(entries)) {
+        const auto command = orderflow::redis::store_call("f", group, entries, call, as_dead, "1");
+        std::size_t orders = 0;
+        for (const auto i : call) {
+            orders += as_dead[i] ? 0 : 1;
+        }
+        if (command.size() < 3 || command[2] != std::to_string(2 + 3 * orders)) {
+            std::abort();
+        }
     }
     return 0;
 }

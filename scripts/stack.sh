@@ -176,6 +176,7 @@ up() {
   if [[ "$secure" == 1 ]]; then
     secure_write_service_files "$secrets_dir" "$REDIS_PORT"
     secure_create_topics "$secrets_dir"
+    secure_load_redis_functions "$secrets_dir"
   fi
   stop_legacy_pidfiles
   sv_write_config

@@ -29,15 +29,21 @@ bool is_container(const std::string& name) {
     return std::find(kContainers.begin(), kContainers.end(), name) != kContainers.end();
 }
 
+constexpr std::size_t kMaxNamedKeys = 5;  // a call of 250 orders names 752 keys
+
 std::string eval_keys(const Command& command) {
     std::size_t count = 0;
     if (command.size() > 2) {
         const auto& text = command[2];
         std::from_chars(text.data(), text.data() + text.size(), count);
     }
+    count = std::min(count, command.size() - std::min<std::size_t>(command.size(), 3));
     std::string out;
-    for (std::size_t i = 3; i < command.size() && i < 3 + count; ++i) {
+    for (std::size_t i = 3; i < 3 + std::min(count, kMaxNamedKeys); ++i) {
         out += (out.empty() ? " with keys " : ", ") + shortened(command[i]);
+    }
+    if (count > kMaxNamedKeys) {
+        out += " and " + std::to_string(count - kMaxNamedKeys) + " more";
     }
     return out;
 }
@@ -58,7 +64,8 @@ std::string describe_command(const Command& command) {
     if (name == "AUTH" || name == "HELLO" || command.size() == 1) {
         return name;
     }
-    if (name == "EVAL" || name == "EVALSHA" || name == "EVALSHA_RO" || name == "EVAL_RO") {
+    if (name == "EVAL" || name == "EVALSHA" || name == "EVALSHA_RO" || name == "EVAL_RO" ||
+        name == "FCALL" || name == "FCALL_RO") {
         return name + eval_keys(command);
     }
     if (is_container(name)) {
@@ -68,12 +75,17 @@ std::string describe_command(const Command& command) {
 }
 
 std::optional<std::string> script_line(std::string_view error, std::string_view source) {
-    constexpr std::string_view kMarker = "@user_script:";
-    const auto at = error.find(kMarker);
+    // EVAL names "@user_script:N", a function "@user_function:N" (its library's lines).
+    std::string_view marker = "@user_script:";
+    auto at = error.find(marker);
+    if (at == std::string_view::npos) {
+        marker = "@user_function:";
+        at = error.find(marker);
+    }
     if (at == std::string_view::npos) {
         return std::nullopt;
     }
-    const auto digits = error.substr(at + kMarker.size());
+    const auto digits = error.substr(at + marker.size());
     std::size_t line = 0;
     const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), line);
     if (parsed.ec != std::errc() || line == 0) {

@@ -18,11 +18,12 @@ namespace orderflow::redis {
 bool is_acl_denial(std::string_view error);
 
 /// What a refusal names of `command`: its name, the subcommand of a container command
-/// (SCRIPT LOAD), the keys of EVAL/EVALSHA, else the first argument (the key of every command
-/// orderflow sends). Never a value, and nothing of AUTH or HELLO.
+/// (SCRIPT LOAD, FUNCTION LOAD), the first keys of EVAL/EVALSHA/FCALL, else the first argument (the
+/// key of every command orderflow sends). Never a value, and nothing of AUTH or HELLO.
 std::string describe_command(const Command& command);
 
-/// "line N: <that line of source>" for a script error that names "@user_script:N"; nullopt
+/// "line N: <that line of source>" for a script error that names "@user_script:N" or a
+/// function's "@user_function:N" (`source`: the library as loaded); nullopt
 /// when it names no line of `source`.
 std::optional<std::string> script_line(std::string_view error, std::string_view source);
 

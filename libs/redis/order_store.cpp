@@ -2,7 +2,7 @@
 
 #include "redis/acl_denial.h"
 
-#include <optional>
+#include <algorithm>
 #include <utility>
 
 namespace orderflow::redis {
@@ -22,76 +22,101 @@ std::int64_t integer_field(const Reply& hash, const std::string& name) {
 OrderStore::OrderStore(Connection& connection, std::string group)
     : connection_(connection), group_(std::move(group)) {}
 
-void OrderStore::load_script() {
-    const Command load = {"SCRIPT", "LOAD", std::string(write_script())};
-    const auto reply = connection_.command(load);
-    if (reply.is_error()) {
-        throw_reply_error(connection_, "SCRIPT LOAD", load, reply);
+bool load_store_library(Connection& connection) {
+    const auto& library = store_library();
+    const Command load = {"FUNCTION", "LOAD", library.code};
+    const auto reply = connection.command(load);
+    if (!reply.is_error()) {
+        return true;
     }
-    if (reply.str.empty()) {
-        throw RedisError("redis " + connection_.address() + ": SCRIPT LOAD gave no sha");
+    if (reply.str.find("already exists") != std::string::npos) {
+        return false;  // the same name holds the same source (its hash)
     }
-    sha_ = reply.str;
+    if (is_acl_denial(reply.str)) {
+        throw AclDenied("redis " + connection.address() + ": the store's function library " +
+                        library.name + " is not in Redis and user \"" + connection.user() +
+                        "\" may not load it (FUNCTION LOAD): an admin loads it with `orderflow " +
+                        "admin redis-functions`; until then nothing is written: " + reply.str);
+    }
+    throw_reply_error(connection, "FUNCTION LOAD of " + library.name, load, reply);
 }
 
 std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entries,
                                             std::int64_t stored_at_ms) {
     refusals_.clear();
-    if (entries.empty()) {
-        return {};
-    }
     const auto stored_at = std::to_string(stored_at_ms);
-    // Twice at most: a Redis that restarted has forgotten the script (NOSCRIPT); loading it
-    // again and repeating the batch is safe since the script is idempotent.
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        if (sha_.empty() || !connection_.connected()) {
-            load_script();
+    const auto& library = store_library();
+    std::vector<WriteOutcome> outcomes(entries.size(), WriteOutcome::kDuplicate);
+    std::vector<bool> as_dead(entries.size(), false);
+    std::vector<Refusal> refusals;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (auto why = invalid_reason(entries[i])) {
+            as_dead[i] = true;
+            refusals.push_back({i, RefusalKind::kInvalidOrder, std::move(*why)});
         }
-        std::vector<Command> calls;
-        std::vector<std::optional<std::string>> invalid(entries.size());
-        calls.reserve(entries.size());
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            calls.push_back(write_call(sha_, group_, entries[i], stored_at, invalid[i]));
-        }
-        const auto replies = connection_.pipeline(calls);
-        std::vector<WriteOutcome> outcomes;
-        std::vector<Refusal> refusals;
-        bool reload = false;
-        for (std::size_t i = 0; i < replies.size(); ++i) {
-            const auto& reply = replies[i];
-            if (reply.is_error()) {
-                if (reply.str.starts_with("NOSCRIPT")) {
-                    reload = true;
-                    break;
-                }
-                // Never a refusal of the order: an ACL denial inside the script comes back as
-                // a script error too, and must hold the batch, not dead-letter it.
-                const auto line = script_line(reply.str, write_script());
-                throw_reply_error(connection_,
-                                  line ? "the order script at " + *line : "the order script",
-                                  calls[i], reply);
-            }
-            const auto code = reply.elements.empty() ? -1 : reply.elements[0].integer;
-            outcomes.push_back(code == 1   ? WriteOutcome::kApplied
-                               : code == 2 ? WriteOutcome::kDeadLettered
-                                           : WriteOutcome::kDuplicate);
-            if (invalid[i]) {
-                refusals.push_back({i, RefusalKind::kInvalidOrder, *invalid[i]});
-            } else if (reply.elements.size() == 3) {
-                refusals.push_back({i,
-                                    reply.elements[1].str == "conflicting-duplicate"
-                                        ? RefusalKind::kConflictingDuplicate
-                                        : RefusalKind::kStoreRefused,
-                                    reply.elements[2].str});
-            }
-        }
-        if (!reload) {
-            refusals_ = std::move(refusals);
-            return outcomes;
-        }
-        sha_.clear();
     }
-    throw RedisError("redis " + connection_.address() + ": the order script keeps disappearing");
+    auto pending = plan_calls(entries);
+    // Each round either finishes calls, turns at least one refused order into a dead letter, or
+    // loads the library; so it ends. Two loads that do not stick mean someone keeps removing it.
+    int loads = 0;
+    while (!pending.empty()) {
+        std::vector<Command> commands;
+        commands.reserve(pending.size());
+        for (const auto& call : pending) {
+            commands.push_back(
+                store_call(library.function, group_, entries, call, as_dead, stored_at));
+        }
+        const auto replies = connection_.pipeline(commands);
+        calls_ += static_cast<std::int64_t>(commands.size());
+        ++round_trips_;
+        std::vector<std::vector<std::size_t>> again;
+        bool missing = false;
+        for (std::size_t c = 0; c < replies.size(); ++c) {
+            const auto& reply = replies[c];
+            if (reply.is_error() && reply.str.find("Function not found") != std::string::npos) {
+                missing = true;
+                again.push_back(std::move(pending[c]));
+                continue;
+            }
+            if (reply.is_error()) {
+                // Never a refusal of an order: an ACL denial inside the function comes back as
+                // an error too, and must hold the batch, not dead-letter it.
+                const auto line = script_line(reply.str, library.code);
+                throw_reply_error(connection_,
+                                  line ? "the store function at " + *line : "the store function",
+                                  commands[c], reply);
+            }
+            const auto answer = parse_store_reply(reply, pending[c].size());
+            for (const auto& refused : answer.refused) {
+                const auto entry = pending[c][refused.entry];
+                if (as_dead[entry]) {
+                    throw RedisError("redis " + connection_.address() +
+                                     ": the store function refused a dead letter");
+                }
+                as_dead[entry] = true;
+                refusals.push_back({entry, refused.kind, refused.reason});
+            }
+            if (!answer.refused.empty()) {
+                again.push_back(std::move(pending[c]));  // nothing of it was written
+                continue;
+            }
+            for (std::size_t j = 0; j < answer.outcomes.size(); ++j) {
+                outcomes[pending[c][j]] = answer.outcomes[j];
+            }
+        }
+        if (missing) {
+            if (++loads > 2) {
+                throw RedisError("redis " + connection_.address() + ": the store's library " +
+                                 library.name + " keeps disappearing");
+            }
+            load_store_library(connection_);
+        }
+        pending = std::move(again);
+    }
+    std::sort(refusals.begin(), refusals.end(),
+              [](const Refusal& a, const Refusal& b) { return a.entry < b.entry; });
+    refusals_ = std::move(refusals);
+    return outcomes;
 }
 
 Reply OrderStore::checked_command(const Command& command) {

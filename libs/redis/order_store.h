@@ -1,12 +1,14 @@
 #pragma once
 
-// Where the consumers put orders: one Lua script writes an order, its customer aggregates, the
-// partition's last applied offset and the group's stats atomically, and skips redeliveries.
+// Where the consumers put orders: one FCALL of the store's function library per partition (and
+// per kMaxEntriesPerCall entries) writes its orders, the customers' aggregates, the partition's
+// last applied offset and the group's stats atomically, and skips redeliveries.
 
 #include "orders/order.h"
 #include "redis/connection.h"
 #include "redis/key_names.h"
-#include "redis/write_script.h"
+#include "redis/store_call.h"
+#include "redis/store_library.h"
 
 #include <cstdint>
 #include <map>
@@ -15,12 +17,6 @@
 #include <vector>
 
 namespace orderflow::redis {
-
-enum class WriteOutcome {
-    kApplied,       ///< the order and its aggregates were written
-    kDuplicate,     ///< offset already applied, or the order already stored: nothing changed
-    kDeadLettered,  ///< counted in stats as dead-lettered
-};
 
 struct GroupStats {
     std::int64_t processed = 0;
@@ -31,28 +27,36 @@ struct GroupStats {
 /**
  * A group's view of Redis over one connection. Not thread-safe (the connection is not).
  *
- * The script (write_script()), per order: checks first, writes after, so an order is written
- * whole or not at all. If the order id is already stored with the same fields it only counts a
- * duplicate; stored with other fields, or refused by what Redis holds (a key of another type,
- * a customer total past orders::kMaxCustomerTotalCents), it is counted as a dead letter and
- * reported in take_refusals(). Else it writes the order hash (with topic, partition, offset and
- * stored_at), HINCRBYs orders_count and total_spent_cents of the customer (a customer's first
- * order also counts `customers` in the stats), ZADDs the order id by created-at, counts
- * `processed` and stores the offset as the partition's mark. Per dead letter (no order): counted
- * once, unless its offset is not above the mark. Offsets alone never make an order a
- * duplicate, so a topic deleted and re-created (offsets restart low) keeps its new orders.
- * Every key it touches is passed in KEYS (script_keys()). Each call is atomic, so a crash
- * between two calls leaves a state that a redelivery completes without double counting.
+ * The function (store_library.cpp), per call: decides every entry first and writes after, so a
+ * call writes all it decided or nothing. If an order id is already stored with the same fields
+ * it only counts a duplicate; stored with other fields, or refused by what Redis holds (a key
+ * of another type, a customer total past orders::kMaxCustomerTotalCents), the call writes
+ * nothing and names it; write() sends the call again with it as a dead letter and reports it in
+ * take_refusals(). Else it writes the order hash (with topic, partition, offset and stored_at),
+ * the customer's orders_count and total_spent_cents (a customer's first order also counts
+ * `customers` in the stats), ZADDs the order id by created-at, counts `processed` and stores
+ * the partition's mark. Per dead letter (no order): counted once, unless its offset is not
+ * above the mark. Offsets alone never make an order a duplicate, so a topic deleted and
+ * re-created (offsets restart low) keeps its new orders. Every key it touches is passed in
+ * KEYS. Each call is atomic, so a crash between two calls leaves a state that a redelivery
+ * completes without double counting.
+ *
+ * The library is loaded on first need (FUNCTION LOAD, never REPLACE: its name is its version),
+ * and again when Redis lost it (FUNCTION FLUSH, a Redis without its data). A user that may not
+ * load it gets AclDenied saying so, and the consumer holds its batch until an admin loads it
+ * (`orderflow admin redis-functions`).
  */
 class OrderStore {
 public:
     OrderStore(Connection& connection, std::string group);
 
-    /// All entries in one pipelined round trip, in order (which must be offset order within a
-    /// partition). An applied order's hash gets `stored_at` = `stored_at_ms` (the writer's
-    /// clock, Unix ms); a duplicate keeps the one of its first write. An order that fails
-    /// orders::validate() is never sent to the script: it is recorded as a dead letter and
-    /// refused. Errors: RedisError, after which none, some or all entries may be applied.
+    /// All entries in one pipelined round trip of one call per partition (plan_calls()), in
+    /// order (which must be offset order within a partition); one more round trip when a call
+    /// refused an order or the library was missing. An applied order's hash gets `stored_at` =
+    /// `stored_at_ms` (the writer's clock, Unix ms); a duplicate keeps the one of its first
+    /// write. An order that fails orders::validate() is never sent as an order: it is recorded
+    /// as a dead letter and refused. Errors: RedisError (AclDenied when the ACL refused a call
+    /// or the library's load), after which none, some or all calls may be applied.
     std::vector<WriteOutcome> write(const std::vector<StoreEntry>& entries,
                                     std::int64_t stored_at_ms);
     /// The orders the last write() refused (to be sent to the dead-letter topic), once.
@@ -63,18 +67,24 @@ public:
     std::map<std::string, std::int64_t> last_offsets();
     const std::string& group() const { return group_; }
 
-    /// The Lua source of the write script.
-    static std::string_view script() { return write_script(); }
+    /// How many FCALLs and pipelined round trips write() made in all.
+    std::int64_t calls() const { return calls_; }
+    std::int64_t round_trips() const { return round_trips_; }
 
 private:
-    void load_script();
     /// `command`'s reply; an error reply throws (AclDenied when the ACL refused it).
     Reply checked_command(const Command& command);
 
     Connection& connection_;
     std::string group_;
-    std::string sha_;
+    std::int64_t calls_ = 0;
+    std::int64_t round_trips_ = 0;
     std::vector<Refusal> refusals_;
 };
+
+/// Loads the store's library (store_library()) unless Redis has it: true when this call loaded
+/// it. Never replaces a library. Errors: AclDenied (the user may not FUNCTION LOAD; the message
+/// says who loads it), RedisError.
+bool load_store_library(Connection& connection);
 
 }  // namespace orderflow::redis

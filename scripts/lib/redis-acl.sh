@@ -6,10 +6,11 @@
 # NOPERM until it is added here (tests/integration/redis_acl runs every code path as its user):
 #   connection (libs/redis/connection.cpp)  AUTH (always allowed), PING without a password,
 #                                           SELECT for a REDIS_URL database other than 0
-#   order store (libs/redis/order_store.cpp) SCRIPT LOAD (again after NOSCRIPT), EVALSHA,
-#                                           HGETALL of stats:G and offsets:G
-#   write script (libs/redis/write_script.cpp, checked by Redis inside EVALSHA)
-#                                           TYPE HGET HMGET HSET HINCRBY ZADD
+#   order store (libs/redis/order_store.cpp) FCALL, HGETALL of stats:G and offsets:G; never
+#                                           FUNCTION LOAD: code other users' FCALL runs is
+#                                           loaded by admin (orderflow admin redis-functions)
+#   store function (libs/redis/store_library.cpp, checked by Redis inside FCALL)
+#                                           EXISTS TYPE HGET HMGET HSET HINCRBY ZADD
 #   consumer (services/consumer)            PING at start; SET and PEXPIRE of its watch key
 #   browser (libs/redis_browser)            SCAN, TYPE, TTL, MEMORY USAGE, GETRANGE, STRLEN,
 #                                           HSCAN, SSCAN, ZRANGE, ZREVRANGE, ZCARD, LRANGE, LLEN,
@@ -36,16 +37,16 @@ redis_acl_user() {
 # redis_acl_write SECRETS_DIR: writes SECRETS_DIR/redis-users.acl (0600).
 redis_acl_write() {
   local dir=$1 consumer_commands read_commands
-  # What a consumer sends on its own connection and what its write script calls.
-  consumer_commands='-@all +ping +select +script|load +evalsha +hgetall +set +pexpire'
-  consumer_commands+=' +type +hget +hmget +hset +hincrby +zadd'
+  # What a consumer sends on its own connection and what its store function calls.
+  consumer_commands='-@all +ping +select +fcall +hgetall +set +pexpire'
+  consumer_commands+=' +exists +type +hget +hmget +hset +hincrby +zadd'
   # The console's browser and overview, and the audit it runs with the same REDIS_URL.
   read_commands='-@all +ping +select +scan +type +ttl +memory|usage +getrange +strlen +hscan'
   read_commands+=' +sscan +zrange +zrevrange +zcard +lrange +llen +hgetall +hmget +multi +exec'
   {
     # Nobody connects without a user and password.
     echo 'user default off resetpass resetkeys resetchannels -@all'
-    # People: everything, including FLUSHALL, CONFIG and ACL.
+    # People: everything, including FLUSHALL, CONFIG, ACL and FUNCTION LOAD.
     redis_acl_user "$dir" admin '~* &* +@all'
     # Each consumer reads and writes only its own group's keys.
     redis_acl_user "$dir" consumer-auto "$(redis_acl_group_keys orders-auto) $consumer_commands"

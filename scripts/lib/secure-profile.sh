@@ -95,6 +95,15 @@ secure_create_topics() {
   log "topics ${ORDERS_TOPIC:-orders} and ${DLQ_TOPIC:-orders.dlq} exist (created as admin)"
 }
 
+# secure_load_redis_functions DIR: the store's Redis function library, loaded by admin: the
+# consumers' users may FCALL it but not FUNCTION LOAD (that would change code other users run).
+secure_load_redis_functions() {
+  local dir=$1 loaded
+  loaded=$(env SECURE=1 ORDERFLOW_SECRETS_FILE="$dir/admin.env" "$binary" admin redis-functions) ||
+    die "could not load the store's Redis function library as admin"
+  log "redis: $loaded (as admin)"
+}
+
 # secure_print DIR: where the credentials are (never the credentials themselves).
 secure_print() {
   local dir=$1

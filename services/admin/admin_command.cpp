@@ -2,6 +2,8 @@
 
 #include "common/config_error.h"
 #include "common/logging.h"
+#include "redis/order_store.h"
+#include "redis/redis_url.h"
 
 #include <spdlog/spdlog.h>
 
@@ -105,10 +107,34 @@ CLI::App* add_admin_command(CLI::App& app, AdminRequest& request) {
         ->required();
     create->add_option("--config,-c", request.configs, "topic config key=value (repeatable)");
     create->callback([&request] { request.action = AdminAction::kCreateTopic; });
+
+    // The consumers' users may only FCALL in the secure profile: an admin loads their library.
+    auto* functions = admin->add_subcommand(
+        "redis-functions", "Load the store's Redis function library (no-op if it is there)");
+    functions
+        ->add_option("--redis-url", request.redis_url,
+                     "redis://[user:password@]host:port/db (a user that may FUNCTION LOAD)")
+        ->envname("REDIS_URL")
+        ->capture_default_str();
+    functions->callback([&request] { request.action = AdminAction::kRedisFunctions; });
     return admin;
 }
 
+namespace {
+
+int load_redis_functions(const AdminRequest& request, std::ostream& out) {
+    redis::Connection connection(redis::parse_redis_url("REDIS_URL", request.redis_url));
+    const bool loaded = redis::load_store_library(connection);
+    out << (loaded ? "loaded " : "present already ") << redis::store_library().name << "\n";
+    return 0;
+}
+
+}  // namespace
+
 int run_admin(const AdminRequest& request, std::ostream& out) {
+    if (request.action == AdminAction::kRedisFunctions) {
+        return load_redis_functions(request, out);  // no Kafka needed
+    }
     // Validate before connecting: a bad argument must not wait for a broker.
     const auto spec =
         request.action == AdminAction::kCreateTopic ? to_topic_spec(request) : kafka::TopicSpec{};
@@ -129,9 +155,10 @@ int run_admin(const AdminRequest& request, std::ostream& out) {
             return 0;
         }
         case AdminAction::kNone:
+        case AdminAction::kRedisFunctions:  // answered above
             break;
     }
-    throw common::ConfigError("admin", "choose brokers, topics or create-topic");
+    throw common::ConfigError("admin", "choose brokers, topics, create-topic or redis-functions");
 }
 
 void register_admin_command(CLI::App& app, const common::CommandContext& context) {

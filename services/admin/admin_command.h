@@ -12,7 +12,7 @@
 
 namespace orderflow::admin {
 
-enum class AdminAction { kNone, kBrokers, kTopics, kCreateTopic };
+enum class AdminAction { kNone, kBrokers, kTopics, kCreateTopic, kRedisFunctions };
 
 /// What `orderflow admin ...` was asked to do, as parsed from the command line.
 struct AdminRequest {
@@ -23,6 +23,7 @@ struct AdminRequest {
     int replication_factor = 0;
     std::vector<std::string> configs;  // "k=v" as given
     double timeout_s = 10;
+    std::string redis_url = "redis://127.0.0.1:6379/0";  // redis-functions only
 };
 
 /**
@@ -31,7 +32,8 @@ struct AdminRequest {
  */
 kafka::TopicSpec to_topic_spec(const AdminRequest& request);
 
-/// Adds `admin` with `brokers`, `topics` and `create-topic` to `app`; they fill `request`.
+/// Adds `admin` with `brokers`, `topics`, `create-topic` and `redis-functions` to `app`; they
+/// fill `request`.
 CLI::App* add_admin_command(CLI::App& app, AdminRequest& request);
 
 /// Runs the parsed request, printing tables to `out`. Returns the exit code.

@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <set>
 
 namespace orderflow::redis {
@@ -154,51 +153,120 @@ TEST_F(OrderStoreTest, NewOrdersOfARecreatedTopicAreAppliedDespiteOldOffsets) {
     EXPECT_EQ(stats.dead_lettered, 1);
 }
 
-// Every key the script wrote is one it was given in KEYS (Redis Cluster and proxies route
+// Every key the function wrote is one it was given in KEYS (Redis Cluster and proxies route
 // by KEYS), and Redis itself finds those keys in the call.
-TEST_F(OrderStoreTest, TheScriptTouchesOnlyTheKeysItDeclares) {
-    const auto order = entry(1, 0);
-    const StoreEntry dead{"orders", 1, 1, std::nullopt};
-    ASSERT_EQ(write({order, dead}),
-              (std::vector{WriteOutcome::kApplied, WriteOutcome::kDeadLettered}));
-    std::set<std::string> declared;
-    for (const auto& e : {order, dead}) {
-        const auto keys = script_keys(group_, e);
-        declared.insert(keys.begin(), keys.end());
-        Command getkeys = {"COMMAND", "GETKEYS", "EVAL", "return 0", std::to_string(keys.size())};
-        getkeys.insert(getkeys.end(), keys.begin(), keys.end());
-        getkeys.insert(getkeys.end(), {"order", "orders:1", "0"});
-        const auto reply = connection_.command(getkeys);
-        ASSERT_EQ(reply.elements.size(), keys.size()) << reply.str;
-    }
+TEST_F(OrderStoreTest, TheFunctionTouchesOnlyTheKeysItDeclares) {
+    const std::vector<StoreEntry> entries = {entry(1, 0), {"orders", 1, 1, std::nullopt}};
+    const auto call =
+        store_call(store_library().function, group_, entries, {0, 1}, {false, false}, "1");
+    ASSERT_EQ(write(entries), (std::vector{WriteOutcome::kApplied, WriteOutcome::kDeadLettered}));
+    const auto key_count = std::stoul(call[2]);
+    const std::set<std::string> declared(call.begin() + 3, call.begin() + 3 + key_count);
+    Command getkeys = {"COMMAND", "GETKEYS"};
+    getkeys.insert(getkeys.end(), call.begin(), call.end());
+    const auto reply = connection_.command(getkeys);
+    ASSERT_EQ(reply.elements.size(), key_count) << reply.str;
+
     std::set<std::string> written;
     std::string cursor = "0";
     do {
-        const auto reply = connection_.command({"SCAN", cursor, "MATCH", "*" + group_ + "*"});
-        ASSERT_EQ(reply.elements.size(), 2U) << reply.str;
-        cursor = reply.elements[0].str;
-        for (const auto& key : reply.elements[1].elements) {
+        const auto scan = connection_.command({"SCAN", cursor, "MATCH", "*" + group_ + "*"});
+        ASSERT_EQ(scan.elements.size(), 2U) << scan.str;
+        cursor = scan.elements[0].str;
+        for (const auto& key : scan.elements[1].elements) {
             written.insert(key.str);
         }
     } while (cursor != "0");
     EXPECT_EQ(written, declared);
+}
 
-    // And the source names no key of its own: every redis.call's key is a KEYS entry.
-    const std::string script(OrderStore::script());
-    const std::regex call(R"(redis\.call\('[A-Z]+', ([^,)]+))");
-    int calls = 0;
-    for (auto it = std::sregex_iterator(script.begin(), script.end(), call);
-         it != std::sregex_iterator(); ++it, ++calls) {
-        const auto key = (*it)[1].str();
-        EXPECT_TRUE(key == "stats" || key == "offsets" || key == "order_key" || key == "customer" ||
-                    key == "customer_orders")
-            << key;
+// One FCALL per partition, all of them in one round trip: the offset mark is written by the
+// call that writes the partition's orders.
+TEST_F(OrderStoreTest, OneCallPerPartitionAndOneRoundTripForTheBatch) {
+    std::vector<StoreEntry> batch;
+    for (std::int64_t offset = 0; offset < 30; ++offset) {
+        batch.push_back(entry(static_cast<std::int32_t>(offset % 3), offset));
     }
-    EXPECT_GE(calls, 10);
-    EXPECT_EQ(script.find(".. group"), std::string::npos);
-    EXPECT_NE(script.find("local stats, offsets = KEYS[1], KEYS[2]"), std::string::npos);
-    EXPECT_NE(script.find("local order_key, customer, customer_orders = KEYS[3], KEYS[4], KEYS[5]"),
-              std::string::npos);
+    ASSERT_EQ(write(batch), std::vector(30, WriteOutcome::kApplied));
+    EXPECT_EQ(store_.calls(), 3);
+    EXPECT_EQ(store_.round_trips(), 1);
+    EXPECT_EQ(store_.last_offsets(), (std::map<std::string, std::int64_t>{
+                                         {"orders:0", 27}, {"orders:1", 28}, {"orders:2", 29}}));
+    EXPECT_EQ(store_.stats().processed, 30);
+}
+
+// A call that refuses one order writes nothing at all: not the good orders before it, not the
+// mark, not the stats. The store then sends the call again with the refused order as a dead
+// letter, so the good ones are stored and the bad one is named with its reason.
+TEST_F(OrderStoreTest, ACallWithOneRefusedOrderWritesNothingAndTheStoreSendsTheRestAgain) {
+    const auto stored = entry(0, 0);
+    ASSERT_EQ(write({stored}), std::vector{WriteOutcome::kApplied});
+    auto conflicting = entry(0, 3);
+    conflicting.order->order_id = stored.order->order_id;
+    const std::vector<StoreEntry> batch = {entry(0, 1), entry(0, 2), conflicting, entry(0, 4)};
+    const auto before = connection_.command({"DBSIZE"}).integer;
+
+    const auto call = store_call(store_library().function, group_, batch, {0, 1, 2, 3},
+                                 {false, false, false, false}, "1");
+    const auto refused = connection_.command(call);
+    ASSERT_EQ(refused.elements.size(), 4U) << refused.str;
+    EXPECT_EQ(refused.elements[0].str, "refused");
+    EXPECT_EQ(refused.elements[1].integer, 3);
+    EXPECT_EQ(refused.elements[2].str, "conflicting-duplicate");
+    EXPECT_EQ(connection_.command({"DBSIZE"}).integer, before);
+    EXPECT_EQ(connection_.command({"EXISTS", order_key(group_, batch[0].order->order_id)}).integer,
+              0);
+    EXPECT_EQ(store_.last_offsets().at("orders:0"), 0);
+    EXPECT_EQ(store_.stats().processed, 1);
+
+    const auto trips = store_.round_trips();
+    EXPECT_EQ(write(batch), (std::vector{WriteOutcome::kApplied, WriteOutcome::kApplied,
+                                         WriteOutcome::kDeadLettered, WriteOutcome::kApplied}));
+    EXPECT_EQ(store_.round_trips(), trips + 2);
+    const auto refusals = store_.take_refusals();
+    ASSERT_EQ(refusals.size(), 1U);
+    EXPECT_EQ(refusals[0].entry, 2U);
+    EXPECT_EQ(refusals[0].kind, RefusalKind::kConflictingDuplicate);
+    EXPECT_EQ(store_.last_offsets().at("orders:0"), 4);
+    const auto stats = store_.stats();
+    EXPECT_EQ(stats.processed, 4);
+    EXPECT_EQ(stats.dead_lettered, 1);
+}
+
+// Many orders of few customers in one call and over several: the aggregates are the exact sums,
+// and a whole batch replayed changes nothing but the duplicate count.
+TEST_F(OrderStoreTest, AggregatesAreExactAndAWholeBatchReplayedIsOnlyCounted) {
+    std::vector<StoreEntry> batch;
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> expected;  // count, cents
+    for (std::int64_t offset = 0; offset < 120; ++offset) {
+        auto e = entry(static_cast<std::int32_t>(offset % 2), offset);
+        e.order->customer_id = "customer-" + std::to_string(offset % 7);
+        auto& [count, cents] = expected[e.order->customer_id];
+        ++count;
+        cents += e.order->total_cents;
+        batch.push_back(std::move(e));
+    }
+    const std::vector first(batch.begin(), batch.begin() + 70);
+    const std::vector rest(batch.begin() + 70, batch.end());
+    ASSERT_EQ(write(first), std::vector(70, WriteOutcome::kApplied));
+    ASSERT_EQ(write(rest), std::vector(50, WriteOutcome::kApplied));
+    const auto check = [&] {
+        for (const auto& [customer, totals] : expected) {
+            EXPECT_EQ(hget(customer_key(group_, customer), "orders_count"),
+                      std::to_string(totals.first));
+            EXPECT_EQ(hget(customer_key(group_, customer), "total_spent_cents"),
+                      std::to_string(totals.second));
+        }
+    };
+    check();
+    EXPECT_EQ(hget(stats_key(group_), "customers"), "7");
+
+    EXPECT_EQ(write(batch), std::vector(120, WriteOutcome::kDuplicate));
+    check();
+    const auto stats = store_.stats();
+    EXPECT_EQ(stats.processed, 120);
+    EXPECT_EQ(stats.duplicates_skipped, 120);
+    EXPECT_EQ(hget(stats_key(group_), "customers"), "7");
 }
 
 TEST_F(OrderStoreTest, DeadLettersAreCountedOnce) {
@@ -211,10 +279,41 @@ TEST_F(OrderStoreTest, DeadLettersAreCountedOnce) {
     EXPECT_EQ(stats.processed, 1);
 }
 
-TEST_F(OrderStoreTest, ScriptIsReloadedAfterAFlush) {
+// Redis without the library (FUNCTION FLUSH, DELETE, a Redis that lost its data): the store
+// loads it again and sends the calls again.
+TEST_F(OrderStoreTest, TheLibraryIsLoadedAgainWhenRedisLostIt) {
     write({entry(0, 0)});
-    ASSERT_FALSE(connection_.command({"SCRIPT", "FLUSH"}).is_error());
+    const auto& library = store_library();
+    ASSERT_FALSE(connection_.command({"FUNCTION", "DELETE", library.name}).is_error());
     EXPECT_EQ(write({entry(0, 1)}), (std::vector{WriteOutcome::kApplied}));
+    EXPECT_EQ(
+        connection_.command({"FUNCTION", "LIST", "LIBRARYNAME", library.name}).elements.size(), 1U);
+    EXPECT_FALSE(load_store_library(connection_));  // there: nothing to do, nothing replaced
+}
+
+// Another version of the library (another hash in its names) is loaded beside this one, as a
+// new consumer does while an old one runs: neither replaces the other, both keep working.
+TEST_F(OrderStoreTest, AnotherVersionOfTheLibraryRunsBesideThisOne) {
+    const auto& library = store_library();
+    load_store_library(connection_);
+    std::string other = library.code;
+    for (auto at = other.find(library.hash); at != std::string::npos;
+         at = other.find(library.hash, at)) {
+        other.replace(at, library.hash.size(), "0ther0version000");
+    }
+    const auto other_name = "orderflow_store_0ther0version000";
+    connection_.command({"FUNCTION", "DELETE", other_name});
+    ASSERT_EQ(connection_.command({"FUNCTION", "LOAD", other}).str, other_name);
+    EXPECT_FALSE(load_store_library(connection_));
+
+    const std::vector batch = {entry(3, 0), entry(3, 1)};
+    auto old_call =
+        store_call("orderflow_store_orders_0ther0version000", group_, batch, {0}, {false}, "1");
+    EXPECT_EQ(connection_.command(old_call).elements.size(), 1U);
+    EXPECT_EQ(write(batch), (std::vector{WriteOutcome::kDuplicate, WriteOutcome::kApplied}));
+    EXPECT_EQ(connection_.command({"FUNCTION", "DELETE", other_name}).str, "OK");
+    EXPECT_EQ(
+        connection_.command({"FUNCTION", "LIST", "LIBRARYNAME", library.name}).elements.size(), 1U);
 }
 
 TEST_F(OrderStoreTest, ReconnectsAfterTheServerDropsTheConnection) {

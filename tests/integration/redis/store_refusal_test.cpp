@@ -108,6 +108,18 @@ TEST_F(StoreRefusalTest, AKeyOfAnotherTypeIsRefusedBeforeAnyWrite) {
     EXPECT_EQ(store_.stats().processed, 0);
 }
 
+// The order key of another type among new orders of the same call: the call writes nothing,
+// then the others are stored and that one is refused.
+TEST_F(StoreRefusalTest, AnOrderKeyOfAnotherTypeAmongNewOrdersIsRefusedAlone) {
+    const std::vector batch = {entry(0), entry(1), entry(2)};
+    command({"SET", order_key(group_, batch[1].order->order_id), "not an order"});
+    EXPECT_EQ(write(batch), (std::vector{WriteOutcome::kApplied, WriteOutcome::kDeadLettered,
+                                         WriteOutcome::kApplied}));
+    expect_refused(1, RefusalKind::kStoreRefused, "holds a string, not an order hash");
+    EXPECT_EQ(command({"GET", order_key(group_, batch[1].order->order_id)}).str, "not an order");
+    EXPECT_EQ(store_.stats().processed, 2);
+}
+
 TEST_F(StoreRefusalTest, StatsOfAnotherTypeFailTheWriteWithoutWritingAnything) {
     command({"SET", stats_key(group_), "0"});
     auto e = entry(0);

@@ -46,7 +46,10 @@ protected:
              {Command{"HSET", key, "status", "x"}, Command{"DEL", key}, Command{"SET", "x", "1"},
               Command{"FLUSHALL"}, Command{"FLUSHDB"}, Command{"CONFIG", "SET", "appendonly", "no"},
               Command{"KEYS", "*"}, Command{"EVAL", "return 1", "0"},
-              Command{"SCRIPT", "LOAD", "return 1"}}) {
+              Command{"SCRIPT", "LOAD", "return 1"}, Command{"FUNCTION", "LOAD", "#!lua name=x"},
+              Command{"FUNCTION", "FLUSH"},
+              Command{"FCALL", store_library().function, "2", stats_key("orders-auto"),
+                      offsets_key("orders-auto")}}) {
             const auto reply = connection.command(command);
             EXPECT_TRUE(reply.str.starts_with("NOPERM"))
                 << connection.user() << " " << command[0] << ": " << reply.str;

@@ -1,5 +1,6 @@
 #include "acl_redis.h"
 
+#include "redis/order_store.h"
 #include "support/test_support.h"
 
 #include <fstream>
@@ -34,6 +35,7 @@ AclRedis::AclRedis()
     if (started.exit_code != 0) {
         throw std::runtime_error("redis.sh start failed: " + started.output);
     }
+    reset();
 }
 
 AclRedis::~AclRedis() {
@@ -74,6 +76,9 @@ void AclRedis::reset() const {
             throw std::runtime_error(command[0] + " failed: " + reply.str);
         }
     }
+    // As `make up` does in the secure profile; on a new connection: ACL LOAD drops the old one.
+    redis::Connection reloaded(endpoint("admin"));
+    redis::load_store_library(reloaded);
 }
 
 AclRedis* AclRedisTest::redis_ = nullptr;

@@ -24,7 +24,8 @@ public:
     /// `user` with its password from the secrets dir ("" user: no user, no password).
     redis::RedisEndpoint endpoint(const std::string& user) const;
     std::string password(const std::string& user) const;
-    /// FLUSHALL and ACL LOAD as admin: no keys, and the users exactly as in the file.
+    /// FLUSHALL and ACL LOAD as admin: no keys, the users exactly as in the file, and the store's
+    /// library loaded by admin (as `make up` does).
     void reset() const;
     /// `redis.sh ARGS` with this Redis's dir and port; exit code and output.
     struct ScriptResult {

@@ -40,6 +40,12 @@ protected:
         return error;
     }
 
+    /// What `make up` does in the secure profile before the consumers start (and SetUp).
+    static void load_library_as_admin() {
+        auto admin = connect("admin");
+        load_store_library(admin);
+    }
+
     StoreEntry next_order(std::int64_t offset) { return {"orders", 0, offset, generator_.next()}; }
 
     orders::OrderGenerator generator_{42, 5};
@@ -76,11 +82,27 @@ TEST_F(AclStoreTest, EachConsumerStoresItsGroupsOrdersAndReadsItsMarks) {
         EXPECT_EQ(store.write({order}, 2), std::vector{WriteOutcome::kDuplicate});
         EXPECT_EQ(store.stats().processed, 2);
         EXPECT_EQ(store.last_offsets().at("orders:0"), 3);
-
-        // A Redis that forgot the script: NOSCRIPT, then SCRIPT LOAD again, as this user.
-        ASSERT_EQ(connect("admin").command({"SCRIPT", "FLUSH"}).str, "OK");
-        EXPECT_EQ(store.write({next_order(4)}, 3), std::vector{WriteOutcome::kApplied});
     }
+}
+
+// FUNCTION LOAD changes the code every user's FCALL runs: a consumer's user may not, so a
+// Redis without the library holds the consumer's writes, saying who loads it, until an admin
+// has loaded it.
+TEST_F(AclStoreTest, AConsumerMayNotLoadTheLibraryAndSaysWhoDoes) {
+    ASSERT_EQ(connect("admin").command({"FUNCTION", "FLUSH"}).str, "OK");
+    Connection connection(redis_->endpoint("consumer-auto"));
+    OrderStore store(connection, "orders-auto");
+    const auto order = next_order(1);
+    const auto error = denial([&] { store.write({order}, 1); });
+    EXPECT_NE(error.find("library " + store_library().name + " is not in Redis"), std::string::npos)
+        << error;
+    EXPECT_NE(error.find("user \"consumer-auto\" may not load it"), std::string::npos) << error;
+    EXPECT_NE(error.find("orderflow admin redis-functions"), std::string::npos) << error;
+    EXPECT_EQ(keys_in_redis(), 0);
+    EXPECT_NE(denial([&] { load_store_library(connection); }).find("NOPERM"), std::string::npos);
+
+    load_library_as_admin();
+    EXPECT_EQ(store.write({order}, 1), std::vector{WriteOutcome::kApplied});
 }
 
 TEST_F(AclStoreTest, TheConsumersWatchKeyWorksAsItsUser) {
@@ -105,7 +127,7 @@ TEST_F(AclStoreTest, AConsumerIsRefusedTheOtherGroupsKeysNamingUserAndKeys) {
     const auto entry = next_order(1);
     const auto write = denial([&] { other.write({entry}, 1); });
     EXPECT_NE(write.find("user \"consumer-auto\""), std::string::npos) << write;
-    EXPECT_NE(write.find("EVALSHA with keys stats:orders-batch, offsets:orders-batch, " +
+    EXPECT_NE(write.find("FCALL with keys stats:orders-batch, offsets:orders-batch, " +
                          order_key("orders-batch", entry.order->order_id)),
               std::string::npos)
         << write;
@@ -123,22 +145,23 @@ TEST_F(AclStoreTest, AConsumerIsRefusedTheOtherGroupsKeysNamingUserAndKeys) {
          {Command{"HGETALL", order_key_b}, Command{"HSET", order_key_b, "status", "x"},
           Command{"DEL", stats_key("orders-batch")}, Command{"FLUSHALL"},
           Command{"CONFIG", "SET", "appendonly", "no"}, Command{"KEYS", "*"}, Command{"SCAN", "0"},
-          Command{"DEL", stats_key("orders-auto")}}) {
+          Command{"DEL", stats_key("orders-auto")}, Command{"FUNCTION", "FLUSH"},
+          Command{"FUNCTION", "DELETE", store_library().name}}) {
         const auto reply = connection.command(command);
         EXPECT_TRUE(reply.str.starts_with("NOPERM")) << command[0] << ": " << reply.str;
     }
 }
 
-TEST_F(AclStoreTest, AWriteTheScriptMayNotMakeIsRefusedBeforeAnyWriteNamingCommandAndKey) {
+TEST_F(AclStoreTest, AWriteTheFunctionMayNotMakeIsRefusedBeforeAnyWriteNamingCommandAndKey) {
     const auto entry = next_order(1);
     const auto error = write_refused_after("-zadd", entry);
-    EXPECT_NE(error.find("NOPERM the order script may not run ZADD on " +
+    EXPECT_NE(error.find("NOPERM the order function may not run ZADD on " +
                          customer_orders_key("orders-auto", entry.order->customer_id)),
               std::string::npos)
         << error;
 }
 
-TEST_F(AclStoreTest, AReadTheScriptMayNotMakeNamesTheScriptLine) {
+TEST_F(AclStoreTest, AReadTheFunctionMayNotMakeNamesTheLibrarysLine) {
     const auto error = write_refused_after("-type", next_order(1));
     EXPECT_NE(error.find("redis.call('TYPE', stats)"), std::string::npos) << error;
 }

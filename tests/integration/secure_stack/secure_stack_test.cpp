@@ -162,6 +162,46 @@ TEST(SecureStack, RedisRefusesStrangersAndHoldsEachUserToItsKeysAndCommands) {
     EXPECT_FALSE(denied(redis_as("audit", "HGETALL offsets:orders-auto")));
 }
 
+// FUNCTION LOAD changes the code every user's FCALL runs: only admin loads the store's library
+// (at `make up`); the consumers may only call it. A library lost under them holds their orders,
+// with a log line saying who loads it, until admin has loaded it again; then nothing is missing.
+TEST(SecureStack, OnlyAdminLoadsTheStoresFunctionLibraryAndTheConsumersHoldUntilItIsThere) {
+    const auto denied = [](const CommandResult& result) {
+        return result.output.find("NOPERM") != std::string::npos;
+    };
+    EXPECT_NE(redis_as("admin", "FUNCTION LIST LIBRARYNAME 'orderflow_store_*'")
+                  .output.find("orderflow_store_"),
+              std::string::npos);
+    for (const auto* user : {"consumer-auto", "consumer-batch", "console", "audit"}) {
+        EXPECT_TRUE(denied(redis_as(user, "FUNCTION LOAD \"#!lua name=x\"")));
+        EXPECT_TRUE(denied(redis_as(user, "FUNCTION FLUSH")));
+    }
+
+    const auto before = std::atoi(stored_count("orders-auto").c_str());
+    const auto batch_before = std::atoi(stored_count("orders-batch").c_str());
+    ASSERT_EQ(redis_as("admin", "FUNCTION FLUSH").output, "OK\n");
+    const auto sent = orderflow_as("producer", "produce --count 10 --interval 5ms");
+    ASSERT_EQ(sent.exit_code, 0) << sent.output;
+    const std::filesystem::path log =
+        std::filesystem::path(setting("ORDERFLOW_RUN_DIR")) / "logs" / "consumer-auto.log";
+    const std::string held = "user \"consumer-auto\" may not load it (FUNCTION LOAD)";
+    ASSERT_TRUE(wait_until([&] { return read_file(log).find(held) != std::string::npos; }, 60s))
+        << read_file(log).substr(read_file(log).size() > 4000 ? read_file(log).size() - 4000 : 0);
+    EXPECT_EQ(std::atoi(stored_count("orders-auto").c_str()), before);
+
+    const auto loaded = orderflow_as("admin", "admin redis-functions");
+    ASSERT_EQ(loaded.exit_code, 0) << loaded.output;
+    EXPECT_NE(loaded.output.find("loaded orderflow_store_"), std::string::npos) << loaded.output;
+    EXPECT_TRUE(wait_until(
+        [&] {
+            return std::atoi(stored_count("orders-auto").c_str()) >= before + 10 &&
+                   std::atoi(stored_count("orders-batch").c_str()) >= batch_before + 10;
+        },
+        90s));
+    const auto audit = orderflow_as("audit", "audit --live true");
+    EXPECT_EQ(audit.exit_code, 0) << audit.output;
+}
+
 httplib::Result registry_request(const std::string& user,
                                  const std::string& pass,
                                  const std::string& method,

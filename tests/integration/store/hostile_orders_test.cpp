@@ -4,7 +4,7 @@
 #include "integration/pipeline/pipeline_harness.h"
 #include "orders/generator.h"
 #include "redis/key_names.h"
-#include "redis/write_script.h"
+#include "redis/store_call.h"
 #include "registry_client/registry_client.h"
 #include "serde/order_codec.h"
 #include "serde/order_schema.h"

@@ -1,6 +1,6 @@
 #include "redis/acl_denial.h"
 
-#include "redis/write_script.h"
+#include "redis/store_library.h"
 
 #include <gtest/gtest.h>
 
@@ -27,6 +27,12 @@ TEST(AclDenial, DescribesACommandByItsKeysNeverItsValues) {
               "EVALSHA with keys stats:g, offsets:g");
     EXPECT_EQ(describe_command({"evalsha", "abc", "9", "stats:g"}), "EVALSHA with keys stats:g");
     EXPECT_EQ(describe_command({"SCRIPT", "load", "return 1"}), "SCRIPT LOAD");
+    EXPECT_EQ(describe_command({"FUNCTION", "load", "#!lua name=x"}), "FUNCTION LOAD");
+    EXPECT_EQ(describe_command({"FCALL", "f", "2", "stats:g", "offsets:g", "orders:0", "o"}),
+              "FCALL with keys stats:g, offsets:g");
+    EXPECT_EQ(describe_command({"FCALL", "f", "7", "k1", "k2", "k3", "k4", "k5", "k6", "k7"}),
+              "FCALL with keys k1, k2, k3, k4, k5 and 2 more");
+    EXPECT_EQ(describe_command({"FCALL", "f", "9", "k1"}), "FCALL with keys k1");
     EXPECT_EQ(describe_command({"SET", "watch:g:t", "value", "PX", "1"}), "SET watch:g:t");
     EXPECT_EQ(describe_command({"AUTH", "user", "password"}), "AUTH");
     EXPECT_EQ(describe_command({"HELLO", "3", "AUTH", "user", "password"}), "HELLO");
@@ -45,11 +51,11 @@ TEST(AclDenial, NamesTheScriptLineAnErrorPointsAt) {
     EXPECT_EQ(script_line("NOPERM no line", source), std::nullopt);
 }
 
-TEST(AclDenial, TheWriteScriptsLinesAreTheOnesRedisCounts) {
-    // Redis counts the lines of the source as sent by SCRIPT LOAD, the leading newline first.
-    const auto line = script_line("on @user_script:2.", write_script());
+TEST(AclDenial, TheStoreLibrarysLinesAreTheOnesRedisCounts) {
+    // Redis counts the lines of a library as loaded, its `#!lua name=` line first.
+    const auto line = script_line("ERR ... script: f, on @user_function:2.", store_library().code);
     ASSERT_TRUE(line.has_value());
-    EXPECT_EQ(*line, "line 2: local stats, offsets = KEYS[1], KEYS[2]");
+    EXPECT_EQ(*line, "line 2: local MAX_AMOUNT, MAX_TOTAL = 1000000000000000, 9007199254740991");
 }
 
 }  // namespace
