@@ -39,8 +39,8 @@ COPY docker/runtime-packages.txt /tmp/runtime-packages.txt
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       ca-certificates $(sed -e 's/#.*//' /tmp/runtime-packages.txt) \
- && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
- && useradd --system --create-home --home-dir /home/orderflow --uid 10001 orderflow \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /tmp/runtime-packages.txt \
+ && useradd --create-home --home-dir /home/orderflow --uid 10001 --shell /usr/sbin/nologin orderflow \
  && install -d -o orderflow -g orderflow /var/lib/orderflow
 COPY docker/orderflow-health /usr/local/bin/orderflow-health
 # `orderflow console` serves its pages from disk (the build stage's path does not exist here).

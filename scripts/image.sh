@@ -72,6 +72,10 @@ make_base() {
     { tail -n 30 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
   printf 'deb %s bookworm main\ndeb %s bookworm-updates main\ndeb %s bookworm-security main\n' \
     "$mirror" "$mirror" "$security_mirror" >"$rootfs/etc/apt/sources.list"
+  # What debootstrap itself installed, without the same paths (later installs skip them).
+  find "$rootfs/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
+  find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete
+  rm -rf "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/locale/*
   cat >"$rootfs/etc/dpkg/dpkg.cfg.d/slim" <<'EOF'
 path-exclude /usr/share/doc/*
 path-include /usr/share/doc/*/copyright
