@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import unittest
+import urllib.request
 import uuid
 
 import yaml
@@ -181,6 +182,19 @@ class ContainersOfTheImage(unittest.TestCase):
 
         for service in ["registry", "consumer-auto", "consumer-batch"]:
             self.assertEqual(self.health_check(service, health[service]), 0, f"{service} health")
+
+        # The console is not in docker-compose.yml, but its pages ship in the image: served?
+        console_port = free_port()
+        self.containers.append(self.container_name("console"))
+        engine("run", "--detach", "--name", self.container_name("console"), *RUN_ARGS,
+               "--env", f"KAFKA_BOOTSTRAP_SERVERS={self.stack['KAFKA_BOOTSTRAP_SERVERS']}",
+               "--env", f"REDIS_URL={self.stack['REDIS_URL']}",
+               "--env", f"CONSOLE_LISTEN=127.0.0.1:{console_port}", IMAGE, "console")
+        self.wait_healthy("console", ["orderflow-health", str(console_port), "/health"])
+        for page in ["/", "/static/js/main.js"]:
+            url = f"http://127.0.0.1:{console_port}{page}"
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                self.assertEqual(answer.status, 200, url)
 
         # Consumers first (they commit and leave their group), the registry last.
         for service in ["consumer-auto", "consumer-batch", "registry"]:
