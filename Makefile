@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 BINARY := build/default/apps/orderflow/orderflow
 
-.PHONY: help deps kafka build up down status logs hosts-up hosts-down test test-asan bench chaos fuzz format format-check clean
+.PHONY: help deps kafka build up down status logs hosts-up hosts-down test test-asan bench chaos fuzz format format-check clean image
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -44,6 +44,11 @@ hosts-down: deps ## stop the hosts layout, remove its namespaces, veths and brid
 
 test: deps format-check build ## build and run every test (unit ... e2e), then unit+component under ASan
 	@scripts/test.sh
+
+# Docker where an engine answers, else podman; debian:12-slim is made with debootstrap when it
+# cannot be pulled. The container test (`make test`) builds the same image.
+image: deps ## build the orderflow:local image from the Dockerfile; prints its size and build time
+	@scripts/image.sh
 
 # Not part of `make test`: ~10-15 min on 2 cores; BENCH_QUICK=1 make bench is a 3-minute smoke run.
 bench: deps ## benchmarks vs Kafka's and Redis's own tools on a private cluster (bench/results/)

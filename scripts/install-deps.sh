@@ -14,6 +14,8 @@ packages=(
   clang-format-14 wrk procps iproute2 iptables curl python3 python3-venv python3-yaml
   clang-14 libclang-rt-14-dev
   docker-compose
+  # `make image` and the container test where no Docker engine runs (scripts/image.sh)
+  podman runc debootstrap
   nodejs chromium fonts-dejavu-core
 )
 
