@@ -48,7 +48,13 @@ log "network chaos: ${selected[*]}; layout $HOSTS_NAME on $HOSTS_SUBNET.0/24, lo
 trap '"$here/hosts_fixture.sh" down >/dev/null 2>&1 || true' EXIT
 up_log=$(dirname "$HOSTS_DIR")/net-chaos-up.log
 mkdir -p "$(dirname "$up_log")"
-"$here/hosts_fixture.sh" up >"$up_log" 2>&1 || fail_with_log "the hosts layout did not come up" "$up_log"
+"$here/hosts_fixture.sh" up >"$up_log" 2>&1 &
+fixture=$!
+while kill -0 "$fixture" 2>/dev/null; do
+  log "  laying out the hosts: $((SECONDS - started_at)) s"
+  sleep 5
+done
+wait "$fixture" || fail_with_log "the hosts layout did not come up" "$up_log"
 work=$HOSTS_DIR/cases
 mkdir -p "$work"
 
@@ -71,15 +77,24 @@ members_assigned() {
 audit_clean() { stack exec producer orderflow audit >"$work/$case.audit" 2>&1; }
 stored_by_both() { (($(missing_in orders-auto "$(ack_log)") + $(missing_in orders-batch "$(ack_log)") == 0)); }
 stable() { stored_by_both && members_assigned && audit_clean; }
+unstable_reason() {
+  if ! stored_by_both; then
+    echo "acknowledged orders missing after 120 s"
+  elif ! members_assigned; then
+    echo "a member holds no partition after 120 s"
+  else
+    echo "audit: $(grep -v '^ *$' "$work/$case.audit" | tail -n 1)"
+  fi
+}
 
-# wait_for WHAT TIMEOUT CHECK: until CHECK passes, a progress line every 10 s; 1 on timeout.
+# wait_for WHAT TIMEOUT CHECK: until CHECK passes, a progress line every 5 s; 1 on timeout.
 wait_for() {
-  local what=$1 timeout=$2 check=$3 deadline=$((SECONDS + $2)) next=$((SECONDS + 10))
+  local what=$1 timeout=$2 check=$3 deadline=$((SECONDS + $2)) next=$((SECONDS + 5))
   until "$check"; do
     ((SECONDS < deadline)) || { log "  $what: not within $timeout s"; return 1; }
     if ((SECONDS >= next)); then
       log "  waiting for $what: $((SECONDS - deadline + timeout)) s, $(acked_now) acknowledged"
-      next=$((SECONDS + 10))
+      next=$((SECONDS + 5))
     fi
     sleep 1
   done
@@ -122,11 +137,11 @@ run_case() {
   done
   wait "$producer" || log "$case: the producer gave orders up (exit $?): $(tail -n 1 "$work/$case.log")"
   acked=$(acked_now)
-  if wait_for "every order stored, members assigned, audit clean" 180 stable; then
+  if wait_for "every order stored, members assigned, audit clean" 120 stable; then
     stable_s="$((SECONDS - healed)) s"
   else
     stable_s=-
-    problem=${problem:-not stable after 180 s: $(tail -n 2 "$work/$case.audit" | tr '\n' ' ')}
+    problem=${problem:-$(unstable_reason)}
   fi
   local stored=() lost=0 double=0 skipped=() missing i=0
   for g in "${groups[@]}"; do

@@ -44,7 +44,7 @@ active_controller() {
   echo "kafka-$id"
 }
 
-# hold SECONDS WHAT: waits out a fault (wait_for's progress lines every 10 s).
+# hold SECONDS WHAT: waits out a fault (wait_for's progress lines).
 hold() {
   hold_end=$((SECONDS + $1))
   wait_for "the end of: $2, $1 s" $(($1 + 5)) held
