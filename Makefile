@@ -57,11 +57,24 @@ bench: deps ## benchmarks vs Kafka's and Redis's own tools on a private cluster 
 	@scripts/bench.sh
 
 # Every fault case on a private cluster of its own (free ports; not part of `make test`, which
-# runs a short version). CHAOS_CASES=leader,redis-rollback picks cases.
-chaos: deps ## fault tests: kill/pause brokers, consumers, Redis, registry; loses nothing?
+# runs a short version). CHAOS_CASES=leader,redis-rollback picks cases; CHAOS_CASES=net runs the
+# network cases on the stack as hosts instead (root), net-NAME one of them; both kinds may mix.
+comma := ,
+space := $(subst ,, )
+chaos_cases := $(subst $(comma), ,$(CHAOS_CASES))
+net_chaos_cases := $(filter net net-%,$(chaos_cases))
+process_chaos_cases := $(filter-out net net-%,$(chaos_cases))
+chaos: deps ## fault tests: kill/pause brokers, consumers, Redis, registry, cut links; loses nothing?
 	@cmake --preset default >/dev/null
+ifneq ($(process_chaos_cases)$(if $(net_chaos_cases),,all),)
 	@cmake --build --preset default --target orderflow robustness_chaos
-	@CHAOS_FULL=1 build/default/tests/robustness/chaos/robustness_chaos
+	@CHAOS_FULL=1 CHAOS_CASES="$(subst $(space),$(comma),$(strip $(process_chaos_cases)))" \
+	  build/default/tests/robustness/chaos/robustness_chaos
+endif
+ifneq ($(net_chaos_cases),)
+	@cmake --build --preset default --target orderflow
+	@tests/robustness/hosts/net_chaos.sh $(net_chaos_cases)
+endif
 
 # libFuzzer targets (fuzz/) in build/fuzz with clang-14; not part of `make test`, which replays
 # each target's corpus briefly. FUZZ_SECONDS=60 make fuzz; FUZZ_TARGETS="http_request" picks.

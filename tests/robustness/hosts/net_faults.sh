@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# The network faults of net_chaos.sh, one function a case: each picks its hosts from the live
+# cluster, cuts, holds the cut while orders flow (hold), and leaves healing to the runner
+# (heal_case heals every pair it cut, also when a case fails). Sourced after hosts_checks.sh.
+# shellcheck disable=SC2154 # root, work, HOSTS_DIR: the runner's
+
+brokers=(kafka-1 kafka-2 kafka-3)
+# The pairs a case cut, "A B" a line, in a file: a fault runs in a subshell (a failing one ends
+# there), and heal_case still finds what to undo.
+cuts_file() { echo "$work/cuts"; }
+
+cut_link() {
+  echo "$1 $2" >>"$(cuts_file)"
+  stack cut "$@" >/dev/null
+}
+
+heal_case() {
+  local a b
+  [[ -f "$(cuts_file)" ]] || return 0
+  while read -r a b; do stack heal "$a" "$b" >/dev/null </dev/null; done <"$(cuts_file)"
+  rm -f "$(cuts_file)"
+}
+
+# The value the brokers run with, as Kafka logs its config at start (the default is 30000).
+broker_setting() {
+  sed -n "s/^.*[[:space:]]$1 = \([0-9]*\)$/\1/p" "$HOSTS_DIR/kafka/logs/kafka-1/server.log" | tail -n 1
+}
+
+# leader_of PARTITION: the host leading PARTITION of the orders topic, by the metadata.
+leader_of() {
+  local id
+  id=$(stack exec producer kcat -b "$(host_addr kafka-1):9092,$(host_addr kafka-2):9092" -L -t orders -m 5 2>/dev/null |
+    sed -n "s/^ *partition $1, leader \([0-9]*\),.*/\1/p")
+  [[ "$id" =~ ^[1-3]$ ]] || die "no leader for orders partition $1 in the metadata"
+  echo "kafka-$id"
+}
+
+# The active KRaft controller: the quorum's leader.
+active_controller() {
+  local id
+  id=$(stack exec producer "$root/scripts/kafka-cluster.sh" quorum 2>/dev/null |
+    sed -n 's/^LeaderId:[[:space:]]*\([0-9]*\).*/\1/p')
+  [[ "$id" =~ ^[1-3]$ ]] || die "no KRaft quorum leader"
+  echo "kafka-$id"
+}
+
+# hold SECONDS WHAT: waits out a fault (wait_for's progress lines).
+hold() {
+  hold_end=$((SECONDS + $1))
+  wait_for "the end of: $2, $1 s" $(($1 + 5)) held
+}
+held() { ((SECONDS >= hold_end)); }
+
+# The partition leader cut from the other two brokers (both ways; clients still reach it) for
+# longer than replica.lag.time.max.ms: it can neither replicate nor shrink its ISR.
+fault_net_leader_cut() {
+  local leader other lag
+  lag=$(broker_setting replica.lag.time.max.ms)
+  [[ -n "$lag" ]] || die "replica.lag.time.max.ms not in the broker's log"
+  leader=$(leader_of 0)
+  for other in "${brokers[@]}"; do [[ "$other" == "$leader" ]] || cut_link "$leader" "$other"; done
+  can_reach producer "$leader" 9092 || die "the producer lost $leader too"
+  hold $((lag / 1000 + 5)) "$leader (leads orders-0) cut from the other brokers, replica.lag.time.max.ms=$lag"
+}
+
+# consumer-1 cut from every broker but not from Redis for longer than the session timeout (10 s):
+# consumer-2 takes its partitions over, while consumer-1's members may still write what they
+# had fetched (zombies); the store must count nothing twice.
+fault_net_consumer_kafka_cut() {
+  local broker
+  for broker in "${brokers[@]}"; do cut_link consumer-1 "$broker"; done
+  can_reach consumer-1 redis 6379 || die "consumer-1 lost redis too"
+  hold 20 "consumer-1 cut from the three brokers (session timeout 10 s)"
+}
+
+# A broker that is not the controller isolated from every host.
+fault_net_broker_isolated() {
+  local controller broker victim=""
+  controller=$(active_controller)
+  for broker in "${brokers[@]}"; do [[ "$broker" == "$controller" ]] || { victim=$broker; break; }; done
+  cut_link "$victim" all
+  hold 30 "$victim isolated from every host (controller $controller)"
+}
+
+fault_net_controller_isolated() {
+  local controller
+  controller=$(active_controller)
+  cut_link "$controller" all
+  hold 30 "the active controller $controller isolated from every host"
+}
+
+# The leader of a partition cannot send to another broker, which can still send to it.
+fault_net_asymmetric() {
+  local leader other
+  leader=$(leader_of 0)
+  for other in "${brokers[@]}"; do [[ "$other" == "$leader" ]] || break; done
+  cut_link "$leader" "$other" --one-way
+  hold 30 "$leader (leads orders-0) cannot send to $other; $other can send to it"
+}
