@@ -107,6 +107,9 @@ wait_http() {
 start_redis() {
   redis_acl_write "$secrets_dir"
   in_host redis "$here/redis.sh" start
+  # The consumers' users may FCALL the store's function library but not load it (that would
+  # change code other users run): admin loads it, as `SECURE=1 make up` does.
+  log "redis: $(host_exec redis "$services_binary" admin redis-functions) (as admin)"
 }
 
 # Each node in its own host, started without waiting (a node alone has no quorum), then the

@@ -192,10 +192,13 @@ TEST(SecureStack, OnlyAdminLoadsTheStoresFunctionLibraryAndTheConsumersHoldUntil
     const auto loaded = orderflow_as("admin", "admin redis-functions");
     ASSERT_EQ(loaded.exit_code, 0) << loaded.output;
     EXPECT_NE(loaded.output.find("loaded orderflow_store_"), std::string::npos) << loaded.output;
+    // The auto group stores all ten. The batch group writes whole batches only, and tests
+    // beside this one put records in `orders` that it dead-letters (not counted as stored):
+    // the ten complete at least one batch, so it stores again, not necessarily ten.
     EXPECT_TRUE(wait_until(
         [&] {
             return std::atoi(stored_count("orders-auto").c_str()) >= before + 10 &&
-                   std::atoi(stored_count("orders-batch").c_str()) >= batch_before + 10;
+                   std::atoi(stored_count("orders-batch").c_str()) > batch_before;
         },
         90s));
     const auto audit = orderflow_as("audit", "audit --live true");
