@@ -25,10 +25,12 @@ kafka_tls_ca() {
     die "openssl could not create the Kafka CA in $dir"
 }
 
-# kafka_tls_node DIR N: node N's keystore, signed by the CA, created when missing. Its subject
-# is CN=kafka-node-N: the principal User:CN=kafka-node-N on the controller listener.
+# kafka_tls_node DIR N [SANS]: node N's keystore, signed by the CA, created when missing. Its
+# subject is CN=kafka-node-N: the principal User:CN=kafka-node-N on the controller listener.
+# SANS (e.g. "DNS:kafka-1") are named besides 127.0.0.1 and localhost: the Compose nodes are
+# reached by their service names.
 kafka_tls_node() {
-  local dir=$1 n=$2 work
+  local dir=$1 n=$2 sans=${3:+,$3} work
   local keystore="$dir/kafka-node-$n.keystore.pem"
   [[ -s "$keystore" ]] && return 0
   kafka_tls_ca "$dir"
@@ -40,7 +42,7 @@ kafka_tls_node() {
       printf '%s\n' "basicConstraints=critical,CA:FALSE" \
         "keyUsage=critical,digitalSignature,keyEncipherment" \
         "extendedKeyUsage=serverAuth,clientAuth" \
-        "subjectAltName=IP:127.0.0.1,DNS:localhost" >"$work/ext.cnf" &&
+        "subjectAltName=IP:127.0.0.1,DNS:localhost$sans" >"$work/ext.cnf" &&
       openssl x509 -req -in "$work/req.pem" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
         -CAcreateserial -CAserial "$dir/ca.srl" -days "$kafka_tls_days" \
         -extfile "$work/ext.cnf" -out "$work/cert.pem" 2>/dev/null &&
