@@ -133,7 +133,7 @@ case "$command" in
       addresses=()
       for port in "${port_list[@]}"; do addresses+=("$host:$port"); done
       cli "${port_list[0]}" --cluster create "${addresses[@]}" --cluster-replicas 1 \
-        --cluster-yes >"$dir/create.log" ||
+        --cluster-yes >>"$dir/create.log" ||
         fail_with_log "redis-cli --cluster create failed" "$dir/create.log"
     fi
     wait_until_ok
