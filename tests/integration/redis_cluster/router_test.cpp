@@ -116,7 +116,7 @@ TEST(ClusterRouter, FollowsMovedWhenASlotChangesOwner) {
     EXPECT_EQ(router.master_of(slot), to);
 }
 
-TEST(ClusterRouter, FollowsAskForAKeyOfAMigratingSlot) {
+TEST(ClusterRouter, FollowsAskWhileASlotMigratesThenMovedOnceItHas) {
     auto& cluster = test::RealCluster::shared();
     ClusterConnection router(cluster.seeds());
     const auto slot = key_slot("{mig}");
@@ -133,6 +133,16 @@ TEST(ClusterRouter, FollowsAskForAKeyOfAMigratingSlot) {
     // A key the old owner still holds is served there.
     EXPECT_EQ(router.command({"GET", "{mig}old"}).str, "1");
     EXPECT_EQ(router.redirects_followed(), 1);
+
+    // The rest of a reshard: the key moved, the slot given to `to` on both; then a MOVED.
+    const auto migrated = cluster.direct(from.port).command(
+        {"MIGRATE", "127.0.0.1", std::to_string(to.port), "", "0", "5000", "KEYS", "{mig}old"});
+    ASSERT_EQ(migrated.str, "OK");
+    ASSERT_EQ(setslot(cluster, to.port, slot, "NODE", to.port), "OK");
+    ASSERT_EQ(setslot(cluster, from.port, slot, "NODE", to.port), "OK");
+    EXPECT_EQ(router.command({"GET", "{mig}old"}).str, "1");
+    EXPECT_EQ(router.redirects_followed(), 2);
+    EXPECT_EQ(router.master_of(slot), to);
 }
 
 TEST(ClusterRouter, StopsFollowingARedirectLoop) {
