@@ -78,5 +78,11 @@ TEST(SingleRedisUrl, SaysAClusterUrlIsNotForIt) {
     }
 }
 
+TEST(SingleRedisUrl, RefusesAHostWithABlankAsTheClusterUrlDoes) {
+    EXPECT_THROW(parse_redis_url("REDIS_URL", "redis://my host:6379/0"), common::ConfigError);
+    EXPECT_THROW(parse_redis_url("REDIS_URL", "redis://host\t:6379/0"), common::ConfigError);
+    EXPECT_EQ(parse_redis_url("REDIS_URL", "redis://my-host:6379/0").host, "my-host");
+}
+
 }  // namespace
 }  // namespace orderflow::redis
