@@ -17,7 +17,7 @@ build: deps ## configure and build (RelWithDebInfo, warnings as errors)
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default
 
-up: deps ## build, start Kafka, Redis and the services (under supervisord), wait until healthy; SECURE=1: the secure profile
+up: deps ## build, start Kafka, Redis and the services (under supervisord), wait until healthy; SECURE=1: the secure profile; REDIS_CLUSTER=1: also a 6-node Redis Cluster on :7001-7006
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default --target orderflow
 	@scripts/stack.sh up

@@ -16,6 +16,9 @@
 #   ORDERFLOW_INFRA          own: start/stop Kafka and Redis here; external: they are someone
 #                            else's (KAFKA_BOOTSTRAP_SERVERS, REDIS_URL name them)     [own]
 #   KAFKA_BROKER_PORTS, KAFKA_CONTROLLER_PORTS, REDIS_PORT           (as kafka-cluster.sh, redis.sh)
+#   REDIS_CLUSTER            1: also start a 6-node Redis Cluster (scripts/redis-cluster.sh,
+#                            127.0.0.1:7001-7006, data in RUN_DIR/redis-cluster) beside Redis;
+#                            the services still use REDIS_URL's single Redis         [0]
 #   SECURE                   1: the secure profile (scripts/lib/secure-profile.sh; also read
 #                            from .env): SASL_SSL + ACLs, Redis ACL users, registry and console
 #                            credentials, one principal per service, secrets in RUN_DIR/secrets
@@ -45,6 +48,9 @@ export REDIS_DIR=$run_dir/redis
 export KAFKA_BROKER_PORTS=${KAFKA_BROKER_PORTS:-9092,9093,9094}
 export KAFKA_CONTROLLER_PORTS=${KAFKA_CONTROLLER_PORTS:-9192,9193,9194}
 export REDIS_PORT=${REDIS_PORT:-6379}
+export REDIS_CLUSTER_DIR=$run_dir/redis-cluster
+redis_cluster=${REDIS_CLUSTER:-0}
+[[ "$redis_cluster" == 0 || "$redis_cluster" == 1 ]] || die "REDIS_CLUSTER must be 0 or 1, not '$redis_cluster'"
 IFS=, read -r -a bports <<<"$KAFKA_BROKER_PORTS"
 bootstrap=${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:${bports[0]},127.0.0.1:${bports[1]},127.0.0.1:${bports[2]}}
 secure=$(secure_setting)
@@ -171,6 +177,7 @@ up() {
     check_profile
     [[ "$secure" == 1 ]] && secure_before_infra "$secrets_dir"
     "$here/redis.sh" start
+    [[ "$redis_cluster" == 0 ]] || "$here/redis-cluster.sh" start
     "$here/kafka-cluster.sh" start
   fi
   if [[ "$secure" == 1 ]]; then
@@ -191,6 +198,9 @@ up() {
   echo "  kafka brokers   $bootstrap"
   # The password, if any, stays out of the terminal.
   echo "  redis           $(sed -E 's#^([a-z]+://[^:/@]*:).*@#\1***@#' <<<"$redis_url")"
+  if [[ "$infra" == own && "$redis_cluster" == 1 ]]; then
+    echo "  redis cluster   redis-cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 (not used by the services yet)"
+  fi
   for entry in "${services[@]}"; do
     IFS='|' read -r name health args _ <<<"$entry"
     printf '  %-15s %s\n' "$name" "${health:-running}"
@@ -209,6 +219,8 @@ down() {
   if [[ "$infra" == own ]]; then
     "$here/kafka-cluster.sh" stop
     "$here/redis.sh" stop
+    # Whatever REDIS_CLUSTER says now: a cluster started earlier is stopped too.
+    [[ ! -d "$REDIS_CLUSTER_DIR" ]] || "$here/redis-cluster.sh" stop
   fi
 }
 
@@ -233,6 +245,7 @@ status() {
     kafka_status=$("$here/kafka-cluster.sh" status)
     echo "$kafka_status"
     "$here/redis.sh" status
+    [[ "$redis_cluster" == 0 && ! -d "$REDIS_CLUSTER_DIR" ]] || "$here/redis-cluster.sh" status
   fi
   local entry name health args state pid shown
   if ! sv_running; then

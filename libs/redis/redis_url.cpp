@@ -65,21 +65,53 @@ void parse_user_info(const std::string& setting, std::string_view info, RedisEnd
     }
 }
 
-}  // namespace
-
-RedisEndpoint parse_redis_url(const std::string& setting, std::string_view text) {
-    if (!text.starts_with(scheme)) {
-        throw common::ConfigError(
-            setting,
-            "expected redis://[user:password@]host[:port][/db], got " + quoted_redacted(text));
+// "host" or "host:port" into `endpoint`; `text` is the whole URL, for the message.
+void parse_host_part(const std::string& setting,
+                     std::string_view part,
+                     std::string_view text,
+                     RedisEndpoint& endpoint) {
+    if (part.empty() || part.front() == ':') {
+        throw common::ConfigError(setting, "missing host in " + quoted_redacted(text));
     }
-    auto rest = text.substr(scheme.size());
-    RedisEndpoint endpoint;
+    if (part.find_first_of(" \t\r\n") != std::string_view::npos) {
+        throw common::ConfigError(setting, "a host holds a blank in " + quoted_redacted(text));
+    }
+    if (part.find(':') == std::string_view::npos) {
+        endpoint.host = std::string(part);
+    } else {
+        const auto hp = common::parse_host_port(setting, part);
+        endpoint.host = hp.host;
+        endpoint.port = hp.port;
+    }
+}
+
+// Splits "[user:password@]rest" off the text after the scheme; returns rest.
+std::string_view take_user_info(const std::string& setting,
+                                std::string_view rest,
+                                RedisEndpoint& endpoint) {
     const auto at = rest.rfind('@');
     if (at != std::string_view::npos) {
         parse_user_info(setting, rest.substr(0, at), endpoint);
         rest = rest.substr(at + 1);
     }
+    return rest;
+}
+
+}  // namespace
+
+RedisEndpoint parse_redis_url(const std::string& setting, std::string_view text) {
+    if (is_redis_cluster_url(text)) {
+        throw common::ConfigError(setting,
+                                  "a Redis Cluster (redis-cluster://) is not supported here; "
+                                  "expected redis://[user:password@]host[:port][/db]");
+    }
+    if (!text.starts_with(scheme)) {
+        throw common::ConfigError(
+            setting,
+            "expected redis://[user:password@]host[:port][/db], got " + quoted_redacted(text));
+    }
+    RedisEndpoint endpoint;
+    auto rest = take_user_info(setting, text.substr(scheme.size()), endpoint);
     const auto slash = rest.find('/');
     if (slash != std::string_view::npos) {
         const auto db = rest.substr(slash + 1);
@@ -88,17 +120,56 @@ RedisEndpoint parse_redis_url(const std::string& setting, std::string_view text)
         }
         rest = rest.substr(0, slash);
     }
-    if (rest.empty() || rest.front() == ':') {
-        throw common::ConfigError(setting, "missing host in " + quoted_redacted(text));
-    }
-    if (rest.find(':') == std::string_view::npos) {
-        endpoint.host = std::string(rest);
-    } else {
-        const auto hp = common::parse_host_port(setting, rest);
-        endpoint.host = hp.host;
-        endpoint.port = hp.port;
-    }
+    parse_host_part(setting, rest, text, endpoint);
     return endpoint;
+}
+
+bool is_redis_cluster_url(std::string_view text) {
+    return text.starts_with(cluster_scheme);
+}
+
+std::vector<RedisEndpoint> parse_redis_cluster_url(const std::string& setting,
+                                                   std::string_view text) {
+    if (!is_redis_cluster_url(text)) {
+        throw common::ConfigError(setting,
+                                  "expected redis-cluster://[user:password@]host:port[,host:port"
+                                  "...], got " +
+                                      quoted_redacted(text));
+    }
+    RedisEndpoint credentials;
+    auto rest = take_user_info(setting, text.substr(cluster_scheme.size()), credentials);
+    const auto slash = rest.find('/');
+    if (slash != std::string_view::npos) {
+        const auto db = rest.substr(slash + 1);
+        if (!db.empty() && db != "0") {
+            throw common::ConfigError(setting, "a Redis Cluster has database 0 only, got /" +
+                                                   std::string(db.substr(0, 20)));
+        }
+        rest = rest.substr(0, slash);
+    }
+    std::vector<RedisEndpoint> seeds;
+    for (std::size_t start = 0;;) {
+        const auto comma = rest.find(',', start);
+        const auto part =
+            rest.substr(start, comma == std::string_view::npos ? rest.npos : comma - start);
+        if (seeds.size() == max_cluster_seeds) {
+            throw common::ConfigError(
+                setting, "more than " + std::to_string(max_cluster_seeds) + " seed nodes");
+        }
+        auto seed = credentials;
+        parse_host_part(setting, part, text, seed);
+        for (const auto& earlier : seeds) {
+            if (earlier.host == seed.host && earlier.port == seed.port) {
+                throw common::ConfigError(setting, "seed " + seed.host + ":" +
+                                                       std::to_string(seed.port) + " named twice");
+            }
+        }
+        seeds.push_back(std::move(seed));
+        if (comma == std::string_view::npos) {
+            return seeds;
+        }
+        start = comma + 1;
+    }
 }
 
 std::string format_redis_url(const RedisEndpoint& endpoint) {

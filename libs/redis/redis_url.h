@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace orderflow::redis {
 
@@ -21,6 +22,22 @@ struct RedisEndpoint {
 /// port 6379 and db 0 by default. Errors: ConfigError naming `setting`; the message never
 /// holds the password.
 RedisEndpoint parse_redis_url(const std::string& setting, std::string_view text);
+
+/// A Redis Cluster's seed nodes: "redis-cluster://[user[:password]@]host:port[,host:port...][/0]".
+/// The nodes it names are where the slot map is first read; the rest are found from it. One user
+/// and password for every node; port 6379 when omitted; a cluster has database 0 only.
+inline constexpr std::string_view cluster_scheme = "redis-cluster://";
+/// At most this many seeds (a handful is enough: any one that answers gives the whole map).
+inline constexpr std::size_t max_cluster_seeds = 64;
+
+/// Whether `text` is a cluster URL (starts with cluster_scheme).
+bool is_redis_cluster_url(std::string_view text);
+
+/// The seeds of a cluster URL, each with its user and password, in the order given. Errors:
+/// ConfigError naming `setting` for an empty, duplicate or malformed seed, too many seeds, a
+/// database other than 0, or a bad %-escape; the message never holds the password.
+std::vector<RedisEndpoint> parse_redis_cluster_url(const std::string& setting,
+                                                   std::string_view text);
 
 /// The URL of `endpoint`, user and password URL-encoded: parse_redis_url reads it back as is.
 /// Holds the password: for a child's environment, never for a log line or an argv.
