@@ -1,0 +1,98 @@
+// The gateway's limits against a Kafka that does not answer: a broker address that accepts
+// connections and never replies (as a hung or cut-off broker does), so an order is held until
+// GATEWAY_ACK_TIMEOUT. Meanwhile the in-flight limit answers 429; at the deadline, 503.
+#include "integration/gateway/gateway_harness.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace orderflow::test {
+namespace {
+
+// A listening socket nobody accepts from: the kernel completes the handshake, no byte comes back.
+class SilentBroker {
+public:
+    SilentBroker() {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof(address);
+        auto* raw = reinterpret_cast<sockaddr*>(&address);
+        if (fd_ < 0 || ::bind(fd_, raw, length) != 0 || ::listen(fd_, 64) != 0 ||
+            ::getsockname(fd_, raw, &length) != 0) {
+            throw std::runtime_error("cannot listen on loopback");
+        }
+        port_ = ntohs(address.sin_port);
+    }
+    ~SilentBroker() { ::close(fd_); }
+    SilentBroker(const SilentBroker&) = delete;
+    SilentBroker& operator=(const SilentBroker&) = delete;
+    std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+};
+
+TEST(GatewayLimits, InFlightLimitAnswers429AndKafkasSilence503) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    SilentBroker broker;
+    GatewayProcess gateway(
+        pipeline, {{"KAFKA_BOOTSTRAP_SERVERS", broker.address()},
+                   {"GATEWAY_MAX_IN_FLIGHT", "1"},
+                   {"GATEWAY_ACK_TIMEOUT", "3s"},
+                   // Nothing listens there: reads cannot be answered.
+                   {"REDIS_URL", "redis://127.0.0.1:" + std::to_string(free_port()) + "/0"}});
+    auto held = std::async(std::launch::async, [&] {
+        return gateway.post("/v1/orders", order_body("cust-held").dump());
+    });
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return metric_value(gateway.get("/metrics").body,
+                                "orderflow_gateway_orders_in_flight") == 1;
+        },
+        std::chrono::seconds(10)));
+
+    const auto refused = gateway.post("/v1/orders", order_body("cust-second").dump());
+    EXPECT_EQ(refused.status, 429) << refused.body;
+    EXPECT_EQ(refused.retry_after, "1");
+    EXPECT_EQ(refused.json()["error"]["code"], "too_many_in_flight");
+
+    const auto timed_out = held.get();
+    EXPECT_EQ(timed_out.status, 503) << timed_out.body;
+    EXPECT_EQ(timed_out.retry_after, "5");
+    EXPECT_EQ(timed_out.json()["error"]["code"], "kafka_unavailable");
+    // The slot is free again: the next order is taken (and held) rather than refused.
+    EXPECT_EQ(metric_value(gateway.get("/metrics").body, "orderflow_gateway_orders_in_flight"), 0);
+
+    const auto read = gateway.get("/v1/orders/0f8fad5b-d9cb-469f-a165-70867728950e");
+    EXPECT_EQ(read.status, 503) << read.body;
+    EXPECT_EQ(read.json()["error"]["code"], "redis_unavailable");
+    EXPECT_EQ(read.body.find("redis://"), std::string::npos);
+    EXPECT_EQ(gateway.get("/health").json()["redis"], "down");
+}
+
+TEST(GatewayLimits, BadSettingStopsAtStartNamingIt) {
+    const std::map<std::string, std::string> settings[] = {
+        {{"GATEWAY_MAX_IN_FLIGHT", "0"}},
+        {{"GATEWAY_LISTEN", "127.0.0.1"}},
+        {{"GATEWAY_ACK_TIMEOUT", "100ms"}},
+        {{"GATEWAY_GROUPS", "orders-auto,,orders-batch"}},
+        {{"GATEWAY_MAX_WAIT", "2m"}}};  // past the handler budget's 60 s
+    for (const auto& env : settings) {
+        const auto result = run_orderflow("gateway", env);
+        EXPECT_EQ(result.exit_code, 2) << result.output;
+        const auto named = env.begin()->first == "GATEWAY_MAX_WAIT" ? "GATEWAY_HTTP_HANDLER_BUDGET"
+                                                                    : env.begin()->first;
+        EXPECT_NE(result.output.find(named), std::string::npos) << result.output;
+    }
+}
+
+}  // namespace
+}  // namespace orderflow::test
