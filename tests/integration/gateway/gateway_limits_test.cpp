@@ -6,45 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <future>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace orderflow::test {
 namespace {
 
-// A listening socket nobody accepts from: the kernel completes the handshake, no byte comes back.
-class SilentBroker {
-public:
-    SilentBroker() {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof(address);
-        auto* raw = reinterpret_cast<sockaddr*>(&address);
-        if (fd_ < 0 || ::bind(fd_, raw, length) != 0 || ::listen(fd_, 64) != 0 ||
-            ::getsockname(fd_, raw, &length) != 0) {
-            throw std::runtime_error("cannot listen on loopback");
-        }
-        port_ = ntohs(address.sin_port);
-    }
-    ~SilentBroker() { ::close(fd_); }
-    SilentBroker(const SilentBroker&) = delete;
-    SilentBroker& operator=(const SilentBroker&) = delete;
-    std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-
-private:
-    int fd_ = -1;
-    std::uint16_t port_ = 0;
-};
-
 TEST(GatewayLimits, InFlightLimitAnswers429AndKafkasSilence503) {
     RegistryProcess registry;
     Pipeline pipeline(registry.url());
-    SilentBroker broker;
+    SilentListener broker;
     GatewayProcess gateway(
-        pipeline, {{"KAFKA_BOOTSTRAP_SERVERS", broker.address()},
+        pipeline, {{"KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + std::to_string(broker.port())},
                    {"GATEWAY_MAX_IN_FLIGHT", "1"},
                    {"GATEWAY_ACK_TIMEOUT", "3s"},
                    // Nothing listens there: reads cannot be answered.

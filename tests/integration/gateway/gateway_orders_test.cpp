@@ -7,7 +7,6 @@
 namespace orderflow::test {
 namespace {
 
-
 TEST(Gateway, PlacedOrderIsReadBackAsBothGroupsStoredIt) {
     RegistryProcess registry;
     Pipeline pipeline(registry.url());
