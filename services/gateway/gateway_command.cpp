@@ -60,8 +60,10 @@ int run_gateway(const GatewaySettings& settings) {
     }
     spdlog::info("gateway stopping: {} order(s) in flight", sender.in_flight());
     // Requests in flight are answered first (their acknowledgements still arrive), then the
-    // reader and the producer stop.
+    // reader and the producer stop while the routes their callbacks answer through still exist.
     server.stop();
+    reader.stop();
+    sender.close();
     return 0;
 }
 

@@ -32,12 +32,18 @@ OrderReader::OrderReader(redis::RedisEndpoint endpoint, std::size_t max_waiters)
 }
 
 OrderReader::~OrderReader() {
+    stop();
+}
+
+void OrderReader::stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
     wake_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) {
+        thread_.join();
+    }
 }
 
 bool OrderReader::submit(Lookup lookup) {

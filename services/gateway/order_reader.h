@@ -43,10 +43,14 @@ public:
     };
 
     OrderReader(redis::RedisEndpoint endpoint, std::size_t max_waiters);
-    /// Answers what still waits as unavailable, then joins the thread.
+    /// stop()
     ~OrderReader();
     OrderReader(const OrderReader&) = delete;
     OrderReader& operator=(const OrderReader&) = delete;
+
+    /// Answers what still waits as unavailable and joins the thread; later lookups are refused.
+    /// Call it while what the `done` callbacks touch still exists. Idempotent.
+    void stop();
 
     /// False when `max_waiters` lookups are already listed (nothing is listed then).
     bool submit(Lookup lookup);

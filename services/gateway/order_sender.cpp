@@ -50,6 +50,13 @@ OrderSender::OrderSender(const pipeline::PipelineSettings& pipeline,
 }
 
 OrderSender::~OrderSender() {
+    close();
+}
+
+void OrderSender::close() {
+    if (closed_.exchange(true)) {
+        return;
+    }
     const auto left = rd_kafka_flush(handle_.get(), static_cast<int>(ack_timeout_.count()));
     if (left != RD_KAFKA_RESP_ERR_NO_ERROR) {
         rd_kafka_purge(handle_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
@@ -59,8 +66,9 @@ OrderSender::~OrderSender() {
 }
 
 OrderSender::Outcome OrderSender::send(const orders::Order& order, Done done, std::string& reason) {
-    if (fatal_) {
-        reason = "the Kafka producer stopped after a fatal error";
+    if (fatal_ || closed_) {
+        reason =
+            fatal_ ? "the Kafka producer stopped after a fatal error" : "the gateway is stopping";
         return Outcome::kRefused;
     }
     // Taken before the send, given back by its report: the limit holds whatever the timing.

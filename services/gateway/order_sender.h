@@ -41,11 +41,15 @@ public:
                 std::int32_t schema_id,
                 std::chrono::milliseconds ack_timeout,
                 std::size_t max_in_flight);
-    /// Waits up to the ack timeout for what is in flight, then purges the rest (each still
-    /// gets its `done`, as a failure).
+    /// close()
     ~OrderSender();
     OrderSender(const OrderSender&) = delete;
     OrderSender& operator=(const OrderSender&) = delete;
+
+    /// Waits up to the ack timeout for what is in flight, then purges the rest (each still
+    /// gets its `done`, as a failure) and stops the delivery thread; later sends are refused.
+    /// Call it while what the `done` callbacks touch still exists. Idempotent.
+    void close();
 
     enum class Outcome { kSent, kFull, kRefused };
     /// kSent: `done` runs once, on the delivery thread, when the cluster acknowledged or the
@@ -68,6 +72,7 @@ private:
     serde::OrderEncoder encoder_;
     std::atomic<std::size_t> in_flight_{0};
     std::atomic<bool> fatal_{false};
+    std::atomic<bool> closed_{false};
     kafka::HandlePtr handle_;
     std::optional<kafka::PollThread> poller_;
 };

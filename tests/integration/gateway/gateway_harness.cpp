@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <csignal>
 #include <stdexcept>
 
 namespace orderflow::test {
@@ -27,6 +28,11 @@ GatewayProcess::GatewayProcess(const Pipeline& pipeline,
     if (!up || !process_->running()) {
         throw std::runtime_error("orderflow gateway did not come up:\n" + process_->output());
     }
+}
+
+int GatewayProcess::stop() {
+    process_->send_signal(SIGTERM);
+    return process_->wait(std::chrono::seconds(30));
 }
 
 namespace {

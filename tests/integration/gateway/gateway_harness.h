@@ -28,6 +28,8 @@ public:
 
     std::uint16_t port() const { return port_; }
     std::string output() const { return process_->output(); }
+    /// SIGTERM; the exit code (-1 when it has not exited within 30 s).
+    int stop();
 
     GatewayReply get(const std::string& target) const;
     GatewayReply post(const std::string& target, const std::string& body) const;

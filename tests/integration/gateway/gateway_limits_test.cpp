@@ -1,6 +1,7 @@
 // The gateway's limits against a Kafka that does not answer: a broker address that accepts
 // connections and never replies (as a hung or cut-off broker does), so an order is held until
-// GATEWAY_ACK_TIMEOUT. Meanwhile the in-flight limit answers 429; at the deadline, 503.
+// GATEWAY_ACK_TIMEOUT. Meanwhile the in-flight limit answers 429; at the deadline, 503; a
+// SIGTERM still answers the order it holds before the gateway exits.
 #include "integration/gateway/gateway_harness.h"
 
 #include <gtest/gtest.h>
@@ -47,6 +48,20 @@ TEST(GatewayLimits, InFlightLimitAnswers429AndKafkasSilence503) {
     EXPECT_EQ(read.json()["error"]["code"], "redis_unavailable");
     EXPECT_EQ(read.body.find("redis://"), std::string::npos);
     EXPECT_EQ(gateway.get("/health").json()["redis"], "down");
+
+    // SIGTERM with an order held: it is answered (Kafka never acknowledged it), then the gateway
+    // exits 0.
+    auto last = std::async(std::launch::async, [&] {
+        return gateway.post("/v1/orders", order_body("cust-last").dump());
+    });
+    ASSERT_TRUE(wait_until(
+        [&] {
+            return metric_value(gateway.get("/metrics").body,
+                                "orderflow_gateway_orders_in_flight") == 1;
+        },
+        std::chrono::seconds(10)));
+    EXPECT_EQ(gateway.stop(), 0) << gateway.output();
+    EXPECT_EQ(last.get().status, 503);
 }
 
 TEST(GatewayLimits, BadSettingStopsAtStartNamingIt) {
