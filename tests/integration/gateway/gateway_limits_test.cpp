@@ -11,6 +11,16 @@
 namespace orderflow::test {
 namespace {
 
+// True once the gateway reports one order waiting for Kafka (within 10 s).
+bool holds_one_order(const GatewayProcess& gateway) {
+    return wait_until(
+        [&] {
+            return metric_value(gateway.get("/metrics").body,
+                                "orderflow_gateway_orders_in_flight") == 1;
+        },
+        std::chrono::seconds(10));
+}
+
 TEST(GatewayLimits, InFlightLimitAnswers429AndKafkasSilence503) {
     RegistryProcess registry;
     Pipeline pipeline(registry.url());
@@ -24,12 +34,7 @@ TEST(GatewayLimits, InFlightLimitAnswers429AndKafkasSilence503) {
     auto held = std::async(std::launch::async, [&] {
         return gateway.post("/v1/orders", order_body("cust-held").dump());
     });
-    ASSERT_TRUE(wait_until(
-        [&] {
-            return metric_value(gateway.get("/metrics").body,
-                                "orderflow_gateway_orders_in_flight") == 1;
-        },
-        std::chrono::seconds(10)));
+    ASSERT_TRUE(holds_one_order(gateway));
 
     const auto refused = gateway.post("/v1/orders", order_body("cust-second").dump());
     EXPECT_EQ(refused.status, 429) << refused.body;
@@ -54,12 +59,7 @@ TEST(GatewayLimits, InFlightLimitAnswers429AndKafkasSilence503) {
     auto last = std::async(std::launch::async, [&] {
         return gateway.post("/v1/orders", order_body("cust-last").dump());
     });
-    ASSERT_TRUE(wait_until(
-        [&] {
-            return metric_value(gateway.get("/metrics").body,
-                                "orderflow_gateway_orders_in_flight") == 1;
-        },
-        std::chrono::seconds(10)));
+    ASSERT_TRUE(holds_one_order(gateway));
     EXPECT_EQ(gateway.stop(), 0) << gateway.output();
     EXPECT_EQ(last.get().status, 503);
 }
