@@ -99,6 +99,11 @@ services=()
 [[ -f "$services_conf" ]] || die "no services list at $services_conf"
 while IFS= read -r line; do
   [[ -z "$line" || "$line" == \#* ]] && continue
+  # The secure profile runs only the services with a principal of their own (lib/secrets.sh);
+  # the gateway has none yet.
+  if [[ "$secure" == 1 ]] && ! printf '%s\n' "${SECRET_PRINCIPALS[@]}" | grep -qxF "${line%%|*}"; then
+    continue
+  fi
   services+=("$line")
 done <"$services_conf"
 

@@ -1,6 +1,6 @@
 // The one orderflow binary: each service is a subcommand (admin, registry, produce, consume,
-// audit, dlq, console). Settings come from flags, then the environment, then the secrets file
-// (ORDERFLOW_SECRETS_FILE, or .run/secrets/admin.env when SECURE=1), then `.env`.
+// audit, dlq, console, gateway). Settings come from flags, then the environment, then the secrets
+// file (ORDERFLOW_SECRETS_FILE, or .run/secrets/admin.env when SECURE=1), then `.env`.
 #include "admin/admin_command.h"
 #include "audit/audit_command.h"
 #include "common/command_context.h"
@@ -12,6 +12,7 @@
 #include "console/console_command.h"
 #include "consumer/consumer_command.h"
 #include "dlq/dlq_command.h"
+#include "gateway/gateway_command.h"
 #include "kafka/kafka_error.h"
 #include "producer/producer_command.h"
 #include "registry/registry_command.h"
@@ -87,6 +88,7 @@ int run(int argc, char** argv) {
     audit::register_audit_command(app, context);
     dlq::register_dlq_command(app, context);
     console::register_console_command(app, context);
+    gateway::register_gateway_command(app, context);
 
     try {
         if (!asks_for_help(argc, argv)) {

@@ -27,6 +27,9 @@ Connection::~Connection() {
     if (stream_) {
         stream_->detach();
     }
+    if (pending_) {
+        pending_->detach();
+    }
     core_.remove(id_);
 }
 
@@ -112,6 +115,10 @@ void Connection::close() {
     heartbeat_.cancel();
     if (stream_) {
         stream_->detach();
+    }
+    if (pending_) {
+        pending_->detach();
+        pending_.reset();
     }
     beast::error_code ignored;
     socket_.close(ignored);

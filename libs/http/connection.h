@@ -6,6 +6,7 @@
 
 #include "buffer_budget.h"
 #include "http/event_stream.h"
+#include "http/pending_answer.h"
 #include "server_core.h"
 
 #include <array>
@@ -64,6 +65,8 @@ private:
     void on_budget_exceeded(std::uint64_t sequence);
     void fail(const ServerError& error, const Request* request);
     void respond(Response response);
+    /// The handler deferred its answer: wait for it (within handler_budget) on this strand.
+    void await_answer(std::shared_ptr<PendingAnswer> pending);
     void on_written(beast::error_code ec, bool keep_alive);
     void wait_idle();
     void start_stream(Response response);
@@ -92,7 +95,8 @@ private:
     asio::steady_timer timer_;
     std::uint64_t timer_generation_ = 0;
     asio::steady_timer budget_timer_;
-    std::uint64_t sequence_ = 0;  // of the request being handled
+    std::uint64_t sequence_ = 0;              // of the request being handled
+    std::shared_ptr<PendingAnswer> pending_;  // a deferred answer being waited for
     unsigned version_ = 11;
     bool keep_alive_ = true;
     bool head_only_ = false;

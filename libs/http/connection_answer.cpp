@@ -84,6 +84,10 @@ void Connection::on_budget_exceeded(std::uint64_t sequence) {
         return;
     }
     ++sequence_;  // the handler's late answer is dropped
+    if (pending_) {
+        pending_->detach();
+        pending_.reset();
+    }
     Response response;
     response.status = 503;
     core_.render({503, Failure::budget_exceeded,
@@ -105,7 +109,37 @@ void Connection::fail(const ServerError& error, const Request* request) {
     respond(std::move(response));
 }
 
+void Connection::await_answer(std::shared_ptr<PendingAnswer> pending) {
+    state_ = State::handling;
+    const auto sequence = ++sequence_;
+    pending_ = std::move(pending);
+    budget_timer_.expires_after(limits_.handler_budget);
+    budget_timer_.async_wait([self = shared_from_this(), sequence](beast::error_code ec) {
+        if (!ec) {
+            self->on_budget_exceeded(sequence);
+        }
+    });
+    // Weak: the budget timer keeps the connection alive until the answer, not the answerer.
+    std::weak_ptr<Connection> weak = shared_from_this();
+    pending_->attach([weak, sequence](Response response) {
+        if (auto self = weak.lock()) {
+            asio::post(self->socket_.get_executor(),
+                       [self, sequence, response = std::move(response)]() mutable {
+                           self->on_handled(sequence, std::move(response));
+                       });
+        }
+    });
+}
+
 void Connection::respond(Response response) {
+    if (response.pending) {
+        await_answer(std::move(response.pending));
+        return;
+    }
+    if (pending_) {
+        pending_->detach();
+        pending_.reset();
+    }
     if (response.stream) {
         start_stream(std::move(response));
         return;

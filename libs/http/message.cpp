@@ -1,6 +1,7 @@
 #include "http/message.h"
 
 #include "http/event_stream.h"
+#include "http/pending_answer.h"
 #include "http/router.h"
 
 #include <algorithm>
@@ -77,6 +78,11 @@ void Response::set_header(std::string_view name, std::string value) {
 std::shared_ptr<EventStream> Response::start_stream() {
     stream = std::make_shared<EventStream>();
     return stream;
+}
+
+std::shared_ptr<PendingAnswer> Response::defer() {
+    pending = std::make_shared<PendingAnswer>();
+    return pending;
 }
 
 }  // namespace orderflow::http

@@ -15,6 +15,7 @@ namespace orderflow::http {
 using Header = std::pair<std::string, std::string>;
 
 class EventStream;
+class PendingAnswer;
 
 struct Request {
     std::string method;  // as sent: "GET", "POST", ...
@@ -53,6 +54,12 @@ struct Response {
     /// on the returned stream, from any thread, until either side closes it.
     std::shared_ptr<EventStream> start_stream();
     std::shared_ptr<EventStream> stream;  // set by start_stream()
+
+    /// Answers later, from any thread (http/pending_answer.h): once the handler returns, the
+    /// connection waits, within Limits::handler_budget, for PendingAnswer::answer(). Status,
+    /// headers and body set here are ignored.
+    std::shared_ptr<PendingAnswer> defer();
+    std::shared_ptr<PendingAnswer> pending;  // set by defer()
 };
 
 /// Case-insensitive ASCII comparison (header names).

@@ -1,5 +1,7 @@
 #include "kafka/kafka_error.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <array>
 #include <mutex>
@@ -120,6 +122,23 @@ std::string with_note(std::string message, rd_kafka_resp_err_t code) {
 }
 
 }  // namespace
+
+std::optional<std::string> log_client_error(rd_kafka_t* handle, int code, const char* reason) {
+    const auto error = static_cast<rd_kafka_resp_err_t>(code);
+    if (error != RD_KAFKA_RESP_ERR__FATAL) {
+        if (is_authorization_failure(error)) {
+            spdlog::error("kafka: {} ({})", reason, not_authorized(error));
+        } else {
+            spdlog::warn("kafka: {}", reason);
+        }
+        return std::nullopt;
+    }
+    std::array<char, 512> text{};
+    const auto fatal = rd_kafka_fatal_error(handle, text.data(), text.size());
+    // A principal without WRITE anywhere gets no producer id: that refusal is fatal.
+    const auto note = is_authorization_failure(fatal) ? " (" + not_authorized(fatal) + ")" : "";
+    return std::string(rd_kafka_err2name(fatal)) + ": " + text.data() + note;
+}
 
 KafkaError::KafkaError(rd_kafka_resp_err_t code, const std::string& message)
     : std::runtime_error(with_note(message, code)), code_(code), kind_(classify(code)) {}

@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -27,6 +28,14 @@ void set_error_principal(const std::string& principal);
 /// For an authorization failure: "not authorized as principal 'producer'" (or, for a refused
 /// login, "not authorized: principal 'producer' was refused at login"); "" for other codes.
 std::string not_authorized(rd_kafka_resp_err_t code);
+
+/**
+ * What a client's error callback got, handled as every producer handles it: an authorization
+ * failure is logged as an error naming the principal, another error as a warning. For
+ * ERR__FATAL nothing is logged and the fatal error is returned as "<NAME>: <text>" (with the
+ * not_authorized() note when it is one); nullopt otherwise.
+ */
+std::optional<std::string> log_client_error(rd_kafka_t* handle, int code, const char* reason);
 
 /**
  * A Kafka operation that failed; carries librdkafka's error code and a message for people. An

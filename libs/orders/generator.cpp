@@ -51,9 +51,7 @@ OrderGenerator::OrderGenerator(std::uint64_t seed, int customers, Clock clock)
     }
 }
 
-std::string OrderGenerator::next_uuid() {
-    const std::uint64_t high = random_();
-    const std::uint64_t low = random_();
+std::string uuid_v4(std::uint64_t high, std::uint64_t low) {
     std::array<unsigned char, 16> bytes{};
     for (int i = 0; i < 8; ++i) {
         bytes[static_cast<std::size_t>(i)] = static_cast<unsigned char>(high >> (56 - 8 * i));
@@ -72,6 +70,12 @@ std::string OrderGenerator::next_uuid() {
         out += kHex[bytes[i] & 0x0F];
     }
     return out;
+}
+
+std::string OrderGenerator::next_uuid() {
+    const std::uint64_t high = random_();
+    const std::uint64_t low = random_();
+    return uuid_v4(high, low);
 }
 
 Order OrderGenerator::next() {

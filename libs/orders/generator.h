@@ -50,6 +50,10 @@ private:
     Clock clock_;
 };
 
+/// A version 4 UUID (lower-case 8-4-4-4-12) from 128 random bits; the version and variant bits
+/// are set over them.
+std::string uuid_v4(std::uint64_t high, std::uint64_t low);
+
 /// Milliseconds since the Unix epoch, now.
 std::int64_t now_ms();
 

@@ -38,69 +38,87 @@ bool is_uuid(const std::string& text) {
     return true;
 }
 
-std::vector<std::string> validate(const Order& order) {
-    std::vector<std::string> problems;
+std::vector<Problem> problems(const Order& order) {
+    std::vector<Problem> problems;
     if (!is_uuid(order.order_id)) {
-        problems.push_back("order_id '" + order.order_id + "' is not a UUID");
+        problems.push_back({"order_id", "order_id '" + order.order_id + "' is not a UUID"});
     }
     if (order.customer_id.empty()) {
-        problems.emplace_back("customer_id is empty");
+        problems.push_back({"customer_id", "customer_id is empty"});
     } else if (order.customer_id.size() > kMaxIdBytes) {
-        problems.push_back("customer_id of " + std::to_string(order.customer_id.size()) +
-                           " bytes is longer than " + std::to_string(kMaxIdBytes));
+        problems.push_back(
+            {"customer_id", "customer_id of " + std::to_string(order.customer_id.size()) +
+                                " bytes is longer than " + std::to_string(kMaxIdBytes)});
     }
     if (order.items.empty()) {
-        problems.emplace_back("the order has no items");
+        problems.push_back({"items", "the order has no items"});
     } else if (order.items.size() > kMaxItems) {
-        problems.push_back(std::to_string(order.items.size()) + " items are more than " +
-                           std::to_string(kMaxItems));
+        problems.push_back({"items", std::to_string(order.items.size()) + " items are more than " +
+                                         std::to_string(kMaxItems)});
     }
     const auto problems_before_items = problems.size();
     for (std::size_t i = 0; i < order.items.size(); ++i) {
         const auto& item = order.items[i];
         const std::string where = "item " + std::to_string(i + 1) + " (" + item.sku + ")";
+        const std::string field = "items[" + std::to_string(i) + "]";
         if (item.sku.empty()) {
-            problems.push_back(where + ": sku is empty");
+            problems.push_back({field + ".sku", where + ": sku is empty"});
         }
         if (item.quantity < 1) {
-            problems.push_back(where + ": quantity " + std::to_string(item.quantity) +
-                               " is not positive");
+            problems.push_back(
+                {field + ".quantity",
+                 where + ": quantity " + std::to_string(item.quantity) + " is not positive"});
         } else if (item.quantity > kMaxQuantity) {
-            problems.push_back(where + ": quantity " + std::to_string(item.quantity) +
-                               " is above " + std::to_string(kMaxQuantity));
+            problems.push_back(
+                {field + ".quantity", where + ": quantity " + std::to_string(item.quantity) +
+                                          " is above " + std::to_string(kMaxQuantity)});
         }
         if (item.unit_price_cents < 0) {
-            problems.push_back(where + ": unit price " + std::to_string(item.unit_price_cents) +
-                               " is negative");
+            problems.push_back(
+                {field + ".unit_price_cents",
+                 where + ": unit price " + std::to_string(item.unit_price_cents) + " is negative"});
         } else if (item.unit_price_cents > kMaxAmountCents) {
-            problems.push_back(where + ": unit price " + std::to_string(item.unit_price_cents) +
-                               " is above " + std::to_string(kMaxAmountCents));
+            problems.push_back({field + ".unit_price_cents",
+                                where + ": unit price " + std::to_string(item.unit_price_cents) +
+                                    " is above " + std::to_string(kMaxAmountCents)});
         }
     }
     // A bad item already explains a negative or huge total: one sentence per cause.
     const bool items_ok = problems.size() == problems_before_items;
     const auto sum = checked_items_total(order);
     if (sum && *sum != order.total_cents) {
-        problems.push_back("total_cents " + std::to_string(order.total_cents) +
-                           " does not equal the items' sum " + std::to_string(*sum));
+        problems.push_back({"total_cents", "total_cents " + std::to_string(order.total_cents) +
+                                               " does not equal the items' sum " +
+                                               std::to_string(*sum)});
     } else if (items_ok && (order.total_cents < 0 || order.total_cents > kMaxAmountCents)) {
-        problems.push_back("total_cents " + std::to_string(order.total_cents) + " is outside [0, " +
-                           std::to_string(kMaxAmountCents) + "]");
+        problems.push_back({"total_cents", "total_cents " + std::to_string(order.total_cents) +
+                                               " is outside [0, " +
+                                               std::to_string(kMaxAmountCents) + "]"});
     } else if (items_ok && !sum) {
-        problems.push_back("the items' sum is beyond " + std::to_string(kMaxAmountCents));
+        problems.push_back(
+            {"items", "the items' sum is beyond " + std::to_string(kMaxAmountCents)});
     }
     const bool currency_ok = order.currency.size() == 3 &&
                              std::isupper(static_cast<unsigned char>(order.currency[0])) != 0 &&
                              std::isupper(static_cast<unsigned char>(order.currency[1])) != 0 &&
                              std::isupper(static_cast<unsigned char>(order.currency[2])) != 0;
     if (!currency_ok) {
-        problems.push_back("currency '" + order.currency + "' is not a three-letter ISO code");
+        problems.push_back(
+            {"currency", "currency '" + order.currency + "' is not a three-letter ISO code"});
     }
     if (order.created_at_ms <= 0) {
-        problems.push_back("created_at " + std::to_string(order.created_at_ms) +
-                           " is not a positive timestamp");
+        problems.push_back({"created_at", "created_at " + std::to_string(order.created_at_ms) +
+                                              " is not a positive timestamp"});
     }
     return problems;
+}
+
+std::vector<std::string> validate(const Order& order) {
+    std::vector<std::string> messages;
+    for (auto& problem : problems(order)) {
+        messages.push_back(std::move(problem.message));
+    }
+    return messages;
 }
 
 std::string validation_summary(const Order& order) {

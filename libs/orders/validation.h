@@ -28,6 +28,16 @@ std::optional<std::int64_t> checked_items_total(const Order& order);
 /// True for a lower- or upper-case 8-4-4-4-12 hex UUID.
 bool is_uuid(const std::string& text);
 
+/// One problem of an order: the field it is about ("items[2].quantity", JSON-path style with
+/// 0-based item indexes) and a sentence saying what is wrong.
+struct Problem {
+    std::string field;
+    std::string message;
+};
+
+/// The checks of validate() with the field of each problem (an HTTP intake names it).
+std::vector<Problem> problems(const Order& order);
+
 /**
  * The order's own checks, in the order they are listed here: a UUID order id, a customer id of
  * 1 to kMaxIdBytes bytes, 1 to kMaxItems items, every item with a sku, a quantity in

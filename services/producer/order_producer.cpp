@@ -69,22 +69,11 @@ void OrderProducer::on_delivery(rd_kafka_t* /*handle*/,
 
 void OrderProducer::on_error(rd_kafka_t* handle, int code, const char* reason, void* opaque) {
     auto* self = static_cast<OrderProducer*>(opaque);
-    const auto error = static_cast<rd_kafka_resp_err_t>(code);
-    if (error != RD_KAFKA_RESP_ERR__FATAL) {
-        if (kafka::is_authorization_failure(error)) {
-            spdlog::error("kafka: {} ({})", reason, kafka::not_authorized(error));
-        } else {
-            spdlog::warn("kafka: {}", reason);
-        }
+    const auto fatal = kafka::log_client_error(handle, code, reason);
+    if (!fatal) {
         return;
     }
-    std::array<char, 512> text{};
-    const auto fatal = rd_kafka_fatal_error(handle, text.data(), text.size());
-    // A principal without WRITE anywhere gets no producer id: that refusal is fatal.
-    const auto note =
-        kafka::is_authorization_failure(fatal) ? " (" + kafka::not_authorized(fatal) + ")" : "";
-    spdlog::error("kafka fatal error {}: {}{}; stopping", rd_kafka_err2name(fatal), text.data(),
-                  note);
+    spdlog::error("kafka fatal error {}; stopping", *fatal);
     self->fatal_ = true;
     self->tracker_.stop_resending();  // every failure from now on goes to the file
 }

@@ -4,6 +4,7 @@
 #include "common/logging.h"
 #include "common/shutdown.h"
 #include "kafka/admin_client.h"
+#include "pipeline/order_schema.h"
 #include "pipeline/topics.h"
 #include "producer/order_producer.h"
 
@@ -13,24 +14,6 @@
 
 namespace orderflow::producer {
 namespace {
-
-std::int32_t register_order_schema(const ProducerSettings& settings) {
-    const auto subject = settings.pipeline.subject();
-    auto registry = pipeline::connect_registry(settings.pipeline, subject);
-    try {
-        const int id = registry->register_schema(subject, settings.schema_json);
-        spdlog::info("order schema registered under {} with id {}", subject, id);
-        return id;
-    } catch (const registry_client::RegistryError& e) {
-        if (e.http_status() == 0) {
-            throw common::ConfigError("SCHEMA_REGISTRY_URL", e.what());
-        }
-        throw std::runtime_error("the schema registry refused the order schema for subject " +
-                                 subject + ": " + e.what() + " (HTTP " +
-                                 std::to_string(e.http_status()) + ", error_code " +
-                                 std::to_string(e.error_code()) + ")");
-    }
-}
 
 std::string describe_pace(const ProducerSettings& settings) {
     switch (settings.pace) {
@@ -55,7 +38,7 @@ int run_producer(const ProducerSettings& settings) {
         pipeline::ensure_topic(admin, settings.pipeline.topic, pipeline::kOrdersPartitions);
         pipeline::ensure_topic(admin, settings.pipeline.dlq_topic, pipeline::kDlqPartitions);
     }
-    const auto schema_id = register_order_schema(settings);
+    const auto schema_id = pipeline::register_order_schema(settings.pipeline, settings.schema_json);
 
     OrderProducer producer(settings, schema_id);
     const auto status = pipeline::start_status_server(settings.status, [&producer] {

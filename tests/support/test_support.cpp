@@ -54,6 +54,26 @@ bool can_bind(std::uint16_t port) {
 
 }  // namespace
 
+SilentListener::SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    auto* raw = reinterpret_cast<sockaddr*>(&address);
+    if (fd_ < 0 || ::bind(fd_, raw, length) != 0 || ::listen(fd_, 64) != 0 ||
+        ::getsockname(fd_, raw, &length) != 0) {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+        throw std::runtime_error("cannot listen on 127.0.0.1");
+    }
+    port_ = ntohs(address.sin_port);
+}
+
+SilentListener::~SilentListener() {
+    ::close(fd_);
+}
+
 const StackEnv& shared_stack() {
     static const StackEnv env = [] {
         const char* path = std::getenv("ORDERFLOW_TEST_STACK_ENV");

@@ -41,6 +41,22 @@ bool wait_until(const std::function<bool()>& condition,
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 std::uint16_t free_port();
 
+/// A loopback port whose listener takes connections (the kernel completes them) but never
+/// reads or answers: a hung server or broker. Closed by the destructor.
+class SilentListener {
+public:
+    SilentListener();  // throws std::runtime_error when it cannot listen
+    ~SilentListener();
+    SilentListener(const SilentListener&) = delete;
+    SilentListener& operator=(const SilentListener&) = delete;
+
+    std::uint16_t port() const { return port_; }
+
+private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+};
+
 /// Absolute paths: the repository root and the built `orderflow` binary.
 std::string repo_root();
 std::string orderflow_binary();

@@ -27,32 +27,6 @@ std::string url_of(std::uint16_t port) {
     return "http://127.0.0.1:" + std::to_string(port);
 }
 
-/// A port whose listener takes connections (the kernel completes them) but never reads.
-class SilentListener {
-public:
-    SilentListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof(address);
-        auto* raw = reinterpret_cast<sockaddr*>(&address);
-        if (fd_ < 0 || ::bind(fd_, raw, length) != 0 || ::listen(fd_, 8) != 0 ||
-            ::getsockname(fd_, raw, &length) != 0) {
-            throw std::runtime_error("cannot listen on 127.0.0.1");
-        }
-        port_ = ntohs(address.sin_port);
-    }
-    ~SilentListener() { ::close(fd_); }
-    SilentListener(const SilentListener&) = delete;
-    SilentListener& operator=(const SilentListener&) = delete;
-
-    std::uint16_t port() const { return port_; }
-
-private:
-    int fd_;
-    std::uint16_t port_ = 0;
-};
-
 /// An HTTP server on a free port with the routes a test gives it, stopped by the destructor.
 class StandIn {
 public:
@@ -107,7 +81,7 @@ TEST(RegistryClientUnreachable, NothingListeningIsStatusZeroNamingTheUrlAndTheSe
 }
 
 TEST(RegistryClientUnreachable, AListenerThatNeverAnswersIsGivenUpAfterTheTimeout) {
-    SilentListener silent;
+    test::SilentListener silent;
     RegistryClient client(url_of(silent.port()), milliseconds(500));
     const auto started = Clock::now();
     EXPECT_THROW(client.schema_by_id(1), RegistryError);

@@ -1,5 +1,7 @@
 #include "orders/validation.h"
 
+#include "orders/generator.h"
+
 #include <gtest/gtest.h>
 
 namespace orderflow::orders {
@@ -113,6 +115,24 @@ TEST(OrderValidation, UuidShape) {
     EXPECT_FALSE(is_uuid("0f8fad5b-d9cb-469f-a165-70867728950"));
     EXPECT_FALSE(is_uuid("0f8fad5bxd9cb-469f-a165-70867728950e"));
     EXPECT_FALSE(is_uuid("0f8fad5b-d9cb-469f-a165-70867728950g"));
+}
+
+TEST(OrderValidation, ProblemsNameTheirField) {
+    auto order = valid_order();
+    order.items[1].quantity = 0;
+    order.currency = "eur";
+    order.total_cents = items_total_cents(order);
+    const auto found = problems(order);
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found[0].field, "items[1].quantity");
+    EXPECT_EQ(found[0].message, "item 2 (SKU-2001): quantity 0 is not positive");
+    EXPECT_EQ(found[1].field, "currency");
+}
+
+TEST(OrderUuid, SetsVersionAndVariantBits) {
+    const auto id = uuid_v4(~std::uint64_t{0}, 0);
+    EXPECT_TRUE(is_uuid(id));
+    EXPECT_EQ(id, "ffffffff-ffff-4fff-8000-000000000000");
 }
 
 }  // namespace

@@ -1,0 +1,234 @@
+#include "gateway/gateway_api.h"
+
+#include "common/config_error.h"
+#include "common/settings.h"
+#include "gateway/openapi.h"
+#include "gateway/order_request.h"
+#include "http/pending_answer.h"
+#include "orders/generator.h"
+#include "orders/validation.h"
+
+#include <nlohmann/json.hpp>
+
+#include <random>
+
+namespace orderflow::gateway {
+namespace {
+
+constexpr const char* kJson = "application/json";
+constexpr const char* kPost = "post_order";
+constexpr const char* kGet = "get_order";
+
+std::string new_order_id() {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    const auto high = random();
+    const auto low = random();
+    return orders::uuid_v4(high, low);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool is_json(const std::string& content_type) {
+    return content_type.empty() || content_type.starts_with("application/json");
+}
+
+}  // namespace
+
+GatewayApi::GatewayApi(const GatewaySettings& settings, OrderSender& sender, OrderReader& reader)
+    : settings_(settings),
+      sender_(sender),
+      reader_(reader),
+      ack_seconds_(metrics::default_registry().histogram(
+          "orderflow_gateway_ack_seconds",
+          "seconds from an order's request to Kafka's acknowledgement (201 answers)",
+          {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})),
+      in_flight_(metrics::default_registry().gauge("orderflow_gateway_orders_in_flight",
+                                                   "orders sent to Kafka and not yet answered")),
+      waiting_reads_(metrics::default_registry().gauge("orderflow_gateway_waiting_reads",
+                                                       "reads of an order waiting for Redis")) {}
+
+http::Router GatewayApi::routes() {
+    http::Router router;
+    router.add("POST", "/v1/orders", [this](const auto& req, auto& res) { post_order(req, res); },
+               {.max_body_bytes = settings_.max_body_bytes});
+    router.add("GET", "/v1/orders/{id}",
+               [this](const auto& req, auto& res) { get_order(req, res); });
+    router.add("GET", "/v1/openapi.json",
+               [](const auto&, auto& res) { res.set_body(kOpenApiJson, kJson); });
+    router.add("GET", "/health", [this](const auto& req, auto& res) { health(req, res); });
+    router.add("GET", "/metrics", [](const auto&, auto& res) {
+        res.set_body(metrics::default_registry().render(), "text/plain; version=0.0.4");
+    });
+    return router;
+}
+
+http::Response GatewayApi::answer(const char* route, int status, std::string body) {
+    metrics::default_registry()
+        .counter("orderflow_gateway_requests_total", "answers of the order API by route and status",
+                 {{"route", route}, {"status", std::to_string(status)}})
+        .inc();
+    http::Response response;
+    response.status = status;
+    response.set_body(std::move(body), kJson);
+    return response;
+}
+
+void GatewayApi::observe_in_flight() {
+    in_flight_.set(static_cast<double>(sender_.in_flight()));
+    waiting_reads_.set(static_cast<double>(reader_.waiting()));
+}
+
+void GatewayApi::post_order(const http::Request& request, http::Response& response) {
+    const auto started = std::chrono::steady_clock::now();
+    if (!is_json(request.header("Content-Type"))) {
+        response = answer(
+            kPost, 415, error_body("unsupported_media_type", "the body must be application/json"));
+        return;
+    }
+    orders::Order order;
+    try {
+        order = parse_order(request.body, new_order_id(), orders::now_ms());
+    } catch (const RequestError& e) {
+        response = answer(kPost, e.status(), error_body(e.code(), e.what(), e.field()));
+        return;
+    }
+    auto pending = response.defer();
+    const auto timeout_ms = settings_.ack_timeout.count();
+    auto done = [this, pending, started, timeout_ms, order_id = order.order_id,
+                 body = orders::to_json(order)](const Delivery& delivery) {
+        if (delivery.acknowledged) {
+            ack_seconds_.observe(seconds_since(started));
+            auto created = answer(kPost, 201, body);
+            created.set_header("Location", "/v1/orders/" + order_id);
+            pending->answer(std::move(created));
+        } else {
+            auto refused = answer(kPost, 503,
+                                  error_body("kafka_unavailable",
+                                             "Kafka did not acknowledge order " + order_id +
+                                                 " within " + std::to_string(timeout_ms) + " ms (" +
+                                                 delivery.error + "); it may still be stored"));
+            refused.set_header("Retry-After", "5");
+            pending->answer(std::move(refused));
+        }
+        observe_in_flight();
+    };
+    std::string reason;
+    switch (sender_.send(order, std::move(done), reason)) {
+        case OrderSender::Outcome::kSent:
+            break;
+        case OrderSender::Outcome::kFull: {
+            auto full = answer(
+                kPost, 429,
+                error_body("too_many_in_flight", std::to_string(settings_.max_in_flight) +
+                                                     " orders wait for Kafka already; try again"));
+            full.set_header("Retry-After", "1");
+            pending->answer(std::move(full));
+            break;
+        }
+        case OrderSender::Outcome::kRefused: {
+            auto refused = answer(
+                kPost, 503, error_body("kafka_unavailable", "Kafka refused the order: " + reason));
+            refused.set_header("Retry-After", "5");
+            pending->answer(std::move(refused));
+            break;
+        }
+    }
+    observe_in_flight();
+}
+
+void GatewayApi::get_order(const http::Request& request, http::Response& response) {
+    const auto order_id = request.param("id");
+    if (!orders::is_uuid(order_id)) {
+        response =
+            answer(kGet, 400, error_body("invalid_value", "the order id is not a UUID", "id"));
+        return;
+    }
+    const auto query = request.query_params();
+    std::string group = settings_.groups.front();
+    if (const auto it = query.find("group"); it != query.end()) {
+        group = it->second;
+    }
+    if (std::find(settings_.groups.begin(), settings_.groups.end(), group) ==
+        settings_.groups.end()) {
+        response =
+            answer(kGet, 400,
+                   error_body("invalid_value", "group '" + group + "' is not one of GATEWAY_GROUPS",
+                              "group"));
+        return;
+    }
+    OrderReader::Lookup lookup;
+    lookup.order_id = order_id;
+    lookup.group = group;
+    if (const auto it = query.find("wait"); it != query.end()) {
+        std::chrono::milliseconds wait{};
+        try {
+            wait = common::parse_duration("wait", it->second);
+        } catch (const common::ConfigError&) {
+            response = answer(
+                kGet, 400,
+                error_body("invalid_value",
+                           "wait '" + it->second + "' is not a duration (10s, 500ms)", "wait"));
+            return;
+        }
+        if (wait > settings_.max_wait) {
+            response = answer(kGet, 400,
+                              error_body("out_of_range",
+                                         "wait is longer than " +
+                                             std::to_string(settings_.max_wait.count()) + " ms",
+                                         "wait"));
+            return;
+        }
+        lookup.wait = true;
+        lookup.deadline = std::chrono::steady_clock::now() + wait;
+    }
+    auto pending = response.defer();
+    lookup.done = [this, pending, order_id, group](const OrderReader::Result& result) {
+        switch (result.found) {
+            case OrderReader::Found::kStored:
+                pending->answer(answer(
+                    kGet, 200,
+                    result.order.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+                break;
+            case OrderReader::Found::kNotStored:
+                pending->answer(answer(
+                    kGet, 404,
+                    error_body("not_found", "order " + order_id + " is not stored by " + group)));
+                break;
+            case OrderReader::Found::kTimedOut:
+                pending->answer(answer(
+                    kGet, 504,
+                    error_body("not_stored_in_time", "order " + order_id + " was not stored by " +
+                                                         group + " within the wait")));
+                break;
+            case OrderReader::Found::kUnavailable: {
+                auto down = answer(kGet, 503, error_body("redis_unavailable", result.error));
+                down.set_header("Retry-After", "5");
+                pending->answer(std::move(down));
+                break;
+            }
+        }
+    };
+    if (!reader_.submit(std::move(lookup))) {
+        auto full = answer(kGet, 429,
+                           error_body("too_many_waiting", std::to_string(settings_.max_waiters) +
+                                                              " reads wait already; try again"));
+        full.set_header("Retry-After", "1");
+        pending->answer(std::move(full));
+    }
+    observe_in_flight();
+}
+
+void GatewayApi::health(const http::Request& /*request*/, http::Response& response) const {
+    const bool healthy = !sender_.fatal();
+    const nlohmann::ordered_json body = {{"status", healthy ? "ok" : "down"},
+                                         {"kafka", healthy ? "ok" : "fatal error"},
+                                         {"redis", reader_.redis_ok() ? "ok" : "down"},
+                                         {"in_flight", sender_.in_flight()},
+                                         {"waiting_reads", reader_.waiting()}};
+    response.status = healthy ? 200 : 503;
+    response.set_body(body.dump(), kJson);
+}
+
+}  // namespace orderflow::gateway

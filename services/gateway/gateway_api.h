@@ -1,0 +1,42 @@
+#pragma once
+
+// The gateway's HTTP routes: POST /v1/orders, GET /v1/orders/{id}, /health, /metrics and
+// /v1/openapi.json. No handler blocks: an order is answered from its delivery report, a read
+// from the order reader's thread (http/pending_answer.h), so the event loop only parses,
+// validates and hands on.
+
+#include "gateway/gateway_settings.h"
+#include "gateway/order_reader.h"
+#include "gateway/order_sender.h"
+#include "http/router.h"
+#include "metrics/metrics.h"
+
+#include <string>
+
+namespace orderflow::gateway {
+
+class GatewayApi {
+public:
+    GatewayApi(const GatewaySettings& settings, OrderSender& sender, OrderReader& reader);
+
+    /// Every route, with the order route's body limit.
+    http::Router routes();
+
+    void post_order(const http::Request& request, http::Response& response);
+    void get_order(const http::Request& request, http::Response& response);
+    void health(const http::Request& request, http::Response& response) const;
+
+private:
+    /// A JSON answer, counted by route and status.
+    http::Response answer(const char* route, int status, std::string body);
+    void observe_in_flight();
+
+    const GatewaySettings& settings_;
+    OrderSender& sender_;
+    OrderReader& reader_;
+    metrics::Histogram& ack_seconds_;
+    metrics::Gauge& in_flight_;
+    metrics::Gauge& waiting_reads_;
+};
+
+}  // namespace orderflow::gateway

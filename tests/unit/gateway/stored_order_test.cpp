@@ -1,0 +1,42 @@
+#include "gateway/stored_order.h"
+
+#include <gtest/gtest.h>
+
+namespace orderflow::gateway {
+namespace {
+
+TEST(StoredOrder, TypesTheStoredFields) {
+    const std::map<std::string, std::string> fields = {
+        {"order_id", "0f8fad5b-d9cb-469f-a165-70867728950e"},
+        {"customer_id", "cust-1"},
+        {"items", R"([{"name":"Mug","quantity":1,"sku":"S-1","unit_price_cents":1250}])"},
+        {"total_cents", "1250"},
+        {"currency", "EUR"},
+        {"created_at", "1700000000000"},
+        {"status", "PLACED"},
+        {"payment_method", "card"},
+        {"shipping_country", "DE"},
+        {"topic", "orders"},
+        {"partition", "3"},
+        {"offset", "42"},
+        {"stored_at", "1700000000123"}};
+    const auto json = stored_order_json(fields, "orders-auto");
+    EXPECT_EQ(json["total_cents"], 1250);
+    EXPECT_EQ(json["created_at"], 1700000000000);
+    EXPECT_EQ(json["items"][0]["sku"], "S-1");
+    EXPECT_EQ(json["group"], "orders-auto");
+    EXPECT_EQ(json["stored_at_ms"], 1700000000123);
+    EXPECT_EQ(json["kafka"]["partition"], 3);
+    EXPECT_EQ(json["kafka"]["offset"], 42);
+}
+
+TEST(StoredOrder, KeepsWhatDoesNotParseAsText) {
+    const auto json = stored_order_json({{"items", "[not json"}, {"total_cents", "12x"}}, "g");
+    EXPECT_EQ(json["items"], "[not json");
+    EXPECT_EQ(json["total_cents"], "12x");
+    EXPECT_FALSE(json.contains("kafka"));
+    EXPECT_EQ(json["order_id"], "");
+}
+
+}  // namespace
+}  // namespace orderflow::gateway
