@@ -97,3 +97,97 @@ fault_net_asymmetric() {
   cut_link "$leader" "$other" --one-way
   hold 30 "$leader (leads orders-0) cannot send to $other; $other can send to it"
 }
+
+loss_link() {
+  echo "$1 $2" >>"$(cuts_file)"
+  stack loss "$@" >/dev/null
+}
+
+# Every link of every broker (to the other brokers and to every client) drops 20 % of its
+# packets at random, both ways, for a minute: retransmits, timeouts, re-sends everywhere.
+fault_net_packet_loss() {
+  local broker
+  for broker in "${brokers[@]}"; do loss_link "$broker" all 0.2; done
+  hold 60 "20 % packet loss on every broker link"
+}
+
+# The link between the producer and the leader of partition 0 down 2 s, up 2 s, for a minute.
+fault_net_flapping() {
+  local leader end=$((SECONDS + 60)) flaps=0
+  leader=$(leader_of 0)
+  echo "producer $leader" >>"$(cuts_file)"
+  log "  flapping producer <-> $leader (leads orders-0): down 2 s, up 2 s, for 60 s"
+  while ((SECONDS < end)); do
+    stack cut producer "$leader" >/dev/null 2>&1
+    sleep 2
+    stack heal producer "$leader" >/dev/null 2>&1
+    sleep 2
+    flaps=$((flaps + 1))
+    ((flaps % 5)) || log "  $flaps flaps, $(acked_now) acknowledged"
+  done
+}
+
+registry_leader() {
+  local host
+  for host in registry-1 registry-2; do
+    stack exec producer curl -fsS -m 5 "http://$(host_addr "$host"):8081/health" 2>/dev/null |
+      grep -q '"leader":true' && { echo "$host"; return 0; }
+  done
+  return 1
+}
+
+# register_version VIA FIELD: a new version of the orders subject (the order schema plus an
+# optional FIELD) through VIA; prints "SECONDS STATUS BODY".
+register_version() {
+  local body started=$SECONDS answer
+  body=$(python3 -c '
+import json, sys
+schema = json.load(open(sys.argv[1]))
+schema["fields"].append({"name": sys.argv[2], "type": ["null", "string"], "default": None})
+print(json.dumps({"schema": json.dumps(schema)}))' "$root/libs/serde/order.avsc" "$2")
+  answer=$(stack exec producer curl -sS -m 60 -o /dev/stdout -w ' %{http_code}' -X POST \
+    -H 'Content-Type: application/vnd.schemaregistry.v1+json' --data "$body" \
+    "http://$(host_addr "$1"):8081/subjects/orders-value/versions" 2>&1 || true)
+  echo "$((SECONDS - started)) ${answer##* } ${answer% *}"
+}
+
+# The registry leader's host cut from the three brokers (not from the other registry or the
+# clients) for 45 s, longer than the election group's session (30 s), while a new version of
+# the orders subject is registered through the other instance again and again (as a producer
+# with a new schema would at start); every answer goes to $work/$case.registry. After the heal
+# a registration must succeed and both instances serve it. Orders flow with the schema id the
+# producer already holds.
+fault_net_registry_leader_cut() {
+  local leader follower broker end answer note="$work/$case.registry" field
+  leader=$(registry_leader) || die "no registry leader"
+  follower=registry-1
+  [[ "$leader" == registry-1 ]] && follower=registry-2
+  for broker in "${brokers[@]}"; do cut_link "$leader" "$broker"; done
+  log "  $leader (registry leader) cut from the brokers; registering through $follower"
+  end=$((SECONDS + 45))
+  : >"$note"
+  while ((SECONDS < end)); do
+    answer=$(register_version "$follower" "chaos_$(date +%s%N)")
+    echo "t=$((45 - end + SECONDS)) s: $answer" >>"$note"
+    log "  register through $follower: $answer"
+    sleep 1
+  done
+  for broker in "${brokers[@]}"; do stack heal "$leader" "$broker" >/dev/null; done
+  field=chaos_healed_$(date +%s%N)
+  answer=$(register_version "$follower" "$field")
+  echo "healed: $answer" >>"$note"
+  [[ "$answer" == *" 200 "* ]] || die "no registration after healing: $answer"
+  local host deadline=$((SECONDS + 30))
+  for host in registry-1 registry-2; do
+    until serves_latest "$host" "$field"; do
+      ((SECONDS < deadline)) || die "$host does not serve the version registered after healing"
+      sleep 0.5
+    done
+  done
+  log "  healed: registered through $follower, served by both"
+}
+
+serves_latest() {
+  stack exec producer curl -fsS -m 5 \
+    "http://$(host_addr "$1"):8081/subjects/orders-value/versions/latest" 2>/dev/null | grep -q "$2"
+}
