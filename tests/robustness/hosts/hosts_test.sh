@@ -171,7 +171,8 @@ packet_loss() {
     sleep 0.5
   done
   for broker in kafka-1 kafka-2 kafka-3; do stack loss "$broker" all 0.2; done
-  [[ "$(stack status)" == *"loss: kafka-1>producer"* ]] || die "no loss in force: $(stack status)"
+  [[ "$(hosts_cuts kafka-1 loss)" == *"kafka-1>producer"* && "$(hosts_cuts producer loss)" == *"producer>kafka-1"* ]] ||
+    die "no loss in force between kafka-1 and the producer"
   started=$SECONDS
   while ((SECONDS - started < 15)); do sleep 1; done
   for broker in kafka-1 kafka-2 kafka-3; do stack heal "$broker" all; done

@@ -24,7 +24,7 @@ source "$here/hosts_checks.sh"
 source "$here/net_faults.sh"
 
 all_cases=(net-leader-cut net-consumer-kafka-cut net-broker-isolated net-controller-isolated net-asymmetric
-  net-packet-loss net-flapping net-registry-leader-cut)
+  net-packet-loss net-flapping net-registry-leader-cut net-redis-latency)
 count=3000
 rate=100
 

@@ -191,3 +191,20 @@ serves_latest() {
   stack exec producer curl -fsS -m 5 \
     "http://$(host_addr "$1"):8081/subjects/orders-value/versions/latest" 2>/dev/null | grep -q "$2"
 }
+
+# consumer-1's link to Redis 150 ms slower for a minute: what it sends waits in a proxy on its
+# host (no tc netem here: hosts-stack.sh delay), its open connections are closed so that they
+# come back through the proxy. Every store call and batch write takes a round trip longer;
+# nothing may be lost or counted twice.
+fault_net_redis_latency() {
+  local proxy_log=$HOSTS_DIR/logs/delay-consumer-1-redis.log deadline
+  echo "consumer-1 redis" >>"$(cuts_file)"
+  stack delay consumer-1 redis 150 >/dev/null
+  deadline=$((SECONDS + 20))
+  # Both members of consumer-1 (orders-auto, orders-batch) are back, through the proxy.
+  until (($(grep -c "^$(host_addr consumer-1) -> $(host_addr redis):6379" "$proxy_log" 2>/dev/null) >= 2)); do
+    ((SECONDS < deadline)) || die "consumer-1's members did not reconnect to redis through the delay"
+    sleep 0.5
+  done
+  hold 60 "consumer-1 -> redis +150 ms, both its members through the proxy"
+}
