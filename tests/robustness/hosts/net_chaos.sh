@@ -118,7 +118,8 @@ registry_summary() {
   refused=$(grep -c '^t=[0-9]* s: [0-9]* [^2]' "$1" || true)
   first=$(grep -m 1 '^t=[0-9]* s: [0-9]* [^2]' "$1" | awk '{print "HTTP " $4 " in " $3 " s"}' || true)
   ok=$(sed -n 's/^t=\([0-9]*\) s: [0-9]* 200 .*/\1/p' "$1" | head -n 1)
-  echo "${refused} refused${first:+ (first: $first)}${ok:+, then 200 from t=$ok s}"
+  echo "${refused} refused${first:+ (first: $first)}${ok:+, then 200 from t=$ok s}$(
+    sed -n 's/^producer with a new schema: \(.*\)/; a new producer: \1/p' "$1")"
 }
 
 rows=()

@@ -136,15 +136,20 @@ registry_leader() {
   return 1
 }
 
+# evolved_schema FIELD: the order schema plus an optional string FIELD (a compatible version).
+evolved_schema() {
+  python3 -c '
+import json, sys
+schema = json.load(open(sys.argv[1]))
+schema["fields"].append({"name": sys.argv[2], "type": ["null", "string"], "default": None})
+print(json.dumps(schema))' "$root/libs/serde/order.avsc" "$1"
+}
+
 # register_version VIA FIELD: a new version of the orders subject (the order schema plus an
 # optional FIELD) through VIA; prints "SECONDS STATUS BODY".
 register_version() {
   local body started=$SECONDS answer
-  body=$(python3 -c '
-import json, sys
-schema = json.load(open(sys.argv[1]))
-schema["fields"].append({"name": sys.argv[2], "type": ["null", "string"], "default": None})
-print(json.dumps({"schema": json.dumps(schema)}))' "$root/libs/serde/order.avsc" "$2")
+  body=$(python3 -c 'import json, sys; print(json.dumps({"schema": sys.argv[1]}))' "$(evolved_schema "$2")")
   answer=$(stack exec producer curl -sS -m 60 -o /dev/stdout -w ' %{http_code}' -X POST \
     -H 'Content-Type: application/vnd.schemaregistry.v1+json' --data "$body" \
     "http://$(host_addr "$1"):8081/subjects/orders-value/versions" 2>&1 || true)
@@ -166,6 +171,17 @@ fault_net_registry_leader_cut() {
   log "  $leader (registry leader) cut from the brokers; registering through $follower"
   end=$((SECONDS + 45))
   : >"$note"
+  # A producer that starts with a new schema now (through registry-2, as on the producer host)
+  # and sends one order with it.
+  evolved_schema "chaos_producer_$(date +%s%N)" >"$work/$case.avsc"
+  (
+    started=$SECONDS status=0
+    stack exec producer orderflow produce --count 1 --schema-file "$work/$case.avsc" \
+      --ack-log "$work/$case.evolved.ack" --failed-file "$work/$case.evolved.failed" \
+      >"$work/$case.evolved.log" 2>&1 || status=$?
+    echo "producer with a new schema: exit $status after $((SECONDS - started)) s" >>"$note"
+  ) &
+  local evolved=$!
   while ((SECONDS < end)); do
     answer=$(register_version "$follower" "chaos_$(date +%s%N)")
     echo "t=$((45 - end + SECONDS)) s: $answer" >>"$note"
@@ -173,6 +189,7 @@ fault_net_registry_leader_cut() {
     sleep 1
   done
   for broker in "${brokers[@]}"; do stack heal "$leader" "$broker" >/dev/null; done
+  wait "$evolved"
   field=chaos_healed_$(date +%s%N)
   answer=$(register_version "$follower" "$field")
   echo "healed: $answer" >>"$note"
