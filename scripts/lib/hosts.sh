@@ -2,7 +2,8 @@
 # The network of scripts/hosts-stack.sh: one Linux bridge, and per host a network namespace
 # with a veth into the bridge and one address of a private /24. The bridge has no address, so
 # the machine's own namespace has no route into the layout and the layout none out of it.
-# Links between hosts are cut with iptables inside the namespaces only. Sourced, not run;
+# Links between hosts are cut, made lossy (iptables) or slowed (a proxy) inside the namespaces
+# only. Sourced, not run;
 # needs lib/proc.sh (log, die) and, before use, hosts_init NAME SUBNET.
 
 # Every host, in start order, with its address's last byte.
@@ -229,12 +230,8 @@ hosts_delay() {
 
 # undelay A B: no more delay from A to B; the proxy ends, and with it the connections through it.
 undelay() {
-  local line pid port
-  in_host "$1" iptables -t nat -S OUTPUT | tr -d '"' | { grep -E -- "--comment delay:$1>$2( |$)" || true; } |
-    while read -r line; do
-      # shellcheck disable=SC2086 # the rule is words
-      in_host "$1" iptables -t nat -D ${line#-A }
-    done
+  local pid port
+  unrule_kind delay "$1" "$2" nat
   port=$(delay_port "$(host_addr "$2")")
   for pid in $(ip netns pids "$(host_netns "$1")"); do
     [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"hosts-delay-proxy.py $port "* ]] || continue
@@ -242,18 +239,19 @@ undelay() {
   done
 }
 
-# unrule_kind KIND FROM TO: removes the rules of one kind (cut, loss) from FROM to TO.
+# unrule_kind KIND FROM TO [TABLE]: removes the rules of one kind (cut, loss; delay in the nat
+# table) from FROM to TO.
 unrule_kind() {
-  local line
-  in_host "$2" iptables -S OUTPUT | tr -d '"' | { grep -E -- "--comment $1:$2>$3( |$)" || true; } |
+  local line table=${4:-filter}
+  in_host "$2" iptables -t "$table" -S OUTPUT | tr -d '"' | { grep -E -- "--comment $1:$2>$3( |$)" || true; } |
     while read -r line; do
       # shellcheck disable=SC2086 # the rule is words
-      in_host "$2" iptables -D ${line#-A }
+      in_host "$2" iptables -t "$table" -D ${line#-A }
     done
 }
 
-# unrule FROM TO: removes every rule of FROM's namespace tagged for its traffic to TO, whatever
-# its kind (cut: today; a loss or rate rule tagged the same way goes too).
+# unrule FROM TO: removes every filter rule of FROM's namespace tagged for its traffic to TO,
+# whatever its kind (cut, loss).
 unrule() { unrule_kind '[a-z]+' "$1" "$2"; }
 
 # hosts_heal A B: removes what is in force between A and B, both directions (either may have
