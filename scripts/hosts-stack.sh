@@ -9,7 +9,12 @@
 #                                     environment (`orderflow` is the stack's binary)
 #   hosts-stack.sh cut A B [--one-way]   drop traffic between A and B (--one-way: A to B only);
 #                                        B may be `all` (A isolated from every other host)
-#   hosts-stack.sh heal A B              undo cuts between A and B, both directions (B: or all)
+#   hosts-stack.sh loss A B P            A and B each drop the share P (0.2: 20 %) of their
+#                                        packets to the other, at random (B: or all)
+#   hosts-stack.sh delay A B MS          what A sends to B arrives MS ms later (a proxy in A;
+#                                        A's open connections to B are closed to go through it)
+#   hosts-stack.sh heal A B              undo cuts, losses and delays between A and B, both
+#                                        directions (B: or all)
 #
 # Hosts (HOSTS_SUBNET .11 ...): kafka-1..3 .11-.13 (broker+controller each, :9092, controller
 # :9093), redis .21 (:6379), registry-1 and registry-2 .31 .32 (:8081, one election group),
@@ -49,7 +54,7 @@ binary=${ORDERFLOW_BINARY:-$root/build/default/apps/orderflow/orderflow}
 producer=${HOSTS_PRODUCER:-on}
 [[ "$producer" == on || "$producer" == off ]] || die "HOSTS_PRODUCER must be on or off, got '$producer'"
 command=${1:-}
-[[ -n "$command" ]] || die "usage: hosts-stack.sh up|down|status|exec HOST CMD...|cut A B [--one-way]|heal A B"
+[[ -n "$command" ]] || die "usage: hosts-stack.sh up|down|status|exec HOST CMD...|cut A B [--one-way]|loss A B P|delay A B MS|heal A B"
 shift
 
 # down and status find the layout `up` made in this dir unless told otherwise.
@@ -114,9 +119,11 @@ status() {
       continue
     fi
     printf '%-11s %-13s %s' "$host" "$(host_addr "$host")" "$(host_processes "$host")"
-    local cuts
+    local cuts losses delays
     cuts=$(hosts_cuts "$host")
-    [[ -z "$cuts" ]] && echo || echo " | cut: $cuts"
+    losses=$(hosts_cuts "$host" loss)
+    delays=$(hosts_cuts "$host" delay)
+    echo "${cuts:+ | cut: $cuts}${losses:+ | loss: $losses}${delays:+ | delay: $delays}"
   done
 }
 
@@ -149,6 +156,21 @@ case "$command" in
     hosts_cut "$1" "$2" "$one_way"
     log "cut $1 -> $2$( ((one_way)) || echo " and $2 -> $1")"
     ;;
+  loss)
+    require_root
+    require_network
+    (($# == 3)) || die "usage: hosts-stack.sh loss A B P (P: a probability, like 0.2)"
+    hosts_loss "$1" "$2" "$3"
+    log "$1 <-> $2: each drops $3 of its packets to the other"
+    ;;
+  delay)
+    require_root
+    require_network
+    (($# == 3)) || die "usage: hosts-stack.sh delay A B MS"
+    mkdir -p "$dir/logs"
+    hosts_delay "$1" "$2" "$3" "$dir/logs/delay-$1-$2.log"
+    log "$1 -> $2: +$3 ms (proxy log $dir/logs/delay-$1-$2.log)"
+    ;;
   heal)
     require_root
     require_network
@@ -157,5 +179,5 @@ case "$command" in
     log "healed $1 <-> $2"
     ;;
   -h | --help) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" ;;
-  *) die "unknown command $command (up|down|status|exec|cut|heal)" ;;
+  *) die "unknown command $command (up|down|status|exec|cut|loss|delay|heal)" ;;
 esac

@@ -2,7 +2,8 @@
 # The network of scripts/hosts-stack.sh: one Linux bridge, and per host a network namespace
 # with a veth into the bridge and one address of a private /24. The bridge has no address, so
 # the machine's own namespace has no route into the layout and the layout none out of it.
-# Links between hosts are cut with iptables inside the namespaces only. Sourced, not run;
+# Links between hosts are cut, made lossy (iptables) or slowed (a proxy) inside the namespaces
+# only. Sourced, not run;
 # needs lib/proc.sh (log, die) and, before use, hosts_init NAME SUBNET.
 
 # Every host, in start order, with its address's last byte.
@@ -168,16 +169,90 @@ hosts_cut() {
   fi
 }
 
-# unrule FROM TO: removes every rule of FROM's namespace tagged for its traffic to TO, whatever
-# its kind (cut: today; a loss or rate rule tagged the same way goes too).
-unrule() {
-  local line
-  in_host "$1" iptables -S OUTPUT | tr -d '"' | { grep -E -- "--comment [a-z]+:$1>$2( |$)" || true; } |
+# "A loses a share P of its packets to B": one rule in A's namespace, dropping each packet with
+# probability P (0 < P < 1), tagged "loss:A>B"; heal removes it like a cut.
+loss_rule() {
+  echo "OUTPUT -d $(host_addr "$2") -m statistic --mode random --probability $3 -m comment --comment loss:$1>$2 -j DROP"
+}
+
+# hosts_loss A B P: A and B each lose the share P of their packets to the other (B may be
+# `all`). A second loss between the same pair replaces the first.
+hosts_loss() {
+  local a=$1 b=$2 p=$3 other from to
+  if ! [[ "$p" =~ ^0?\.[0-9]+$ ]] || ! awk -v p="$p" 'BEGIN { exit !(p > 0 && p < 1) }'; then
+    die "a loss is a probability between 0 and 1 (like 0.2), got '$p'"
+  fi
+  hosts_require_known "$a"
+  if [[ "$b" == all ]]; then
+    for other in $(hosts_names); do [[ "$other" == "$a" ]] || hosts_loss "$a" "$other" "$p"; done
+    return 0
+  fi
+  hosts_require_known "$b"
+  [[ "$a" != "$b" ]] || die "loss needs two different hosts"
+  for from in "$a" "$b"; do
+    to=$a
+    [[ "$from" == "$a" ]] && to=$b
+    unrule_kind loss "$from" "$to"
+    # shellcheck disable=SC2046 # the rule is words
+    in_host "$from" iptables -I $(loss_rule "$from" "$to" "$p")
+  done
+}
+
+# Latency (no tc netem here): A's new connections to B are REDIRECTed to a proxy in A
+# (hosts-delay-proxy.py) that holds what A sends for MS ms; the proxy's own connections carry
+# the mark below, which the rule skips. The rule is tagged "delay:A>B" in A's nat table.
+hosts_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+delay_mark=42
+delay_port() { echo $((16000 + ${1##*.})); }
+
+# hosts_delay A B MS LOG: what A sends to B arrives MS ms later (B's answers are not delayed);
+# A's open connections to B are closed (ss -K), so they come back through the proxy. The proxy
+# logs to LOG.
+hosts_delay() {
+  local a=$1 b=$2 ms=$3 out=$4 port deadline
+  hosts_require_known "$a"
+  hosts_require_known "$b"
+  [[ "$a" != "$b" ]] || die "delay needs two different hosts"
+  [[ "$ms" =~ ^[1-9][0-9]{0,4}$ ]] || die "a delay is a number of milliseconds (1-99999), got '$ms'"
+  undelay "$a" "$b"
+  port=$(delay_port "$(host_addr "$b")")
+  in_host "$a" setsid python3 "$hosts_lib_dir/hosts-delay-proxy.py" "$port" "$ms" "$delay_mark" \
+    >>"$out" 2>&1 </dev/null &
+  deadline=$((SECONDS + 10))
+  until [[ -n "$(in_host "$a" ss -Hltn "sport = :$port")" ]]; do
+    ((SECONDS < deadline)) || die "the delay proxy of $a did not start: $(tail -n 3 "$out")"
+    sleep 0.1
+  done
+  in_host "$a" iptables -t nat -I OUTPUT -p tcp -d "$(host_addr "$b")" -m mark ! --mark "$delay_mark" \
+    -m comment --comment "delay:$a>$b" -j REDIRECT --to-ports "$port"
+  in_host "$a" ss -K -tn dst "$(host_addr "$b")" >/dev/null
+}
+
+# undelay A B: no more delay from A to B; the proxy ends, and with it the connections through it.
+undelay() {
+  local pid port
+  unrule_kind delay "$1" "$2" nat
+  port=$(delay_port "$(host_addr "$2")")
+  for pid in $(ip netns pids "$(host_netns "$1")"); do
+    [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *"hosts-delay-proxy.py $port "* ]] || continue
+    kill "$pid" 2>/dev/null || true
+  done
+}
+
+# unrule_kind KIND FROM TO [TABLE]: removes the rules of one kind (cut, loss; delay in the nat
+# table) from FROM to TO.
+unrule_kind() {
+  local line table=${4:-filter}
+  in_host "$2" iptables -t "$table" -S OUTPUT | tr -d '"' | { grep -E -- "--comment $1:$2>$3( |$)" || true; } |
     while read -r line; do
       # shellcheck disable=SC2086 # the rule is words
-      in_host "$1" iptables -D ${line#-A }
+      in_host "$2" iptables -t "$table" -D ${line#-A }
     done
 }
+
+# unrule FROM TO: removes every filter rule of FROM's namespace tagged for its traffic to TO,
+# whatever its kind (cut, loss).
+unrule() { unrule_kind '[a-z]+' "$1" "$2"; }
 
 # hosts_heal A B: removes what is in force between A and B, both directions (either may have
 # nothing). B may be `all`.
@@ -191,9 +266,15 @@ hosts_heal() {
   hosts_require_known "$b"
   unrule "$a" "$b"
   unrule "$b" "$a"
+  undelay "$a" "$b"
+  undelay "$b" "$a"
 }
 
-# hosts_cuts HOST: the cuts in force from HOST, "A>B" words.
+# hosts_cuts HOST [KIND]: the rules of KIND (cut by default, loss or delay) in force from HOST,
+# "A>B" words.
 hosts_cuts() {
-  in_host "$1" iptables -S OUTPUT 2>/dev/null | sed -n 's/.*--comment "\{0,1\}cut:\([^ "]*\)"\{0,1\} .*/\1/p' | paste -sd' '
+  local table=filter
+  [[ "${2:-}" == delay ]] && table=nat
+  in_host "$1" iptables -t "$table" -S OUTPUT 2>/dev/null |
+    sed -n "s/.*--comment \"\{0,1\}${2:-cut}:\([^ \"]*\)\"\{0,1\} .*/\1/p" | paste -sd' '
 }

@@ -53,6 +53,21 @@ std::unique_ptr<PendingOrder> DeliveryTracker::failed(std::unique_ptr<PendingOrd
     return nullptr;
 }
 
+std::unique_ptr<PendingOrder> DeliveryTracker::requeue(std::unique_ptr<PendingOrder> pending,
+                                                       const std::string& reason) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!resending_) {
+            return pending;
+        }
+        pending->last_error = reason;
+        pending->due = now_();
+        waiting_.push_back(std::move(pending));
+    }
+    changed_.notify_all();
+    return nullptr;
+}
+
 std::vector<std::unique_ptr<PendingOrder>> DeliveryTracker::take_due() {
     std::vector<std::unique_ptr<PendingOrder>> due;
     std::lock_guard lock(mutex_);

@@ -61,9 +61,18 @@ public:
      */
     std::unique_ptr<PendingOrder> failed(std::unique_ptr<PendingOrder> pending,
                                          const std::string& reason);
+    /**
+     * `pending` was lost with a client that is being replaced (fatal error): queued for a
+     * re-send due at once, without counting an attempt (it is the client that failed, not the
+     * order). Handed back like failed() once re-sending stopped.
+     */
+    std::unique_ptr<PendingOrder> requeue(std::unique_ptr<PendingOrder> pending,
+                                          const std::string& reason);
     /// The re-sends due now, in the order they failed; the others keep waiting.
     std::vector<std::unique_ptr<PendingOrder>> take_due();
 
+    /// Wakes rest_until(): the sending loop has something to look at (a fatal error).
+    void wake() { changed_.notify_all(); }
     /// From now on every failed attempt is handed back at once; wakes rest_until().
     void stop_resending();
     /// What waits for a re-send, taken out (to be given up at shutdown).

@@ -39,6 +39,9 @@ OrderProducer::OrderProducer(const ProducerSettings& settings, std::int32_t sche
       failed_total_(counter("failed", "Orders written to the failed-orders file")),
       in_flight_(metrics::default_registry().gauge("orderflow_producer_orders_in_flight",
                                                    "Orders sent and not yet settled")),
+      replaced_total_(metrics::default_registry().counter(
+          "orderflow_producer_client_replacements_total",
+          "Producer clients replaced after a fatal librdkafka error")),
       tracker_({settings.retries, settings.retry_backoff},
                Clock::now,
                [this](std::int64_t unsettled) { in_flight_.set(static_cast<double>(unsettled)); }),
@@ -54,28 +57,29 @@ OrderProducer::~OrderProducer() {
     poller_.reset();
 }
 
-void OrderProducer::on_delivery(rd_kafka_t* /*handle*/,
+void OrderProducer::on_delivery(rd_kafka_t* handle,
                                 const rd_kafka_message_t* message,
                                 void* opaque) {
     // Called from C on the delivery thread: nothing may escape.
     auto* self = static_cast<OrderProducer*>(opaque);
     std::unique_ptr<PendingOrder> pending(static_cast<PendingOrder*>(message->_private));
     try {
+        const bool delivered = message->err == RD_KAFKA_RESP_ERR_NO_ERROR;
         self->handle_report(std::move(pending), *message);
+        if (delivered) {
+            self->count_for_failpoint(handle);
+        }
     } catch (const std::exception& e) {
         spdlog::error("delivery report handling failed: {}", e.what());
     }
 }
 
 void OrderProducer::on_error(rd_kafka_t* handle, int code, const char* reason, void* opaque) {
-    auto* self = static_cast<OrderProducer*>(opaque);
-    const auto fatal = kafka::log_client_error(handle, code, reason);
-    if (!fatal) {
-        return;
+    // A fatal error is the sending thread's to handle (recover_from_fatal_error); it sees it on
+    // the client itself, before or after this callback.
+    if (kafka::log_client_error(handle, code, reason)) {
+        static_cast<OrderProducer*>(opaque)->tracker_.wake();
     }
-    spdlog::error("kafka fatal error {}; stopping", *fatal);
-    self->fatal_ = true;
-    self->tracker_.stop_resending();  // every failure from now on goes to the file
 }
 
 void OrderProducer::handle_report(std::unique_ptr<PendingOrder> pending,
@@ -87,6 +91,12 @@ void OrderProducer::handle_report(std::unique_ptr<PendingOrder> pending,
         }
         if (rd_kafka_message_status(&message) == RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED) {
             reason += " (possibly persisted; consumers drop a duplicate by order id)";
+        }
+        if (client_failed() && (message.err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+                                message.err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT ||
+                                message.err == RD_KAFKA_RESP_ERR__FATAL)) {
+            lost_with_client(std::move(pending), reason);
+            return;
         }
         if (!worth_resending(message.err)) {
             give_up(*pending,
@@ -174,6 +184,10 @@ void OrderProducer::send(std::unique_ptr<PendingOrder> pending) {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the poller drains it
             continue;
         }
+        if (rd_kafka_error_is_fatal(error.get()) != 0) {
+            lost_with_client(std::move(pending), "not queued: " + reason);
+            return;
+        }
         if (!worth_resending(code)) {
             give_up(*pending, "not queued: " + reason + " (" + rd_kafka_err2name(code) +
                                   ": a re-send cannot succeed)");
@@ -215,7 +229,7 @@ ProducerTotals OrderProducer::run() {
     }
     auto next = Clock::now();
     std::int64_t produced = 0;
-    while (!common::stop_requested() && !fatal_) {
+    while (!common::stop_requested() && recover_from_fatal_error()) {
         for (auto& pending : tracker_.take_due()) {
             send(std::move(pending));
         }

@@ -41,6 +41,11 @@ struct ProducerTotals {
  * the file by another (FailedOrdersFile). A stop request (SIGINT/SIGTERM) ends generation,
  * flushes, and writes whatever is still unacknowledged to the failed-orders file.
  *
+ * A fatal librdkafka error (the idempotent producer's broken sequence) ends that client, not the
+ * run: the client is replaced up to kMaxClientReplacements times and every order it had not
+ * acknowledged is sent again on the new one (order_producer_recovery.cpp). An authorization
+ * failure, or one fatal error more, stops the producer as before.
+ *
  * Errors (constructor): ConfigError for a librdkafka property it refuses.
  */
 class OrderProducer {
@@ -53,8 +58,10 @@ public:
     /// Runs to the end (count reached and all settled, or stopped). Returns the totals.
     ProducerTotals run();
 
-    /// True once a fatal producer error (idempotence) happened.
+    /// True once a fatal producer error stopped it (one no client replacement can cure).
     bool fatal() const { return fatal_.load(); }
+
+    static constexpr int kMaxClientReplacements = 5;
 
 private:
     static void on_delivery(rd_kafka_t* handle, const rd_kafka_message_t* message, void* opaque);
@@ -66,6 +73,16 @@ private:
     /// Gives up what waits for a re-send, at shutdown.
     void give_up_waiting();
     void send(std::unique_ptr<PendingOrder> pending);
+    /// True once the client raised a fatal error (its queue is purged, it takes no more).
+    bool client_failed() const;
+    /// An order the client lost to its fatal error: sent again on the next client.
+    void lost_with_client(std::unique_ptr<PendingOrder> pending, const std::string& reason);
+    /// After a fatal error: replaces the client (true) or stops the run (false).
+    bool recover_from_fatal_error();
+    /// Swaps in a new client once the old one gave back every order; false if none can be made.
+    bool replace_client();
+    /// ORDERFLOW_FAILPOINT fatal-after: the test hook's fatal error on `handle`.
+    void count_for_failpoint(rd_kafka_t* handle);
     void drain_at_shutdown();
     void report_progress(bool force);
 
@@ -77,6 +94,8 @@ private:
     kafka::HandlePtr handle_;
     std::optional<kafka::PollThread> poller_;  // serves delivery reports while run() runs
     std::atomic<bool> fatal_{false};
+    int replacements_ = 0;                           // the sending thread's
+    std::atomic<std::int64_t> client_delivered_{0};  // by the current client (failpoint)
 
     std::atomic<std::int64_t> sent_{0};
     std::atomic<std::int64_t> delivered_{0};
@@ -89,6 +108,7 @@ private:
     metrics::Counter& retried_total_;
     metrics::Counter& failed_total_;
     metrics::Gauge& in_flight_;
+    metrics::Counter& replaced_total_;
     DeliveryTracker tracker_;          // sent and neither delivered nor given up; the re-sends
     std::unique_ptr<AckLog> ack_log_;  // PRODUCE_ACK_LOG, when set
     std::chrono::steady_clock::time_point last_progress_;

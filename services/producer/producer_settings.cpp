@@ -65,6 +65,9 @@ void add_producer_options(CLI::App& command, ProducerOptions& options) {
                              "how long librdkafka may try one send (message.timeout.ms)");
     pipeline::add_env_option(command, "--progress-interval", options.progress_interval,
                              "PROGRESS_INTERVAL", "summary period under load");
+    command.add_option("--failpoint", options.failpoint, "fault injection for tests")
+        ->envname("ORDERFLOW_FAILPOINT")
+        ->group("");  // not in --help
 }
 
 ProducerSettings to_settings(const ProducerOptions& options) {
@@ -106,6 +109,7 @@ ProducerSettings to_settings(const ProducerOptions& options) {
     }
     common::parse_int("METRICS_PORT", options.status.port, 0, 65535);
     settings.status = options.status;
+    settings.failpoint = parse_producer_failpoint(options.failpoint);
     return settings;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "pipeline/pipeline_options.h"
+#include "producer/producer_failpoint.h"
 
 #include <CLI/CLI.hpp>
 
@@ -26,6 +27,7 @@ struct ProducerOptions {
     std::string schema_file;  // empty: the built-in order.avsc
     std::string delivery_timeout = "30s";
     std::string progress_interval = "5s";
+    std::string failpoint;  // ORDERFLOW_FAILPOINT, tests only
 };
 
 enum class Pace {
@@ -50,6 +52,7 @@ struct ProducerSettings {
     std::chrono::milliseconds delivery_timeout{30000};
     std::chrono::milliseconds progress_interval{5000};
     pipeline::StatusOptions status;  ///< METRICS_PORT checked by to_settings
+    ProducerFailpoint failpoint;     ///< ORDERFLOW_FAILPOINT: the tests' faults
 
     /// One log line per delivered order at a slow pace; periodic summaries under load.
     bool per_order_lines() const {
@@ -64,7 +67,7 @@ void add_producer_options(CLI::App& command, ProducerOptions& options);
  * Validates everything before any client starts. Errors: ConfigError naming the setting
  * (PRODUCE_INTERVAL, PRODUCE_COUNT, PRODUCE_RATE, PRODUCE_RETRIES, PRODUCE_RETRY_BACKOFF,
  * PRODUCE_SEED, PRODUCE_CUSTOMERS, FAILED_ORDERS_FILE, PRODUCE_ACK_LOG, ORDER_SCHEMA_FILE,
- * DELIVERY_TIMEOUT, PROGRESS_INTERVAL, or one of the pipeline settings).
+ * DELIVERY_TIMEOUT, PROGRESS_INTERVAL, ORDERFLOW_FAILPOINT, or one of the pipeline settings).
  */
 ProducerSettings to_settings(const ProducerOptions& options);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The layout's network alone (no Kafka, no services; a layout name and /24 of its own):
 # `cut` stops traffic both ways and `heal` brings it back, `cut --one-way` stops one direction
-# only, `cut HOST all` isolates a host, `status` names the cuts, and `down` removes a layout whose owner crashed, killing a
+# only, `cut HOST all` isolates a host, `loss A B P` drops a share at random, `delay A B MS`
+# slows what A sends to B, `status` names the cuts, losses and delays, and `down` removes a layout whose owner crashed, killing a
 # process that ignores SIGTERM. Needs root; exit 77 (skipped) otherwise.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -87,6 +88,46 @@ stack heal "$a" all
 can_reach "$a" "$b" || die "$a does not reach $b after healing its isolation"
 [[ "$(stack status)" != *"cut:"* ]] || die "status names a cut after healing all: $(stack status)"
 log "isolated $a, then healed"
+
+# Loss: each side drops a share of its packets to the other at random; connections still open
+# (retransmits), the rule counts what it dropped, heal removes it, and a bad share is refused.
+stack loss "$a" "$b" 0.3
+status=$(stack status)
+[[ "$status" == *"loss: $a>$b"* && "$status" == *"loss: $b>$a"* ]] ||
+  die "status does not name the loss both ways: $status"
+through=0
+for _ in $(seq 10); do can_reach "$a" "$b" && through=$((through + 1)); done
+dropped=$(in_host "$a" iptables -L OUTPUT -v -x -n | awk "/loss:$a>$b/ { print \$1 }")
+((through > 0)) || die "no connection of 10 got through a 30 % loss"
+((dropped > 0)) || die "a 30 % loss dropped none of $a's packets"
+stack heal "$a" "$b"
+[[ "$(stack status)" != *"loss:"* ]] || die "status names a loss after healing: $(stack status)"
+can_reach "$a" "$b" || die "$a does not reach $b after healing the loss"
+for share in 0 1 1.5 20% x; do
+  ! stack loss "$a" "$b" "$share" 2>/dev/null || die "loss accepted the share '$share'"
+done
+log "loss: $through of 10 connections through, $dropped of $a's packets dropped, then healed"
+
+# Delay: A's requests to B go through A's proxy and arrive 300 ms later or more (a lower bound,
+# which no load can break); B's side is untouched; heal ends the proxy and the rule.
+get_ms() {
+  local started=$EPOCHREALTIME
+  in_host "$1" curl -fsS -m 10 -o /dev/null "http://$(host_addr "$2"):$port/" || return 1
+  echo $(((${EPOCHREALTIME/./} - ${started/./}) / 1000))
+}
+stack delay "$a" "$b" 300
+[[ "$(stack status)" == *"delay: $a>$b"* ]] || die "status does not name the delay: $(stack status)"
+took=$(get_ms "$a" "$b") || die "no answer through the delay"
+((took >= 300)) || die "a request through a 300 ms delay took $took ms"
+grep -q "$(host_addr "$a") -> $(host_addr "$b"):$port: +300 ms" "$HOSTS_DIR/logs/delay-$a-$b.log" ||
+  die "the proxy did not carry the request: $(cat "$HOSTS_DIR/logs/delay-$a-$b.log")"
+get_ms "$b" "$a" >/dev/null || die "$b does not reach $a while $a's link is delayed"
+stack heal "$a" "$b"
+[[ "$(stack status)" != *"delay:"* ]] || die "status names a delay after healing: $(stack status)"
+[[ "$(ip netns pids "$(host_netns "$a")" | xargs -r ps -o args= -p)" != *hosts-delay-proxy* ]] ||
+  die "heal left the delay proxy running"
+get_ms "$a" "$b" >/dev/null || die "$a does not reach $b after healing the delay"
+log "delay: a request took $took ms through a 300 ms delay, then healed"
 
 # A process that ignores SIGTERM, as a wedged service would.
 # shellcheck disable=SC2016 # expanded by the inner shell

@@ -10,6 +10,8 @@
 #                              on 0.0.0.0 with no advertised URL stops at start
 #   hosts_test.sh cut-redis    consumer-1 cut from Redis longer than the session timeout while
 #                              orders flow, healed: nothing lost, nothing counted twice
+#   hosts_test.sh packet-loss  20 % of the packets on every broker link dropped for 15 s while
+#                              orders flow: every order acknowledged, stored once by both groups
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -157,9 +159,33 @@ cut_redis() {
   check_all "$work/cut-redis.ack"
 }
 
+# The short version of net-packet-loss (`CHAOS_CASES=net make chaos`): a lossy network costs
+# retransmits and re-sends, never an order and never a double count.
+packet_loss() {
+  rm -f "$work"/packet-loss.*
+  produce packet-loss 1000 100 &
+  local producer=$! deadline=$((SECONDS + 60)) started broker
+  trap 'for broker in kafka-1 kafka-2 kafka-3; do stack heal "$broker" all; done; kill "$producer" 2>/dev/null || true' EXIT
+  until [[ -f "$work/packet-loss.ack" ]] && (($(wc -l <"$work/packet-loss.ack") >= 200)); do
+    ((SECONDS < deadline)) || die "no 200 acknowledged orders within 60 s: $(tail -n 3 "$work/packet-loss.log")"
+    sleep 0.5
+  done
+  for broker in kafka-1 kafka-2 kafka-3; do stack loss "$broker" all 0.2; done
+  [[ "$(hosts_cuts kafka-1 loss)" == *"kafka-1>producer"* && "$(hosts_cuts producer loss)" == *"producer>kafka-1"* ]] ||
+    die "no loss in force between kafka-1 and the producer"
+  started=$SECONDS
+  while ((SECONDS - started < 15)); do sleep 1; done
+  for broker in kafka-1 kafka-2 kafka-3; do stack heal "$broker" all; done
+  wait "$producer" || die "the producer gave orders up: $(tail -n 3 "$work/packet-loss.log")"
+  trap - EXIT
+  (($(wc -l <"$work/packet-loss.ack") == 1000)) || die "$(wc -l <"$work/packet-loss.ack") of 1000 acknowledged"
+  check_all "$work/packet-loss.ack"
+}
+
 case "${1:-}" in
   pipeline) pipeline ;;
   registry) registry ;;
   cut-redis) cut_redis ;;
-  *) die "usage: hosts_test.sh pipeline|registry|cut-redis" ;;
+  packet-loss) packet_loss ;;
+  *) die "usage: hosts_test.sh pipeline|registry|cut-redis|packet-loss" ;;
 esac

@@ -23,7 +23,8 @@ source "$here/hosts_checks.sh"
 # shellcheck source=net_faults.sh
 source "$here/net_faults.sh"
 
-all_cases=(net-leader-cut net-consumer-kafka-cut net-broker-isolated net-controller-isolated net-asymmetric)
+all_cases=(net-leader-cut net-consumer-kafka-cut net-broker-isolated net-controller-isolated net-asymmetric
+  net-packet-loss net-flapping net-registry-leader-cut net-redis-latency)
 count=3000
 rate=100
 
@@ -110,6 +111,17 @@ failed_problem() {
   ((acked + $(wc -l <<<"$ids") == count)) || echo "$acked acknowledged + $(wc -l <<<"$ids") failed != $count"
 }
 
+# registry_summary FILE: the registrations of net-registry-leader-cut in a few words, as
+# "N refused (the first answer), then 200 after T s".
+registry_summary() {
+  local refused first ok
+  refused=$(grep -c '^t=[0-9]* s: [0-9]* [^2]' "$1" || true)
+  first=$(grep -m 1 '^t=[0-9]* s: [0-9]* [^2]' "$1" | awk '{print "HTTP " $4 " in " $3 " s"}' || true)
+  ok=$(sed -n 's/^t=\([0-9]*\) s: [0-9]* 200 .*/\1/p' "$1" | head -n 1)
+  echo "${refused} refused${first:+ (first: $first)}${ok:+, then 200 from t=$ok s}$(
+    sed -n 's/^producer with a new schema: \(.*\)/; a new producer: \1/p' "$1")"
+}
+
 rows=()
 run_case() {
   case=$1
@@ -160,10 +172,15 @@ run_case() {
   if ((lost > 0 || double != 0)) || [[ -n "$problem$failed_check" || "$stable_s" == - ]]; then
     verdict="FAIL${problem:+ ($problem)}${failed_check:+ ($failed_check)}"
   fi
-  # Not a failed check, but worth its row: the producer ended on a fatal Kafka error.
-  local fatal
-  fatal=$(sed -n 's/.*kafka fatal error \([A-Z_]*\).*/\1/p' "$work/$case.log" | head -n 1)
+  # Not failed checks, but worth their row: the producer replaced its client after a fatal
+  # Kafka error, or stopped on one; what the registry answered during its case.
+  local fatal replaced
+  replaced=$(grep -c 'producer client replaced' "$work/$case.log" || true)
+  ((replaced == 0)) || verdict+=" (producer client replaced ${replaced}x after $(
+    sed -n 's/.*kafka fatal error \([A-Z_]*\).*replaced.*/\1/p' "$work/$case.log" | sort -u | paste -sd,))"
+  fatal=$(sed -n 's/.*kafka fatal error \([A-Z_]*\).*; stopping$/\1/p' "$work/$case.log" | head -n 1)
   [[ -z "$fatal" ]] || verdict+=" (producer fatal $fatal)"
+  [[ ! -s "$work/$case.registry" ]] || verdict+=" (registry: $(registry_summary "$work/$case.registry"))"
   rows+=("$(printf '%-24s %6s %6s %11s %5s %6s %12s %7s  %s' "$case" "$acked" "$failed_lines" \
     "${stored[0]}/${stored[1]}" "$lost" "$double" "${skipped[0]}/${skipped[1]}" "$stable_s" "$verdict")")
   log "${rows[-1]}"

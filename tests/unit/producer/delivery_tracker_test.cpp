@@ -168,6 +168,26 @@ TEST_F(DeliveryTrackerTest, AtShutdownWaitingResendsAreTakenAndLaterFailuresHand
     EXPECT_EQ(tracker_.unsettled(), 3);  // all three still to be written to the file
 }
 
+// Orders a replaced client lost come back at once, their attempts untouched, so the re-sends
+// they have left are still theirs on the new client.
+TEST_F(DeliveryTrackerTest, AnOrderLostWithAReplacedClientIsDueAtOnceWithoutAnAttempt) {
+    send_and_fail("o-1", "timed out");
+    tracker_.sent();
+    ASSERT_EQ(tracker_.requeue(order("o-2"), "client replaced"), nullptr);
+    auto due = tracker_.take_due();
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0]->order.order_id, "o-2");
+    EXPECT_EQ(due[0]->attempt, 0);
+    EXPECT_EQ(due[0]->last_error, "client replaced");
+    EXPECT_EQ(tracker_.resends(), 1);  // only o-1's
+    EXPECT_EQ(tracker_.unsettled(), 2);
+
+    tracker_.stop_resending();
+    const auto back = tracker_.requeue(std::move(due[0]), "client replaced");
+    ASSERT_NE(back, nullptr);  // after a stop it is given up, not queued
+    EXPECT_EQ(back->order.order_id, "o-2");
+}
+
 TEST_F(DeliveryTrackerTest, WaitSettledSaysWhetherEverythingSettledInTime) {
     EXPECT_TRUE(tracker_.wait_settled(milliseconds(0)));
     tracker_.sent();

@@ -4,6 +4,7 @@
 #include "serde/order_schema.h"
 
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
 
 #include <cstdio>
 #include <fstream>
@@ -82,12 +83,29 @@ TEST(ProducerSettings, BadValuesNameTheSetting) {
         {[](auto& o) { o.delivery_timeout = "10ms"; }, "DELIVERY_TIMEOUT"},
         {[](auto& o) { o.status.port = "port"; }, "METRICS_PORT"},
         {[](auto& o) { o.pipeline.kafka.extra = "novalue"; }, "KAFKA_EXTRA"},
+        {[](auto& o) { o.failpoint = "crash"; }, "ORDERFLOW_FAILPOINT"},
+        {[](auto& o) { o.failpoint = "fatal-after:0"; }, "ORDERFLOW_FAILPOINT"},
+        {[](auto& o) { o.failpoint = "fatal-after:5:NO_SUCH_ERROR"; }, "ORDERFLOW_FAILPOINT"},
     };
     for (const auto& [change, setting] : cases) {
         ProducerOptions options;
         change(options);
         EXPECT_EQ(error_setting(options), setting);
     }
+}
+
+// The tests' fatal error: after N acknowledgements, the sequence error by default or a named one.
+TEST(ProducerSettings, TheFatalErrorFailpointNamesItsCountAndError) {
+    ProducerOptions options;
+    EXPECT_EQ(to_settings(options).failpoint.fatal_after, 0);
+    options.failpoint = "fatal-after:40";
+    auto failpoint = to_settings(options).failpoint;
+    EXPECT_EQ(failpoint.fatal_after, 40);
+    EXPECT_EQ(failpoint.fatal_error, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER);
+    options.failpoint = "fatal-after:7:CLUSTER_AUTHORIZATION_FAILED";
+    failpoint = to_settings(options).failpoint;
+    EXPECT_EQ(failpoint.fatal_after, 7);
+    EXPECT_EQ(failpoint.fatal_error, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED);
 }
 
 }  // namespace
