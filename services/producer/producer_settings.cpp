@@ -65,6 +65,9 @@ void add_producer_options(CLI::App& command, ProducerOptions& options) {
                              "how long librdkafka may try one send (message.timeout.ms)");
     pipeline::add_env_option(command, "--progress-interval", options.progress_interval,
                              "PROGRESS_INTERVAL", "summary period under load");
+    command.add_flag("--no-keys", options.no_keys,
+                     "benchmarks only: send null keys (one partition at a time, as Kafka's "
+                     "ProducerPerformance) instead of keying by customer");
 }
 
 ProducerSettings to_settings(const ProducerOptions& options) {
@@ -106,6 +109,7 @@ ProducerSettings to_settings(const ProducerOptions& options) {
     }
     common::parse_int("METRICS_PORT", options.status.port, 0, 65535);
     settings.status = options.status;
+    settings.keyed = !options.no_keys;
     return settings;
 }
 

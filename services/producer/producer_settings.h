@@ -26,6 +26,7 @@ struct ProducerOptions {
     std::string schema_file;  // empty: the built-in order.avsc
     std::string delivery_timeout = "30s";
     std::string progress_interval = "5s";
+    bool no_keys = false;
 };
 
 enum class Pace {
@@ -50,6 +51,10 @@ struct ProducerSettings {
     std::chrono::milliseconds delivery_timeout{30000};
     std::chrono::milliseconds progress_interval{5000};
     pipeline::StatusOptions status;  ///< METRICS_PORT checked by to_settings
+    /// Keyed by customer (each customer's orders in one partition, in order). `--no-keys`, a
+    /// benchmark mode only: null keys, which librdkafka's sticky partitioner sends to one
+    /// partition at a time as Kafka's ProducerPerformance does; the consumers do not care.
+    bool keyed = true;
 
     /// One log line per delivered order at a slow pace; periodic summaries under load.
     bool per_order_lines() const {
