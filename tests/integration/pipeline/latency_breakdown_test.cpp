@@ -51,7 +51,8 @@ TEST(LatencyBreakdown, EveryAppliedOrderIsSplitIntoStagesThatAddUpToTheWhole) {
                 return stage_series(metrics, "count", group, "created_to_stored") >= kOrders;
             },
             seconds(120));
-        ASSERT_TRUE(all) << group << "\n" << metrics;
+        ASSERT_TRUE(all) << group << "\n"
+                         << metrics << auto_consumer->output() << batch_consumer->output();
         const auto total = stage_series(metrics, "sum", group, "created_to_stored");
         double stages = 0;
         for (const auto* stage : kStages) {
