@@ -398,9 +398,13 @@ def wait_stored(redis: Redis, groups: list[str], target: int, timeout: float, pr
     deadline = time.time() + timeout
     while len(done) < len(groups):
         if time.time() > deadline:
+            for p in procs:  # the stack stops next: leave no consumer behind it
+                p.kill()
             raise SystemExit(f"bench: {groups} did not store {target} orders within {timeout} s")
         for p in procs:
             if p.poll() is not None:
+                for other in procs:
+                    other.kill()
                 raise SystemExit(f"bench: a consumer exited with {p.returncode}")
         for g in groups:
             if g in done:
