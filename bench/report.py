@@ -31,6 +31,13 @@ def _ms(summary: dict | None) -> str:
     return f"{summary['median']:.1f} ({summary['min']:.1f}-{summary['max']:.1f})"
 
 
+def _stages(stages: dict) -> str:
+    names = {"created_to_kafka": "created -> appended", "kafka_to_fetched": "appended -> fetched",
+             "fetched_to_stored": "fetched -> stored", "created_to_stored": "whole"}
+    return "; ".join(f"{label} {_ms(stages.get(st, {}).get('p50'))} / {_ms(stages.get(st, {}).get('p99'))}"
+                     for st, label in names.items())
+
+
 def _peak(results: dict) -> list[tuple[str, float]]:
     """Peak RSS (MB) of each process kind: the highest any run of it reached."""
     peaks: dict[str, float] = {}
@@ -73,6 +80,11 @@ def table(results: dict) -> str:
         rows.append(f"| producer vs ProducerPerformance with our batching (linger.ms=5, "
                     f"batch.size=1000000) | {_s(p['ours_per_s'])} | {_s(p['pp_batching_per_s'])} | "
                     f"{_r(p['ratio_vs_same_batching'])} |")
+        if p.get("ours_no_keys_per_s"):
+            rows.append(f"| producer with null keys (`--no-keys`, a benchmark mode: one partition at a "
+                        f"time, as ProducerPerformance) vs ProducerPerformance, same batching | "
+                        f"{_s(p['ours_no_keys_per_s'])} | {_s(p['pp_batching_per_s'])} | "
+                        f"{_r(p['no_keys_vs_same_batching'])} |")
     c = results.get("consumers")
     if c:
         rows.append(f"| auto-commit consumer into Redis, orders/s, vs ConsumerPerformance (no Redis) "
@@ -111,6 +123,9 @@ def table(results: dict) -> str:
                             f"in Redis) vs EndToEndLatency | {_ms(m['p50'])} / {_ms(m['p99'])} / "
                             f"{_ms(m['p99_9'])} | {_ms(k['p50'])} / {_ms(k['p99'])} / {_ms(k['p99_9'])} "
                             f"| {ratio + ' (p99)' if ratio else ''} |")
+                if rate == 1000 and m.get("stages"):
+                    rows.append(f"| where it goes, {mode} @ 1000/s, p50 / p99 ms per stage (the consumer's "
+                                f"histogram buckets) | {_stages(m['stages'])} | | |")
     pl = results.get("pipeline")
     if pl:
         rows.append(f"| full pipeline: {results['settings']['orders']:,} orders produced and stored by "

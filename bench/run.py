@@ -8,8 +8,8 @@ Then the secure profile's producer and auto-commit consumer on a SASL_SSL + ACL 
 as ratios to the plaintext runs (secure_run.py).
 
 Environment: BENCH_QUICK=1 (a smoke run: small counts, 1 repetition), BENCH_REPS, BENCH_ORDERS,
-BENCH_ONLY=producer,consumer,redis,latency,pipeline,http,secure (a subset), BENCH_OUT (results dir),
-ORDERFLOW_BIN.
+BENCH_ONLY=producer,consumer,redis,latency,pipeline,http,secure (a subset), BENCH_RATES (the latency
+section's rates, default 100,1000,5000), BENCH_OUT (results dir), ORDERFLOW_BIN.
 """
 from __future__ import annotations
 
@@ -44,8 +44,9 @@ OUT = Path(os.environ.get("BENCH_OUT", str(ROOT / "bench/results")))
 CUSTOMERS = 1000  # key spread: 1 000 customer ids over the 5 partitions
 # Our producer's batching (order_producer.cpp + librdkafka 2.0.2 defaults), given to the Java one.
 OUR_BATCHING = {"linger.ms": "5", "batch.size": "1000000", "compression.type": "none"}
-LATENCY_RATES = [100, 1000, 5000]
-LATENCY_SECONDS = {100: 5, 1000: 4, 5000: 3} if QUICK else {100: 21, 1000: 11, 5000: 7}
+LATENCY_RATES = [int(r) for r in os.environ.get("BENCH_RATES", "100,1000,5000").split(",")]
+LATENCY_SECONDS = {r: (5 if r <= 100 else 4 if r <= 1000 else 3) if QUICK else
+                   (21 if r <= 100 else 11 if r <= 1000 else 7) for r in LATENCY_RATES}
 WARMUP_MS = 1000  # of each latency run, left out (the producer's start)
 E2E_MESSAGES = 300 if QUICK else 1500
 WRK_SECONDS = 3 if QUICK else 8
@@ -283,9 +284,12 @@ def spread(values: list[float]) -> dict:
 
 # ---- producer -------------------------------------------------------------------------------
 
-def our_produce(stack: Stack, topic: str, count: int, rate: str = "max", seed: int = 1) -> dict:
+def our_produce(stack: Stack, topic: str, count: int, rate: str = "max", seed: int = 1,
+                no_keys: bool = False) -> dict:
+    # --no-keys (a benchmark mode): null keys, one partition at a time, as ProducerPerformance.
     result = run_measured([BIN, "produce", "--count", str(count), "--rate", rate, "--customers",
-                           str(CUSTOMERS), "--seed", str(seed), "--progress-interval", "5s"],
+                           str(CUSTOMERS), "--seed", str(seed), "--progress-interval", "5s",
+                           *(["--no-keys"] if no_keys else [])],
                           stack.env(ORDERS_TOPIC=topic, DLQ_TOPIC=topic + ".dlq"))
     m = re.search(r"done: sent (\d+) delivered (\d+).*?([\d.]+) s from the first send", result["output"])
     if result["rc"] != 0 or not m:
@@ -339,14 +343,14 @@ def bench_producer(stack: Stack, results: dict) -> None:
     runs = []
     for rep in range(1, REPS + 1):
         # Alternate who goes first, so neither always meets a cluster warmed by the other.
-        order = ["ours", "pp_defaults", "pp_batching"]
+        order = ["ours", "ours_no_keys", "pp_defaults", "pp_batching"]
         if rep % 2 == 0:
             order.reverse()
         run = {"rep": rep}
         for who in order:
             progress(f"producer rep {rep}/{REPS}: {who} ({ORDERS} records)")
-            if who == "ours":
-                run[who] = our_produce(stack, topic, ORDERS, seed=rep)
+            if who.startswith("ours"):
+                run[who] = our_produce(stack, topic, ORDERS, seed=rep, no_keys=who == "ours_no_keys")
             else:
                 props = OUR_BATCHING if who == "pp_batching" else {}
                 run[who] = producer_performance(stack, topic, ORDERS, record_bytes, props)
@@ -362,6 +366,9 @@ def bench_producer(stack: Stack, results: dict) -> None:
         "pp_batching_per_s": spread([r["pp_batching"]["per_s"] for r in runs]),
         "ratio_vs_defaults": ratio_summary(ours, [r["pp_defaults"]["per_s"] for r in runs]),
         "ratio_vs_same_batching": ratio_summary(ours, [r["pp_batching"]["per_s"] for r in runs]),
+        "ours_no_keys_per_s": spread([r["ours_no_keys"]["per_s"] for r in runs]),
+        "no_keys_vs_same_batching": ratio_summary([r["ours_no_keys"]["per_s"] for r in runs],
+                                                  [r["pp_batching"]["per_s"] for r in runs]),
         "batching": OUR_BATCHING,
     }
 
@@ -391,9 +398,13 @@ def wait_stored(redis: Redis, groups: list[str], target: int, timeout: float, pr
     deadline = time.time() + timeout
     while len(done) < len(groups):
         if time.time() > deadline:
+            for p in procs:  # the stack stops next: leave no consumer behind it
+                p.kill()
             raise SystemExit(f"bench: {groups} did not store {target} orders within {timeout} s")
         for p in procs:
             if p.poll() is not None:
+                for other in procs:
+                    other.kill()
                 raise SystemExit(f"bench: a consumer exited with {p.returncode}")
         for g in groups:
             if g in done:
@@ -639,24 +650,94 @@ def wait_assigned(log: Path, timeout: float = 120) -> None:
     raise SystemExit(f"bench: no assignment in {log}")
 
 
+def create_log_append_topic(stack: Stack, topic: str) -> None:
+    """The orders topic's layout, with the brokers stamping each record's append time, so the
+    consumers' latency breakdown splits created -> appended -> fetched."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+    admin = AdminClient({"bootstrap.servers": stack.bootstrap})
+    futures = admin.create_topics([NewTopic(topic, 5, 3, config={
+        "min.insync.replicas": "2", "message.timestamp.type": "LogAppendTime"})])
+    futures[topic].result(60)
+
+
+STAGES = ("created_to_kafka", "kafka_to_fetched", "fetched_to_stored", "created_to_stored")
+STAGE_RE = re.compile(r'^orderflow_consumer_order_latency_seconds_bucket\{group="[^"]*",'
+                      r'stage="([a-z_]+)",le="([^"]+)"\} (\S+)$', re.M)
+
+
+def scrape_stages(port: int) -> dict:
+    """stage -> [(upper bound, cumulative count)] from a consumer's /metrics."""
+    try:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    except OSError:
+        return {}
+    out: dict[str, list] = {}
+    for stage, le, n in STAGE_RE.findall(text):
+        out.setdefault(stage, []).append((float("inf") if le == "+Inf" else float(le), float(n)))
+    return out
+
+
+def bucket_quantiles(after: list, before: list | None) -> dict:
+    """p50/p99 in ms of the observations between two scrapes of one histogram, interpolated
+    within a bucket as Prometheus' histogram_quantile does (the +Inf bucket gives its lower bound)."""
+    prior = dict(before or [])
+    cum = [(le, n - prior.get(le, 0)) for le, n in after]
+    total = cum[-1][1] if cum else 0
+    if total <= 0:
+        return {}
+
+    def q(p: float) -> float:
+        rank, lower, below = p * total, 0.0, 0.0
+        for le, n in cum:
+            if n >= rank:
+                if le == float("inf"):
+                    return round(lower * 1000, 1)
+                return round((lower + (le - lower) * (rank - below) / max(n - below, 1)) * 1000, 1)
+            lower, below = le, n
+        return round(lower * 1000, 1)
+
+    return {"p50": q(0.50), "p99": q(0.99), "n": int(total)}
+
+
 def our_latency(stack: Stack, redis: Redis, rate: int, rep: int) -> dict:
     topic = f"bench-lat-{rate}-{rep}"
-    our_produce(stack, topic, 1, rate="max", seed=1000 + rep)  # creates the topic
+    create_log_append_topic(stack, topic)
+    our_produce(stack, topic, 1, rate="max", seed=1000 + rep)  # registers the schema
     groups = {m: f"lat-{m}-{rate}-{rep}" for m in ("auto", "batch")}
+    ports = {m: free_port() for m in groups}
     listener = None
     redis.call("CONFIG", "SET", "notify-keyspace-events", "Kh")
     listener = KeyspaceListener(stack.redis_port, f"__keyspace@0__:order:lat-*-{rate}-{rep}:*")
     listener.start()
-    procs = {m: start_consumer(stack, topic, m, g, stack.dir / f"{g}.log") for m, g in groups.items()}
+    procs = {m: start_consumer(stack, topic, m, g, stack.dir / f"{g}.log", METRICS_PORT=ports[m])
+             for m, g in groups.items()}
     for g in groups.values():
         wait_assigned(stack.dir / f"{g}.log")
     # With the topic-creating order a multiple of BATCH_SIZE: a partial batch would wait.
     count = rate * LATENCY_SECONDS[rate] - 1
     produced_at = time.time() * 1000
+    # The breakdown leaves the warm-up out too: each group's histograms as they were when the
+    # first second's orders (rate x WARMUP_MS, plus the topic-creating one) were in Redis,
+    # subtracted. Orders are stored about in order, so this cuts near created_at + WARMUP_MS.
+    warm: dict = {}
+
+    def scrape_after_warm_up() -> None:
+        own = Redis(stack.redis_port)  # the main thread's connection is busy
+        deadline = time.time() + 120
+        for mode, group in groups.items():
+            while time.time() < deadline and own.processed(group) < 1 + rate * WARMUP_MS // 1000:
+                time.sleep(0.01)
+            warm[mode] = scrape_stages(ports[mode])
+        own.sock.close()
+
+    warm_thread = threading.Thread(target=scrape_after_warm_up, daemon=True)
+    warm_thread.start()
     prod = our_produce(stack, topic, count, rate=str(rate), seed=2000 + rep)
     produced_end = time.time()
     t = wait_stored(redis, list(groups.values()), count + 1, 120, list(procs.values()))
     time.sleep(0.5)
+    warm_thread.join()
+    final = {m: scrape_stages(port) for m, port in ports.items()}
     usage = {m: stop(p) for m, p in procs.items()}
     listener.stop()
     redis.call("CONFIG", "SET", "notify-keyspace-events", "")
@@ -682,8 +763,17 @@ def our_latency(stack: Stack, redis: Redis, rate: int, rep: int) -> dict:
                 stored_ms = listener.seen[k]
             lat.append(stored_ms - float(created))
         out[mode] = dict(percentiles(lat), source=source, cpu_s=usage[mode].get("cpu_s"),
-                         peak_rss_mb=usage[mode].get("peak_rss_mb"))
+                         peak_rss_mb=usage[mode].get("peak_rss_mb"),
+                         stages={st: bucket_quantiles(final[mode].get(st, []), warm.get(mode, {}).get(st))
+                                 for st in STAGES})
     return out
+
+
+def stages_line(stages: dict) -> str:
+    names = {"created_to_kafka": "created->appended", "kafka_to_fetched": "appended->fetched",
+             "fetched_to_stored": "fetched->stored", "created_to_stored": "whole"}
+    return ", ".join(f"{names[st]} {stages.get(st, {}).get('p50')}/{stages.get(st, {}).get('p99')}"
+                     for st in STAGES)
 
 
 def end_to_end_latency(stack: Stack, rep: int) -> dict:
@@ -716,6 +806,9 @@ def bench_latency(stack: Stack, redis: Redis, results: dict) -> None:
             progress(f"  auto p50/p99/p99.9 {r['auto'].get('p50')}/{r['auto'].get('p99')}/"
                      f"{r['auto'].get('p99_9')} ms; batch {r['batch'].get('p50')}/"
                      f"{r['batch'].get('p99')}/{r['batch'].get('p99_9')} ms")
+            for mode in ("auto", "batch"):
+                progress(f"  {mode} p50/p99 ms by stage (histogram buckets): "
+                         f"{stages_line(r[mode]['stages'])}")
         progress(f"latency rep {rep}/{REPS}: Kafka's EndToEndLatency, {E2E_MESSAGES} messages")
         run["kafka"] = end_to_end_latency(stack, rep)
         k = run["kafka"]
@@ -726,10 +819,13 @@ def bench_latency(stack: Stack, redis: Redis, results: dict) -> None:
         for mode in ("auto", "batch"):
             rows = [next(x for x in r["ours"] if x["rate"] == rate)[mode] for r in runs]
             summary[f"{mode}@{rate}"] = {p: spread([row.get(p) for row in rows]) for p in ("p50", "p99", "p99_9")}
+            summary[f"{mode}@{rate}"]["stages"] = {
+                st: {p: spread([row.get("stages", {}).get(st, {}).get(p) for row in rows])
+                     for p in ("p50", "p99")} for st in STAGES}
     summary["kafka"] = {p: spread([r["kafka"][p] for r in runs]) for p in ("p50", "p99", "p99_9")}
     summary["kafka_rate_per_s"] = spread([r["kafka"]["rate_per_s"] for r in runs])
     p99_kafka = [r["kafka"]["p99"] for r in runs]
-    for mode in ("auto", "batch"):
+    for mode in ("auto", "batch") if 1000 in LATENCY_RATES else ():
         ours = [next(x for x in r["ours"] if x["rate"] == 1000)[mode].get("p99") for r in runs]
         summary[f"{mode}_p99_at_1000_vs_kafka"] = ratio_summary(ours, p99_kafka)
     results["latency"] = {"runs": runs, "summary": summary, "seconds": LATENCY_SECONDS}

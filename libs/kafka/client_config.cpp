@@ -82,6 +82,10 @@ void apply_client_settings(const ClientSettings& settings,
         throw common::ConfigError("KAFKA_BOOTSTRAP_SERVERS", e.what());
     }
     set({"client.id", settings.client_id});
+    // TCP_NODELAY, as Kafka's own clients and brokers: with Nagle (librdkafka 2.0.2's default) a
+    // small request pipelined behind one not yet acknowledged can wait for the broker's delayed
+    // ACK (README, Benchmarks: the latency stages before and after).
+    set({"socket.nagle.disable", "true"});
     for (const auto& property : defaults) {
         set(property);
     }

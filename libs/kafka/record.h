@@ -21,6 +21,12 @@ struct Record {
     std::int64_t timestamp_ms = -1;
     /// `{}` so that a brace list naming only the fields before it stays warning-free.
     std::vector<std::pair<std::string, std::string>> headers{};
+    /// The topic stamps the broker's append time (message.timestamp.type=LogAppendTime), not
+    /// the producer's create time.
+    bool log_append_time = false;
+    /// When this process took the record from its client (Unix ms; -1: not stamped). The
+    /// consumers stamp it for their latency breakdown.
+    std::int64_t fetched_at_ms = -1;
 
     /// The first header named `name`, if any.
     std::optional<std::string> header(const std::string& name) const;

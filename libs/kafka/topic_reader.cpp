@@ -30,7 +30,10 @@ void copy_out(RdKafka::Message& message, const std::string& topic, Record& recor
     } else {
         record.value.clear();
     }
-    record.timestamp_ms = message.timestamp().timestamp;
+    const auto timestamp = message.timestamp();
+    record.timestamp_ms = timestamp.timestamp;
+    record.log_append_time =
+        timestamp.type == RdKafka::MessageTimestamp::MSG_TIMESTAMP_LOG_APPEND_TIME;
     record.headers.clear();
     if (const auto* headers = message.headers(); headers != nullptr) {
         for (const auto& header : headers->get_all()) {

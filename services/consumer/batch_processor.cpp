@@ -69,10 +69,16 @@ BatchOutcome BatchProcessor::process(const std::vector<InboundMessage>& batch) {
     if (!refused.empty()) {
         dead_letters_.send(refused);
     }
-    for (const auto result : results) {
-        switch (result) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        switch (results[i]) {
             case redis::WriteOutcome::kApplied:
                 ++outcome.applied;
+                if (i < entries.size() && entries[i].order) {
+                    const auto& message = batch[i];
+                    outcome.applied_times.push_back({.created_ms = entries[i].order->created_at_ms,
+                                                     .kafka_ms = message.timestamp_ms,
+                                                     .fetched_ms = message.fetched_at_ms});
+                }
                 break;
             case redis::WriteOutcome::kDuplicate:
                 ++outcome.duplicates;

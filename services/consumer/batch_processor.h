@@ -1,5 +1,6 @@
 #pragma once
 
+#include "consumer/latency_split.h"
 #include "consumer/message.h"
 #include "redis/order_store.h"
 #include "serde/order_decoder.h"
@@ -42,6 +43,9 @@ struct BatchOutcome {
     std::int64_t duplicates = 0;
     std::int64_t dead_lettered = 0;
     CommitOffsets commit;  ///< per partition: last offset of the batch + 1
+    /// Per order applied: its clocks up to the fetch (stored_ms is for the caller to stamp
+    /// when the write returned).
+    std::vector<OrderTimes> applied_times{};
 };
 
 /**

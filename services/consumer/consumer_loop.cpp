@@ -4,6 +4,7 @@
 #include "consumer/consumer_health.h"
 #include "kafka/kafka_error.h"
 #include "kafka/topic_reader.h"
+#include "orders/generator.h"
 
 #include <spdlog/spdlog.h>
 
@@ -93,6 +94,7 @@ bool ConsumerLoop::take_message(RdKafka::Message& message) {
     switch (message.err()) {
         case RdKafka::ERR_NO_ERROR: {
             auto inbound = kafka::copy_out(message);  // the readers' copy: one place
+            inbound.fetched_at_ms = orders::now_ms();
             accumulator_.add(std::move(inbound), Clock::now());
             metrics_.consumed();
             metrics_.held.set(static_cast<double>(accumulator_.size()));
@@ -196,8 +198,10 @@ void ConsumerLoop::flush(bool everything) {
     const auto messages = in_flight_.size();
     const auto failures_before = writer_.failures();
     auto outcome = writer_.write(in_flight_, *this);
+    const auto stored_ms = orders::now_ms();  // the write that applied them has returned
     metrics_.failures.inc(static_cast<double>(writer_.failures() - failures_before));
     if (outcome) {
+        metrics_.stored(outcome->applied_times, stored_ms);
         written(*outcome, messages);
     }
 }

@@ -19,6 +19,20 @@ metrics::Gauge& gauge(const std::string& name, const std::string& help, const st
                                              {{"group", group}});
 }
 
+metrics::Histogram& stage(const std::string& name, const std::string& group) {
+    return metrics::default_registry().histogram(
+        "orderflow_consumer_order_latency_seconds",
+        "Per order applied, the time of one stage: created_to_kafka (created_at -> the record's "
+        "timestamp: the leader's append under LogAppendTime, else the producer's send call), "
+        "kafka_to_fetched (-> the consumer took it), fetched_to_stored (-> its Redis write "
+        "returned), created_to_stored (the whole)",
+        latency_stage_buckets(), {{"group", group}, {"stage", name}});
+}
+
+double seconds(std::int64_t ms) {
+    return static_cast<double>(ms) / 1000.0;
+}
+
 }  // namespace
 
 ConsumerMetrics::ConsumerMetrics(std::string group)
@@ -42,7 +56,15 @@ ConsumerMetrics::ConsumerMetrics(std::string group)
       messages_(counter("messages", "Messages consumed", group_)),
       applied_(counter("orders_applied", "Orders written to Redis", group_)),
       duplicates_(counter("duplicates", "Redeliveries counted, not applied", group_)),
-      dead_lettered_(counter("dead_lettered", "Messages sent to the DLQ", group_)) {}
+      dead_lettered_(counter("dead_lettered", "Messages sent to the DLQ", group_)),
+      to_kafka_(stage("created_to_kafka", group_)),
+      in_kafka_(stage("kafka_to_fetched", group_)),
+      to_redis_(stage("fetched_to_stored", group_)),
+      total_(stage("created_to_stored", group_)),
+      clock_skew_(counter("latency_clock_skew",
+                          "Latency stages that came out negative (a clock behind another) and "
+                          "were counted as 0",
+                          group_)) {}
 
 void ConsumerMetrics::consumed() {
     ++consumed_;
@@ -56,6 +78,20 @@ void ConsumerMetrics::written(const BatchOutcome& outcome) {
     applied_.inc(static_cast<double>(outcome.applied));
     duplicates_.inc(static_cast<double>(outcome.duplicates));
     dead_lettered_.inc(static_cast<double>(outcome.dead_lettered));
+}
+
+void ConsumerMetrics::stored(const std::vector<OrderTimes>& applied, std::int64_t stored_ms) {
+    for (auto times : applied) {
+        times.stored_ms = stored_ms;
+        const auto split = split_latency(times);
+        to_kafka_.observe(seconds(split.to_kafka_ms));
+        in_kafka_.observe(seconds(split.in_kafka_ms));
+        to_redis_.observe(seconds(split.to_redis_ms));
+        total_.observe(seconds(split.total_ms));
+        if (split.clamped > 0) {
+            clock_skew_.inc(static_cast<double>(split.clamped));
+        }
+    }
 }
 
 void ConsumerMetrics::log_progress(bool force) {

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "consumer/batch_processor.h"
+#include "consumer/latency_split.h"
 #include "metrics/metrics.h"
 
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace orderflow::consumer {
 
@@ -21,6 +23,9 @@ public:
     void consumed();
     /// A batch is in Redis: what it applied, found duplicate and dead-lettered.
     void written(const BatchOutcome& outcome);
+    /// The orders of a written batch are in Redis since `stored_ms` (Unix ms): each one's
+    /// stages into orderflow_consumer_order_latency_seconds{stage}.
+    void stored(const std::vector<OrderTimes>& applied, std::int64_t stored_ms);
     /// The progress line, at most every 10 s and only when something was consumed since;
     /// `force`: now (when leaving).
     void log_progress(bool force);
@@ -40,6 +45,11 @@ private:
     metrics::Counter& applied_;
     metrics::Counter& duplicates_;
     metrics::Counter& dead_lettered_;
+    metrics::Histogram& to_kafka_;
+    metrics::Histogram& in_kafka_;
+    metrics::Histogram& to_redis_;
+    metrics::Histogram& total_;
+    metrics::Counter& clock_skew_;
     std::int64_t consumed_ = 0;
     std::int64_t applied_total_ = 0;
     std::int64_t duplicates_total_ = 0;

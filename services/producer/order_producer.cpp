@@ -165,15 +165,15 @@ void OrderProducer::send(std::unique_ptr<PendingOrder> pending) {
     std::array<rd_kafka_vu_t, 4> fields{};
     fields[0].vtype = RD_KAFKA_VTYPE_TOPIC;
     fields[0].u.cstr = settings_.pipeline.topic.c_str();
-    fields[1].vtype = RD_KAFKA_VTYPE_KEY;
-    fields[1].u.mem = {const_cast<char*>(key.data()), key.size()};
-    fields[2].vtype = RD_KAFKA_VTYPE_VALUE;
-    fields[2].u.mem = {pending->payload.data(), pending->payload.size()};
-    fields[3].vtype = RD_KAFKA_VTYPE_OPAQUE;
-    fields[3].u.ptr = pending.get();
+    fields[1].vtype = RD_KAFKA_VTYPE_VALUE;
+    fields[1].u.mem = {pending->payload.data(), pending->payload.size()};
+    fields[2].vtype = RD_KAFKA_VTYPE_OPAQUE;
+    fields[2].u.ptr = pending.get();
+    fields[3].vtype = RD_KAFKA_VTYPE_KEY;  // left out under --no-keys: a null key
+    fields[3].u.mem = {const_cast<char*>(key.data()), key.size()};
+    const std::size_t used = settings_.keyed ? fields.size() : fields.size() - 1;
     while (true) {
-        const kafka::ErrorPtr error(
-            rd_kafka_produceva(handle_.get(), fields.data(), fields.size()));
+        const kafka::ErrorPtr error(rd_kafka_produceva(handle_.get(), fields.data(), used));
         if (!error) {
             pending.release();  // back in on_delivery
             return;

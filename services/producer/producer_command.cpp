@@ -46,10 +46,10 @@ int run_producer(const ProducerSettings& settings) {
                                                             ? R"({"kafka":"fatal error"})"
                                                             : R"({"kafka":"ok"})"};
     });
-    spdlog::info("producing {} orders to {}, {} (seed {}, {} customers)",
+    spdlog::info("producing {} orders to {}, {} (seed {}, {} customers{})",
                  settings.count == 0 ? std::string("endless") : std::to_string(settings.count),
                  settings.pipeline.topic, describe_pace(settings), settings.seed,
-                 settings.customers);
+                 settings.customers, settings.keyed ? "" : ", null keys: a benchmark mode");
     const auto totals = producer.run();
     spdlog::info(
         "done: sent {} delivered {} retried {} failed {}; {:.3f} s from the first send to the "

@@ -68,6 +68,9 @@ void add_producer_options(CLI::App& command, ProducerOptions& options) {
     command.add_option("--failpoint", options.failpoint, "fault injection for tests")
         ->envname("ORDERFLOW_FAILPOINT")
         ->group("");  // not in --help
+    command.add_flag("--no-keys", options.no_keys,
+                     "benchmarks only: send null keys (one partition at a time, as Kafka's "
+                     "ProducerPerformance) instead of keying by customer");
 }
 
 ProducerSettings to_settings(const ProducerOptions& options) {
@@ -110,6 +113,7 @@ ProducerSettings to_settings(const ProducerOptions& options) {
     common::parse_int("METRICS_PORT", options.status.port, 0, 65535);
     settings.status = options.status;
     settings.failpoint = parse_producer_failpoint(options.failpoint);
+    settings.keyed = !options.no_keys;
     return settings;
 }
 

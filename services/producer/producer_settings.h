@@ -28,6 +28,7 @@ struct ProducerOptions {
     std::string delivery_timeout = "30s";
     std::string progress_interval = "5s";
     std::string failpoint;  // ORDERFLOW_FAILPOINT, tests only
+    bool no_keys = false;
 };
 
 enum class Pace {
@@ -53,6 +54,10 @@ struct ProducerSettings {
     std::chrono::milliseconds progress_interval{5000};
     pipeline::StatusOptions status;  ///< METRICS_PORT checked by to_settings
     ProducerFailpoint failpoint;     ///< ORDERFLOW_FAILPOINT: the tests' faults
+    /// Keyed by customer (each customer's orders in one partition, in order). `--no-keys`, a
+    /// benchmark mode only: null keys, which librdkafka's sticky partitioner sends to one
+    /// partition at a time as Kafka's ProducerPerformance does; the consumers do not care.
+    bool keyed = true;
 
     /// One log line per delivered order at a slow pace; periodic summaries under load.
     bool per_order_lines() const {

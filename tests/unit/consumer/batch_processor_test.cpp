@@ -149,6 +149,22 @@ TEST_F(BatchProcessorTest, OneBadMessageGoesToTheDlqAndTheRestAreWritten) {
     EXPECT_EQ(outcome.commit, (CommitOffsets{{{"orders", 0}, 10}}));
 }
 
+TEST_F(BatchProcessorTest, AppliedOrdersCarryTheirClocksForTheLatencySplit) {
+    std::vector<InboundMessage> batch = {valid(0, 0), negative_quantity(0, 1), valid(0, 2)};
+    batch[0].timestamp_ms = 1000;
+    batch[0].fetched_at_ms = 1500;
+    batch[2].timestamp_ms = 2000;
+    batch[2].fetched_at_ms = 2500;
+    const auto outcome = processor_.process(batch);
+    ASSERT_EQ(outcome.applied_times.size(), 2U);  // never the dead letter
+    EXPECT_EQ(outcome.applied_times[0].kafka_ms, 1000);
+    EXPECT_EQ(outcome.applied_times[0].fetched_ms, 1500);
+    EXPECT_EQ(outcome.applied_times[1].kafka_ms, 2000);
+    EXPECT_EQ(outcome.applied_times[1].fetched_ms, 2500);
+    EXPECT_EQ(outcome.applied_times[0].created_ms, sink_.written[0].order->created_at_ms);
+    EXPECT_EQ(outcome.applied_times[1].created_ms, sink_.written[2].order->created_at_ms);
+}
+
 TEST_F(BatchProcessorTest, EveryKindOfPoisonIsRecognised) {
     const auto good = serde::frame(kSchemaId, encoder_.encode(generator_.next()));
     std::vector<InboundMessage> batch = {

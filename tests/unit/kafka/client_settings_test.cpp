@@ -71,6 +71,14 @@ TEST(KafkaClientSettings, TheFileWinsOverDefaultsAndKafkaExtraOverTheFile) {
     EXPECT_EQ(c_value(settings, defaults, "socket.timeout.ms"), "7000");
 }
 
+TEST(KafkaClientSettings, EveryClientDisablesNagleUnlessToldOtherwise) {
+    ClientSettings settings;
+    EXPECT_EQ(c_value(settings, {}, "socket.nagle.disable"), "true");
+    EXPECT_EQ(cpp_value(settings, {}, "socket.nagle.disable"), "true");
+    settings.extra = {{"socket.nagle.disable", "false"}};
+    EXPECT_EQ(c_value(settings, {}, "socket.nagle.disable"), "false");
+}
+
 TEST(KafkaClientSettings, ARefusedValueNamesTheFileAndLine) {
     ClientSettings settings;
     settings.properties = file_of("# tls\nsecurity.protocol=bogus\n");
