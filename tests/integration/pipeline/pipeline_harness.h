@@ -77,7 +77,8 @@ std::pair<std::int32_t, std::int64_t> produce_raw(const std::string& topic,
                                                   const std::string& key,
                                                   const std::string& value);
 
-/// Every message of `topic` from the beginning, waiting up to `timeout` for at least `expected`.
+/// Every message of `topic` from the beginning, each position once, waiting up to `timeout` for at
+/// least `expected`.
 std::vector<RawMessage> read_topic(const std::string& topic,
                                    std::size_t expected,
                                    std::chrono::milliseconds timeout);

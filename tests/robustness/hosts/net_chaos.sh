@@ -23,7 +23,7 @@ source "$here/hosts_checks.sh"
 # shellcheck source=net_faults.sh
 source "$here/net_faults.sh"
 
-all_cases=(net-leader-cut net-consumer-kafka-cut net-broker-isolated net-controller-isolated net-asymmetric
+all_cases=(net-leader-cut net-consumer-kafka-cut net-consumer-redis-cut net-broker-isolated net-controller-isolated net-asymmetric
   net-packet-loss net-flapping net-registry-leader-cut net-redis-latency)
 count=3000
 rate=100

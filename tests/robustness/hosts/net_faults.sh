@@ -73,6 +73,16 @@ fault_net_consumer_kafka_cut() {
   hold 20 "consumer-1 cut from the three brokers (session timeout 10 s)"
 }
 
+# consumer-1 cut from Redis but not from the brokers for longer than the session timeout (10 s):
+# its writes fail and are held, not committed; its members keep polling, so they stay in their
+# groups and must store everything once Redis is back (nothing skipped, nothing twice).
+fault_net_consumer_redis_cut() {
+  local broker
+  cut_link consumer-1 redis
+  for broker in "${brokers[@]}"; do can_reach consumer-1 "$broker" 9092 || die "consumer-1 lost $broker too"; done
+  hold 20 "consumer-1 cut from redis, not from the brokers (session timeout 10 s)"
+}
+
 # A broker that is not the controller isolated from every host.
 fault_net_broker_isolated() {
   local controller broker victim=""
