@@ -27,7 +27,8 @@ json parse_bounded(std::string_view body) {
             }
             return true;
         });
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for a number past a double ("1e999"): both the body's.
         bad("invalid_json", "", std::string("the body is not JSON: ") + e.what());
     }
 }

@@ -69,6 +69,10 @@ TEST(OrderRequest, RefusesWhatIsNotAnOrderObject) {
     const auto deep = refusal_of_text(R"({"customer_id": {"a": {"b": {"c": 1}}}})");
     EXPECT_EQ(deep.code(), "invalid_json");
     EXPECT_EQ(deep.status(), 400);
+    // A number past a double is nlohmann's out_of_range, not a parse_error (found by fuzzing).
+    const auto huge = refusal_of_text(R"({"customer_id": 9e999})");
+    EXPECT_EQ(huge.code(), "invalid_json");
+    EXPECT_EQ(huge.status(), 400);
 }
 
 TEST(OrderRequest, NamesUnknownMissingAndMistypedFields) {
