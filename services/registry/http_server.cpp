@@ -1,6 +1,7 @@
 #include "registry/http_server.h"
 
 #include "common/config_error.h"
+#include "http/pending_answer.h"
 #include "metrics/metrics.h"
 #include "registry/api_error.h"
 #include "registry/basic_auth.h"
@@ -175,15 +176,24 @@ struct HttpServer::Impl {
     HttpOptions options;
     LeaderForwarder forwarder;
     std::unique_ptr<http::Server> server;
+    std::unique_ptr<ReadBarrier> barrier;  // null without options.catch_up
 
     Impl(RegistryApi& a, Leadership& l, HealthProbe p, HttpOptions o)
         : api(a),
           leadership(l),
           probe(std::move(p)),
           options(std::move(o)),
-          forwarder(leadership, options.leader_wait) {}
+          forwarder(leadership, options.leader_wait) {
+        if (options.catch_up) {
+            barrier = std::make_unique<ReadBarrier>(options.catch_up, options.read_barrier);
+        }
+    }
 
     void handle(const Route& route, const http::Request& req, http::Response& res);
+    bool answer_when_current(const Route& route,
+                             const ApiRequest& request,
+                             const std::string& type,
+                             http::Response& res);
     void status_route(const http::Request& req, http::Response& res);
 };
 
@@ -209,6 +219,42 @@ void HttpServer::Impl::status_route(const http::Request& req, http::Response& re
     }
     res.status = what == "health" || ready ? 200 : 503;
     res.set_body(body.dump(), "application/json");
+}
+
+// A follower that lost Kafka may lack what the leader wrote a moment ago: its "not found" is
+// answered only after a check proves the store current, and becomes a 5xx when the check fails.
+bool may_be_stale(const http::Request& req, const ApiError& e) {
+    return req.method == "GET" && e.status() == 404 &&
+           (e.code() == 40401 || e.code() == 40402 || e.code() == 40403);
+}
+
+bool HttpServer::Impl::answer_when_current(const Route& route,
+                                           const ApiRequest& request,
+                                           const std::string& type,
+                                           http::Response& res) {
+    auto pending = res.defer();
+    const bool queued = barrier->after_next_check([this, &route, request, type,
+                                                   pending](const auto& failure) {
+        http::Response later;
+        try {
+            if (failure) {
+                throw ApiError(failure->status(), failure->code(),
+                               "Cannot tell whether it exists: " + std::string(failure->what()));
+            }
+            later.set_body((api.*(route.handler))(request), type);
+        } catch (const ApiError& e) {
+            set_error(later, e, type);
+        } catch (const std::exception& e) {
+            spdlog::error("{} after catching up: {}", request.method, e.what());
+            set_error(later, errors::internal("internal error; see the registry's log"));
+        }
+        request_counter(request.method, later.status).inc();
+        pending->answer(std::move(later));
+    });
+    if (!queued) {
+        res.pending.reset();
+    }
+    return queued;
 }
 
 void HttpServer::Impl::handle(const Route& route, const http::Request& req, http::Response& res) {
@@ -239,7 +285,19 @@ void HttpServer::Impl::handle(const Route& route, const http::Request& req, http
         request.body = req.body;
         request.params = req.query_params();
         res.status = 200;
-        res.set_body((api.*(route.handler))(request), type);
+        try {
+            res.set_body((api.*(route.handler))(request), type);
+        } catch (const ApiError& e) {
+            if (!barrier || !may_be_stale(req, e)) {
+                throw;
+            }
+            if (!answer_when_current(route, request, type, res)) {
+                // Never a "not found" it cannot vouch for: the client asks again later.
+                throw ApiError(503, 503,
+                               "HTTP 503 Service Unavailable: too many reads are waiting for this "
+                               "instance to catch up with the Kafka store; retry");
+            }
+        }
     } catch (const ApiError& e) {
         set_error(res, e, type);
     } catch (const std::exception& e) {
@@ -268,7 +326,9 @@ HttpServer::HttpServer(RegistryApi& api,
         router.add(route.method, pattern_of(route),
                    [impl, &route](const http::Request& req, http::Response& res) {
                        impl->handle(route, req, res);
-                       request_counter(req.method, res.status).inc();
+                       if (!res.pending) {  // a deferred answer is counted when it is given
+                           request_counter(req.method, res.status).inc();
+                       }
                    },
                    {.blocking = route.write});
     }
@@ -299,6 +359,9 @@ std::uint16_t HttpServer::port() const {
 }
 
 void HttpServer::stop() {
+    if (impl_->barrier) {
+        impl_->barrier->stop();  // answers what still waits before the server closes
+    }
     impl_->server->stop();
 }
 

@@ -2,7 +2,8 @@
 
 // The registry's HTTP front on libs/http: routes on the percent-decoded path segments (so %2F in
 // a subject survives), checks content types (content_negotiation.h), has a follower's writes
-// forwarded to the leader (leader_forwarding.h), maps every ApiError (and the server's own
+// forwarded to the leader (leader_forwarding.h), holds a "not found" until the store is proven
+// current (read_barrier.h), maps every ApiError (and the server's own
 // answers: 404, 405, 413, 431, over capacity, over budget) to Confluent's error body, and
 // serves /health, /ready and /metrics.
 
@@ -10,6 +11,7 @@
 #include "http/server.h"
 #include "registry/basic_auth.h"
 #include "registry/content_negotiation.h"
+#include "registry/read_barrier.h"
 #include "registry/record_log.h"
 #include "registry/registry_api.h"
 
@@ -36,6 +38,10 @@ struct HttpOptions {
     std::chrono::milliseconds leader_wait{20000};
     /// Basic authentication for every route but /health, /ready and /metrics; null = none.
     std::shared_ptr<const BasicAuth> auth;
+    /// Proves the store current before a GET answers "not found" (40401, 40402, 40403; see
+    /// read_barrier.h). Null: such answers go out at once (the store is the log).
+    ReadBarrier::Check catch_up;
+    ReadBarrierOptions read_barrier;
 };
 
 struct HealthProbe {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string_view>
@@ -168,7 +169,10 @@ int run_registry(const RegistrySettings& settings) {
                                       {"leader_url", leadership.leader_url().value_or("")},
                                       {"applied_offset", topic.applied_offset()}};
     };
-    HttpServer server(api, leadership, probe, settings.http);
+    auto http = settings.http;
+    http.catch_up = [&topic](auto deadline) { topic.catch_up(deadline); };
+    http.read_barrier.timeout = std::min(settings.topic.timeout, http.read_barrier.timeout);
+    HttpServer server(api, leadership, probe, http);
     try {
         // One budget for the whole start (REGISTRY_TIMEOUT): topic, replay, group join.
         const auto deadline = std::chrono::steady_clock::now() + settings.topic.timeout;

@@ -44,6 +44,13 @@ void SchemasTopic::stop() {
         writer_->close();
         writer_.reset();
     }
+    {
+        std::lock_guard marker(marker_mutex_);
+        if (marker_writer_) {
+            marker_writer_->close();
+            marker_writer_.reset();
+        }
+    }
     if (consumer_) {
         // Assigned, not subscribed: nothing to leave; close is quick.
         rd_kafka_consumer_close(consumer_.get());
@@ -316,6 +323,35 @@ void SchemasTopic::sync() {
                                      "catching up with " + options_.topic);
     read_back_or_throw(noop.last + 1, write_started_, write_deadline_,
                        "catching up with " + options_.topic);
+}
+
+void SchemasTopic::catch_up(Clock::time_point deadline) {
+    std::lock_guard marker(marker_mutex_);
+    const auto started = Clock::now();
+    const auto what = "reading " + options_.topic + " to its end";
+    if (stop_) {
+        throw errors::operation_timeout("Stopped before " + what);
+    }
+    if (!marker_writer_) {
+        marker_writer_ =
+            std::make_unique<SchemasWriter>(settings_, options_.topic, options_.timeout);
+    }
+    WrittenRange noop;
+    try {
+        noop = marker_writer_->write({{records::noop_key(), std::nullopt}}, deadline);
+    } catch (const kafka::KafkaError& e) {
+        if (e.code() == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+            throw errors::operation_timeout("Timed out " + what + " after " +
+                                            std::to_string(ms_since(started)) + " ms: " + e.what());
+        }
+        throw errors::store_error(e.what());
+    }
+    if (!wait_applied(noop.last + 1, deadline)) {
+        throw errors::operation_timeout(
+            "Timed out " + what + ": after " + std::to_string(ms_since(started)) +
+            " ms the reader applied up to offset " + std::to_string(applied_offset()) + ", not " +
+            std::to_string(noop.last + 1));
+    }
 }
 
 void SchemasTopic::append(const std::vector<Record>& records) {

@@ -36,6 +36,8 @@ struct TopicOptions {
 
 class SchemasTopic : public RecordLog {
 public:
+    using Clock = std::chrono::steady_clock;
+
     SchemasTopic(const kafka::ClientSettings& settings, TopicOptions options, SchemaStore& store);
     ~SchemasTopic() override;
     SchemasTopic(const SchemasTopic&) = delete;
@@ -61,13 +63,17 @@ public:
     /// Starts a write's deadline (REGISTRY_TIMEOUT), checks leadership and reads to the end of
     /// the log. Errors: ApiError 50002 (deadline), 50001 (Kafka error), 50004 (not leader).
     void sync() override;
+    /// For reads (read_barrier.h): returns once the store applied everything the log held when
+    /// called, proven as a write's catch-up is (a NOOP record read back) but through a producer
+    /// of its own, so it neither waits for a write nor needs the leadership.
+    /// Errors: ApiError 50002 (deadline), 50001 (Kafka error).
+    void catch_up(Clock::time_point deadline);
     /// Produces within the deadline sync() started, waits until the reader applied the
     /// records, and checks that the store took each of them (50001 when another writer's
     /// record won: never an answer naming what the store does not hold).
     void append(const std::vector<Record>& records) override;
 
 private:
-    using Clock = std::chrono::steady_clock;
     void ensure_topic();
     void read_loop();
     std::int64_t startup_end_offset(Clock::time_point deadline);
@@ -91,6 +97,8 @@ private:
     const Leadership* leadership_ = nullptr;
     kafka::HandlePtr consumer_;
     std::unique_ptr<SchemasWriter> writer_;
+    std::mutex marker_mutex_;
+    std::unique_ptr<SchemasWriter> marker_writer_;  // catch_up()'s, made on first use
     std::thread reader_;
     std::atomic<bool> stop_{false};
     std::atomic<bool> caught_up_{false};

@@ -7,7 +7,9 @@
 #   hosts_test.sh registry     a schema registered through the follower registry reaches the
 #                              leader and is read from both; with the follower cut off from the
 #                              leader, a write through it fails naming the leader; a registry
-#                              on 0.0.0.0 with no advertised URL stops at start
+#                              on 0.0.0.0 with no advertised URL stops at start; cut off from
+#                              Kafka, the follower answers 5xx, never 404, for an id
+#                              registered since
 #   hosts_test.sh cut-redis    consumer-1 cut from Redis longer than the session timeout while
 #                              orders flow, healed: nothing lost, nothing counted twice
 #   hosts_test.sh packet-loss  20 % of the packets on every broker link dropped for 15 s while
@@ -128,6 +130,43 @@ registry() {
   wait_version "$leader" "$subject" 2 "$id"
   wait_version "$follower" "$subject" 2 "$id"
   log "healed: version 2 (id $id) registered through $follower, served by both"
+  stale_follower "$leader" "$follower" "$subject"
+}
+
+# registry_answer HOST PATH: "STATUS BODY" of a GET from the producer host (a not-found waits
+# for the registry's catch-up check, up to 5 s).
+registry_answer() {
+  stack exec producer curl -sS -m 20 -o /dev/stdout -w ' %{http_code}' \
+    "http://$(host_addr "$1"):8081$2"
+}
+
+# A follower cut off from Kafka (not from its clients) misses what the leader registers since.
+# It must not call the new id unknown (a consumer would dead-letter a valid order): 5xx, which
+# clients retry, until it can read _schemas to the end again; a really unknown id is still 404.
+stale_follower() {
+  local leader=$1 follower=$2 subject=$3 broker id got deadline
+  local v3='{"type":"record","name":"HostsProbe","fields":[{"name":"a","type":"string"},{"name":"b","type":"string","default":""},{"name":"c","type":"int","default":0}]}'
+  trap 'for broker in kafka-1 kafka-2 kafka-3; do stack heal "$follower" "$broker"; done' EXIT
+  for broker in kafka-1 kafka-2 kafka-3; do stack cut "$follower" "$broker"; done
+  got=$(register "$leader" "$subject" "$v3")
+  [[ "$got" == *" 200" ]] || die "register through the leader while $follower is cut from Kafka: $got"
+  id=$(sed -n 's/^{"id":\([0-9]*\)}.*/\1/p' <<<"$got")
+  for path in "/schemas/ids/$id" "/schemas/ids/$id/schema" "/subjects/$subject/versions/3"; do
+    got=$(registry_answer "$follower" "$path")
+    [[ "$got" =~ \ 5[0-9][0-9]$ ]] ||
+      die "$follower, cut from Kafka, answered $path (registered since) with: $got"
+  done
+  log "cut from Kafka, $follower answers 5xx, not 404, for id $id registered since: $got"
+  for broker in kafka-1 kafka-2 kafka-3; do stack heal "$follower" "$broker"; done
+  trap - EXIT
+  deadline=$((SECONDS + 60))
+  until got=$(registry_answer "$follower" "/schemas/ids/$id") && [[ "$got" == *" 200" ]]; do
+    ((SECONDS < deadline)) || die "$follower does not serve id $id 60 s after healing: $got"
+    sleep 1
+  done
+  got=$(registry_answer "$follower" "/schemas/ids/2000000000")
+  [[ "$got" == *'"error_code":40403'*" 404" ]] || die "an unknown id on $follower after healing: $got"
+  log "healed: $follower serves id $id, and a never-registered id is 404 40403"
 }
 
 # consumer-1's members keep their partitions while cut from Redis (they pause and retry), so the
