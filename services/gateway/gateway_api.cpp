@@ -231,4 +231,20 @@ void GatewayApi::health(const http::Request& /*request*/, http::Response& respon
     response.set_body(body.dump(), kJson);
 }
 
+void render_server_error(const http::ServerError& error,
+                         const http::Request* /*request*/,
+                         http::Response& response) {
+    if (error.failure == http::Failure::handler_failed) {
+        response.set_body(
+            error_body("internal", "internal error; the gateway's log has the details"),
+            "application/json");
+        return;
+    }
+    const std::string code = error.failure == http::Failure::not_found           ? "not_found"
+                             : error.failure == http::Failure::payload_too_large ? "too_large"
+                             : error.status >= 500                               ? "unavailable"
+                                                                                 : "bad_request";
+    response.set_body(error_body(code, error.message), "application/json");
+}
+
 }  // namespace orderflow::gateway

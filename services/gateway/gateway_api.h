@@ -9,11 +9,19 @@
 #include "gateway/order_reader.h"
 #include "gateway/order_sender.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "metrics/metrics.h"
 
 #include <string>
 
 namespace orderflow::gateway {
+
+/// Our error body for what the HTTP server answers by itself (404, 405, 413, 431, 503, and 500
+/// when a handler threw): a handler's exception text goes to the log (the server writes it
+/// there), never to the client.
+void render_server_error(const http::ServerError& error,
+                         const http::Request* request,
+                         http::Response& response);
 
 class GatewayApi {
 public:

@@ -3,7 +3,6 @@
 #include "common/logging.h"
 #include "common/shutdown.h"
 #include "gateway/gateway_api.h"
-#include "gateway/order_request.h"
 #include "http/server.h"
 #include "pipeline/order_schema.h"
 #include "redis/redis_url.h"
@@ -14,19 +13,6 @@
 #include <memory>
 
 namespace orderflow::gateway {
-namespace {
-
-// Our error body for what the server answers by itself (404, 405, 413, 431, 503).
-void render_error(const http::ServerError& error, const http::Request*, http::Response& response) {
-    const std::string code = error.failure == http::Failure::not_found           ? "not_found"
-                             : error.failure == http::Failure::payload_too_large ? "too_large"
-                             : error.status >= 500                               ? "unavailable"
-                                                                                 : "bad_request";
-    response.set_body(error_body(code, error.message), "application/json");
-}
-
-}  // namespace
-
 int run_gateway(const GatewaySettings& settings) {
     common::install_stop_handlers();
     http::ServerOptions options;
@@ -37,7 +23,7 @@ int run_gateway(const GatewaySettings& settings) {
     options.limits = settings.limits;
     options.io_threads = settings.io_threads;
     options.worker_threads = 1;  // no route blocks
-    options.render_error = render_error;
+    options.render_error = render_server_error;
     const auto schema_id =
         pipeline::register_order_schema(settings.pipeline, serde::kOrderSchemaJson);
     OrderSender sender(settings.pipeline, serde::kOrderSchemaJson, schema_id, settings.ack_timeout,

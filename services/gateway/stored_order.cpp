@@ -1,5 +1,7 @@
 #include "gateway/stored_order.h"
 
+#include "gateway/order_request.h"
+
 #include <charconv>
 #include <cstdint>
 
@@ -18,9 +20,24 @@ ordered_json number_or_text(const std::string& text) {
     return text;
 }
 
+// Redis contents are outside bytes too: items nested deeper than an order's are shown as the
+// text they are (the parser stops at the first level too deep), never built or dumped.
 ordered_json items_or_text(const std::string& text) {
-    auto items = ordered_json::parse(text, nullptr, false);
-    return items.is_discarded() ? ordered_json(text) : items;
+    struct TooDeep {};
+    try {
+        auto items = ordered_json::parse(
+            text,
+            [](int depth, ordered_json::parse_event_t, ordered_json&) {
+                if (depth > kMaxJsonDepth) {
+                    throw TooDeep{};
+                }
+                return true;
+            },
+            false);
+        return items.is_discarded() ? ordered_json(text) : items;
+    } catch (const TooDeep&) {
+        return text;
+    }
 }
 
 }  // namespace

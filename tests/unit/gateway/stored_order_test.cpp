@@ -38,5 +38,16 @@ TEST(StoredOrder, KeepsWhatDoesNotParseAsText) {
     EXPECT_EQ(json["order_id"], "");
 }
 
+TEST(StoredOrder, ItemsNestedDeeperThanAnOrderStayText) {
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    const auto json = stored_order_json({{"items", deep}, {"currency", "\xff\xfe"}}, "g");
+    EXPECT_EQ(json["items"], deep);
+    // Invalid UTF-8 from Redis is replaced when answered, never thrown on.
+    const auto text = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    EXPECT_NE(text.find("\xEF\xBF\xBD"), std::string::npos);
+    EXPECT_EQ(stored_order_json({{"items", "[[[[1]]]]"}}, "g")["items"], "[[[[1]]]]");
+    EXPECT_TRUE(stored_order_json({{"items", "[[1]]"}}, "g")["items"].is_array());
+}
+
 }  // namespace
 }  // namespace orderflow::gateway
