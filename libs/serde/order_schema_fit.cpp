@@ -7,7 +7,7 @@ namespace {
 
 using Fits = std::function<bool(avro_schema_t)>;
 
-avro_schema_t resolve(avro_schema_t schema) {
+avro_schema_t follow_links(avro_schema_t schema) {
     while (schema != nullptr && avro_typeof(schema) == AVRO_LINK) {
         schema = avro_schema_link_target(schema);
     }
@@ -16,7 +16,7 @@ avro_schema_t resolve(avro_schema_t schema) {
 
 // The schema itself fits, or (a union) one of its branches does.
 bool fits(avro_schema_t schema, const Fits& wanted) {
-    schema = resolve(schema);
+    schema = follow_links(schema);
     if (schema == nullptr) {
         return false;
     }
@@ -83,7 +83,7 @@ bool is_item_array(avro_schema_t s) {
 }  // namespace
 
 std::optional<std::string> order_schema_mismatch(avro_schema_t writer) {
-    writer = resolve(writer);
+    writer = follow_links(writer);
     if (writer == nullptr || avro_typeof(writer) != AVRO_RECORD) {
         return "the writer schema is not a record";
     }

@@ -9,7 +9,7 @@
 namespace orderflow::consumer {
 namespace {
 
-constexpr std::chrono::milliseconds kFirstBackoff{100};
+constexpr std::chrono::milliseconds kFirstWriteBackoff{100};
 
 }  // namespace
 
@@ -18,7 +18,7 @@ RetryingWriter::RetryingWriter(BatchProcessor& processor,
                                std::chrono::milliseconds max_backoff)
     : processor_(processor),
       group_(std::move(group)),
-      max_backoff_(std::max(max_backoff, kFirstBackoff)) {}
+      max_backoff_(std::max(max_backoff, kFirstWriteBackoff)) {}
 
 std::optional<BatchOutcome> RetryingWriter::try_once(const std::vector<InboundMessage>& batch) {
     try {
@@ -52,7 +52,7 @@ std::optional<BatchOutcome> RetryingWriter::try_once(const std::vector<InboundMe
 
 std::optional<BatchOutcome> RetryingWriter::write(std::vector<InboundMessage>& batch,
                                                   WriterHost& host) {
-    auto backoff = kFirstBackoff;
+    auto backoff = kFirstWriteBackoff;
     bool paused = false;
     while (!batch.empty()) {
         if (auto outcome = try_once(batch)) {

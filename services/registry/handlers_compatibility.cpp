@@ -9,7 +9,7 @@
 
 namespace orderflow::registry {
 
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 std::string RegistryApi::post_compatibility_versions(const ApiRequest& req) {
     return check_compatibility(req, std::nullopt);
@@ -35,9 +35,9 @@ std::string RegistryApi::check_compatibility(const ApiRequest& req,
         if (!verbose || e.code() != 42201) {
             throw;
         }
-        Json body;
+        OrderedJson body;
         body["is_compatible"] = false;
-        body["messages"] = Json::array({e.what()});
+        body["messages"] = OrderedJson::array({e.what()});
         return body.dump();
     }
     std::vector<PastVersion> history;
@@ -60,7 +60,7 @@ std::string RegistryApi::check_compatibility(const ApiRequest& req,
     const auto check = check_history(*candidate, history, level);
     auto messages = check.messages;
     const auto note = check.notes.empty() ? std::nullopt : std::optional(check.notes.back());
-    Json body;
+    OrderedJson body;
     body["is_compatible"] = messages.empty();
     if (note) {
         messages.push_back(*note);

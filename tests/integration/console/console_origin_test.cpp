@@ -8,7 +8,7 @@ namespace {
 
 using std::chrono::seconds;
 
-constexpr const char* kToken = "console-origin-SECRET-7";
+constexpr const char* kOriginToken = "console-origin-SECRET-7";
 
 /// One request as raw bytes (the Host, Origin and Content-Type a browser would send, or not).
 RawReply send_raw(const ConsoleProcess& console, const std::string& request) {
@@ -26,7 +26,7 @@ std::string get_with_host(const std::string& target, const std::string& host) {
 std::string post_redrive(const ConsoleProcess& console, const std::string& extra_headers) {
     const std::string body = R"({"confirm":true})";
     return "POST /api/dlq/redrive HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(console.port()) +
-           "\r\nAuthorization: Bearer " + kToken +
+           "\r\nAuthorization: Bearer " + kOriginToken +
            "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" +
            body;
 }
@@ -70,7 +70,7 @@ TEST(ConsoleOrigin, AForeignHostIsRefusedOnPagesApiAndStreamsAndAnAllowedOneIsAn
 
 TEST(ConsoleOrigin, ActionsNeedTheirOwnOriginAndAJsonBody) {
     const Pipeline pipeline("http://127.0.0.1:1");
-    const ConsoleProcess console(pipeline, {{"CONSOLE_TOKEN", kToken}});
+    const ConsoleProcess console(pipeline, {{"CONSOLE_TOKEN", kOriginToken}});
     const auto own = "Origin: http://127.0.0.1:" + std::to_string(console.port()) + "\r\n";
     const std::string json = "Content-Type: application/json\r\n";
 
@@ -104,8 +104,8 @@ TEST(ConsoleOrigin, ActionsNeedTheirOwnOriginAndAJsonBody) {
 
 TEST(ConsoleOrigin, TheTokenInAUrlIsTradedForTheCookieAndNeverLogged) {
     const Pipeline pipeline("http://127.0.0.1:1");
-    const ConsoleProcess console(pipeline, {{"CONSOLE_TOKEN", kToken}});
-    const std::string token = std::string("token=") + kToken;
+    const ConsoleProcess console(pipeline, {{"CONSOLE_TOKEN", kOriginToken}});
+    const std::string token = std::string("token=") + kOriginToken;
 
     const auto traded = console.get("/ui/dlq?" + token + "&view=all");
     EXPECT_EQ(traded.status, 303) << traded.body;
@@ -119,7 +119,7 @@ TEST(ConsoleOrigin, TheTokenInAUrlIsTradedForTheCookieAndNeverLogged) {
 
     // Requests carrying the token in the URL that fail, each its own way.
     const std::map<std::string, std::string> bearer = {
-        {"Authorization", std::string("Bearer ") + kToken}};
+        {"Authorization", std::string("Bearer ") + kOriginToken}};
     EXPECT_EQ(console.post("/api/dlq/redrive?" + token, R"({"confirm":true})").status, 401)
         << "an action takes the token from a header or the cookie only";
     EXPECT_EQ(console.get("/api/nothing-here?" + token).status, 404);
@@ -130,11 +130,11 @@ TEST(ConsoleOrigin, TheTokenInAUrlIsTradedForTheCookieAndNeverLogged) {
     EXPECT_EQ(console.get("/ui/dlq?token=wrong-token-xx").status, 401);
     const auto foreign = send_raw(console, get_with_host("/ui/dlq?" + token, "attacker.example"));
     EXPECT_EQ(foreign.status, 421);
-    EXPECT_EQ(foreign.body.find(kToken), std::string::npos) << foreign.body;
+    EXPECT_EQ(foreign.body.find(kOriginToken), std::string::npos) << foreign.body;
 
     const auto log = console.output();
     EXPECT_NE(log.find("console: http://"), std::string::npos) << "the log is read: " << log;
-    EXPECT_EQ(log.find(kToken), std::string::npos) << log;
+    EXPECT_EQ(log.find(kOriginToken), std::string::npos) << log;
 }
 
 }  // namespace

@@ -17,9 +17,8 @@
 namespace orderflow::test {
 namespace {
 
-using registry::testing::Json;
-using registry::testing::RegistryNames;
-using registry::testing::RegistryProcess;
+// Qualified, not imported: the harness has a RegistryProcess of its own in this namespace.
+namespace two = registry::testing;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -28,30 +27,30 @@ constexpr int kUnknownId = 5252;     // never registered
 constexpr int kDecoderAttempts = 6;  // serde::RegistryRetry's default
 
 /// GET answers with 404 the registry has given so far.
-double not_found_answers(RegistryProcess& registry) {
+double not_found_answers(two::RegistryProcess& registry) {
     const auto metrics = registry.request("GET", "/metrics");
     const auto value = metric_value(
         metrics.body, R"(orderflow_registry_http_requests_total{method="GET",status="404"})");
     return value < 0 ? 0 : value;
 }
 
-bool is_leader(RegistryProcess& registry) {
+bool is_leader(two::RegistryProcess& registry) {
     const auto ready = registry.request("GET", "/ready");
-    return ready.status == 200 && Json::parse(ready.body).value("leader", false);
+    return ready.status == 200 && two::Json::parse(ready.body).value("leader", false);
 }
 
-void import_schema_with_id(RegistryProcess& leader, const std::string& subject, int id) {
+void import_schema_with_id(two::RegistryProcess& leader, const std::string& subject, int id) {
     ASSERT_EQ(leader.request("PUT", "/mode/" + subject, R"({"mode":"IMPORT"})").status, 200);
-    const Json body = {{"schema", serde::kOrderSchemaJson}, {"id", id}};
+    const two::Json body = {{"schema", serde::kOrderSchemaJson}, {"id", id}};
     const auto answer = leader.request("POST", "/subjects/" + subject + "/versions", body.dump());
     ASSERT_EQ(answer.status, 200) << answer.body;
     ASSERT_EQ(leader.request("PUT", "/mode/" + subject, R"({"mode":"READWRITE"})").status, 200);
 }
 
 TEST(RegistryFollower, AnIdNotYetReplayedIsAskedAgainAndStoredOnlyAStillUnknownIdIsDeadLettered) {
-    RegistryNames names;
-    RegistryProcess first(names);
-    RegistryProcess second(names);
+    two::RegistryNames names;
+    two::RegistryProcess first(names);
+    two::RegistryProcess second(names);
     ASSERT_TRUE(wait_until([&] { return is_leader(first) || is_leader(second); }, seconds(60)));
     auto& leader = is_leader(first) ? first : second;
     auto& follower = &leader == &first ? second : first;

@@ -54,7 +54,7 @@ public:
 const TopicPartition kP0{"orders", 0};
 const TopicPartition kP1{"orders", 1};
 
-InboundMessage message(std::int32_t partition, std::int64_t offset) {
+InboundMessage inbound(std::int32_t partition, std::int64_t offset) {
     return {"orders", partition, offset, std::nullopt, "v", 1};
 }
 
@@ -72,12 +72,12 @@ TEST(BatchCommitPolicy, ABatchIsExactlyBatchSizeWithoutATimeout) {
     auto held = policy.make_accumulator();
     const auto start = Clock::now();
     for (int i = 0; i < 9; ++i) {
-        held.add(message(0, i), start);
+        held.add(inbound(0, i), start);
     }
     // An hour later, nine messages are still not a batch: only the tenth makes one.
     EXPECT_FALSE(policy.ready(held, true, start + std::chrono::hours(1)));
     EXPECT_FALSE(policy.wake_at(held).has_value());
-    held.add(message(0, 9), start);
+    held.add(inbound(0, 9), start);
     // A whole batch: the loop stops waiting and writes it once nothing more is fetched.
     const auto wake = policy.wake_at(held);
     ASSERT_TRUE(wake.has_value());
@@ -92,7 +92,7 @@ TEST(BatchCommitPolicy, WholeBatchesAlreadyFetchedGoInOneWriteAndAPartialOneWait
     auto held = policy.make_accumulator();
     const auto start = Clock::now();
     for (int i = 0; i < 27; ++i) {
-        held.add(message(i % 2, i), start);
+        held.add(inbound(i % 2, i), start);
     }
     EXPECT_FALSE(policy.ready(held, false, start));  // more may be fetched: take it first
     EXPECT_TRUE(policy.ready(held, true, start));
@@ -113,10 +113,10 @@ TEST(BatchCommitPolicy, AWriteHoldsAtMostMaxWriteInWholeBatches) {
     auto held = policy.make_accumulator();
     const auto start = Clock::now();
     for (int i = 0; i < 39; ++i) {
-        held.add(message(0, i), start);
+        held.add(inbound(0, i), start);
     }
     EXPECT_FALSE(policy.ready(held, false, start));
-    held.add(message(0, 39), start);
+    held.add(inbound(0, 39), start);
     EXPECT_TRUE(policy.ready(held, false, start));  // full: written without asking for more
     EXPECT_EQ(policy.writable(held, start), 40U);
 }
@@ -127,7 +127,7 @@ TEST(BatchCommitPolicy, BatchTimeoutIsOptIn) {
     BatchCommitPolicy policy(l);
     auto held = policy.make_accumulator();
     const auto start = Clock::now();
-    held.add(message(0, 0), start);
+    held.add(inbound(0, 0), start);
     EXPECT_FALSE(policy.ready(held, true, start + milliseconds(499)));
     EXPECT_TRUE(policy.ready(held, true, start + milliseconds(500)));
     EXPECT_EQ(policy.wake_at(held), start + milliseconds(500));
@@ -306,7 +306,7 @@ TEST(AutoCommitPolicy, StoresOffsetsAfterTheWriteAndTakesWhatIsFetched) {
     FakeCommitter kafka;
     auto held = policy.make_accumulator();
     const auto now = Clock::now();
-    held.add(message(0, 0), now);
+    held.add(inbound(0, 0), now);
     EXPECT_FALSE(policy.ready(held, false, now));  // more may be fetched already
     EXPECT_TRUE(policy.ready(held, true, now));    // nothing more: write what there is
     policy.written({{kP0, 1}}, 1, kafka, now);

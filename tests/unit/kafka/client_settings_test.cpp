@@ -22,7 +22,7 @@
 namespace orderflow::kafka {
 namespace {
 
-constexpr const char* kSecret = "hunter2-s3cret-value";
+constexpr const char* kSecretValue = "hunter2-s3cret-value";
 
 PropertiesFile file_of(const std::string& text) {
     return parse_properties(text, "client.properties");
@@ -90,18 +90,18 @@ TEST(KafkaClientSettings, ARefusedValueNamesTheFileAndLine) {
 TEST(KafkaClientSettings, ARefusedSecretValueIsNeverShown) {
     // An enum librdkafka checks at once, under a secret key.
     ClientSettings settings;
-    settings.properties = file_of("sasl.oauthbearer.method=" + std::string(kSecret) + "\n");
+    settings.properties = file_of("sasl.oauthbearer.method=" + std::string(kSecretValue) + "\n");
     for (const auto& message :
          {config_error([&] { make_conf(settings); }, kPropertiesFileSetting),
           config_error([&] { make_cpp_conf(settings, {}); }, kPropertiesFileSetting)}) {
         EXPECT_NE(message.find("refused the value of sasl.oauthbearer.method"), std::string::npos)
             << message;
-        EXPECT_EQ(message.find(kSecret), std::string::npos) << message;
+        EXPECT_EQ(message.find(kSecretValue), std::string::npos) << message;
     }
     ClientSettings extra;
-    extra.extra = {{"sasl.oauthbearer.method", kSecret}};
+    extra.extra = {{"sasl.oauthbearer.method", kSecretValue}};
     const auto message = config_error([&] { make_conf(extra); }, "KAFKA_EXTRA");
-    EXPECT_EQ(message.find(kSecret), std::string::npos) << message;
+    EXPECT_EQ(message.find(kSecretValue), std::string::npos) << message;
 }
 
 TEST(KafkaClientSettings, ARefusedClientNamesTheFileAndHidesSecrets) {
@@ -109,11 +109,11 @@ TEST(KafkaClientSettings, ARefusedClientNamesTheFileAndHidesSecrets) {
     settings.properties = file_of(
         "security.protocol=SASL_SSL\nsasl.mechanisms=SCRAM-SHA-512\nsasl.username=producer\n"
         "sasl.password=" +
-        std::string(kSecret) + "\nssl.ca.location=/nonexistent/ca.pem\n");
+        std::string(kSecretValue) + "\nssl.ca.location=/nonexistent/ca.pem\n");
     const auto message = config_error([&] { make_producer(settings, {}, "the test producer"); },
                                       "KAFKA_PROPERTIES_FILE or KAFKA_EXTRA");
     EXPECT_NE(message.find("cannot create the test producer"), std::string::npos) << message;
-    EXPECT_EQ(message.find(kSecret), std::string::npos) << message;
+    EXPECT_EQ(message.find(kSecretValue), std::string::npos) << message;
 }
 
 TEST(KafkaClientSettings, RedactHidesEverySecretValueOfFileAndExtra) {

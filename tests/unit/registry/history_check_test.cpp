@@ -10,6 +10,8 @@ namespace {
 using testing::kIntA;
 using testing::kIntB;
 using testing::kIntBDefault;
+using testing::kOnlyA;
+using testing::kWithB;
 using testing::record_schema;
 using L = CompatibilityLevel;
 
@@ -22,14 +24,12 @@ std::vector<PastVersion> gaining_b() {
     return {{1, testing::shared(record_schema(kIntA))},
             {2, testing::shared(record_schema(std::string(kIntA) + "," + kIntBDefault))}};
 }
-const auto kWithB = record_schema(std::string(kIntA) + "," + kIntB);
 
 // v1 {a, b}, v2 {a, b = 0}: data of a candidate {a} is read by v2 but not by v1.
 std::vector<PastVersion> losing_b() {
     return {{1, testing::shared(record_schema(std::string(kIntA) + "," + kIntB))},
             {2, testing::shared(record_schema(std::string(kIntA) + "," + kIntBDefault))}};
 }
-const auto kOnlyA = record_schema(kIntA);
 
 TEST(HistoryCheck, BackwardChecksTheNewestVersionOnly) {
     const auto check = check_history(testing::parsed(kWithB), gaining_b(), L::kBackward);

@@ -12,10 +12,9 @@ namespace {
 
 using testing::kIntA;
 using testing::kIntB;
+using testing::kOnlyA;
+using testing::kWithB;
 using testing::record_schema;
-
-const auto kOnlyA = record_schema(kIntA);
-const auto kWithB = record_schema(std::string(kIntA) + "," + kIntB);  // cannot read kOnlyA data
 
 class RegistrationPlanTest : public ::testing::Test {
 protected:

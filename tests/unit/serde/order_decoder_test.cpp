@@ -15,7 +15,7 @@
 namespace orderflow::serde {
 namespace {
 
-const char* const kRecursive =
+const char* const kRecursiveSchema =
     R"({"type":"record","name":"N","fields":[{"name":"n","type":["null","N"]}]})";
 constexpr int kOrderId = 1;
 constexpr int kForeignId = 2;
@@ -23,8 +23,9 @@ constexpr int kNotAnOrderId = 3;
 
 // The registry as the decoder sees it: schema text by id, subjects by id.
 struct Registry {
-    std::map<int, std::string> schemas = {
-        {kOrderId, kOrderSchemaJson}, {kForeignId, kRecursive}, {kNotAnOrderId, R"("string")"}};
+    std::map<int, std::string> schemas = {{kOrderId, kOrderSchemaJson},
+                                          {kForeignId, kRecursiveSchema},
+                                          {kNotAnOrderId, R"("string")"}};
     std::map<int, std::vector<std::string>> subjects = {{kOrderId, {"orders-value"}},
                                                         {kForeignId, {"other-value"}},
                                                         {kNotAnOrderId, {"orders-value"}}};
