@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <thread>
@@ -198,6 +199,13 @@ int RegistryClient::register_schema(const std::string& subject,
             }
             break;
         }
+        // One line per retry: a registry that is away can hold a start-up for write_retry.
+        spdlog::warn(
+            "schema registry {}: registering under {} got {} (attempt {}, {} ms so far); "
+            "retrying in {} ms",
+            base_url_, subject,
+            answer.status == 0 ? answer.body : "HTTP " + std::to_string(answer.status), attempt,
+            waited.count(), backoff.count());
         std::this_thread::sleep_for(backoff);
         backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
     }

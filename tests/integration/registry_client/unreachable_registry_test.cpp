@@ -6,11 +6,15 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <arpa/inet.h>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <netinet/in.h>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <sys/socket.h>
@@ -114,6 +118,10 @@ TEST(RegistryClientUnreachable, A5xxWhileRegisteringIsRetriedThenReportedWithThe
     });
     registry.start();
     RegistryClient client(registry.url(), milliseconds(1000), milliseconds(1000));
+    std::ostringstream log;
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
     try {
         client.register_schema("s", R"("string")");
         FAIL() << "a failing registry registered a schema";
@@ -122,7 +130,11 @@ TEST(RegistryClientUnreachable, A5xxWhileRegisteringIsRetriedThenReportedWithThe
         EXPECT_EQ(e.error_code(), 50001);
         EXPECT_NE(std::string(e.what()).find("store down (after "), std::string::npos) << e.what();
     }
+    spdlog::set_default_logger(previous);
     EXPECT_GE(calls, 2);
+    // Each retry says so while it waits, not only the final error.
+    EXPECT_NE(log.str().find("registering under s got HTTP 500 (attempt 1, "), std::string::npos)
+        << log.str();
 }
 
 TEST(RegistryClientUnreachable, BodiesOfTheWrongShapeAreErrorsThatQuoteThem) {
