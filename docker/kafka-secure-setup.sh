@@ -1,7 +1,8 @@
 #!/bin/bash
 # The one-shot `kafka-setup` of docker-compose.secure.yml, run inside the apache/kafka image as
 # admin once the nodes are healthy: creates the orders and dead-letter topics (the services may
-# only describe them) and adds the ACLs of scripts/kafka/acls.txt, one kafka-acls call a line.
+# only describe them) and adds the ACLs of scripts/kafka/acls.txt, one kafka-acls call a line
+# (four at a time).
 # Adding an ACL that exists is a no-op, so a second run changes nothing; an ACL removed from the
 # list stays in the cluster until removed by hand (natively, kafka-cluster.sh apply-acls makes the
 # cluster's ACLs exactly the list's, with a Java source file this image's JRE cannot compile).
@@ -57,7 +58,10 @@ pascal_case() {
   echo "$out"
 }
 
+# One kafka-acls JVM a line, up to 4 at once (each spends seconds starting; the lines are
+# independent): a failed line fails the setup.
 count=0
+running=0
 while read -r principal kind name operations; do
   [[ -z "$principal" || "$principal" == \#* ]] && continue
   name=$(expand "$name")
@@ -69,8 +73,16 @@ while read -r principal kind name operations; do
   esac
   ops=()
   for op in $operations; do ops+=(--operation "$(pascal_case "$op")"); done
+  if ((running == 4)); then
+    wait -n || { echo "kafka-setup: a kafka-acls call failed" >&2; exit 1; }
+    running=$((running - 1))
+  fi
   "$kafka_home/bin/kafka-acls.sh" "${as_admin[@]}" --add --allow-principal "User:$principal" \
-    "${ops[@]}" "${resource[@]}" >/dev/null
+    "${ops[@]}" "${resource[@]}" >/dev/null &
+  running=$((running + 1))
   count=$((count + 1))
 done <"$ORDERFLOW_ACLS"
+for ((; running > 0; running--)); do
+  wait -n || { echo "kafka-setup: a kafka-acls call failed" >&2; exit 1; }
+done
 echo "kafka-setup: $count ACL lines of $ORDERFLOW_ACLS added"
