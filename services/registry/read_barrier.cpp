@@ -1,8 +1,22 @@
 #include "registry/read_barrier.h"
 
+#include <spdlog/spdlog.h>
+
 #include <utility>
 
 namespace orderflow::registry {
+namespace {
+
+// A request's callback must not end the barrier's thread (and every later request with it).
+void answer(const ReadBarrier::Done& done, const std::optional<ApiError>& failure) {
+    try {
+        done(failure);
+    } catch (const std::exception& e) {
+        spdlog::error("registry read barrier: answering a request failed: {}", e.what());
+    }
+}
+
+}  // namespace
 
 ReadBarrier::ReadBarrier(Check check, ReadBarrierOptions options)
     : check_(std::move(check)), options_(options), thread_([this] { loop(); }) {}
@@ -63,7 +77,7 @@ void ReadBarrier::loop() {
             failure = errors::operation_timeout(e.what());
         }
         for (auto& done : batch) {
-            done(failure);
+            answer(done, failure);
         }
         lock.lock();
         next_allowed_ = Clock::now() + options_.min_interval;
@@ -73,7 +87,7 @@ void ReadBarrier::loop() {
     lock.unlock();
     const ApiError stopping(503, 503, "HTTP 503 Service Unavailable: the registry is stopping");
     for (auto& done : left) {
-        done(stopping);
+        answer(done, stopping);
     }
 }
 

@@ -2,13 +2,13 @@
 // failing check answers, and the bound on waiting requests.
 #include "registry/read_barrier.h"
 
+#include "support/gated_step.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <future>
-#include <mutex>
 #include <optional>
 
 namespace orderflow::registry {
@@ -16,39 +16,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// A check that blocks until released, and counts how often it started.
-class GatedCheck {
-public:
-    void operator()(ReadBarrier::Clock::time_point /*deadline*/) {
-        std::unique_lock lock(mutex_);
-        ++started_;
-        changed_.notify_all();
-        changed_.wait(lock, [&] { return released_ >= started_; });
-        if (fail_) {
-            throw errors::operation_timeout("Kafka is away");
-        }
-    }
-    void release_one() {
-        std::lock_guard lock(mutex_);
-        ++released_;
-        changed_.notify_all();
-    }
-    void wait_started(int n) {
-        std::unique_lock lock(mutex_);
-        ASSERT_TRUE(changed_.wait_for(lock, 10s, [&] { return started_ >= n; }));
-    }
-    void fail_from_now() {
-        std::lock_guard lock(mutex_);
-        fail_ = true;
-    }
+using test::GatedStep;
 
-private:
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    int started_ = 0;
-    int released_ = 0;
-    bool fail_ = false;
-};
+/// The barrier's check as a GatedStep.
+ReadBarrier::Check gated(GatedStep& step) {
+    return [&step](ReadBarrier::Clock::time_point) { step(); };
+}
+
+void fail() {
+    throw errors::operation_timeout("Kafka is away");
+}
 
 ReadBarrierOptions quick(std::size_t max_waiting = 16) {
     ReadBarrierOptions options;
@@ -60,30 +37,30 @@ ReadBarrierOptions quick(std::size_t max_waiting = 16) {
 using Outcome = std::optional<ApiError>;
 
 TEST(ReadBarrierTest, ARequestArrivingDuringACheckWaitsForTheNextOne) {
-    GatedCheck check;
-    ReadBarrier barrier([&](auto deadline) { check(deadline); }, quick());
+    GatedStep check;
+    ReadBarrier barrier(gated(check), quick());
     std::promise<Outcome> first;
     std::promise<Outcome> second;
     ASSERT_TRUE(barrier.after_next_check([&](const Outcome& o) { first.set_value(o); }));
-    check.wait_started(1);
+    ASSERT_TRUE(check.wait_started(1));
     // The first check started before this request: it must not answer it.
     ASSERT_TRUE(barrier.after_next_check([&](const Outcome& o) { second.set_value(o); }));
     auto second_answer = second.get_future();
-    check.release_one();
+    check.release();
     EXPECT_FALSE(first.get_future().get().has_value());
     EXPECT_EQ(second_answer.wait_for(200ms), std::future_status::timeout);
-    check.wait_started(2);
-    check.release_one();
+    ASSERT_TRUE(check.wait_started(2));
+    check.release();
     EXPECT_FALSE(second_answer.get().has_value());
     EXPECT_EQ(barrier.checks(), 2U);
 }
 
 TEST(ReadBarrierTest, RequestsQueuedTogetherShareOneCheck) {
-    GatedCheck check;
-    ReadBarrier barrier([&](auto deadline) { check(deadline); }, quick());
+    GatedStep check;
+    ReadBarrier barrier(gated(check), quick());
     std::promise<Outcome> blocker;
     ASSERT_TRUE(barrier.after_next_check([&](const Outcome& o) { blocker.set_value(o); }));
-    check.wait_started(1);
+    ASSERT_TRUE(check.wait_started(1));
     std::atomic<int> answered{0};
     std::promise<void> all;
     for (int i = 0; i < 5; ++i) {
@@ -94,20 +71,19 @@ TEST(ReadBarrierTest, RequestsQueuedTogetherShareOneCheck) {
             }
         }));
     }
-    check.release_one();
-    check.wait_started(2);
-    check.release_one();
+    check.release();
+    ASSERT_TRUE(check.wait_started(2));
+    check.release();
     all.get_future().get();
     EXPECT_EQ(barrier.checks(), 2U);
 }
 
 TEST(ReadBarrierTest, AFailedCheckAnswersItsRequestsWithItsError) {
-    GatedCheck check;
-    check.fail_from_now();
-    ReadBarrier barrier([&](auto deadline) { check(deadline); }, quick());
+    GatedStep check;
+    ReadBarrier barrier(gated(check), quick());
     std::promise<Outcome> answer;
     ASSERT_TRUE(barrier.after_next_check([&](const Outcome& o) { answer.set_value(o); }));
-    check.release_one();
+    check.release(fail);
     const auto outcome = answer.get_future().get();
     ASSERT_TRUE(outcome.has_value());
     EXPECT_EQ(outcome->status(), 500);
@@ -125,27 +101,26 @@ TEST(ReadBarrierTest, AnyOtherExceptionFromTheCheckIsA5xxToo) {
 }
 
 TEST(ReadBarrierTest, PastMaxWaitingARequestIsRefusedAtOnce) {
-    GatedCheck check;
-    ReadBarrier barrier([&](auto deadline) { check(deadline); }, quick(2));
+    GatedStep check;
+    ReadBarrier barrier(gated(check), quick(2));
     ASSERT_TRUE(barrier.after_next_check([](const Outcome&) {}));
-    check.wait_started(1);  // that one left the queue
+    ASSERT_TRUE(check.wait_started(1));  // that one left the queue
     EXPECT_TRUE(barrier.after_next_check([](const Outcome&) {}));
     EXPECT_TRUE(barrier.after_next_check([](const Outcome&) {}));
     EXPECT_FALSE(barrier.after_next_check([](const Outcome&) {}));
-    check.release_one();
-    check.wait_started(2);
+    check.release();
+    ASSERT_TRUE(check.wait_started(2));
     EXPECT_TRUE(barrier.after_next_check([](const Outcome&) {}));  // room again
-    check.release_one();
-    check.wait_started(3);
-    check.release_one();
+    check.release();
+    ASSERT_TRUE(check.wait_started(3));
+    check.release();
 }
 
 TEST(ReadBarrierTest, StoppingAnswersWhatStillWaitsWith503) {
-    GatedCheck check;
-    auto barrier =
-        std::make_unique<ReadBarrier>([&](auto deadline) { check(deadline); }, quick(100000));
+    GatedStep check;
+    auto barrier = std::make_unique<ReadBarrier>(gated(check), quick(100000));
     ASSERT_TRUE(barrier->after_next_check([](const Outcome&) {}));
-    check.wait_started(1);
+    ASSERT_TRUE(check.wait_started(1));
     std::promise<Outcome> waiting;
     ASSERT_TRUE(barrier->after_next_check([&](const Outcome& o) { waiting.set_value(o); }));
     std::thread stopper([&] { barrier->stop(); });
@@ -153,7 +128,7 @@ TEST(ReadBarrierTest, StoppingAnswersWhatStillWaitsWith503) {
     while (barrier->after_next_check([](const Outcome&) {})) {
         std::this_thread::sleep_for(1ms);
     }
-    check.release_one();
+    check.release();
     stopper.join();
     const auto outcome = waiting.get_future().get();
     ASSERT_TRUE(outcome.has_value());
