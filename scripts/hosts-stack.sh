@@ -5,6 +5,11 @@
 #   hosts-stack.sh up                 lay out the hosts, start everything, wait until healthy
 #   hosts-stack.sh down               stop every process, remove namespaces, veths and bridge
 #   hosts-stack.sh status             each host: address, processes and their health, cuts
+#   hosts-stack.sh topic [TOPIC]      move the pipeline to TOPIC: the consumers start again in
+#                                     groups TOPIC-auto and TOPIC-batch (their Redis users get
+#                                     those groups' keys), dead letters go to TOPIC.dlq, and
+#                                     `exec` runs commands with TOPIC [orders after `up`];
+#                                     without TOPIC, print the pipeline's topic
 #   hosts-stack.sh exec HOST CMD...   CMD inside HOST, with that host's client settings in the
 #                                     environment (`orderflow` is the stack's binary)
 #   hosts-stack.sh cut A B [--one-way]   drop traffic between A and B (--one-way: A to B only);
@@ -18,7 +23,7 @@
 #
 # Hosts (HOSTS_SUBNET .11 ...): kafka-1..3 .11-.13 (broker+controller each, :9092, controller
 # :9093), redis .21 (:6379), registry-1 and registry-2 .31 .32 (:8081, one election group),
-# consumer-1 and consumer-2 .41 .42 (one member of orders-auto and of orders-batch on each,
+# consumer-1 and consumer-2 .41 .42 (one member of each of the topic's groups on each,
 # /health on the host's 127.0.0.1:8092 and :8093), producer .51 (/health on its 127.0.0.1:8091).
 # consumer-1 asks registry-1, consumer-2 and the producer ask registry-2.
 # Needs root (namespaces, iptables inside them); never touches the machine's own interfaces,
@@ -54,7 +59,7 @@ binary=${ORDERFLOW_BINARY:-$root/build/default/apps/orderflow/orderflow}
 producer=${HOSTS_PRODUCER:-on}
 [[ "$producer" == on || "$producer" == off ]] || die "HOSTS_PRODUCER must be on or off, got '$producer'"
 command=${1:-}
-[[ -n "$command" ]] || die "usage: hosts-stack.sh up|down|status|exec HOST CMD...|cut A B [--one-way]|loss A B P|delay A B MS|heal A B"
+[[ -n "$command" ]] || die "usage: hosts-stack.sh up|down|status|topic TOPIC|exec HOST CMD...|cut A B [--one-way]|loss A B P|delay A B MS|heal A B"
 shift
 
 # down and status find the layout `up` made in this dir unless told otherwise.
@@ -87,6 +92,7 @@ up() {
   fi
   hosts_require_free_subnet
   echo "$hosts_name $hosts_subnet" >"$layout_file"
+  rm -f "$(pipeline_topic_file)"
   hosts_create_network
   start_redis
   start_kafka
@@ -125,6 +131,9 @@ status() {
     delays=$(hosts_cuts "$host" delay)
     echo "${cuts:+ | cut: $cuts}${losses:+ | loss: $losses}${delays:+ | delay: $delays}"
   done
+  local topic
+  topic=$(pipeline_topic)
+  echo "pipeline: topic $topic, groups $topic-auto and $topic-batch, dead letters $topic.dlq"
 }
 
 case "$command" in
@@ -134,6 +143,19 @@ case "$command" in
     require_root
     require_network
     status
+    ;;
+  topic)
+    require_root
+    require_network
+    (($# <= 1)) || die "usage: hosts-stack.sh topic [TOPIC]"
+    if (($# == 0)); then
+      pipeline_topic
+      exit 0
+    fi
+    # A legal Kafka topic, and nothing a Redis key pattern would read as a wildcard.
+    [[ "$1" =~ ^[A-Za-z0-9._-]{1,200}$ ]] || die "'$1' is not a topic name this layout takes (1-200 of A-Z a-z 0-9 . _ -)"
+    switch_topic "$1"
+    log "the pipeline is on topic $1 (groups $1-auto, $1-batch)"
     ;;
   exec)
     require_root
@@ -179,5 +201,5 @@ case "$command" in
     log "healed $1 <-> $2"
     ;;
   -h | --help) sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" ;;
-  *) die "unknown command $command (up|down|status|exec|cut|loss|delay|heal)" ;;
+  *) die "unknown command $command (up|down|status|topic|exec|cut|loss|delay|heal)" ;;
 esac

@@ -7,6 +7,9 @@
 # Sourced after lib/proc.sh, lib/secrets.sh, lib/redis-acl.sh and lib/hosts.sh, by a script
 # that sets `here` (its scripts/ dir);
 # services_init DIR BINARY before use.
+#
+# The pipeline's topic is the layout's state (pipeline_topic, `hosts-stack.sh topic`): topic T
+# means groups T-auto and T-batch and dead letters in T.dlq, so `orders` is the defaults.
 
 kafka_port=9092
 kafka_controller_port=9093
@@ -32,6 +35,13 @@ services_init() {
   export REDIS_ACL_FILE=$secrets_dir/redis-users.acl REDIS_ADMIN_PASSWORD_FILE=$secrets_dir/admin.password
 }
 
+pipeline_topic_file() { echo "$services_dir/pipeline-topic"; }
+pipeline_topic() {
+  local file
+  file=$(pipeline_topic_file)
+  if [[ -s "$file" ]]; then cat "$file"; else echo orders; fi
+}
+
 bootstrap_servers() {
   echo "$(host_addr kafka-1):$kafka_port,$(host_addr kafka-2):$kafka_port,$(host_addr kafka-3):$kafka_port"
 }
@@ -46,6 +56,11 @@ host_env() {
   echo "KAFKA_BOOTSTRAP_SERVERS=$(bootstrap_servers)"
   echo "REDIS_URL=redis://$user:$(secret_password "$secrets_dir" "$user")@$(host_addr redis):$redis_port/0"
   echo "SCHEMA_REGISTRY_URL=$(registry_url "$registry")"
+  local topic
+  topic=$(pipeline_topic)
+  echo "ORDERS_TOPIC=$topic"
+  echo "DLQ_TOPIC=$topic.dlq"
+  echo "AUDIT_GROUPS=$topic-auto,$topic-batch"
   # A .env where the command runs is the caller's, not the layout's.
   echo "ORDERFLOW_ENV_FILE=$services_dir/no.env"
 }
@@ -76,6 +91,8 @@ start_service() {
   shift 2
   [[ "$name" == consumer-* ]] && user=$name
   mapfile -t variables < <(host_env "$host" "$user")
+  # consumer-auto is a member of T-auto, consumer-batch of T-batch.
+  [[ "$name" != consumer-* ]] || variables+=("CONSUMER_GROUP=$(pipeline_topic)-${name#consumer-}")
   mkdir -p "$services_dir/$host"
   (
     export "${variables[@]}"
@@ -105,7 +122,7 @@ wait_http() {
 
 # shellcheck disable=SC2154 # here: the sourcing script's scripts/ dir
 start_redis() {
-  redis_acl_write "$secrets_dir"
+  redis_acl_write "$secrets_dir" "$(pipeline_topic)"
   in_host redis "$here/redis.sh" start
   # The consumers' users may FCALL the store's function library but not load it (that would
   # change code other users run): admin loads it, as `SECURE=1 make up` does.
@@ -161,9 +178,9 @@ start_producer() {
   start_service producer producer $args
 }
 
-# stop_services: the orderflow services first, while Kafka and Redis are there to close against
-# (a consumer leaves its groups, the registry its election), then Kafka and Redis.
-stop_services() {
+# stop_pipeline: the producer service and the four consumers, at once; each consumer leaves its
+# group on the way out.
+stop_pipeline() {
   local host mode
   [[ ! -f "$(pidfile_of producer producer)" ]] ||
     stop_pid "producer on producer" "$(pidfile_of producer producer)" 20 "$(marker_of "$(producer_args)")" &
@@ -174,6 +191,32 @@ stop_services() {
     done
   done
   wait
+}
+
+# switch_topic TOPIC: the pipeline moved to TOPIC. The producer service and the consumers stop,
+# the consumers' Redis users get the keys of the new groups instead of the old ones (the ACL file
+# written again and loaded), and the consumers start on both hosts in TOPIC-auto and TOPIC-batch;
+# the producer service too when it ran. Commands run with `exec` use TOPIC from now on.
+switch_topic() {
+  local topic=$1 producer_ran=0 answer
+  ! service_alive producer producer "$(producer_args)" || producer_ran=1
+  stop_pipeline
+  echo "$topic" >"$(pipeline_topic_file)"
+  redis_acl_write "$secrets_dir" "$topic"
+  answer=$(REDISCLI_AUTH=$(<"$REDIS_ADMIN_PASSWORD_FILE") in_host redis \
+    redis-cli --user admin -h "$(host_addr redis)" -p "$redis_port" ACL LOAD 2>&1)
+  [[ "$answer" == OK ]] || die "redis ACL LOAD answered: $answer"
+  log "redis: consumer-auto may touch $topic-auto's keys, consumer-batch $topic-batch's"
+  start_consumers consumer-1
+  start_consumers consumer-2
+  ((producer_ran == 0)) || start_producer
+}
+
+# stop_services: the orderflow services first, while Kafka and Redis are there to close against
+# (a consumer leaves its groups, the registry its election), then Kafka and Redis.
+stop_services() {
+  local host
+  stop_pipeline
   for host in registry-1 registry-2; do
     stop_pid "registry on $host" "$(pidfile_of "$host" registry)" 20 "$(marker_of "$(registry_args "$host")")" &
   done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The secure profile's Redis users: an ACL file for `redis-server --aclfile`, one user per
 # principal that talks to Redis, each allowed exactly the commands and keys its code sends.
 # Sourced after proc.sh and secrets.sh, not run.
@@ -34,9 +35,10 @@ redis_acl_user() {
   printf 'user %s on #%s resetchannels %s\n' "$name" "$hash" "$*"
 }
 
-# redis_acl_write SECRETS_DIR: writes SECRETS_DIR/redis-users.acl (0600).
+# redis_acl_write SECRETS_DIR [TOPIC]: writes SECRETS_DIR/redis-users.acl (0600); the consumers'
+# groups are TOPIC-auto and TOPIC-batch (TOPIC: orders).
 redis_acl_write() {
-  local dir=$1 consumer_commands read_commands
+  local dir=$1 topic=${2:-orders} consumer_commands read_commands
   # What a consumer sends on its own connection and what its store function calls.
   consumer_commands='-@all +ping +select +fcall +hgetall +set +pexpire'
   consumer_commands+=' +exists +type +hget +hmget +hset +hincrby +zadd'
@@ -49,8 +51,8 @@ redis_acl_write() {
     # People: everything, including FLUSHALL, CONFIG, ACL and FUNCTION LOAD.
     redis_acl_user "$dir" admin '~* &* +@all'
     # Each consumer reads and writes only its own group's keys.
-    redis_acl_user "$dir" consumer-auto "$(redis_acl_group_keys orders-auto) $consumer_commands"
-    redis_acl_user "$dir" consumer-batch "$(redis_acl_group_keys orders-batch) $consumer_commands"
+    redis_acl_user "$dir" consumer-auto "$(redis_acl_group_keys "$topic-auto") $consumer_commands"
+    redis_acl_user "$dir" consumer-batch "$(redis_acl_group_keys "$topic-batch") $consumer_commands"
     # The console reads every key (%R: read only, even for a command that could write).
     redis_acl_user "$dir" console "%R~* $read_commands"
     # orderflow audit reads the store of any group: no PING (it authenticates with AUTH) and

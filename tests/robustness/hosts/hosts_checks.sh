@@ -5,7 +5,12 @@
 # (the checkout) and work (the cases' files).
 # shellcheck disable=SC2154
 
-groups=(orders-auto orders-batch)
+# use_topic TOPIC: the topic the checks read and its groups (hosts-stack.sh topic).
+use_topic() {
+  topic=$1
+  groups=("$topic-auto" "$topic-batch")
+}
+use_topic orders
 
 stack() { "$root/scripts/hosts-stack.sh" "$@"; }
 

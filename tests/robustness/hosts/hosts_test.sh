@@ -2,8 +2,10 @@
 # The stack as hosts (fixture `hosts`, scripts/hosts-stack.sh): clients on other addresses than
 # Kafka, Redis and the registries, and a real link fault.
 #
-#   hosts_test.sh pipeline     brokers advertise their hosts' addresses; orders from the
-#                              producer host, stored once by both groups
+#   hosts_test.sh pipeline     brokers advertise their hosts' addresses; the pipeline moved to
+#                              a topic of its own (hosts-stack.sh topic): the consumers' Redis
+#                              users lose the old groups' keys; orders from the producer host,
+#                              stored once by both new groups
 #   hosts_test.sh registry     a schema registered through the follower registry reaches the
 #                              leader and is read from both; with the follower cut off from the
 #                              leader, a write through it fails naming the leader; a registry
@@ -28,6 +30,8 @@ source "$here/hosts_checks.sh"
 hosts_init "${HOSTS_NAME:?}" "${HOSTS_SUBNET:?}"
 work=$HOSTS_DIR/cases
 mkdir -p "$work"
+# The cases check the groups of the topic the layout's pipeline is on.
+use_topic "$(stack topic)"
 
 # Clients on another host get every broker at its own address (advertised listeners), whichever
 # node they bootstrap from.
@@ -49,7 +53,7 @@ check_members_assigned() {
   for host in consumer-1 consumer-2; do
     for port in 8092 8093; do
       until health=$(stack exec "$host" curl -fsS -m 2 "http://127.0.0.1:$port/health") &&
-        grep -q '"assigned":"orders\[' <<<"$health"; do
+        grep -q "\"assigned\":\"$topic\\[" <<<"$health"; do
         ((SECONDS < deadline)) || die "the member on $host (status :$port) holds no partition: $health"
         sleep 1
       done
@@ -58,8 +62,32 @@ check_members_assigned() {
   log "each consumer host holds partitions of both groups"
 }
 
+# redis_as USER ARGS...: redis-cli on the redis host as USER, with that user's password.
+redis_as() {
+  REDISCLI_AUTH=$(<"$HOSTS_DIR/secrets/$1.password") \
+    stack exec redis redis-cli --user "$1" -h "$(host_addr redis)" "${@:2}"
+}
+
+# After a move, each consumer's Redis user may touch its new group's keys and no longer the old.
+check_consumer_keys() {
+  local old=$1 mode answer
+  for mode in auto batch; do
+    answer=$(redis_as "consumer-$mode" hget "stats:$old-$mode" processed 2>&1)
+    [[ "$answer" == *NOPERM* ]] || die "consumer-$mode still reads $old-$mode's keys: $answer"
+    answer=$(redis_as "consumer-$mode" hget "stats:$topic-$mode" processed 2>&1)
+    [[ "$answer" != *NOPERM* ]] || die "consumer-$mode may not read $topic-$mode's keys: $answer"
+  done
+  log "the consumers' Redis users hold the keys of $topic's groups only"
+}
+
 pipeline() {
+  local old=$topic new
+  new=orders-hosts-$(date +%s)
   rm -f "$work"/pipeline.*
+  "$here/hosts_fixture.sh" topic "$new"
+  use_topic "$(stack topic)"
+  [[ "$topic" == "$new" ]] || die "the layout's topic is '$topic' after the move to $new"
+  check_consumer_keys "$old"
   check_advertised
   check_members_assigned
   produce pipeline 400 100 || die "the producer gave orders up: $(tail -n 3 "$work/pipeline.log")"

@@ -7,8 +7,9 @@
 #
 #   net_chaos.sh [net | net-NAME ...]   every case, or the named ones, in the order below
 #
-# The cases share the layout's topic and groups (the consumers' Redis users may touch only their
-# group's keys); each checks its own orders, and its counts are what changed during it.
+# Each case runs on a topic of its own, orders-CASE, with groups of its own (orders-CASE-auto and
+# -batch, the consumers restarted on both hosts by hosts_fixture.sh topic), so that nothing a case
+# leaves behind (a lag, a partial batch, a dead letter, a schema version) reaches the next one.
 # Environment: HOSTS_DIR [build/default/chaos-hosts], HOSTS_NAME [ofhchaos], HOSTS_SUBNET
 # [10.213.3], ORDERFLOW_BINARY [build/default/apps/orderflow/orderflow]. Needs root.
 set -euo pipefail
@@ -70,13 +71,13 @@ members_assigned() {
   for host in consumer-1 consumer-2; do
     for port in 8092 8093; do
       stack exec "$host" curl -fsS -m 2 "http://127.0.0.1:$port/health" 2>/dev/null |
-        grep -q '"assigned":"orders\[' || return 1
+        grep -q "\"assigned\":\"$topic\\[" || return 1
     done
   done
 }
 
 audit_clean() { stack exec producer orderflow audit >"$work/$case.audit" 2>&1; }
-stored_by_both() { (($(missing_in orders-auto "$(ack_log)") + $(missing_in orders-batch "$(ack_log)") == 0)); }
+stored_by_both() { (($(missing_in "${groups[0]}" "$(ack_log)") + $(missing_in "${groups[1]}" "$(ack_log)") == 0)); }
 stable() { stored_by_both && members_assigned && audit_clean; }
 unstable_reason() {
   if ! stored_by_both; then
@@ -127,7 +128,10 @@ run_case() {
   case=$1
   local g before_processed=() before_keys=() before_skipped=() producer healed stable_s problem="" verdict
   rm -f "$work/$case".*
-  log "$case: start"
+  use_topic "orders-$case"
+  log "$case: start, on topic $topic"
+  "$here/hosts_fixture.sh" topic "$topic" >"$work/$case.topic.log" 2>&1 ||
+    fail_with_log "the consumers did not start on $topic" "$work/$case.topic.log"
   wait_for "both groups' members assigned" 120 members_assigned || problem="members not assigned at start"
   for g in "${groups[@]}"; do
     before_processed+=("$(stat_of "$g" processed)")

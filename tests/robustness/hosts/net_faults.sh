@@ -26,12 +26,12 @@ broker_setting() {
   sed -n "s/^.*[[:space:]]$1 = \([0-9]*\)$/\1/p" "$HOSTS_DIR/kafka/logs/kafka-1/server.log" | tail -n 1
 }
 
-# leader_of PARTITION: the host leading PARTITION of the orders topic, by the metadata.
+# leader_of PARTITION: the host leading PARTITION of the case's topic, by the metadata.
 leader_of() {
   local id
-  id=$(stack exec producer kcat -b "$(host_addr kafka-1):9092,$(host_addr kafka-2):9092" -L -t orders -m 5 2>/dev/null |
+  id=$(stack exec producer kcat -b "$(host_addr kafka-1):9092,$(host_addr kafka-2):9092" -L -t "$topic" -m 5 2>/dev/null |
     sed -n "s/^ *partition $1, leader \([0-9]*\),.*/\1/p")
-  [[ "$id" =~ ^[1-3]$ ]] || die "no leader for orders partition $1 in the metadata"
+  [[ "$id" =~ ^[1-3]$ ]] || die "no leader for $topic partition $1 in the metadata"
   echo "kafka-$id"
 }
 
@@ -60,7 +60,7 @@ fault_net_leader_cut() {
   leader=$(leader_of 0)
   for other in "${brokers[@]}"; do [[ "$other" == "$leader" ]] || cut_link "$leader" "$other"; done
   can_reach producer "$leader" 9092 || die "the producer lost $leader too"
-  hold $((lag / 1000 + 5)) "$leader (leads orders-0) cut from the other brokers, replica.lag.time.max.ms=$lag"
+  hold $((lag / 1000 + 5)) "$leader (leads $topic-0) cut from the other brokers, replica.lag.time.max.ms=$lag"
 }
 
 # consumer-1 cut from every broker but not from Redis for longer than the session timeout (10 s):
@@ -105,7 +105,7 @@ fault_net_asymmetric() {
   leader=$(leader_of 0)
   for other in "${brokers[@]}"; do [[ "$other" == "$leader" ]] || break; done
   cut_link "$leader" "$other" --one-way
-  hold 30 "$leader (leads orders-0) cannot send to $other; $other can send to it"
+  hold 30 "$leader (leads $topic-0) cannot send to $other; $other can send to it"
 }
 
 loss_link() {
@@ -126,7 +126,7 @@ fault_net_flapping() {
   local leader end=$((SECONDS + 60)) flaps=0
   leader=$(leader_of 0)
   echo "producer $leader" >>"$(cuts_file)"
-  log "  flapping producer <-> $leader (leads orders-0): down 2 s, up 2 s, for 60 s"
+  log "  flapping producer <-> $leader (leads $topic-0): down 2 s, up 2 s, for 60 s"
   while ((SECONDS < end)); do
     stack cut producer "$leader" >/dev/null 2>&1
     sleep 2
@@ -155,20 +155,20 @@ schema["fields"].append({"name": sys.argv[2], "type": ["null", "string"], "defau
 print(json.dumps(schema))' "$root/libs/serde/order.avsc" "$1"
 }
 
-# register_version VIA FIELD: a new version of the orders subject (the order schema plus an
+# register_version VIA FIELD: a new version of the case topic's subject (the order schema plus an
 # optional FIELD) through VIA; prints "SECONDS STATUS BODY".
 register_version() {
   local body started=$SECONDS answer
   body=$(python3 -c 'import json, sys; print(json.dumps({"schema": sys.argv[1]}))' "$(evolved_schema "$2")")
   answer=$(stack exec producer curl -sS -m 60 -o /dev/stdout -w ' %{http_code}' -X POST \
     -H 'Content-Type: application/vnd.schemaregistry.v1+json' --data "$body" \
-    "http://$(host_addr "$1"):8081/subjects/orders-value/versions" 2>&1 || true)
+    "http://$(host_addr "$1"):8081/subjects/$topic-value/versions" 2>&1 || true)
   echo "$((SECONDS - started)) ${answer##* } ${answer% *}"
 }
 
 # The registry leader's host cut from the three brokers (not from the other registry or the
 # clients) for 45 s, longer than the election group's session (30 s), while a new version of
-# the orders subject is registered through the other instance again and again (as a producer
+# the case topic's subject is registered through the other instance again and again (as a producer
 # with a new schema would at start); every answer goes to $work/$case.registry. After the heal
 # a registration must succeed and both instances serve it. Orders flow with the schema id the
 # producer already holds.
@@ -216,7 +216,7 @@ fault_net_registry_leader_cut() {
 
 serves_latest() {
   stack exec producer curl -fsS -m 5 \
-    "http://$(host_addr "$1"):8081/subjects/orders-value/versions/latest" 2>/dev/null | grep -q "$2"
+    "http://$(host_addr "$1"):8081/subjects/$topic-value/versions/latest" 2>/dev/null | grep -q "$2"
 }
 
 # consumer-1's link to Redis 150 ms slower for a minute: what it sends waits in a proxy on its
