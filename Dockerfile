@@ -5,13 +5,14 @@
 
 # ---- build: exactly the packages cmake/Dependencies.cmake finds ---------------------------
 # libcpp-httplib-dev brings the -dev packages its pkg-config file requires (OpenSSL, zlib,
-# Brotli); libboost-dev is Boost.Beast/Asio for libs/http (headers only).
+# Brotli); libssl-dev is named too, as the gateway links libcrypto itself; libboost-dev is
+# Boost.Beast/Asio for libs/http (headers only).
 FROM debian:12-slim AS build
 RUN apt-get update -q \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       g++ cmake ninja-build pkg-config \
       librdkafka-dev libhiredis-dev libavro-dev nlohmann-json3-dev libspdlog-dev libcli11-dev \
-      libcpp-httplib-dev libboost-dev \
+      libcpp-httplib-dev libssl-dev libboost-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the binary is built from (.dockerignore lets nothing else in), so a change to the

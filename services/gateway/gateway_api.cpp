@@ -9,6 +9,7 @@
 #include "orders/validation.h"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <random>
 
@@ -18,6 +19,7 @@ namespace {
 constexpr const char* kJson = "application/json";
 constexpr const char* kPost = "post_order";
 constexpr const char* kGet = "get_order";
+constexpr const char* kIdempotencyKey = "Idempotency-Key";
 
 std::string new_order_id() {
     thread_local std::mt19937_64 random{std::random_device{}()};
@@ -36,10 +38,14 @@ bool is_json(const std::string& content_type) {
 
 }  // namespace
 
-GatewayApi::GatewayApi(const GatewaySettings& settings, OrderSender& sender, OrderReader& reader)
+GatewayApi::GatewayApi(const GatewaySettings& settings,
+                       OrderSender& sender,
+                       OrderReader& reader,
+                       IdempotencyStore& idempotency)
     : settings_(settings),
       sender_(sender),
       reader_(reader),
+      idempotency_(idempotency),
       ack_seconds_(metrics::default_registry().histogram(
           "orderflow_gateway_ack_seconds",
           "seconds from an order's request to Kafka's acknowledgement (201 answers)",
@@ -88,25 +94,124 @@ void GatewayApi::post_order(const http::Request& request, http::Response& respon
         return;
     }
     orders::Order order;
+    std::string key;
     try {
         order = parse_order(request.body, new_order_id(), orders::now_ms());
+        if (request.has_header(kIdempotencyKey)) {
+            key = request.header(kIdempotencyKey);
+            check_idempotency_key(key);
+        }
     } catch (const RequestError& e) {
         response = answer(kPost, e.status(), error_body(e.code(), e.what(), e.field()));
         return;
     }
     auto pending = response.defer();
+    if (!request.has_header(kIdempotencyKey)) {
+        send(order, pending, started, {});
+    } else {
+        claim_then_send(std::move(order), key, pending, started);
+    }
+    observe_in_flight();
+}
+
+void GatewayApi::claim_then_send(orders::Order order,
+                                 const std::string& key,
+                                 const std::shared_ptr<http::PendingAnswer>& pending,
+                                 std::chrono::steady_clock::time_point started) {
+    IdempotencyStore::Claim claim;
+    claim.redis_key = idempotency_redis_key(key);
+    claim.record = {order_fingerprint(order), order.order_id, order.created_at_ms, false};
+    claim.done = [this, pending, started, order = std::move(order), mine = claim.record,
+                  redis_key = claim.redis_key](const IdempotencyStore::Result& result) {
+        switch (result.held) {
+            case IdempotencyStore::Held::kNew:
+                send(order, pending, started, Keyed{redis_key, mine, false});
+                break;
+            case IdempotencyStore::Held::kHeld:
+                replay(order, result.record, pending, started, redis_key);
+                break;
+            case IdempotencyStore::Held::kUnreadable:
+                spdlog::warn("idempotency key {}: {}", redis_key, result.error);
+                pending->answer(answer(
+                    kPost, 500,
+                    error_body("idempotency_record_unreadable",
+                               "what Redis holds for this Idempotency-Key is not a record the "
+                               "gateway wrote; use another key")));
+                break;
+            case IdempotencyStore::Held::kUnavailable: {
+                auto down = answer(
+                    kPost, 503,
+                    error_body("redis_unavailable", "the Idempotency-Key cannot be checked: " +
+                                                        result.error + "; nothing was sent"));
+                down.set_header("Retry-After", "5");
+                pending->answer(std::move(down));
+                break;
+            }
+        }
+    };
+    if (!idempotency_.claim(std::move(claim))) {
+        auto full = answer(kPost, 429,
+                           error_body("too_many_in_flight",
+                                      std::to_string(settings_.max_in_flight) +
+                                          " keyed orders wait for Redis already; try again"));
+        full.set_header("Retry-After", "1");
+        pending->answer(std::move(full));
+    }
+}
+
+void GatewayApi::replay(orders::Order order,
+                        const IdempotencyRecord& held,
+                        const std::shared_ptr<http::PendingAnswer>& pending,
+                        std::chrono::steady_clock::time_point started,
+                        const std::string& redis_key) {
+    const auto fingerprint = order_fingerprint(order);
+    // The order as the first request made it: its id and time, the same content.
+    order.order_id = held.order_id;
+    order.created_at_ms = held.created_at_ms;
+    switch (replay_for(held, fingerprint)) {
+        case Replay::kConflict:
+            pending->answer(
+                answer(kPost, 409,
+                       error_body("idempotency_key_reused",
+                                  "this Idempotency-Key was used for another order (" +
+                                      held.order_id + "); use a new key for a new order",
+                                  kIdempotencyKey)));
+            break;
+        case Replay::kAnswer:
+            pending->answer(created(order, true));
+            break;
+        case Replay::kResend:
+            send(order, pending, started, Keyed{redis_key, held, true});
+            break;
+    }
+}
+
+http::Response GatewayApi::created(const orders::Order& order, bool replayed) {
+    auto response = answer(kPost, 201, orders::to_json(order));
+    response.set_header("Location", "/v1/orders/" + order.order_id);
+    if (replayed) {
+        response.set_header("Idempotent-Replayed", "true");
+    }
+    return response;
+}
+
+void GatewayApi::send(const orders::Order& order,
+                      const std::shared_ptr<http::PendingAnswer>& pending,
+                      std::chrono::steady_clock::time_point started,
+                      std::optional<Keyed> keyed) {
     const auto timeout_ms = settings_.ack_timeout.count();
-    auto done = [this, pending, started, timeout_ms, order_id = order.order_id,
-                 body = orders::to_json(order)](const Delivery& delivery) {
+    auto done = [this, pending, started, timeout_ms, order,
+                 keyed = std::move(keyed)](const Delivery& delivery) {
         if (delivery.acknowledged) {
             ack_seconds_.observe(seconds_since(started));
-            auto created = answer(kPost, 201, body);
-            created.set_header("Location", "/v1/orders/" + order_id);
-            pending->answer(std::move(created));
+            if (keyed) {
+                idempotency_.mark_acknowledged(keyed->redis_key, keyed->record);
+            }
+            pending->answer(created(order, keyed && keyed->replayed));
         } else {
             auto refused = answer(kPost, 503,
                                   error_body("kafka_unavailable",
-                                             "Kafka did not acknowledge order " + order_id +
+                                             "Kafka did not acknowledge order " + order.order_id +
                                                  " within " + std::to_string(timeout_ms) + " ms (" +
                                                  delivery.error + "); it may still be stored"));
             refused.set_header("Retry-After", "5");
@@ -135,7 +240,6 @@ void GatewayApi::post_order(const http::Request& request, http::Response& respon
             break;
         }
     }
-    observe_in_flight();
 }
 
 void GatewayApi::get_order(const http::Request& request, http::Response& response) {

@@ -6,12 +6,17 @@
 // validates and hands on.
 
 #include "gateway/gateway_settings.h"
+#include "gateway/idempotency_store.h"
 #include "gateway/order_reader.h"
 #include "gateway/order_sender.h"
+#include "http/pending_answer.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "metrics/metrics.h"
 
+#include <chrono>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace orderflow::gateway {
@@ -25,7 +30,10 @@ void render_server_error(const http::ServerError& error,
 
 class GatewayApi {
 public:
-    GatewayApi(const GatewaySettings& settings, OrderSender& sender, OrderReader& reader);
+    GatewayApi(const GatewaySettings& settings,
+               OrderSender& sender,
+               OrderReader& reader,
+               IdempotencyStore& idempotency);
 
     /// Every route, with the order route's body limit.
     http::Router routes();
@@ -35,6 +43,28 @@ public:
     void health(const http::Request& request, http::Response& response) const;
 
 private:
+    /// An order sent under an Idempotency-Key: its record is marked once Kafka acknowledged.
+    struct Keyed {
+        std::string redis_key;
+        IdempotencyRecord record;
+        bool replayed = false;  ///< a later request with the key: Idempotent-Replayed: true
+    };
+    /// Holds the key for this order in Redis first; an earlier request's record is replayed.
+    void claim_then_send(orders::Order order,
+                         const std::string& key,
+                         const std::shared_ptr<http::PendingAnswer>& pending,
+                         std::chrono::steady_clock::time_point started);
+    void replay(orders::Order order,
+                const IdempotencyRecord& held,
+                const std::shared_ptr<http::PendingAnswer>& pending,
+                std::chrono::steady_clock::time_point started,
+                const std::string& redis_key);
+    /// Sends to Kafka and answers 201 once acknowledged, 503 when not in time, 429 when full.
+    void send(const orders::Order& order,
+              const std::shared_ptr<http::PendingAnswer>& pending,
+              std::chrono::steady_clock::time_point started,
+              std::optional<Keyed> keyed);
+    http::Response created(const orders::Order& order, bool replayed);
     /// A JSON answer, counted by route and status.
     http::Response answer(const char* route, int status, std::string body);
     void observe_in_flight();
@@ -42,6 +72,7 @@ private:
     const GatewaySettings& settings_;
     OrderSender& sender_;
     OrderReader& reader_;
+    IdempotencyStore& idempotency_;
     metrics::Histogram& ack_seconds_;
     metrics::Gauge& in_flight_;
     metrics::Gauge& waiting_reads_;

@@ -29,7 +29,8 @@ int run_gateway(const GatewaySettings& settings) {
     OrderSender sender(settings.pipeline, serde::kOrderSchemaJson, schema_id, settings.ack_timeout,
                        settings.max_in_flight);
     OrderReader reader(settings.redis, settings.max_waiters);
-    GatewayApi api(settings, sender, reader);
+    IdempotencyStore idempotency(settings.redis, settings.idempotency_ttl, settings.max_in_flight);
+    GatewayApi api(settings, sender, reader, idempotency);
     http::Server server(api.routes(), options);
     server.start();
     std::string groups;
@@ -46,10 +47,13 @@ int run_gateway(const GatewaySettings& settings) {
     }
     spdlog::info("gateway stopping: {} order(s) in flight", sender.in_flight());
     // Requests in flight are answered first (their acknowledgements still arrive), then the
-    // reader and the producer stop while the routes their callbacks answer through still exist.
+    // reader and the producer stop while the routes their callbacks answer through still exist;
+    // the idempotency store last, so that it still marks what the producer's last reports
+    // acknowledged.
     server.stop();
     reader.stop();
     sender.close();
+    idempotency.stop();
     return 0;
 }
 

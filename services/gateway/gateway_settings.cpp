@@ -50,6 +50,8 @@ void add_gateway_options(CLI::App& command, GatewayOptions& options) {
                    "consumer groups a read may name (?group=), the first is the default");
     add_env_option(command, "--max-body-bytes", options.max_body_bytes, "GATEWAY_MAX_BODY_BYTES",
                    "largest order body accepted; larger is 413");
+    add_env_option(command, "--idempotency-ttl", options.idempotency_ttl, "GATEWAY_IDEMPOTENCY_TTL",
+                   "how long an Idempotency-Key is remembered (in Redis) after its first request");
     // Every answer is deferred and bounded by the settings above; the budget is a backstop.
     options.http.handler_budget = "60s";
     http::add_limit_options(command, options.http, kHttpPrefix);
@@ -74,6 +76,12 @@ GatewaySettings to_settings(const GatewayOptions& options) {
     settings.groups = parse_groups("GATEWAY_GROUPS", options.groups);
     settings.max_body_bytes = static_cast<std::size_t>(
         common::parse_int("GATEWAY_MAX_BODY_BYTES", options.max_body_bytes, 1024, 16 << 20));
+    settings.idempotency_ttl =
+        common::parse_duration("GATEWAY_IDEMPOTENCY_TTL", options.idempotency_ttl);
+    if (settings.idempotency_ttl < std::chrono::minutes(1) ||
+        settings.idempotency_ttl > std::chrono::hours(24 * 30)) {
+        throw common::ConfigError("GATEWAY_IDEMPOTENCY_TTL", "must be between 1m and 720h");
+    }
     settings.limits = http::to_limits(options.http, kHttpPrefix);
     settings.limits.max_body_bytes = settings.max_body_bytes;
     settings.io_threads = http::to_io_threads(options.http, kHttpPrefix);

@@ -26,6 +26,7 @@ struct GatewayOptions {
     std::string max_waiters = "1000";
     std::string groups = "orders-auto,orders-batch";
     std::string max_body_bytes = "262144";
+    std::string idempotency_ttl = "24h";
     http::LimitArgs http;
 };
 
@@ -45,6 +46,8 @@ struct GatewaySettings {
     /// The consumer groups a read may name; the first is the default.
     std::vector<std::string> groups;
     std::size_t max_body_bytes = 262144;
+    /// How long Redis keeps an Idempotency-Key's record (from its first request).
+    std::chrono::milliseconds idempotency_ttl{24LL * 3600 * 1000};
     http::Limits limits;
     std::size_t io_threads = 2;
 };

@@ -46,6 +46,7 @@ GatewayReply reply_of(const httplib::Result& result) {
     reply.body = result->body;
     reply.location = result->get_header_value("Location");
     reply.retry_after = result->get_header_value("Retry-After");
+    reply.replayed = result->get_header_value("Idempotent-Replayed");
     return reply;
 }
 
@@ -58,11 +59,17 @@ GatewayReply GatewayProcess::get(const std::string& target) const {
     return reply_of(client.Get(target.c_str()));
 }
 
-GatewayReply GatewayProcess::post(const std::string& target, const std::string& body) const {
+GatewayReply GatewayProcess::post(const std::string& target,
+                                  const std::string& body,
+                                  const std::map<std::string, std::string>& headers) const {
     httplib::Client client("127.0.0.1", port_);
     client.set_connection_timeout(5);
     client.set_read_timeout(60);
-    return reply_of(client.Post(target.c_str(), body, "application/json"));
+    httplib::Headers sent;
+    for (const auto& [name, value] : headers) {
+        sent.emplace(name, value);
+    }
+    return reply_of(client.Post(target.c_str(), sent, body, "application/json"));
 }
 
 nlohmann::json order_body(const std::string& customer) {

@@ -18,6 +18,7 @@ struct GatewayReply {
     std::string body;
     std::string location;
     std::string retry_after;
+    std::string replayed;         // Idempotent-Replayed
     nlohmann::json json() const;  // throws when the body is not JSON
 };
 
@@ -32,7 +33,9 @@ public:
     int stop();
 
     GatewayReply get(const std::string& target) const;
-    GatewayReply post(const std::string& target, const std::string& body) const;
+    GatewayReply post(const std::string& target,
+                      const std::string& body,
+                      const std::map<std::string, std::string>& headers = {}) const;
 
 private:
     std::uint16_t port_ = 0;

@@ -1,0 +1,168 @@
+// POST /v1/orders with an Idempotency-Key against the shared stack: the same key and order get
+// the first order back, also from a gateway started since; another order under the key is 409;
+// an order Kafka never acknowledged is sent again with its id and stored once; a bad key is 400;
+// a record that is not one is 500 and Redis out of reach is 503, nothing sent.
+#include "gateway/idempotency.h"
+#include "integration/gateway/gateway_harness.h"
+#include "redis/connection.h"
+#include "redis/redis_url.h"
+
+#include <gtest/gtest.h>
+
+namespace orderflow::test {
+namespace {
+
+std::map<std::string, std::string> keyed(const std::string& key) {
+    return {{"Idempotency-Key", key}};
+}
+
+// How many records of `topic` carry `customer` as their key, once at least `expected` records
+// are in the topic.
+std::size_t records_of(const std::string& topic,
+                       const std::string& customer,
+                       std::size_t expected) {
+    std::size_t found = 0;
+    for (const auto& record : read_topic(topic, expected, std::chrono::seconds(30))) {
+        found += record.key.value_or("") == customer ? 1 : 0;
+    }
+    return found;
+}
+
+// The topic holds one record of `customer` (once `expected` records are in it), and the consumer
+// stored order `id`.
+void expect_one_order(const GatewayProcess& gateway,
+                      const Pipeline& pipeline,
+                      const std::string& customer,
+                      const std::string& id,
+                      std::size_t expected) {
+    EXPECT_EQ(records_of(pipeline.topic, customer, expected), 1u);
+    const auto stored = gateway.get("/v1/orders/" + id + "?wait=30s");
+    EXPECT_EQ(stored.status, 200) << stored.body;
+}
+
+TEST(GatewayIdempotency, SameKeyAndOrderGetTheFirstOrderAcrossARestartAnotherOrderIs409) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    auto consumer = pipeline.start_consumer(true);
+    ASSERT_TRUE(wait_for_topic(pipeline.topic));
+    const auto key = unique_name("order-key");
+    const auto body = order_body("cust-idem");
+
+    std::string id;
+    {
+        GatewayProcess gateway(pipeline);
+        const auto first = gateway.post("/v1/orders", body.dump(), keyed(key));
+        ASSERT_EQ(first.status, 201) << first.body << gateway.output();
+        EXPECT_EQ(first.replayed, "");
+        id = first.json()["order_id"];
+
+        // The same order, spaced and ordered differently: the first order, not a second one.
+        const auto again = gateway.post("/v1/orders", body.dump(2), keyed(key));
+        ASSERT_EQ(again.status, 201) << again.body;
+        EXPECT_EQ(again.replayed, "true");
+        EXPECT_EQ(again.json()["order_id"], id);
+        EXPECT_EQ(again.json()["created_at"], first.json()["created_at"]);
+        EXPECT_EQ(again.location, "/v1/orders/" + id);
+
+        auto other = body;
+        other["items"][0]["quantity"] = 3;
+        const auto conflict = gateway.post("/v1/orders", other.dump(), keyed(key));
+        EXPECT_EQ(conflict.status, 409) << conflict.body;
+        EXPECT_EQ(conflict.json()["error"]["code"], "idempotency_key_reused");
+        EXPECT_EQ(conflict.json()["error"]["field"], "Idempotency-Key");
+        EXPECT_NE(conflict.body.find(id), std::string::npos) << conflict.body;
+        EXPECT_EQ(gateway.stop(), 0);
+    }
+
+    GatewayProcess restarted(pipeline);
+    const auto after = restarted.post("/v1/orders", body.dump(), keyed(key));
+    ASSERT_EQ(after.status, 201) << after.body << restarted.output();
+    EXPECT_EQ(after.json()["order_id"], id);
+    EXPECT_EQ(after.replayed, "true");
+
+    // Without a key every request is an order of its own.
+    const auto free_body = order_body("cust-free").dump();
+    const auto one = restarted.post("/v1/orders", free_body);
+    const auto two = restarted.post("/v1/orders", free_body);
+    ASSERT_EQ(one.status, 201);
+    ASSERT_EQ(two.status, 201);
+    EXPECT_NE(one.json()["order_id"], two.json()["order_id"]);
+
+    expect_one_order(restarted, pipeline, "cust-idem", id, 3);
+}
+
+TEST(GatewayIdempotency, AnOrderKafkaDidNotAcknowledgeIsSentAgainWithItsIdAndStoredOnce) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    auto consumer = pipeline.start_consumer(true);
+    ASSERT_TRUE(wait_for_topic(pipeline.topic));
+    const auto key = unique_name("order-key");
+    const auto body = order_body("cust-resent").dump();
+
+    // A broker that never answers: the order's record is held in Redis, Kafka never takes it.
+    std::string message;
+    {
+        SilentListener broker;
+        GatewayProcess stuck(
+            pipeline, {{"KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + std::to_string(broker.port())},
+                       {"GATEWAY_ACK_TIMEOUT", "2s"}});
+        const auto refused = stuck.post("/v1/orders", body, keyed(key));
+        ASSERT_EQ(refused.status, 503) << refused.body << stuck.output();
+        message = refused.json()["error"]["message"];
+    }
+    const auto id_at = message.find("order ") + 6;
+    const auto id = message.substr(id_at, 36);
+    ASSERT_TRUE(id.size() == 36 && id[8] == '-') << message;
+
+    GatewayProcess gateway(pipeline);
+    const auto resent = gateway.post("/v1/orders", body, keyed(key));
+    ASSERT_EQ(resent.status, 201) << resent.body << gateway.output();
+    EXPECT_EQ(resent.json()["order_id"], id);
+    EXPECT_EQ(resent.replayed, "true");
+    // Acknowledged now: answered from the record, not sent a third time.
+    const auto answered = gateway.post("/v1/orders", body, keyed(key));
+    EXPECT_EQ(answered.json()["order_id"], id);
+    EXPECT_EQ(metric_value(gateway.get("/metrics").body, "orderflow_gateway_ack_seconds_count"), 1);
+
+    expect_one_order(gateway, pipeline, "cust-resent", id, 1);
+}
+
+TEST(GatewayIdempotency, BadKeysAre400AnUnreadableRecord500AndRedisOutOfReach503) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    auto consumer = pipeline.start_consumer(true);  // it creates the topic
+    ASSERT_TRUE(wait_for_topic(pipeline.topic));
+    GatewayProcess gateway(pipeline);
+    const auto body = order_body("cust-bad-key").dump();
+
+    for (const std::string& key : {std::string(256, 'k'), std::string("caf\xc3\xa9")}) {
+        const auto refused = gateway.post("/v1/orders", body, keyed(key));
+        EXPECT_EQ(refused.status, 400) << refused.body;
+        EXPECT_EQ(refused.json()["error"]["field"], "Idempotency-Key");
+    }
+
+    // Something else under the key's Redis name: refused, never taken for a record.
+    const auto key = unique_name("order-key");
+    redis::Connection redis(redis::parse_redis_url("REDIS_URL", shared_stack().redis_url));
+    const auto redis_key = gateway::idempotency_redis_key(key);
+    redis.command({"SET", redis_key, R"({"order_id":"not a record"})", "PX", "60000"});
+    const auto unreadable = gateway.post("/v1/orders", body, keyed(key));
+    EXPECT_EQ(unreadable.status, 500) << unreadable.body;
+    EXPECT_EQ(unreadable.json()["error"]["code"], "idempotency_record_unreadable");
+    EXPECT_EQ(redis.command({"GET", redis_key}).str, R"({"order_id":"not a record"})");
+    redis.command({"DEL", redis_key});
+
+    GatewayProcess no_redis(
+        pipeline, {{"REDIS_URL", "redis://127.0.0.1:" + std::to_string(free_port()) + "/0"}});
+    const auto down = no_redis.post("/v1/orders", body, keyed(unique_name("order-key")));
+    EXPECT_EQ(down.status, 503) << down.body;
+    EXPECT_EQ(down.retry_after, "5");
+    EXPECT_EQ(down.json()["error"]["code"], "redis_unavailable");
+    EXPECT_EQ(metric_value(no_redis.get("/metrics").body, "orderflow_gateway_ack_seconds_count"),
+              0);
+    // Without a key Redis is not needed to take an order.
+    EXPECT_EQ(no_redis.post("/v1/orders", body).status, 201);
+}
+
+}  // namespace
+}  // namespace orderflow::test
