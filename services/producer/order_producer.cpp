@@ -21,11 +21,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kShutdownFlush = std::chrono::seconds(10);
 
-metrics::Counter& counter(const std::string& what, const std::string& help) {
-    return metrics::default_registry().counter("orderflow_producer_orders_" + what + "_total",
-                                               help);
-}
-
 }  // namespace
 
 OrderProducer::OrderProducer(const ProducerSettings& settings, std::int32_t schema_id)
@@ -33,10 +28,6 @@ OrderProducer::OrderProducer(const ProducerSettings& settings, std::int32_t sche
       schema_id_(schema_id),
       encoder_(settings.schema_json),
       generator_(settings.seed, settings.customers),
-      sent_total_(counter("sent", "Orders generated and handed to Kafka")),
-      delivered_total_(counter("delivered", "Orders acknowledged by the cluster (acks=all)")),
-      retried_total_(counter("retried", "Re-sends after a failed delivery")),
-      failed_total_(counter("failed", "Orders written to the failed-orders file")),
       in_flight_(metrics::default_registry().gauge("orderflow_producer_orders_in_flight",
                                                    "Orders sent and not yet settled")),
       replaced_total_(metrics::default_registry().counter(
@@ -113,7 +104,7 @@ void OrderProducer::handle_report(std::unique_ptr<PendingOrder> pending,
     last_delivery_ns_ =
         std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
             .count();
-    delivered_total_.inc();
+    counters_.delivered.inc();
     if (settings_.per_order_lines()) {
         spdlog::info("delivered order {} customer {} total {} {} -> partition {} offset {}",
                      pending->order.order_id, pending->order.customer_id,
@@ -129,27 +120,23 @@ void OrderProducer::attempt_failed(std::unique_ptr<PendingOrder> pending,
         give_up(*given_up, reason);
         return;
     }
-    retried_total_.inc();
+    counters_.retried.inc();
 }
 
 void OrderProducer::give_up(const PendingOrder& pending, const std::string& reason) {
-    const nlohmann::ordered_json line = {
-        {"failed_at", orders::now_ms()},
-        {"reason", reason},
-        {"attempts", pending.attempt + 1},
-        {"order", nlohmann::json::parse(orders::to_json(pending.order))}};
-    failed_file_.append(line.dump(), [this, id = pending.order.order_id,
-                                      attempts = pending.attempt + 1, reason](bool written) {
-        if (written) {
-            ++failed_;
-            failed_total_.inc();
-            spdlog::error("order {} NOT delivered after {} attempt(s): {}; written to {}", id,
-                          attempts, reason, settings_.failed_file);
-        } else {
-            ++unrecorded_;
-        }
-        tracker_.settled();
-    });
+    failed_file_.append(
+        failed_order_line(pending.order, reason, pending.attempt + 1),
+        [this, id = pending.order.order_id, attempts = pending.attempt + 1, reason](bool written) {
+            if (written) {
+                ++failed_;
+                counters_.failed.inc();
+                spdlog::error("order {} NOT delivered after {} attempt(s): {}; written to {}", id,
+                              attempts, reason, settings_.failed_file);
+            } else {
+                ++unrecorded_;
+            }
+            tracker_.settled();
+        });
 }
 
 void OrderProducer::give_up_waiting() {
@@ -221,12 +208,7 @@ void OrderProducer::report_progress(bool force) {
 ProducerTotals OrderProducer::run() {
     poller_.emplace("delivery-report poller", handle_.get());
     last_progress_ = Clock::now();
-    Clock::duration step = Clock::duration::zero();  // Pace::kMax
-    if (settings_.pace == Pace::kInterval) {
-        step = settings_.interval;
-    } else if (settings_.pace == Pace::kRate) {
-        step = std::chrono::nanoseconds(1'000'000'000LL / settings_.rate);
-    }
+    const auto step = settings_.pace_step();
     auto next = Clock::now();
     std::int64_t produced = 0;
     while (!common::stop_requested() && recover_from_fatal_error()) {
@@ -244,7 +226,7 @@ ProducerTotals OrderProducer::run() {
                 first_send_ = Clock::now();
             }
             ++sent_;
-            sent_total_.inc();
+            counters_.sent.inc();
             send(std::move(pending));
             ++produced;
             next += step;

@@ -7,6 +7,7 @@
 #include "producer/ack_log.h"
 #include "producer/delivery_tracker.h"
 #include "producer/failed_orders_file.h"
+#include "producer/order_counters.h"
 #include "producer/producer_settings.h"
 #include "serde/order_codec.h"
 
@@ -103,10 +104,7 @@ private:
     std::atomic<std::int64_t> last_delivery_ns_{0};  // steady clock, since its epoch
     std::atomic<std::int64_t> failed_{0};
     std::atomic<std::int64_t> unrecorded_{0};
-    metrics::Counter& sent_total_;
-    metrics::Counter& delivered_total_;
-    metrics::Counter& retried_total_;
-    metrics::Counter& failed_total_;
+    OrderCounters counters_;
     metrics::Gauge& in_flight_;
     metrics::Counter& replaced_total_;
     DeliveryTracker tracker_;          // sent and neither delivered nor given up; the re-sends

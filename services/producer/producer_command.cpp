@@ -6,6 +6,7 @@
 #include "kafka/admin_client.h"
 #include "pipeline/order_schema.h"
 #include "pipeline/topics.h"
+#include "producer/gateway_poster.h"
 #include "producer/order_producer.h"
 
 #include <spdlog/spdlog.h>
@@ -27,30 +28,8 @@ std::string describe_pace(const ProducerSettings& settings) {
     return "";
 }
 
-}  // namespace
-
-int run_producer(const ProducerSettings& settings) {
-    common::install_stop_handlers();
-    {
-        auto admin_settings = settings.pipeline.kafka;
-        admin_settings.client_id = "orderflow-producer-admin";
-        kafka::AdminClient admin(admin_settings);
-        pipeline::ensure_topic(admin, settings.pipeline.topic, pipeline::kOrdersPartitions);
-        pipeline::ensure_topic(admin, settings.pipeline.dlq_topic, pipeline::kDlqPartitions);
-    }
-    const auto schema_id = pipeline::register_order_schema(settings.pipeline, settings.schema_json);
-
-    OrderProducer producer(settings, schema_id);
-    const auto status = pipeline::start_status_server(settings.status, [&producer] {
-        return metrics::HealthReport{!producer.fatal(), producer.fatal()
-                                                            ? R"({"kafka":"fatal error"})"
-                                                            : R"({"kafka":"ok"})"};
-    });
-    spdlog::info("producing {} orders to {}, {} (seed {}, {} customers{})",
-                 settings.count == 0 ? std::string("endless") : std::to_string(settings.count),
-                 settings.pipeline.topic, describe_pace(settings), settings.seed,
-                 settings.customers, settings.keyed ? "" : ", null keys: a benchmark mode");
-    const auto totals = producer.run();
+// Exit codes as run_producer's, from the totals.
+int exit_code(const ProducerSettings& settings, const ProducerTotals& totals) {
     spdlog::info(
         "done: sent {} delivered {} retried {} failed {}; {:.3f} s from the first send to the "
         "last acknowledgement ({:.0f} orders/s)",
@@ -73,7 +52,52 @@ int run_producer(const ProducerSettings& settings) {
                       settings.failed_file);
         return 3;
     }
-    return producer.fatal() ? 1 : 0;
+    return 0;
+}
+
+// --via-gateway: no Kafka client, topic or schema of its own; the gateway has all three.
+int run_via_gateway(const ProducerSettings& settings) {
+    GatewayPoster poster(settings);
+    const auto status = pipeline::start_status_server(settings.status, [] {
+        return metrics::HealthReport{true, R"({"gateway":"in use"})"};
+    });
+    spdlog::info(
+        "placing {} orders through the gateway at http://{}:{}, {} (seed {}, {} "
+        "customers)",
+        settings.count == 0 ? std::string("endless") : std::to_string(settings.count),
+        settings.gateway_host, settings.gateway_port, describe_pace(settings), settings.seed,
+        settings.customers);
+    return exit_code(settings, poster.run());
+}
+
+}  // namespace
+
+int run_producer(const ProducerSettings& settings) {
+    common::install_stop_handlers();
+    if (settings.via_gateway()) {
+        return run_via_gateway(settings);
+    }
+    {
+        auto admin_settings = settings.pipeline.kafka;
+        admin_settings.client_id = "orderflow-producer-admin";
+        kafka::AdminClient admin(admin_settings);
+        pipeline::ensure_topic(admin, settings.pipeline.topic, pipeline::kOrdersPartitions);
+        pipeline::ensure_topic(admin, settings.pipeline.dlq_topic, pipeline::kDlqPartitions);
+    }
+    const auto schema_id = pipeline::register_order_schema(settings.pipeline, settings.schema_json);
+
+    OrderProducer producer(settings, schema_id);
+    const auto status = pipeline::start_status_server(settings.status, [&producer] {
+        return metrics::HealthReport{!producer.fatal(), producer.fatal()
+                                                            ? R"({"kafka":"fatal error"})"
+                                                            : R"({"kafka":"ok"})"};
+    });
+    spdlog::info("producing {} orders to {}, {} (seed {}, {} customers{})",
+                 settings.count == 0 ? std::string("endless") : std::to_string(settings.count),
+                 settings.pipeline.topic, describe_pace(settings), settings.seed,
+                 settings.customers, settings.keyed ? "" : ", null keys: a benchmark mode");
+    const auto code = exit_code(settings, producer.run());
+    return code != 0 ? code : (producer.fatal() ? 1 : 0);
 }
 
 void register_producer_command(CLI::App& app, const common::CommandContext& context) {

@@ -68,6 +68,10 @@ void add_producer_options(CLI::App& command, ProducerOptions& options) {
     command.add_option("--failpoint", options.failpoint, "fault injection for tests")
         ->envname("ORDERFLOW_FAILPOINT")
         ->group("");  // not in --help
+    pipeline::add_env_option(
+        command, "--via-gateway", options.via_gateway, "PRODUCE_VIA_GATEWAY",
+        "http://HOST:PORT of orderflow gateway: POST each order there (Idempotency-Key: the "
+        "generated order id) instead of writing to Kafka; empty: Kafka");
     command.add_flag("--no-keys", options.no_keys,
                      "benchmarks only: send null keys (one partition at a time, as Kafka's "
                      "ProducerPerformance) instead of keying by customer");
@@ -114,6 +118,24 @@ ProducerSettings to_settings(const ProducerOptions& options) {
     settings.status = options.status;
     settings.failpoint = parse_producer_failpoint(options.failpoint);
     settings.keyed = !options.no_keys;
+    if (!options.via_gateway.empty()) {
+        std::string_view url = options.via_gateway;
+        if (!url.starts_with("http://")) {
+            throw common::ConfigError("PRODUCE_VIA_GATEWAY",
+                                      "'" + options.via_gateway + "' is not http://HOST:PORT");
+        }
+        url.remove_prefix(7);
+        if (url.ends_with('/')) {
+            url.remove_suffix(1);
+        }
+        const auto address = common::parse_host_port("PRODUCE_VIA_GATEWAY", url);
+        settings.gateway_host = address.host;
+        settings.gateway_port = address.port;
+        if (options.no_keys) {
+            throw common::ConfigError("PRODUCE_VIA_GATEWAY",
+                                      "--no-keys is for Kafka only (the gateway keys by customer)");
+        }
+    }
     return settings;
 }
 

@@ -29,6 +29,7 @@ struct ProducerOptions {
     std::string progress_interval = "5s";
     std::string failpoint;  // ORDERFLOW_FAILPOINT, tests only
     bool no_keys = false;
+    std::string via_gateway;  // empty: straight to Kafka
 };
 
 enum class Pace {
@@ -58,6 +59,24 @@ struct ProducerSettings {
     /// benchmark mode only: null keys, which librdkafka's sticky partitioner sends to one
     /// partition at a time as Kafka's ProducerPerformance does; the consumers do not care.
     bool keyed = true;
+    /// PRODUCE_VIA_GATEWAY: POST each order to `orderflow gateway` at this host and port
+    /// instead of writing to Kafka (empty host: Kafka).
+    std::string gateway_host;
+    std::uint16_t gateway_port = 0;
+    bool via_gateway() const { return !gateway_host.empty(); }
+
+    /// Time between two orders: the interval, 1 s / rate, or zero (as fast as possible).
+    std::chrono::nanoseconds pace_step() const {
+        switch (pace) {
+            case Pace::kInterval:
+                return interval;
+            case Pace::kRate:
+                return std::chrono::nanoseconds(1'000'000'000LL / rate);
+            case Pace::kMax:
+                break;
+        }
+        return std::chrono::nanoseconds::zero();
+    }
 
     /// One log line per delivered order at a slow pace; periodic summaries under load.
     bool per_order_lines() const {
@@ -72,7 +91,8 @@ void add_producer_options(CLI::App& command, ProducerOptions& options);
  * Validates everything before any client starts. Errors: ConfigError naming the setting
  * (PRODUCE_INTERVAL, PRODUCE_COUNT, PRODUCE_RATE, PRODUCE_RETRIES, PRODUCE_RETRY_BACKOFF,
  * PRODUCE_SEED, PRODUCE_CUSTOMERS, FAILED_ORDERS_FILE, PRODUCE_ACK_LOG, ORDER_SCHEMA_FILE,
- * DELIVERY_TIMEOUT, PROGRESS_INTERVAL, ORDERFLOW_FAILPOINT, or one of the pipeline settings).
+ * DELIVERY_TIMEOUT, PROGRESS_INTERVAL, ORDERFLOW_FAILPOINT, PRODUCE_VIA_GATEWAY, or one of the
+ * pipeline settings).
  */
 ProducerSettings to_settings(const ProducerOptions& options);
 
