@@ -221,12 +221,16 @@ void HttpServer::Impl::status_route(const http::Request& req, http::Response& re
     res.set_body(body.dump(), "application/json");
 }
 
+namespace {
+
 // A follower that lost Kafka may lack what the leader wrote a moment ago: its "not found" is
 // answered only after a check proves the store current, and becomes a 5xx when the check fails.
 bool may_be_stale(const http::Request& req, const ApiError& e) {
     return req.method == "GET" && e.status() == 404 &&
            (e.code() == 40401 || e.code() == 40402 || e.code() == 40403);
 }
+
+}  // namespace
 
 bool HttpServer::Impl::answer_when_current(const Route& route,
                                            const ApiRequest& request,
@@ -294,8 +298,9 @@ void HttpServer::Impl::handle(const Route& route, const http::Request& req, http
             if (!answer_when_current(route, request, type, res)) {
                 // Never a "not found" it cannot vouch for: the client asks again later.
                 throw ApiError(503, 503,
-                               "HTTP 503 Service Unavailable: too many reads are waiting for this "
-                               "instance to catch up with the Kafka store; retry");
+                               "HTTP 503 Service Unavailable: this instance cannot check now that "
+                               "it has read the Kafka store to its end (too many reads are "
+                               "waiting, or it is stopping); retry");
             }
         }
     } catch (const ApiError& e) {
