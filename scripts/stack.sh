@@ -100,8 +100,9 @@ services=()
 while IFS= read -r line; do
   [[ -z "$line" || "$line" == \#* ]] && continue
   # The secure profile runs only the services with a principal of their own (lib/secrets.sh);
-  # the gateway has none yet.
+  # the gateway has none yet, so the console shows no gateway box there.
   if [[ "$secure" == 1 ]] && ! printf '%s\n' "${SECRET_PRINCIPALS[@]}" | grep -qxF "${line%%|*}"; then
+    [[ "${line%%|*}" != gateway ]] || export CONSOLE_GATEWAY_URL=off
     continue
   fi
   services+=("$line")

@@ -39,6 +39,8 @@ void add_console_options(CLI::App& command, ConsoleOptions& options) {
                    "npm packages (scripts/node-env.sh), served at /vendor/");
     add_env_option(command, "--producer-url", options.producer_url, "CONSOLE_PRODUCER_URL",
                    "the producer's status server (/health, /metrics)");
+    add_env_option(command, "--gateway-url", options.gateway_url, "CONSOLE_GATEWAY_URL",
+                   "orderflow gateway (/health, /metrics), the overview's first box; off: none");
     add_env_option(command, "--consumer-urls", options.consumer_urls, "CONSOLE_CONSUMER_URLS",
                    "the consumers' status servers, group=http://host:port,...");
     add_env_option(command, "--kafka-timeout", options.kafka_timeout, "CONSOLE_KAFKA_TIMEOUT",
@@ -107,6 +109,9 @@ ConsoleSettings to_settings(const ConsoleOptions& options) {
                                   "'" + options.vendor_dir + "' is not a path");
     }
     settings.producer_url = common::parse_http_url("CONSOLE_PRODUCER_URL", options.producer_url);
+    if (!options.gateway_url.empty() && options.gateway_url != "off") {
+        settings.gateway_url = common::parse_http_url("CONSOLE_GATEWAY_URL", options.gateway_url);
+    }
     settings.consumers = parse_consumer_urls("CONSOLE_CONSUMER_URLS", options.consumer_urls);
     settings.supervisor_state = options.supervisor_state;
     settings.registry_group = options.registry_group;

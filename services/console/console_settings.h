@@ -28,6 +28,7 @@ struct ConsoleOptions {
     std::string web_dir = ORDERFLOW_CONSOLE_WEB_DIR;
     std::string vendor_dir = ORDERFLOW_CONSOLE_VENDOR_DIR;
     std::string producer_url = "http://127.0.0.1:8091";
+    std::string gateway_url = "http://127.0.0.1:8082";
     std::string consumer_urls =
         "orders-auto=http://127.0.0.1:8092,orders-batch=http://127.0.0.1:8093";
     std::string kafka_timeout = "5s";
@@ -45,6 +46,8 @@ struct ConsoleSettings {
     std::string web_dir;
     std::string vendor_dir;
     std::string producer_url;
+    /// `orderflow gateway` (/health, /metrics); empty (CONSOLE_GATEWAY_URL=off): no gateway box.
+    std::string gateway_url;
     std::vector<ConsumerEndpoint> consumers;
     /// Each Kafka question (metadata, offsets, a page of messages) gets at most this long.
     std::chrono::milliseconds kafka_timeout{5000};

@@ -118,13 +118,12 @@ OverviewSampler::Scrape OverviewSampler::scrape(const std::string& url) const {
     return scrape;
 }
 
-nlohmann::json OverviewSampler::latency(const std::string& group,
-                                        const std::vector<MetricSample>& samples) {
-    const auto now = histogram(samples, kLatencyHistogram, {{"group", group}});
+nlohmann::json OverviewSampler::recent_quantiles_ms(const std::string& window_name,
+                                                    const std::optional<Histogram>& now) {
     if (!now) {
-        return nullptr;  // the consumer does not measure it (an older build)
+        return nullptr;  // not measured (an older build)
     }
-    auto& window = latency_windows_[group];
+    auto& window = latency_windows_[window_name];
     window.push_back(*now);
     while (window.size() > kLatencyWindowSamples + 1) {
         window.pop_front();
@@ -141,9 +140,49 @@ nlohmann::json OverviewSampler::latency(const std::string& group,
              static_cast<double>(window.size() - 1) * kSampleInterval.count() / 1000.0}};
 }
 
+nlohmann::json OverviewSampler::gateway_figures(const std::vector<MetricSample>& metrics) {
+    std::optional<double> accepted;
+    std::optional<double> client_errors;
+    std::optional<double> server_errors;
+    for (const auto& sample : metrics) {
+        if (sample.name != "orderflow_gateway_requests_total") {
+            continue;
+        }
+        const auto status = sample.labels.find("status");
+        const auto route = sample.labels.find("route");
+        if (status == sample.labels.end() || status->second.empty()) {
+            continue;
+        }
+        accepted = accepted.value_or(0);
+        client_errors = client_errors.value_or(0);
+        server_errors = server_errors.value_or(0);
+        if (status->second == "201" && route != sample.labels.end() &&
+            route->second == "post_order") {
+            *accepted += sample.value;
+        } else if (status->second[0] == '4') {
+            *client_errors += sample.value;
+        } else if (status->second[0] == '5') {
+            *server_errors += sample.value;
+        }
+    }
+    return {{"accepted_total", or_null(accepted)},
+            {"client_errors_total", or_null(client_errors)},
+            {"server_errors_total", or_null(server_errors)},
+            {"in_flight", or_null(metric(metrics, "orderflow_gateway_orders_in_flight"))},
+            {"ack_ms",
+             recent_quantiles_ms("gateway", histogram(metrics, "orderflow_gateway_ack_seconds"))}};
+}
+
 void OverviewSampler::sample_once() {
     const auto now = orders::now_ms();
     auto parts = nlohmann::json::array();
+
+    nlohmann::json gateway = nullptr;
+    if (!settings_.gateway_url.empty()) {
+        const auto scraped = scrape(settings_.gateway_url);
+        parts.push_back(part("gateway", scraped.health, scraped.detail, settings_.gateway_url));
+        gateway = gateway_figures(scraped.metrics);
+    }
 
     const auto producer = scrape(settings_.producer_url);
     parts.push_back(part("producer", producer.health, producer.detail, settings_.producer_url));
@@ -232,7 +271,8 @@ void OverviewSampler::sample_once() {
         group["applied_total"] = counter("orders_applied_total");
         group["duplicates_total"] = counter("duplicates_total");
         group["dead_lettered_total"] = counter("dead_lettered_total");
-        group["latency_ms"] = latency(consumer.group, scraped.metrics);
+        group["latency_ms"] = recent_quantiles_ms(
+            consumer.group, histogram(scraped.metrics, kLatencyHistogram, labels));
         // The batch in progress: held from the gauge, the size from the consumer's /health
         // (the auto-commit mode writes each poll's messages at once: no batch to show).
         group["batch"] = nullptr;
@@ -253,14 +293,14 @@ void OverviewSampler::sample_once() {
     }
 
     add_supervisor_state(parts, read_supervisor_state(settings_.supervisor_state));
-    nlohmann::json overview = {{"generated_at_ms", now},
-                               {"parts", parts},
-                               {"producer", producer_figures},
-                               {"topics", topics},
-                               {"groups", groups}};
-    nlohmann::json sample = {{"t_ms", now},
-                             {"delivered_total", producer_figures["delivered_total"]},
-                             {"groups", sample_groups}};
+    nlohmann::json overview = {{"generated_at_ms", now}, {"parts", parts},
+                               {"gateway", gateway},     {"producer", producer_figures},
+                               {"topics", topics},       {"groups", groups}};
+    nlohmann::json sample = {
+        {"t_ms", now},
+        {"delivered_total", producer_figures["delivered_total"]},
+        {"gateway_accepted_total", gateway.is_object() ? gateway["accepted_total"] : nullptr},
+        {"groups", sample_groups}};
     std::lock_guard lock(mutex_);
     latest_ = std::move(overview);
     history_.push_back(std::move(sample));

@@ -1,8 +1,8 @@
 #pragma once
 
-// The overview: every 2 s a thread asks each part of the pipeline how it is (the producer's
-// and consumers' /health and /metrics, Kafka, the registry, Redis, group lag) and keeps the
-// last 10 minutes of figures. Requests read the latest snapshot: nothing they do waits on
+// The overview: every 2 s a thread asks each part of the pipeline how it is (the gateway's,
+// producer's and consumers' /health and /metrics, Kafka, the registry, Redis, group lag) and keeps
+// the last 10 minutes of figures. Requests read the latest snapshot: nothing they do waits on
 // another server.
 
 #include "console/cluster_snapshot.h"
@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -48,7 +49,12 @@ public:
 private:
     struct Scrape;
     Scrape scrape(const std::string& url) const;
-    nlohmann::json latency(const std::string& group, const std::vector<MetricSample>& samples);
+    /// p50/p99 in ms of the observations in `now` over about the last minute, kept per `window`;
+    /// null when the histogram is missing (an older build).
+    nlohmann::json recent_quantiles_ms(const std::string& window,
+                                       const std::optional<Histogram>& now);
+    /// The gateway's box and figures: answers by status class, in flight, time to acknowledgement.
+    nlohmann::json gateway_figures(const std::vector<MetricSample>& metrics);
 
     const ConsoleSettings& settings_;
     ClusterSnapshot& kafka_;
@@ -58,7 +64,7 @@ private:
     std::condition_variable sampled_;
     nlohmann::json latest_;
     std::deque<nlohmann::json> history_;
-    /// Per group, the latency histogram of each recent sample (oldest first).
+    /// Per group (and "gateway"), the latency histogram of each recent sample (oldest first).
     std::map<std::string, std::deque<Histogram>> latency_windows_;
 };
 

@@ -1,8 +1,8 @@
 // The original's "how to check" steps in our console, in headless Chromium while orders flow:
 // all-topics -> the topic -> Messages (a decoded order, then a new one arriving live); the
 // Redis page (an order hash of the batch group); an order trace; a poison message with HTML
-// in it shown as text (no script runs); the overview with both groups at lag 0 once the
-// producer stops; the registry's election group listed as such, without lag. A screenshot of
+// in it shown as text (no script runs); the overview with the gateway's accepted order and
+// both groups at lag 0 once the producer stops; the registry's election group listed as such, without lag. A screenshot of
 // each page goes to BROWSER_ARTIFACTS.
 const { test, expect } = require('@playwright/test');
 const fs = require('node:fs');
@@ -10,7 +10,9 @@ const path = require('node:path');
 const { Pipeline } = require('./pipeline.js');
 
 const artifacts = process.env.BROWSER_ARTIFACTS;
-const kOrders = 19;  // + 1 poison message = 20: two full batches, so the batch group reaches lag 0
+// + 1 order through the gateway + 1 poison message = 20: two full batches, so the batch group
+// reaches lag 0.
+const kOrders = 18;
 const kPoison = '<img src=x onerror=alert(1)>';
 
 let pipeline;
@@ -21,7 +23,7 @@ test.beforeAll(async () => {
   pipeline = new Pipeline();
   await pipeline.startRegistry();
   await Promise.all([pipeline.startConsumer('auto'), pipeline.startConsumer('batch')]);
-  await pipeline.startProducer(kOrders, '1s');
+  await Promise.all([pipeline.startProducer(kOrders, '1s'), pipeline.startGateway()]);
   await pipeline.startConsole();
 });
 
@@ -112,10 +114,15 @@ test('the console shows the pipeline working, values only as text', async ({ pag
     await confirm.getByRole('button', { name: 'Redrive', exact: true }).click();
     await expect(page.locator('#redrive-answer .error')).toContainText('forbidden');
 
-    // The overview: both groups at lag 0 once the producer has sent everything.
+    // The overview: both groups at lag 0 once the producer has sent everything and one order
+    // came through the gateway, which leads the pipeline with what it accepted.
     expect(await pipeline.producerExited(120000)).toBe(0);
+    await pipeline.placeOrder('cust-web-gateway');
     await page.locator('.nav').getByRole('link', { name: 'Overview', exact: true }).click();
     await expect(page.locator('#pipeline')).toBeVisible();
+    const gateway = page.locator('.node.gateway');
+    await expect(gateway.locator('dt', { hasText: 'Accepted' })).toBeVisible();
+    await expect(gateway.locator('dt:text-is("Accepted") + dd')).toHaveText('1', { timeout: 30000 });
     for (const group of Object.values(pipeline.groups)) {
       await expect(page.locator(`.node.group[data-group="${group}"] .lag`)).toHaveText(/^0 msg/, { timeout: 120000 });
     }

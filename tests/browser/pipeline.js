@@ -1,6 +1,7 @@
 // A private pipeline on the shared stack for the browser test: its own topic, groups and
-// registry (unique names, so other tests never see its data), the producer, both consumers
-// and `orderflow console`, each on a free port, each log kept to print when the test fails.
+// registry (unique names, so other tests never see its data), the producer, the gateway, both
+// consumers and `orderflow console`, each on a free port, each log kept to print when the test
+// fails.
 const { spawn, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -103,6 +104,32 @@ class Pipeline {
     await waitForHttp(`${this.producerUrl}/metrics`, child, 90000, log);
   }
 
+  // `orderflow gateway`, after the consumers (they create the topic it writes to).
+  async startGateway() {
+    const port = await freePort();
+    const { child, log } = this.start('gateway', ['gateway'], {
+      GATEWAY_LISTEN: `127.0.0.1:${port}`, GATEWAY_GROUPS: `${this.groups.auto},${this.groups.batch}`,
+    });
+    this.gatewayUrl = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${this.gatewayUrl}/health`, child, 90000, log);
+  }
+
+  // One order through the gateway's API; resolves with its answer's JSON once it is 201.
+  async placeOrder(customer) {
+    const answer = await fetch(`${this.gatewayUrl}/v1/orders`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `${this.topic}-${customer}` },
+      body: JSON.stringify({
+        customer_id: customer, currency: 'EUR', shipping_country: 'DE',
+        items: [{ sku: 'SKU-1001', name: 'Beans', quantity: 1, unit_price_cents: 1899 }],
+      }),
+      signal: AbortSignal.timeout(30000),
+    });
+    const body = await answer.text();
+    if (answer.status !== 201) throw new Error(`the gateway answered ${answer.status}: ${body}`);
+    return JSON.parse(body);
+  }
+
   async startConsole() {
     const port = await freePort();
     const { child, log } = this.start('console', ['console'], {
@@ -110,6 +137,7 @@ class Pipeline {
       CONSOLE_WEB_DIR: path.join(root, 'web/console'),
       CONSOLE_VENDOR_DIR: path.join(root, 'web/node_modules'),
       CONSOLE_PRODUCER_URL: this.producerUrl,
+      CONSOLE_GATEWAY_URL: this.gatewayUrl,
       CONSOLE_CONSUMER_URLS: `${this.groups.auto}=${this.autoUrl},${this.groups.batch}=${this.batchUrl}`,
       REGISTRY_GROUP: this.registryGroup,
     });

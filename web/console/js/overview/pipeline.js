@@ -1,5 +1,5 @@
-// The pipeline as a picture: producer → orders → orders-auto / orders-batch → Redis, plus the
-// DLQ, each part with its health, live rate and the figures that say whether it keeps up.
+// The pipeline as a picture: gateway and producer → orders → orders-auto / orders-batch → Redis,
+// plus the DLQ, each part with its health, live rate and the figures that say whether it keeps up.
 import { h, healthDot, keyValues, link } from '../dom.js';
 import * as fmt from '../format.js';
 import { paths } from '../paths.js';
@@ -51,6 +51,21 @@ function arrow() {
   return h('div', { class: 'arrow', 'aria-hidden': 'true' }, '→');
 }
 
+// The order API (orderflow gateway), when the console is told where it runs.
+function gatewayNode(overview, samples) {
+  const gateway = overview.gateway;
+  if (!gateway) return null;
+  const p = part(overview, 'gateway');
+  const ack = gateway.ack_ms || {};
+  return node({
+    heading: 'gateway', health: p.health, detail: p.detail, cls: 'gateway',
+    rows: [['Rate', fmt.rate(latestRate(samples, (s) => s.gateway_accepted_total))],
+      ['Accepted', fmt.int(gateway.accepted_total)],
+      ['4xx · 5xx', `${fmt.int(gateway.client_errors_total)} · ${fmt.int(gateway.server_errors_total)}`],
+      ['To ack', `p50 ${fmt.millis(ack.p50)} · p99 ${fmt.millis(ack.p99)}`]],
+  });
+}
+
 export function pipeline(overview, samples) {
   const producer = overview.producer || {};
   const orders = overview.topics.find((t) => !t.name.endsWith('.dlq')) || overview.topics[0] || { name: 'orders' };
@@ -61,6 +76,7 @@ export function pipeline(overview, samples) {
   const p = part(overview, 'producer');
   return h('div', { class: 'pipeline', id: 'pipeline' },
     h('div', { class: 'stage' },
+      gatewayNode(overview, samples),
       node({
         heading: 'producer', health: p.health, detail: p.detail, cls: 'producer',
         rows: [['Rate', fmt.rate(latestRate(samples, (s) => s.delivered_total))],
