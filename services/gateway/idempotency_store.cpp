@@ -12,6 +12,16 @@ namespace {
 
 constexpr std::chrono::milliseconds kStoreRedisTimeout{2000};
 
+// A callback that throws loses its own answer (the HTTP handler budget answers it), never the
+// thread every other keyed request waits on.
+void call(const IdempotencyStore::Claim& claim, const IdempotencyStore::Result& result) {
+    try {
+        claim.done(result);
+    } catch (const std::exception& e) {
+        spdlog::error("idempotency store: answering {} failed: {}", claim.redis_key, e.what());
+    }
+}
+
 IdempotencyStore::Result result_of(const redis::Reply& reply) {
     using Held = IdempotencyStore::Held;
     if (reply.is_error()) {
@@ -105,7 +115,7 @@ void IdempotencyStore::run() {
                 std::vector<Job> marks;
                 for (auto& job : jobs) {
                     if (job.is_claim) {
-                        job.claim.done({Held::kUnavailable, {}, "the gateway is stopping"});
+                        call(job.claim, {Held::kUnavailable, {}, "the gateway is stopping"});
                     } else {
                         marks.push_back(std::move(job));
                     }
@@ -153,8 +163,8 @@ void IdempotencyStore::round_trip(std::vector<Job> jobs) {
             continue;
         }
         ++claims;
-        job.claim.done(failure.empty() ? result_of(replies[i])
-                                       : Result{Held::kUnavailable, {}, failure});
+        call(job.claim,
+             failure.empty() ? result_of(replies[i]) : Result{Held::kUnavailable, {}, failure});
     }
     std::lock_guard lock(mutex_);
     claims_listed_ -= std::min(claims, claims_listed_);

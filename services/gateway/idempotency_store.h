@@ -41,9 +41,10 @@ public:
         std::string error;
     };
     struct Claim {
-        std::string redis_key;                    ///< idempotency_redis_key()
-        IdempotencyRecord record;                 ///< held for the key when it is free
-        std::function<void(const Result&)> done;  ///< called once, on the store's thread
+        std::string redis_key;     ///< idempotency_redis_key()
+        IdempotencyRecord record;  ///< held for the key when it is free
+        /// Called once, on the store's thread; what it throws is logged, and the store goes on.
+        std::function<void(const Result&)> done;
     };
 
     IdempotencyStore(redis::RedisEndpoint endpoint,

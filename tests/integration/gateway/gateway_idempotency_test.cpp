@@ -1,13 +1,17 @@
 // POST /v1/orders with an Idempotency-Key against the shared stack: the same key and order get
 // the first order back, also from a gateway started since; another order under the key is 409;
 // an order Kafka never acknowledged is sent again with its id and stored once; a bad key is 400;
-// a record that is not one is 500 and Redis out of reach is 503, nothing sent.
+// a record that is not one is 500 and Redis out of reach is 503, nothing sent; the store itself
+// takes a key once and outlives a callback that throws.
 #include "gateway/idempotency.h"
+#include "gateway/idempotency_store.h"
 #include "integration/gateway/gateway_harness.h"
 #include "redis/connection.h"
 #include "redis/redis_url.h"
 
 #include <gtest/gtest.h>
+
+#include <future>
 
 namespace orderflow::test {
 namespace {
@@ -162,6 +166,31 @@ TEST(GatewayIdempotency, BadKeysAre400AnUnreadableRecord500AndRedisOutOfReach503
               0);
     // Without a key Redis is not needed to take an order.
     EXPECT_EQ(no_redis.post("/v1/orders", body).status, 201);
+}
+
+// The store on the shared stack's Redis: a claim takes a free key once (the second claim gets
+// the first record back), and a callback that throws does not stop the thread the next claim
+// is answered on.
+TEST(IdempotencyStore, AKeyIsTakenOnceAndAThrowingCallbackDoesNotStopTheStore) {
+    gateway::IdempotencyStore store(redis::parse_redis_url("REDIS_URL", shared_stack().redis_url),
+                                    std::chrono::minutes(1), 8);
+    const auto redis_key = gateway::idempotency_redis_key(unique_name("store-key"));
+    const gateway::IdempotencyRecord record{std::string(64, 'a'),
+                                            "0f8fad5b-d9cb-469f-a165-70867728950e", 1, false};
+    const auto claim = [&](std::function<void(const gateway::IdempotencyStore::Result&)> done) {
+        return store.claim({redis_key, record, std::move(done)});
+    };
+
+    ASSERT_TRUE(claim([](const auto&) { throw std::runtime_error("a callback that throws"); }));
+    std::promise<gateway::IdempotencyStore::Result> second;
+    ASSERT_TRUE(claim([&](const auto& result) { second.set_value(result); }));
+    auto answered = second.get_future();
+    ASSERT_EQ(answered.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    const auto result = answered.get();
+    EXPECT_EQ(result.held, gateway::IdempotencyStore::Held::kHeld) << result.error;
+    EXPECT_EQ(result.record.order_id, record.order_id);
+    EXPECT_FALSE(result.record.acknowledged);
+    EXPECT_EQ(store.waiting(), 0u);
 }
 
 }  // namespace
