@@ -17,6 +17,7 @@ TEST(ConsoleConfig, BadSettingsAndATakenPortStopAtStartNamingTheSetting) {
         {"CONSOLE_WEB_DIR", "/no/such/dir"},
         {"CONSOLE_CONSUMER_URLS", "orders-auto"},
         {"CONSOLE_PRODUCER_URL", "ftp://x"},
+        {"CONSOLE_GATEWAY_URL", "127.0.0.1:8082"},
         {"CONSOLE_TOKEN", "short"},
         {"CONSOLE_KAFKA_TIMEOUT", "10m"},
         {"CONSOLE_HTTP_IO_THREADS", "0"},

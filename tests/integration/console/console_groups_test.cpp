@@ -30,10 +30,12 @@ TEST(ConsoleGroups, LagReachesZeroTheOverviewShowsBothGroupsAndAnOrderHasItsKafk
         false, {{"METRICS_PORT", std::to_string(batch_port)}, {"BATCH_SIZE", "4"}});
     const auto produced = pipeline.run("produce --count 8 --interval 20ms --seed 8803");
     ASSERT_EQ(produced.exit_code, 0) << produced.output;
+    // No gateway in this pipeline: CONSOLE_GATEWAY_URL=off leaves its box out.
     ConsoleProcess console(
         pipeline, {{"CONSOLE_CONSUMER_URLS",
                     pipeline.auto_group + "=http://127.0.0.1:" + std::to_string(auto_port) + "," +
-                        pipeline.batch_group + "=http://127.0.0.1:" + std::to_string(batch_port)}});
+                        pipeline.batch_group + "=http://127.0.0.1:" + std::to_string(batch_port)},
+                   {"CONSOLE_GATEWAY_URL", "off"}});
 
     for (const auto& group : {pipeline.auto_group, pipeline.batch_group}) {
         nlohmann::json last;
@@ -105,6 +107,8 @@ TEST(ConsoleGroups, LagReachesZeroTheOverviewShowsBothGroupsAndAnOrderHasItsKafk
     EXPECT_EQ(health["registry"], "up");
     EXPECT_EQ(health["redis"], "up");
     EXPECT_EQ(health["producer"], "down");  // it finished: its status server is gone
+    EXPECT_EQ(health.count("gateway"), 0u);
+    EXPECT_TRUE(overview["gateway"].is_null()) << overview["gateway"].dump();
     EXPECT_EQ(overview["topics"][0]["messages"], 8);
     const auto history = console.get("/api/overview/history").json();
     EXPECT_EQ(history["interval_ms"], 2000);
