@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     try {
         check_idempotency_key(input);
-        if (idempotency_redis_key(input).size() != 12 + 64) {
+        if (idempotency_redis_key("", input).size() != 12 + 64) {
             std::abort();
         }
     } catch (const RequestError& e) {

@@ -19,6 +19,9 @@ namespace {
 constexpr const char* kJson = "application/json";
 constexpr const char* kPost = "post_order";
 constexpr const char* kGet = "get_order";
+constexpr const char* kCustomer = "get_customer";
+constexpr std::size_t kDefaultLatestOrders = 10;
+constexpr std::int64_t kMaxLatestOrders = 100;
 constexpr const char* kIdempotencyKey = "Idempotency-Key";
 
 std::string new_order_id() {
@@ -61,6 +64,8 @@ http::Router GatewayApi::routes() {
                {.max_body_bytes = settings_.max_body_bytes});
     router.add("GET", "/v1/orders/{id}",
                [this](const auto& req, auto& res) { get_order(req, res); });
+    router.add("GET", "/v1/customers/{id}",
+               [this](const auto& req, auto& res) { get_customer(req, res); });
     router.add("GET", "/v1/openapi.json",
                [](const auto&, auto& res) { res.set_body(kOpenApiJson, kJson); });
     router.add("GET", "/health", [this](const auto& req, auto& res) { health(req, res); });
@@ -86,8 +91,30 @@ void GatewayApi::observe_in_flight() {
     waiting_reads_.set(static_cast<double>(reader_.waiting()));
 }
 
+std::optional<std::string> GatewayApi::client_of(const char* route,
+                                                 const http::Request& request,
+                                                 http::Response& response) {
+    if (!settings_.clients) {
+        return std::string();
+    }
+    auto client = settings_.clients->authenticate(request.header("Authorization"));
+    if (!client) {
+        response = answer(route, 401,
+                          error_body("unauthorized",
+                                     "this gateway needs a client's token: Authorization: Bearer "
+                                     "<token> (GATEWAY_CLIENTS_FILE lists the clients)",
+                                     "Authorization"));
+        response.set_header("WWW-Authenticate", "Bearer realm=\"orderflow-gateway\"");
+    }
+    return client;
+}
+
 void GatewayApi::post_order(const http::Request& request, http::Response& response) {
     const auto started = std::chrono::steady_clock::now();
+    const auto client = client_of(kPost, request, response);
+    if (!client) {
+        return;
+    }
     if (!is_json(request.header("Content-Type"))) {
         response = answer(
             kPost, 415, error_body("unsupported_media_type", "the body must be application/json"));
@@ -109,17 +136,18 @@ void GatewayApi::post_order(const http::Request& request, http::Response& respon
     if (!request.has_header(kIdempotencyKey)) {
         send(order, pending, started, {});
     } else {
-        claim_then_send(std::move(order), key, pending, started);
+        claim_then_send(std::move(order), *client, key, pending, started);
     }
     observe_in_flight();
 }
 
 void GatewayApi::claim_then_send(orders::Order order,
+                                 const std::string& client,
                                  const std::string& key,
                                  const std::shared_ptr<http::PendingAnswer>& pending,
                                  std::chrono::steady_clock::time_point started) {
     IdempotencyStore::Claim claim;
-    claim.redis_key = idempotency_redis_key(key);
+    claim.redis_key = idempotency_redis_key(client, key);
     claim.record = {order_fingerprint(order), order.order_id, order.created_at_ms, false};
     claim.done = [this, pending, started, order = std::move(order), mine = claim.record,
                   redis_key = claim.redis_key](const IdempotencyStore::Result& result) {
@@ -243,6 +271,9 @@ void GatewayApi::send(const orders::Order& order,
 }
 
 void GatewayApi::get_order(const http::Request& request, http::Response& response) {
+    if (!client_of(kGet, request, response)) {
+        return;
+    }
     const auto order_id = request.param("id");
     if (!orders::is_uuid(order_id)) {
         response =
@@ -250,21 +281,13 @@ void GatewayApi::get_order(const http::Request& request, http::Response& respons
         return;
     }
     const auto query = request.query_params();
-    std::string group = settings_.groups.front();
-    if (const auto it = query.find("group"); it != query.end()) {
-        group = it->second;
-    }
-    if (std::find(settings_.groups.begin(), settings_.groups.end(), group) ==
-        settings_.groups.end()) {
-        response =
-            answer(kGet, 400,
-                   error_body("invalid_value", "group '" + group + "' is not one of GATEWAY_GROUPS",
-                              "group"));
+    const auto group = group_of(kGet, query, response);
+    if (!group) {
         return;
     }
     OrderReader::Lookup lookup;
     lookup.order_id = order_id;
-    lookup.group = group;
+    lookup.group = *group;
     if (const auto it = query.find("wait"); it != query.end()) {
         std::chrono::milliseconds wait{};
         try {
@@ -288,7 +311,7 @@ void GatewayApi::get_order(const http::Request& request, http::Response& respons
         lookup.deadline = std::chrono::steady_clock::now() + wait;
     }
     auto pending = response.defer();
-    lookup.done = [this, pending, order_id, group](const OrderReader::Result& result) {
+    lookup.done = [this, pending, order_id, group = *group](const OrderReader::Result& result) {
         switch (result.found) {
             case OrderReader::Found::kStored:
                 pending->answer(answer(
@@ -314,14 +337,99 @@ void GatewayApi::get_order(const http::Request& request, http::Response& respons
             }
         }
     };
+    submit(kGet, std::move(lookup), *pending);
+}
+
+std::optional<std::string> GatewayApi::group_of(
+    const char* route,
+    const std::multimap<std::string, std::string>& query,
+    http::Response& response) {
+    std::string group = settings_.groups.front();
+    if (const auto it = query.find("group"); it != query.end()) {
+        group = it->second;
+    }
+    if (std::find(settings_.groups.begin(), settings_.groups.end(), group) ==
+        settings_.groups.end()) {
+        response =
+            answer(route, 400,
+                   error_body("invalid_value", "group '" + group + "' is not one of GATEWAY_GROUPS",
+                              "group"));
+        return std::nullopt;
+    }
+    return group;
+}
+
+void GatewayApi::submit(const char* route,
+                        OrderReader::Lookup lookup,
+                        http::PendingAnswer& pending) {
     if (!reader_.submit(std::move(lookup))) {
-        auto full = answer(kGet, 429,
+        auto full = answer(route, 429,
                            error_body("too_many_waiting", std::to_string(settings_.max_waiters) +
                                                               " reads wait already; try again"));
         full.set_header("Retry-After", "1");
-        pending->answer(std::move(full));
+        pending.answer(std::move(full));
     }
     observe_in_flight();
+}
+
+void GatewayApi::get_customer(const http::Request& request, http::Response& response) {
+    if (!client_of(kCustomer, request, response)) {
+        return;
+    }
+    const auto customer_id = request.param("id");
+    if (customer_id.empty() || customer_id.size() > orders::kMaxIdBytes) {
+        response = answer(
+            kCustomer, 400,
+            error_body("invalid_value",
+                       "a customer id is 1-" + std::to_string(orders::kMaxIdBytes) + " bytes",
+                       "id"));
+        return;
+    }
+    const auto query = request.query_params();
+    const auto group = group_of(kCustomer, query, response);
+    if (!group) {
+        return;
+    }
+    OrderReader::Lookup lookup;
+    lookup.customer_id = customer_id;
+    lookup.group = *group;
+    lookup.latest = kDefaultLatestOrders;
+    if (const auto it = query.find("latest"); it != query.end()) {
+        try {
+            lookup.latest = static_cast<std::size_t>(
+                common::parse_int("latest", it->second, 1, kMaxLatestOrders));
+        } catch (const common::ConfigError&) {
+            response = answer(kCustomer, 400,
+                              error_body("invalid_value",
+                                         "latest must be a whole number from 1 to " +
+                                             std::to_string(kMaxLatestOrders),
+                                         "latest"));
+            return;
+        }
+    }
+    auto pending = response.defer();
+    lookup.done = [this, pending, customer_id, group = *group](const OrderReader::Result& result) {
+        switch (result.found) {
+            case OrderReader::Found::kStored:
+                pending->answer(answer(
+                    kCustomer, 200,
+                    result.order.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+                break;
+            case OrderReader::Found::kNotStored:
+            case OrderReader::Found::kTimedOut:
+                pending->answer(answer(kCustomer, 404,
+                                       error_body("not_found", group + " stored no order of this "
+                                                                       "customer")));
+                break;
+            case OrderReader::Found::kUnavailable: {
+                auto down = answer(kCustomer, 503, error_body("redis_unavailable", result.error));
+                down.set_header("Retry-After", "5");
+                pending->answer(std::move(down));
+                break;
+            }
+        }
+    };
+    submit(kCustomer, std::move(lookup), *pending);
 }
 
 void GatewayApi::health(const http::Request& /*request*/, http::Response& response) const {

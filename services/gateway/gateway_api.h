@@ -1,9 +1,10 @@
 #pragma once
 
-// The gateway's HTTP routes: POST /v1/orders, GET /v1/orders/{id}, /health, /metrics and
-// /v1/openapi.json. No handler blocks: an order is answered from its delivery report, a read
-// from the order reader's thread (http/pending_answer.h), so the event loop only parses,
-// validates and hands on.
+// The gateway's HTTP routes: POST /v1/orders, GET /v1/orders/{id}, GET /v1/customers/{id},
+// /health, /metrics and /v1/openapi.json. No handler blocks: an order is answered from its
+// delivery report, a read from the order reader's thread (http/pending_answer.h), so the event
+// loop only parses, validates and hands on. With GATEWAY_CLIENTS_FILE the /v1 order and customer
+// routes need a client's token (client_tokens.h).
 
 #include "gateway/gateway_settings.h"
 #include "gateway/idempotency_store.h"
@@ -15,6 +16,7 @@
 #include "metrics/metrics.h"
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,9 +42,22 @@ public:
 
     void post_order(const http::Request& request, http::Response& response);
     void get_order(const http::Request& request, http::Response& response);
+    void get_customer(const http::Request& request, http::Response& response);
     void health(const http::Request& request, http::Response& response) const;
 
 private:
+    /// The client a request names: "" when the gateway runs without GATEWAY_CLIENTS_FILE;
+    /// nullopt, with `response` a 401, when it names none the file holds.
+    std::optional<std::string> client_of(const char* route,
+                                         const http::Request& request,
+                                         http::Response& response);
+    /// ?group=, else the first of GATEWAY_GROUPS; nullopt, with `response` a 400, for a group
+    /// not listed there.
+    std::optional<std::string> group_of(const char* route,
+                                        const std::multimap<std::string, std::string>& query,
+                                        http::Response& response);
+    /// Hands a read to the reader; 429 through `pending` when its list is full.
+    void submit(const char* route, OrderReader::Lookup lookup, http::PendingAnswer& pending);
     /// An order sent under an Idempotency-Key: its record is marked once Kafka acknowledged.
     struct Keyed {
         std::string redis_key;
@@ -51,6 +66,7 @@ private:
     };
     /// Holds the key for this order in Redis first; an earlier request's record is replayed.
     void claim_then_send(orders::Order order,
+                         const std::string& client,
                          const std::string& key,
                          const std::shared_ptr<http::PendingAnswer>& pending,
                          std::chrono::steady_clock::time_point started);

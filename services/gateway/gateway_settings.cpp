@@ -52,6 +52,9 @@ void add_gateway_options(CLI::App& command, GatewayOptions& options) {
                    "largest order body accepted; larger is 413");
     add_env_option(command, "--idempotency-ttl", options.idempotency_ttl, "GATEWAY_IDEMPOTENCY_TTL",
                    "how long an Idempotency-Key is remembered (in Redis) after its first request");
+    add_env_option(command, "--clients-file", options.clients_file, "GATEWAY_CLIENTS_FILE",
+                   "file of 'client: sha256 of its token' lines; when set, /v1/orders needs "
+                   "'Authorization: Bearer <token>' and each client has its own Idempotency-Keys");
     // Every answer is deferred and bounded by the settings above; the budget is a backstop.
     options.http.handler_budget = "60s";
     http::add_limit_options(command, options.http, kHttpPrefix);
@@ -81,6 +84,9 @@ GatewaySettings to_settings(const GatewayOptions& options) {
     if (settings.idempotency_ttl < std::chrono::minutes(1) ||
         settings.idempotency_ttl > std::chrono::hours(24 * 30)) {
         throw common::ConfigError("GATEWAY_IDEMPOTENCY_TTL", "must be between 1m and 720h");
+    }
+    if (!options.clients_file.empty()) {
+        settings.clients = ClientTokens::load("GATEWAY_CLIENTS_FILE", options.clients_file);
     }
     settings.limits = http::to_limits(options.http, kHttpPrefix);
     settings.limits.max_body_bytes = settings.max_body_bytes;

@@ -3,6 +3,7 @@
 // `orderflow gateway`'s settings: flags with environment names (CLI11), validated once;
 // ConfigError names the setting.
 
+#include "gateway/client_tokens.h"
 #include "http/limit_options.h"
 #include "pipeline/pipeline_options.h"
 #include "redis/redis_url.h"
@@ -11,6 +12,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@ struct GatewayOptions {
     std::string groups = "orders-auto,orders-batch";
     std::string max_body_bytes = "262144";
     std::string idempotency_ttl = "24h";
+    std::string clients_file;
     http::LimitArgs http;
 };
 
@@ -48,6 +51,9 @@ struct GatewaySettings {
     std::size_t max_body_bytes = 262144;
     /// How long Redis keeps an Idempotency-Key's record (from its first request).
     std::chrono::milliseconds idempotency_ttl{24LL * 3600 * 1000};
+    /// Who may place and read orders; nullopt: anyone who reaches the port (the default
+    /// profile, on loopback).
+    std::optional<ClientTokens> clients;
     http::Limits limits;
     std::size_t io_threads = 2;
 };

@@ -1,40 +1,18 @@
 #include "gateway/idempotency.h"
 
 #include "gateway/order_request.h"
+#include "gateway/sha256.h"
 #include "orders/validation.h"
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cstdint>
 #include <limits>
-#include <openssl/evp.h>
-#include <stdexcept>
 
 namespace orderflow::gateway {
 namespace {
 
 constexpr const char* kKeyField = "Idempotency-Key";
-
-std::string sha256_hex(std::string_view data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-        throw std::runtime_error("OpenSSL could not compute a SHA-256");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 0x0f];
-    }
-    return hex;
-}
-
-bool is_sha256_hex(const std::string& text) {
-    return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
 
 }  // namespace
 
@@ -52,8 +30,12 @@ void check_idempotency_key(std::string_view key) {
     }
 }
 
-std::string idempotency_redis_key(std::string_view key) {
-    return "idempotency:" + sha256_hex(key);
+std::string idempotency_redis_key(std::string_view client, std::string_view key) {
+    std::string redis_key = "idempotency:";
+    if (!client.empty()) {
+        redis_key.append(client).append(":");
+    }
+    return redis_key + sha256_hex(key);
 }
 
 std::string order_fingerprint(const orders::Order& order) {

@@ -28,8 +28,11 @@ inline constexpr std::size_t kMaxIdempotencyRecordBytes = 1024;
 void check_idempotency_key(std::string_view key);
 
 /// The Redis key of an idempotency key: `idempotency:` and the hex SHA-256 of the key, so that
-/// any printable key makes a short key with no byte SCAN patterns treat specially.
-std::string idempotency_redis_key(std::string_view key);
+/// any printable key makes a short key with no byte SCAN patterns treat specially. With a
+/// client (GATEWAY_CLIENTS_FILE), `idempotency:<client>:<sha256>`: each client has its own keys,
+/// so two clients who pick the same key never see each other's order. A client name holds only
+/// [A-Za-z0-9._-] (client_tokens.h), so no name makes another's prefix.
+std::string idempotency_redis_key(std::string_view client, std::string_view key);
 
 /// The hex SHA-256 of what the order asks for (customer, items, currency, country, payment
 /// method), without the id, time and status the gateway adds: the same order sent again with

@@ -24,6 +24,15 @@ std::map<std::string, std::string> hash_fields(const redis::Reply& reply) {
     return fields;
 }
 
+// A WITHSCORES reply: member, score, member, score...
+std::vector<std::pair<std::string, std::string>> pairs(const redis::Reply& reply) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+        out.emplace_back(reply.elements[i].str, reply.elements[i + 1].str);
+    }
+    return out;
+}
+
 }  // namespace
 
 OrderReader::OrderReader(redis::RedisEndpoint endpoint, std::size_t max_waiters)
@@ -100,8 +109,19 @@ void OrderReader::run() {
 std::vector<OrderReader::Lookup> OrderReader::look(std::vector<Lookup> lookups) {
     std::vector<redis::Command> commands;
     commands.reserve(lookups.size());
+    // Each lookup's first command; a customer's ZREVRANGE follows its HGETALL.
+    std::vector<std::size_t> first;
+    first.reserve(lookups.size());
     for (const auto& lookup : lookups) {
-        commands.push_back({"HGETALL", redis::order_key(lookup.group, lookup.order_id)});
+        first.push_back(commands.size());
+        if (lookup.customer_id.empty()) {
+            commands.push_back({"HGETALL", redis::order_key(lookup.group, lookup.order_id)});
+        } else {
+            commands.push_back({"HGETALL", redis::customer_key(lookup.group, lookup.customer_id)});
+            commands.push_back({"ZREVRANGE",
+                                redis::customer_orders_key(lookup.group, lookup.customer_id), "0",
+                                std::to_string(lookup.latest - 1), "WITHSCORES"});
+        }
     }
     std::vector<redis::Reply> replies;
     try {
@@ -120,10 +140,22 @@ std::vector<OrderReader::Lookup> OrderReader::look(std::vector<Lookup> lookups) 
     const auto now = std::chrono::steady_clock::now();
     std::vector<Lookup> kept;
     for (std::size_t i = 0; i < lookups.size(); ++i) {
-        const auto& reply = replies[i];
+        const auto& reply = replies[first[i]];
         auto& lookup = lookups[i];
         if (reply.is_error()) {
             answer(lookup, {Found::kUnavailable, {}, "Redis answered " + reply.str});
+        } else if (!lookup.customer_id.empty()) {
+            const auto& latest = replies[first[i] + 1];
+            if (latest.is_error()) {
+                answer(lookup, {Found::kUnavailable, {}, "Redis answered " + latest.str});
+            } else if (reply.elements.empty()) {
+                answer(lookup, {Found::kNotStored, {}, ""});
+            } else {
+                answer(lookup, {Found::kStored,
+                                stored_customer_json(hash_fields(reply), pairs(latest),
+                                                     lookup.customer_id, lookup.group),
+                                ""});
+            }
         } else if (!reply.elements.empty()) {
             answer(lookup,
                    {Found::kStored, stored_order_json(hash_fields(reply), lookup.group), ""});

@@ -1,9 +1,10 @@
 #pragma once
 
-// Reads stored orders from Redis for GET /v1/orders/{id}, waiting when asked: every lookup,
-// waiting or not, joins one list that a single thread answers, one pipelined HGETALL per lookup
-// every kPollInterval (and at once for a new one). A waiting read costs a list entry, never a
-// thread; the list is bounded (`max_waiters`).
+// Reads stored orders from Redis for GET /v1/orders/{id}, waiting when asked, and customers for
+// GET /v1/customers/{id}: every lookup, waiting or not, joins one list that a single thread
+// answers, pipelined (an order: one HGETALL; a customer: HGETALL and ZREVRANGE of its latest
+// orders) every kPollInterval and at once for a new one. A waiting read costs a list entry,
+// never a thread; the list is bounded (`max_waiters`).
 
 #include "redis/connection.h"
 
@@ -29,11 +30,16 @@ public:
     enum class Found { kStored, kNotStored, kTimedOut, kUnavailable };
     struct Result {
         Found found = Found::kNotStored;
-        nlohmann::ordered_json order;  ///< kStored: stored_order_json()
-        std::string error;             ///< kUnavailable: why Redis could not be read
+        /// kStored: stored_order_json(), or for a customer stored_customer_json()
+        nlohmann::ordered_json order;
+        std::string error;  ///< kUnavailable: why Redis could not be read
     };
     struct Lookup {
         std::string order_id;
+        /// Set instead of order_id: the customer's totals and its `latest` newest orders
+        /// (never waits; kNotStored when the group stored no order of it).
+        std::string customer_id;
+        std::size_t latest = 0;
         std::string group;
         /// Without it: one look, kStored or kNotStored. With it: looks until `deadline`, then
         /// kTimedOut.
@@ -60,7 +66,7 @@ public:
 
 private:
     void run();
-    /// One pipelined HGETALL per lookup; answers the found and the expired, keeps the rest.
+    /// One pipeline for every lookup; answers the found and the expired, keeps the rest.
     std::vector<Lookup> look(std::vector<Lookup> lookups);
 
     redis::RedisEndpoint endpoint_;

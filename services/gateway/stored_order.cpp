@@ -69,4 +69,23 @@ ordered_json stored_order_json(const std::map<std::string, std::string>& fields,
     return out;
 }
 
+ordered_json stored_customer_json(const std::map<std::string, std::string>& fields,
+                                  const std::vector<std::pair<std::string, std::string>>& latest,
+                                  const std::string& customer_id,
+                                  const std::string& group) {
+    const auto field = [&](const char* name) -> std::string {
+        const auto it = fields.find(name);
+        return it == fields.end() ? std::string() : it->second;
+    };
+    auto orders = ordered_json::array();
+    for (const auto& [order_id, created_at] : latest) {
+        orders.push_back({{"order_id", order_id}, {"created_at", number_or_text(created_at)}});
+    }
+    return {{"customer_id", customer_id},
+            {"group", group},
+            {"orders_count", number_or_text(field("orders_count"))},
+            {"total_spent_cents", number_or_text(field("total_spent_cents"))},
+            {"latest_orders", std::move(orders)}};
+}
+
 }  // namespace orderflow::gateway

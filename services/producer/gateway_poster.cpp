@@ -15,6 +15,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kMaxBackoff = std::chrono::seconds(30);
+// The gateway's answers are an order or an error body, a few KiB at most.
+constexpr std::size_t kMaxReplyBytes = 64 * 1024;
 
 // What the gateway's POST /v1/orders takes: the order without what the gateway assigns.
 std::string request_body(const orders::Order& order) {
@@ -72,25 +74,51 @@ GatewayPoster::Answer GatewayPoster::post(const orders::Order& order) {
     // The gateway answers within its ack timeout; a longer wait means an answer was lost.
     client.set_read_timeout(settings_.delivery_timeout + std::chrono::seconds(5));
     client.set_write_timeout(std::chrono::seconds(5));
-    const httplib::Headers headers = {{"Idempotency-Key", order.order_id}};
-    const auto result = client.Post("/v1/orders", headers, request_body(order), "application/json");
+    httplib::Request request;
+    request.method = "POST";
+    request.path = "/v1/orders";
+    request.set_header("Idempotency-Key", order.order_id);
+    request.set_header("Content-Type", "application/json");
+    if (!settings_.gateway_token.empty()) {
+        request.set_header("Authorization", "Bearer " + settings_.gateway_token);
+    }
+    request.body = request_body(order);
+    // The reply is read into a bounded buffer: whatever answers on that port, a reply longer
+    // than any the gateway sends ends the read instead of growing the producer's memory.
+    std::string reply;
+    bool too_long = false;
+    request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
+                                   std::uint64_t) {
+        if (reply.size() + length > kMaxReplyBytes) {
+            too_long = true;
+            return false;
+        }
+        reply.append(data, length);
+        return true;
+    };
+    const auto result = client.send(request);
     Answer answer;
+    if (too_long) {
+        answer.error = "the gateway's reply passed " + std::to_string(kMaxReplyBytes) +
+                       " bytes; it was not read";
+        return answer;
+    }
     if (!result) {
         answer.error = "no answer from the gateway: " + httplib::to_string(result.error());
         return answer;
     }
     answer.status = result->status;
     if (answer.status == 201) {
-        const auto json = nlohmann::json::parse(result->body, nullptr, false);
+        const auto json = nlohmann::json::parse(reply, nullptr, false);
         if (json.is_object() && json.contains("order_id") && json["order_id"].is_string()) {
             answer.order_id = json["order_id"].get<std::string>();
             return answer;
         }
         answer.status = 502;  // a 201 without an order id is not an answer we can record
-        answer.error = "HTTP 201 without an order_id: " + result->body.substr(0, 200);
+        answer.error = "HTTP 201 without an order_id: " + reply.substr(0, 200);
         return answer;
     }
-    answer.error = describe(answer.status, result->body);
+    answer.error = describe(answer.status, reply);
     answer.retry_after = retry_after_of(result->get_header_value("Retry-After"));
     return answer;
 }

@@ -5,6 +5,7 @@
 #include "serde/order_codec.h"
 #include "serde/order_schema.h"
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -72,6 +73,11 @@ void add_producer_options(CLI::App& command, ProducerOptions& options) {
         command, "--via-gateway", options.via_gateway, "PRODUCE_VIA_GATEWAY",
         "http://HOST:PORT of orderflow gateway: POST each order there (Idempotency-Key: the "
         "generated order id) instead of writing to Kafka; empty: Kafka");
+    command
+        .add_option("--gateway-token", options.gateway_token,
+                    "with --via-gateway: the client's token for a gateway that has "
+                    "GATEWAY_CLIENTS_FILE; give it in the environment, where `ps` cannot see it")
+        ->envname("GATEWAY_TOKEN");
     command.add_flag("--no-keys", options.no_keys,
                      "benchmarks only: send null keys (one partition at a time, as Kafka's "
                      "ProducerPerformance) instead of keying by customer");
@@ -131,6 +137,14 @@ ProducerSettings to_settings(const ProducerOptions& options) {
         const auto address = common::parse_host_port("PRODUCE_VIA_GATEWAY", url);
         settings.gateway_host = address.host;
         settings.gateway_port = address.port;
+        settings.gateway_token = options.gateway_token;
+        // It becomes a header: no byte that could end the header or start another.
+        const auto& token = settings.gateway_token;
+        if (token.size() > 512 ||
+            std::any_of(token.begin(), token.end(), [](char c) { return c < 0x21 || c > 0x7e; })) {
+            throw common::ConfigError("GATEWAY_TOKEN",
+                                      "must be at most 512 printable characters without spaces");
+        }
         if (options.no_keys) {
             throw common::ConfigError("PRODUCE_VIA_GATEWAY",
                                       "--no-keys is for Kafka only (the gateway keys by customer)");

@@ -30,6 +30,7 @@ struct ProducerOptions {
     std::string failpoint;  // ORDERFLOW_FAILPOINT, tests only
     bool no_keys = false;
     std::string via_gateway;  // empty: straight to Kafka
+    std::string gateway_token;
 };
 
 enum class Pace {
@@ -63,6 +64,8 @@ struct ProducerSettings {
     /// instead of writing to Kafka (empty host: Kafka).
     std::string gateway_host;
     std::uint16_t gateway_port = 0;
+    /// GATEWAY_TOKEN: the client's token for a gateway with GATEWAY_CLIENTS_FILE (empty: none).
+    std::string gateway_token;
     bool via_gateway() const { return !gateway_host.empty(); }
 
     /// Time between two orders: the interval, 1 s / rate, or zero (as fast as possible).

@@ -47,16 +47,19 @@ GatewayReply reply_of(const httplib::Result& result) {
     reply.location = result->get_header_value("Location");
     reply.retry_after = result->get_header_value("Retry-After");
     reply.replayed = result->get_header_value("Idempotent-Replayed");
+    reply.www_authenticate = result->get_header_value("WWW-Authenticate");
     return reply;
 }
 
 }  // namespace
 
-GatewayReply GatewayProcess::get(const std::string& target) const {
+GatewayReply GatewayProcess::get(const std::string& target,
+                                 const std::map<std::string, std::string>& headers) const {
     httplib::Client client("127.0.0.1", port_);
     client.set_connection_timeout(5);
     client.set_read_timeout(60);
-    return reply_of(client.Get(target.c_str()));
+    httplib::Headers sent(headers.begin(), headers.end());
+    return reply_of(client.Get(target.c_str(), sent));
 }
 
 GatewayReply GatewayProcess::post(const std::string& target,

@@ -18,7 +18,8 @@ struct GatewayReply {
     std::string body;
     std::string location;
     std::string retry_after;
-    std::string replayed;         // Idempotent-Replayed
+    std::string replayed;  // Idempotent-Replayed
+    std::string www_authenticate;
     nlohmann::json json() const;  // throws when the body is not JSON
 };
 
@@ -32,7 +33,8 @@ public:
     /// SIGTERM; the exit code (-1 when it has not exited within 30 s).
     int stop();
 
-    GatewayReply get(const std::string& target) const;
+    GatewayReply get(const std::string& target,
+                     const std::map<std::string, std::string>& headers = {}) const;
     GatewayReply post(const std::string& target,
                       const std::string& body,
                       const std::map<std::string, std::string>& headers = {}) const;

@@ -148,7 +148,7 @@ TEST(GatewayIdempotency, BadKeysAre400AnUnreadableRecord500AndRedisOutOfReach503
     // Something else under the key's Redis name: refused, never taken for a record.
     const auto key = unique_name("order-key");
     redis::Connection redis(redis::parse_redis_url("REDIS_URL", shared_stack().redis_url));
-    const auto redis_key = gateway::idempotency_redis_key(key);
+    const auto redis_key = gateway::idempotency_redis_key("", key);
     redis.command({"SET", redis_key, R"({"order_id":"not a record"})", "PX", "60000"});
     const auto unreadable = gateway.post("/v1/orders", body, keyed(key));
     EXPECT_EQ(unreadable.status, 500) << unreadable.body;
@@ -174,7 +174,7 @@ TEST(GatewayIdempotency, BadKeysAre400AnUnreadableRecord500AndRedisOutOfReach503
 TEST(IdempotencyStore, AKeyIsTakenOnceAndAThrowingCallbackDoesNotStopTheStore) {
     gateway::IdempotencyStore store(redis::parse_redis_url("REDIS_URL", shared_stack().redis_url),
                                     std::chrono::minutes(1), 8);
-    const auto redis_key = gateway::idempotency_redis_key(unique_name("store-key"));
+    const auto redis_key = gateway::idempotency_redis_key("", unique_name("store-key"));
     const gateway::IdempotencyRecord record{std::string(64, 'a'),
                                             "0f8fad5b-d9cb-469f-a165-70867728950e", 1, false};
     const auto claim = [&](std::function<void(const gateway::IdempotencyStore::Result&)> done) {

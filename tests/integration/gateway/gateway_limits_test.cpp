@@ -70,7 +70,9 @@ TEST(GatewayLimits, BadSettingStopsAtStartNamingIt) {
         {{"GATEWAY_LISTEN", "127.0.0.1"}},
         {{"GATEWAY_ACK_TIMEOUT", "100ms"}},
         {{"GATEWAY_GROUPS", "orders-auto,,orders-batch"}},
-        {{"GATEWAY_MAX_WAIT", "2m"}}};  // past the handler budget's 60 s
+        {{"GATEWAY_MAX_WAIT", "2m"}},  // past the handler budget's 60 s
+        {{"GATEWAY_CLIENTS_FILE", "/nonexistent/gateway-clients"}},
+        {{"GATEWAY_CLIENTS_FILE", "/etc/hostname"}}};  // a line that is not 'client: sha256'
     for (const auto& env : settings) {
         const auto result = run_orderflow("gateway", env);
         EXPECT_EQ(result.exit_code, 2) << result.output;

@@ -43,6 +43,25 @@ TEST(Gateway, PlacedOrderIsReadBackAsBothGroupsStoredIt) {
     // Without ?group the first of GATEWAY_GROUPS answers, at once now that it is stored.
     EXPECT_EQ(gateway.get(placed.location).status, 200);
 
+    // The customer as each group stored it: one order, its total, the order listed.
+    for (const auto& group : {pipeline.auto_group, pipeline.batch_group}) {
+        const auto customer = gateway.get("/v1/customers/cust-gw-1?group=" + group);
+        ASSERT_EQ(customer.status, 200) << group << ": " << customer.body;
+        const auto answer = customer.json();
+        EXPECT_EQ(answer["customer_id"], "cust-gw-1");
+        EXPECT_EQ(answer["group"], group);
+        EXPECT_EQ(answer["orders_count"], 1);
+        EXPECT_EQ(answer["total_spent_cents"], order["total_cents"]);
+        ASSERT_EQ(answer["latest_orders"].size(), 1u);
+        EXPECT_EQ(answer["latest_orders"][0]["order_id"], id);
+        EXPECT_EQ(answer["latest_orders"][0]["created_at"], order["created_at"]);
+    }
+    EXPECT_EQ(gateway.get("/v1/customers/cust-gw-none").status, 404);
+    EXPECT_EQ(gateway.get("/v1/customers/cust-gw-1?latest=0").status, 400);
+    EXPECT_EQ(gateway.get("/v1/customers/cust-gw-1?latest=101").status, 400);
+    EXPECT_EQ(gateway.get("/v1/customers/cust-gw-1?group=someone-else").status, 400);
+    EXPECT_EQ(gateway.get("/v1/customers/" + std::string(257, 'c')).status, 400);
+
     const auto metrics = gateway.get("/metrics").body;
     EXPECT_EQ(metric_value(metrics,
                            R"(orderflow_gateway_requests_total{route="post_order",status="201"})"),

@@ -1,12 +1,16 @@
 // `orderflow produce --via-gateway URL`: the producer's orders placed through the gateway and
 // stored by both groups (the ack log holds the gateway's ids); with no gateway answering, or
 // one whose Kafka never acknowledges, every order is retried, then written to the failed-orders
-// file (exit 3); a URL that is not http://HOST:PORT stops the start naming the setting.
+// file (exit 3); a URL that is not http://HOST:PORT stops the start naming the setting. A 4xx
+// is failed at once, GATEWAY_TOKEN lets a client in, and a reply past 64 KiB is not read.
+#include "gateway/sha256.h"
 #include "integration/gateway/gateway_harness.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <fstream>
+#include <thread>
 
 namespace orderflow::test {
 namespace {
@@ -100,6 +104,72 @@ TEST(ProduceViaGateway, OrdersNoGatewayTookAreRetriedThenFailedWithTheirReason) 
         EXPECT_EQ(refused.exit_code, 2) << bad << ": " << refused.output;
         EXPECT_NE(refused.output.find("PRODUCE_VIA_GATEWAY"), std::string::npos) << refused.output;
     }
+}
+
+TEST(ProduceViaGateway, AClientErrorIsNotRetriedATokenLetsItInAndAnOverlongReplyIsNotRead) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    // The gateway does not create the topic; the consumer does.
+    auto consumer = pipeline.start_consumer(true);
+    ASSERT_TRUE(wait_for_topic(pipeline.topic));
+    const std::string token = "producer-token-for-the-via-gateway-test";
+    const auto clients = pipeline.work_dir + "/gateway-clients";
+    std::ofstream(clients) << "producer: " << gateway::sha256_hex(token) << "\n";
+    GatewayProcess gateway(pipeline, {{"GATEWAY_CLIENTS_FILE", clients}});
+    std::map<std::string, std::string> env = {
+        {"PRODUCE_RETRIES", "3"},
+        {"PRODUCE_RETRY_BACKOFF", "100ms"},
+        {"PRODUCE_VIA_GATEWAY", url_of(gateway.port())},
+        {"FAILED_ORDERS_FILE", pipeline.work_dir + "/401.jsonl"}};
+
+    // No token: the 401 is the answer, not a hiccup; the order is failed after one attempt.
+    auto result = pipeline.run("produce --count 1 --rate 10", env);
+    EXPECT_EQ(result.exit_code, 3) << result.output;
+    auto failed = lines_of(env["FAILED_ORDERS_FILE"]);
+    ASSERT_EQ(failed.size(), 1u) << result.output;
+    EXPECT_EQ(nlohmann::json::parse(failed[0])["attempts"], 1);
+    EXPECT_NE(failed[0].find("401 unauthorized"), std::string::npos) << failed[0];
+    EXPECT_EQ(metric_value(gateway.get("/metrics").body,
+                           R"(orderflow_gateway_requests_total{route="post_order",status="401"})"),
+              1);
+
+    // With the client's token from the environment: placed.
+    env["GATEWAY_TOKEN"] = token;
+    env["FAILED_ORDERS_FILE"] = pipeline.work_dir + "/token.jsonl";
+    result = pipeline.run("produce --count 2 --rate 10", env);
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_TRUE(lines_of(env["FAILED_ORDERS_FILE"]).empty());
+    EXPECT_EQ(result.output.find(token), std::string::npos) << "the token reached the log";
+    for (const auto& bad :
+         std::vector<std::string>{"two words", std::string(513, 't'), "a\r\nX: y"}) {
+        auto with_bad = env;
+        with_bad["GATEWAY_TOKEN"] = bad;
+        const auto refused = pipeline.run("produce --count 1", with_bad);
+        EXPECT_EQ(refused.exit_code, 2) << refused.output;
+        EXPECT_NE(refused.output.find("GATEWAY_TOKEN"), std::string::npos) << refused.output;
+    }
+
+    // Something on the port that answers 201 with a megabyte: not read past 64 KiB, retried
+    // (the Idempotency-Key makes that safe), then failed with the reason.
+    httplib::Server endless;
+    const std::string megabyte(1 << 20, 'x');
+    endless.Post("/v1/orders", [&](const httplib::Request&, httplib::Response& response) {
+        response.status = 201;
+        response.set_content(megabyte, "application/json");
+    });
+    const auto port = static_cast<std::uint16_t>(endless.bind_to_any_port("127.0.0.1"));
+    std::thread serving([&] { endless.listen_after_bind(); });
+    env["PRODUCE_VIA_GATEWAY"] = url_of(port);
+    env["PRODUCE_RETRIES"] = "1";
+    env["FAILED_ORDERS_FILE"] = pipeline.work_dir + "/overlong.jsonl";
+    result = pipeline.run("produce --count 1 --rate 10", env);
+    endless.stop();
+    serving.join();
+    EXPECT_EQ(result.exit_code, 3) << result.output;
+    failed = lines_of(env["FAILED_ORDERS_FILE"]);
+    ASSERT_EQ(failed.size(), 1u) << result.output;
+    EXPECT_EQ(nlohmann::json::parse(failed[0])["attempts"], 2);
+    EXPECT_NE(failed[0].find("passed 65536 bytes"), std::string::npos) << failed[0];
 }
 
 }  // namespace

@@ -44,14 +44,23 @@ TEST(IdempotencyKey, EmptyTooLongOrNonPrintableIs400NamingTheHeader) {
 }
 
 TEST(IdempotencyKey, RedisKeyIsShortAndTheSameForTheSameKeyOnly) {
-    const auto key = idempotency_redis_key("k-1");
+    const auto key = idempotency_redis_key("", "k-1");
     EXPECT_EQ(key.rfind("idempotency:", 0), 0u);
     EXPECT_EQ(key.size(), std::string("idempotency:").size() + 64);
-    EXPECT_EQ(key, idempotency_redis_key("k-1"));
-    EXPECT_NE(key, idempotency_redis_key("k-2"));
+    EXPECT_EQ(key, idempotency_redis_key("", "k-1"));
+    EXPECT_NE(key, idempotency_redis_key("", "k-2"));
     // SHA-256 of "abc" (FIPS 180-2's example): the digest is the standard one.
-    EXPECT_EQ(idempotency_redis_key("abc"),
+    EXPECT_EQ(idempotency_redis_key("", "abc"),
               "idempotency:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(IdempotencyKey, EachClientHasItsOwnKeys) {
+    const auto shop = idempotency_redis_key("shop", "k-1");
+    EXPECT_EQ(shop.rfind("idempotency:shop:", 0), 0u);
+    EXPECT_EQ(shop.size(), std::string("idempotency:shop:").size() + 64);
+    EXPECT_NE(shop, idempotency_redis_key("partner", "k-1"));
+    EXPECT_NE(shop, idempotency_redis_key("", "k-1"));
+    EXPECT_EQ(shop, idempotency_redis_key("shop", "k-1"));
 }
 
 TEST(OrderFingerprint, IgnoresIdTimeSpacingAndFieldOrderButNotContent) {

@@ -49,5 +49,29 @@ TEST(StoredOrder, ItemsNestedDeeperThanAnOrderStayText) {
     EXPECT_TRUE(stored_order_json({{"items", "[[1]]"}}, "g")["items"].is_array());
 }
 
+TEST(StoredCustomer, TypesTheTotalsAndListsTheLatestOrdersNewestFirstAsGiven) {
+    const auto customer =
+        stored_customer_json({{"orders_count", "2"}, {"total_spent_cents", "4990"}},
+                             {{"7b0c1f9e-1111-4a2b-8c3d-000000000002", "1733600000500"},
+                              {"7b0c1f9e-1111-4a2b-8c3d-000000000001", "1733600000000"}},
+                             "c-7", "orders-auto");
+    EXPECT_EQ(customer["customer_id"], "c-7");
+    EXPECT_EQ(customer["group"], "orders-auto");
+    EXPECT_EQ(customer["orders_count"], 2);
+    EXPECT_EQ(customer["total_spent_cents"], 4990);
+    ASSERT_EQ(customer["latest_orders"].size(), 2u);
+    EXPECT_EQ(customer["latest_orders"][0]["order_id"], "7b0c1f9e-1111-4a2b-8c3d-000000000002");
+    EXPECT_EQ(customer["latest_orders"][0]["created_at"], 1733600000500);
+}
+
+TEST(StoredCustomer, KeepsWhatDoesNotParseAsTextAndAnswersAnEmptyList) {
+    const auto customer =
+        stored_customer_json({{"orders_count", "two"}}, {{"x", "1.5e300"}}, "c", "g");
+    EXPECT_EQ(customer["orders_count"], "two");
+    EXPECT_EQ(customer["total_spent_cents"], "");
+    EXPECT_EQ(customer["latest_orders"][0]["created_at"], "1.5e300");
+    EXPECT_TRUE(stored_customer_json({}, {}, "c", "g")["latest_orders"].empty());
+}
+
 }  // namespace
 }  // namespace orderflow::gateway
