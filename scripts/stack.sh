@@ -99,10 +99,8 @@ services=()
 [[ -f "$services_conf" ]] || die "no services list at $services_conf"
 while IFS= read -r line; do
   [[ -z "$line" || "$line" == \#* ]] && continue
-  # The secure profile runs only the services with a principal of their own (lib/secrets.sh);
-  # the gateway has none yet, so the console shows no gateway box there.
+  # The secure profile runs only the services with a principal of their own (lib/secrets.sh).
   if [[ "$secure" == 1 ]] && ! printf '%s\n' "${SECRET_PRINCIPALS[@]}" | grep -qxF "${line%%|*}"; then
-    [[ "${line%%|*}" != gateway ]] || export CONSOLE_GATEWAY_URL=off
     continue
   fi
   services+=("$line")

@@ -17,6 +17,9 @@
 #                                           HSCAN, SSCAN, ZRANGE, ZREVRANGE, ZCARD, LRANGE, LLEN,
 #                                           HGETALL; the console's overview: PING
 #   audit (libs/audit)                      SCAN, HMGET, HGETALL, ZRANGE, MULTI/EXEC
+#   gateway (services/gateway)              SET of its Idempotency-Key records (NX GET PX and
+#                                           XX KEEPTTL); HGETALL and ZREVRANGE of the groups'
+#                                           orders and customers, read only
 # Passwords are stored as SHA-256 (#hex): the file never holds a password in the clear.
 
 # The Redis key patterns of consumer group G (libs/redis/key_names.cpp; G has no byte that
@@ -24,6 +27,11 @@
 redis_acl_group_keys() {
   local g=$1
   printf '~order:%s:* ~customer:%s:* ~stats:%s ~offsets:%s ~watch:%s:*' "$g" "$g" "$g" "$g" "$g"
+}
+
+# What a reader of group G's orders and customers may read (%R: read only).
+redis_acl_group_reads() {
+  printf '%%R~order:%s:* %%R~customer:%s:*' "$1" "$1"
 }
 
 # redis_acl_user DIR NAME RULES...: one `user` line, NAME's password (secret_password) hashed.
@@ -58,5 +66,8 @@ redis_acl_write() {
     # orderflow audit reads the store of any group: no PING (it authenticates with AUTH) and
     # no browser commands.
     redis_acl_user "$dir" audit '%R~* -@all +select +scan +hgetall +hmget +zrange +multi +exec'
+    # The gateway writes its Idempotency-Key records and reads the groups' orders and customers.
+    redis_acl_user "$dir" gateway "~idempotency:* $(redis_acl_group_reads "$topic-auto")" \
+      "$(redis_acl_group_reads "$topic-batch") -@all +ping +select +set +hgetall +zrevrange"
   } | secret_write "$dir" redis-users.acl
 }

@@ -11,9 +11,10 @@
 #   registry        the schema registry: owns _schemas and its election group (Kafka only)
 #   console         the web console: reads
 #   audit           orderflow audit: reads
+#   gateway         the order intake: writes orders, keeps Idempotency-Keys, reads stored orders
 # Every file in the directory is mode 0600 and the directory 0700: only our user reads them.
 
-SECRET_PRINCIPALS=(admin broker producer consumer-auto consumer-batch registry console audit)
+SECRET_PRINCIPALS=(admin broker producer consumer-auto consumer-batch registry console audit gateway)
 
 # secret_dir_init DIR: creates DIR (0700) if missing and tightens it if it exists.
 secret_dir_init() {

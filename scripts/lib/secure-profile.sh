@@ -8,6 +8,8 @@
 #   registry-users          REGISTRY_AUTH_FILE: admin and producer write, the others read
 #   console.token           CONSOLE_TOKEN
 #   <principal>.env         ORDERFLOW_SECRETS_FILE of the service (admin.env: people's commands)
+#   gateway-clients         GATEWAY_CLIENTS_FILE: each gateway client's name and its token's SHA-256
+#   gateway-<client>.token  that client's token (admin's is GATEWAY_TOKEN in admin.env)
 
 # secure_setting -> the SECURE setting: the environment's, else the last SECURE= line of the
 # .env file the binary reads too (ORDERFLOW_ENV_FILE, relative to the repo root; default .env).
@@ -30,7 +32,8 @@ secure_setting() {
 # Who reads and who writes the registry (REGISTRY_AUTH_FILE's roles).
 secure_registry_role() {
   case "$1" in
-    admin | producer) echo writer ;;
+    # The gateway registers the order schema at start, as the producer does.
+    admin | producer | gateway) echo writer ;;
     *) echo reader ;;
   esac
 }
@@ -38,7 +41,7 @@ secure_registry_role() {
 # The principals with a Redis user (redis-acl.sh); the others never talk to Redis.
 secure_has_redis_user() {
   case "$1" in
-    admin | consumer-auto | consumer-batch | console | audit) return 0 ;;
+    admin | consumer-auto | consumer-batch | console | audit | gateway) return 0 ;;
     *) return 1 ;;
   esac
 }
@@ -64,6 +67,7 @@ secure_write_service_files() {
     done
   } | secret_write "$dir" registry-users
   [[ -s "$dir/console.token" ]] || openssl rand -hex 24 | secret_write "$dir" console.token
+  secure_write_gateway_clients "$dir"
   for name in "${SECRET_PRINCIPALS[@]}"; do
     [[ "$name" == broker ]] && continue
     password=$(secret_password "$dir" "$name")
@@ -79,8 +83,31 @@ secure_write_service_files() {
         *) echo "SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO=$name:$password" ;;
       esac
       if [[ "$name" == console ]]; then echo "CONSOLE_TOKEN=$(tr -d '\n' <"$dir/console.token")"; fi
+      if [[ "$name" == gateway ]]; then echo "GATEWAY_CLIENTS_FILE=$dir/gateway-clients"; fi
+      # People's commands (produce --via-gateway) come in as the gateway client admin.
+      if [[ "$name" == admin ]]; then echo "GATEWAY_TOKEN=$(tr -d '\n' <"$dir/gateway-admin.token")"; fi
     } | secret_write "$dir" "$name.env"
   done
+}
+
+# The gateway's clients in the secure profile: `shop`, a client application's example, and
+# `admin`, people's commands. Each gets a token of its own (kept across `make up`s); the gateway
+# reads only their SHA-256s.
+SECURE_GATEWAY_CLIENTS=(shop admin)
+
+# secure_write_gateway_clients DIR: DIR/gateway-<client>.token for each client, and
+# DIR/gateway-clients (GATEWAY_CLIENTS_FILE) with their hashes.
+secure_write_gateway_clients() {
+  local dir=$1 client
+  for client in "${SECURE_GATEWAY_CLIENTS[@]}"; do
+    [[ -s "$dir/gateway-$client.token" ]] || openssl rand -hex 32 | secret_write "$dir" "gateway-$client.token"
+  done
+  {
+    echo "# Written by scripts/stack.sh (SECURE=1): client: SHA-256 of its token (gateway-<client>.token)"
+    for client in "${SECURE_GATEWAY_CLIENTS[@]}"; do
+      echo "$client: $(tr -d '\n' <"$dir/gateway-$client.token" | sha256sum | cut -d' ' -f1)"
+    done
+  } | secret_write "$dir" gateway-clients
 }
 
 # secure_create_topics DIR: the orders and dead-letter topics, created by admin (the services
@@ -110,4 +137,5 @@ secure_print() {
   echo "  secure profile  Kafka SASL_SSL (SCRAM-SHA-512) + ACLs, Redis ACL users, registry basic auth"
   echo "                  credentials: $dir/<principal>.properties (kcat -F), <principal>.env"
   echo "                  console token: $dir/console.token (open the console once with ?token=...)"
+  echo "                  gateway tokens: $dir/gateway-<client>.token (Authorization: Bearer ...)"
 }

@@ -2,7 +2,8 @@
 # ctest fixture `secure_stack`: `SECURE=1 make up` itself (scripts/stack.sh) in a private run
 # dir, every port free-picked: Kafka SASL_SSL with ACLs, Redis with ACL users, the registry with
 # its users file, both consumers, a producer that sends PRODUCE_COUNT orders, the console with
-# its token. Each service runs as its own principal, as under `make up`.
+# its token, the gateway with its clients' tokens. Each service runs as its own principal, as
+# under `make up`.
 #
 #   secure_stack.sh up DIR     start it; DIR/stack.env tells the tests where everything is
 #   secure_stack.sh down DIR   stop it and remove DIR
@@ -30,16 +31,17 @@ stack() {
 up() {
   rm -rf "$dir"
   mkdir -p "$dir/run"
-  local b1 b2 b3 c1 c2 c3 redis registry auto batch producer console
+  local b1 b2 b3 c1 c2 c3 redis registry auto batch producer console gateway
   b1=$(free_port) b2=$(free_port) b3=$(free_port) c1=$(free_port) c2=$(free_port) c3=$(free_port)
   redis=$(free_port) registry=$(free_port) auto=$(free_port) batch=$(free_port)
-  producer=$(free_port) console=$(free_port)
+  producer=$(free_port) console=$(free_port) gateway=$(free_port)
   cat >"$dir/services.conf" <<CONF
 registry|http://127.0.0.1:$registry/ready|registry --listen 127.0.0.1:$registry
 consumer-auto|http://127.0.0.1:$auto/health|consume --auto-commit true --metrics-port $auto
 consumer-batch|http://127.0.0.1:$batch/health|consume --auto-commit false --metrics-port $batch
 producer||produce --metrics-port $producer --failed-file $dir/run/failed-orders.jsonl|on-failure
 console|http://127.0.0.1:$console/health|console --listen 127.0.0.1:$console
+gateway|http://127.0.0.1:$gateway/health|gateway --listen 127.0.0.1:$gateway
 CONF
   # Written first, so `down` can stop whatever did start if a later step fails. No credentials
   # here: each service and test takes them from the secrets directory.
@@ -62,6 +64,8 @@ SCHEMA_REGISTRY_URL=http://127.0.0.1:$registry
 CONSOLE_URL=http://127.0.0.1:$console
 CONSOLE_PRODUCER_URL=http://127.0.0.1:$producer
 CONSOLE_CONSUMER_URLS=orders-auto=http://127.0.0.1:$auto,orders-batch=http://127.0.0.1:$batch
+CONSOLE_GATEWAY_URL=http://127.0.0.1:$gateway
+GATEWAY_URL=http://127.0.0.1:$gateway
 PRODUCE_COUNT=20
 PRODUCE_INTERVAL=100ms
 ENV

@@ -1,6 +1,7 @@
 // The secure profile as `SECURE=1 make up` starts it (fixture secure_stack, secure_stack.sh):
 // every service runs as its own principal; this checks that the pipeline still works, and that
-// Kafka, Redis, the registry and the console refuse strangers and hold each principal to its job.
+// Kafka, Redis, the registry, the console and the gateway refuse strangers and hold each
+// principal to its job.
 #include "common/env_file.h"
 #include "support/test_support.h"
 
@@ -351,6 +352,92 @@ TEST(SecureStack, TheConsoleNeedsItsTokenAndRefusesForeignHostsAndCrossOriginAct
     EXPECT_EQ(same_origin->status, 403) << same_origin->body;
     EXPECT_NE(same_origin->body.find("not authorized as principal 'console'"), std::string::npos)
         << same_origin->body;
+}
+
+std::string token_of(const std::string& client) {
+    return read_file(secrets() / ("gateway-" + client + ".token")).substr(0, 64);
+}
+
+// The gateway under its own principal: a client's token or 401; its Kafka principal writes
+// orders and may not read them; its Redis user keeps Idempotency-Keys and only reads orders.
+TEST(SecureStack, TheGatewayNeedsAClientsTokenWritesOnlyOrdersAndReadsOnlyTheStore) {
+    httplib::Client gateway(setting("GATEWAY_URL"));
+    gateway.set_read_timeout(40s);
+    const std::string order = R"({"customer_id":"secure-gw","currency":"EUR","items":[)"
+                              R"({"sku":"S-1","name":"a","quantity":1,"unit_price_cents":500}]})";
+    const auto anonymous = gateway.Post("/v1/orders", order, "application/json");
+    ASSERT_TRUE(anonymous);
+    EXPECT_EQ(anonymous->status, 401) << anonymous->body;
+    const auto shop_token = token_of("shop");
+    // The clients file holds hashes only.
+    EXPECT_EQ(read_file(secrets() / "gateway-clients").find(shop_token), std::string::npos);
+
+    gateway.set_bearer_token_auth(shop_token);
+    const auto placed = gateway.Post("/v1/orders", {{"Idempotency-Key", unique_name("secure")}},
+                                     order, "application/json");
+    ASSERT_TRUE(placed);
+    ASSERT_EQ(placed->status, 201) << placed->body;
+    const auto location = placed->get_header_value("Location");
+    const auto stored = gateway.Get(location + "?wait=30s&group=orders-auto");
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->status, 200) << stored->body;
+    const auto customer = gateway.Get("/v1/customers/secure-gw?group=orders-auto");
+    ASSERT_TRUE(customer);
+    EXPECT_EQ(customer->status, 200) << customer->body;
+    // Its Idempotency-Key record under the client's own name, marked acknowledged.
+    const bool marked = wait_until(
+        [&] {
+            const auto keys = redis_as("admin", "--scan --pattern 'idempotency:shop:*'").output;
+            std::istringstream lines(keys);
+            for (std::string key; std::getline(lines, key);) {
+                if (redis_as("admin", "GET " + key).output.find(R"("acknowledged":true)") !=
+                    std::string::npos) {
+                    return true;
+                }
+            }
+            return false;
+        },
+        10s, 200ms);
+    EXPECT_TRUE(marked);
+
+    // People's commands come in as the client admin (GATEWAY_TOKEN in admin.env).
+    const auto failed = std::filesystem::temp_directory_path() / (unique_name("failed") + ".jsonl");
+    const auto via_gateway =
+        orderflow_as("admin", "produce --count 3 --rate 20 --via-gateway " +
+                                  setting("GATEWAY_URL") + " --failed-file " + failed.string());
+    std::filesystem::remove(failed);
+    EXPECT_EQ(via_gateway.exit_code, 0) << via_gateway.output;
+
+    // Kafka: the gateway's principal writes orders but may not read them back.
+    const auto gateway_reads =
+        orderflow_as("gateway", "audit --live true",
+                     {{"REDIS_URL", "redis://audit:" + password("audit") +
+                                        "@127.0.0.1:" + setting("REDIS_PORT") + "/0"}});
+    EXPECT_NE(gateway_reads.exit_code, 0) << gateway_reads.output;
+    EXPECT_NE(gateway_reads.output.find("not authorized as principal 'gateway'"), std::string::npos)
+        << gateway_reads.output;
+
+    // Redis: its own records, read-only orders and customers, nothing else.
+    const auto denied = [](const CommandResult& result) {
+        return result.output.find("NOPERM") != std::string::npos;
+    };
+    EXPECT_FALSE(denied(redis_as("gateway", "SET idempotency:probe 1 PX 1000")));
+    EXPECT_FALSE(denied(redis_as("gateway", "HGETALL customer:orders-auto:secure-gw")));
+    EXPECT_TRUE(denied(redis_as("gateway", "HSET customer:orders-auto:secure-gw orders_count 0")));
+    EXPECT_TRUE(denied(redis_as("gateway", "DEL order:orders-auto:x")));
+    EXPECT_TRUE(denied(redis_as("gateway", "HGETALL stats:orders-auto")));
+    EXPECT_TRUE(denied(redis_as("gateway", "SET stats:orders-auto 1")));
+    EXPECT_TRUE(denied(redis_as("gateway", "FLUSHALL")));
+
+    // No client's token in any log.
+    const std::filesystem::path logs = std::filesystem::path(setting("ORDERFLOW_RUN_DIR")) / "logs";
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(logs)) {
+        if (entry.is_regular_file()) {
+            const auto text = read_file(entry.path());
+            EXPECT_EQ(text.find(shop_token), std::string::npos) << entry.path();
+            EXPECT_EQ(text.find(token_of("admin")), std::string::npos) << entry.path();
+        }
+    }
 }
 
 }  // namespace
