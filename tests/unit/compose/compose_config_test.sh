@@ -33,7 +33,7 @@ grep -q 'redis://:compose-test-redis@redis:6379/0' <<<"$resolved" ||
   { echo "the consumers' REDIS_URL does not carry REDIS_PASSWORD"; exit 1; }
 services="$(docker-compose --project-directory "$empty" -f docker-compose.yml config --services | sort | tr '\n' ' ')"
 echo "services: $services"
-for s in kafka-1 kafka-2 kafka-3 redis registry consumer-auto consumer-batch producer kafka-ui redisinsight; do
+for s in kafka-1 kafka-2 kafka-3 redis registry consumer-auto consumer-batch producer gateway kafka-ui redisinsight; do
   grep -qw -- "$s" <<<"$services" || { echo "service $s missing"; exit 1; }
 done
 # A broken file must fail here, or the check above proves nothing.

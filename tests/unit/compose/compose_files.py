@@ -65,17 +65,35 @@ def env_example():
     return {**commented, **settings}
 
 
-def flag_env_names(command):
-    """{--flag: ENV_NAME} from `orderflow COMMAND --help` (CLI11 prints `(Env:NAME)`)."""
+def _help_options(command):
+    """[(--flag, default or None, ENV_NAME)] from `orderflow COMMAND --help` (CLI11 prints
+    `--flag TYPE=DEFAULT (Env:NAME)`)."""
     binary = os.environ.get("ORDERFLOW_BINARY", path("build", "default", "apps", "orderflow", "orderflow"))
     out = subprocess.run([binary, command, "--help"], capture_output=True, text=True, check=True).stdout
-    names = {}
+    options = []
     for line in out.splitlines():
-        match = re.search(r"^\s+(?:-\w,)?(--[a-z0-9-]+)\b.*\(Env:([A-Z0-9_]+)\)", line)
+        match = re.search(r"^\s+(?:-\w,)?(--[a-z0-9-]+)\b(?: [A-Z]+(?:=(\S+))?)?.*\(Env:([A-Z0-9_]+)\)", line)
         if match:
-            names[match.group(1)] = match.group(2)
-    assert names, f"no (Env:NAME) in `orderflow {command} --help`"
-    return names
+            options.append(match.groups())
+    assert options, f"no (Env:NAME) in `orderflow {command} --help`"
+    return options
+
+
+def flag_env_names(command):
+    """{--flag: ENV_NAME} from `orderflow COMMAND --help`."""
+    return {flag: env for flag, _, env in _help_options(command)}
+
+
+def env_defaults(command):
+    """{ENV_NAME: default} of `orderflow COMMAND` (the settings --help shows a default for)."""
+    return {env: default for _, default, env in _help_options(command) if default is not None}
+
+
+def seconds(duration):
+    """`250ms`, `5s`, `2m`, `1h` (orderflow's and Compose's durations) in seconds."""
+    match = re.fullmatch(r"(\d+)(ms|s|m|h)", duration)
+    assert match, f"not a duration: {duration}"
+    return int(match.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[match.group(2)]
 
 
 def kafka_env_to_property(name):

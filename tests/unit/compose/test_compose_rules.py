@@ -59,19 +59,35 @@ class ComposeReadByBothVersions(unittest.TestCase):
             self.assertIn(f"grep -Eq '^{node}:19092 \\(id: {n} .*\\) -> \\('", command, node)
             self.assertIn("| grep", command, node)
 
+    def orderflow_services(self):
+        """The services of our own image, whatever their number."""
+        return [n for n, s in self.services.items() if s["image"] == "orderflow:local"]
+
     def test_every_long_running_service_has_a_healthcheck(self):
-        for name in ["kafka-1", "kafka-2", "kafka-3", "redis", "registry", "consumer-auto",
-                     "consumer-batch", "producer"]:
+        self.assertIn("gateway", self.orderflow_services())
+        for name in KAFKA_NODES + ["redis"] + self.orderflow_services():
             self.assertIn("test", self.services[name].get("healthcheck", {}), name)
+
+    def assertWaitsForHealth(self, name, dependency):
+        condition = self.services[name].get("depends_on", {}).get(dependency, {}).get("condition")
+        self.assertEqual(condition, "service_healthy", f"{name} must wait for {dependency} to be healthy")
 
     def test_start_order_waits_for_health(self):
         for name in ["registry", "kafka-ui"]:
             for node in KAFKA_NODES:
-                self.assertEqual(self.services[name]["depends_on"][node]["condition"], "service_healthy", name)
-        for name in ["consumer-auto", "consumer-batch", "producer"]:
+                self.assertWaitsForHealth(name, node)
+        for name in self.orderflow_services():
+            if name == "registry":
+                continue
             for dep in ["registry", "redis"]:
-                self.assertEqual(self.services[name]["depends_on"][dep]["condition"], "service_healthy", name)
-        self.assertEqual(self.services["redisinsight"]["depends_on"]["redis"]["condition"], "service_healthy")
+                self.assertWaitsForHealth(name, dep)
+        # The consumers create the topics before they are healthy; the producer and the gateway
+        # send to them (the gateway never creates the topic: an order would wait for its ack
+        # timeout and get 503).
+        for name in ["producer", "gateway"]:
+            for dep in ["consumer-auto", "consumer-batch"]:
+                self.assertWaitsForHealth(name, dep)
+        self.assertWaitsForHealth("redisinsight", "redis")
 
     def test_data_lives_in_named_volumes(self):
         volumes = set(self.compose["volumes"])
@@ -148,7 +164,7 @@ class ComposeIsNotOpenToTheNetwork(unittest.TestCase):
         self.assertEqual(command[command.index("--protected-mode") + 1], "yes")
         self.assertIn("REDISCLI_AUTH", redis["healthcheck"]["test"][1])
         users = [n for n, s in self.services.items() if "REDIS_URL" in s.get("environment", {})]
-        self.assertEqual(sorted(users), ["consumer-auto", "consumer-batch"])
+        self.assertEqual(sorted(users), ["consumer-auto", "consumer-batch", "gateway"])
         for name in users:
             self.assertIn(":" + files.REDIS_PASSWORD + "@redis:", self.services[name]["environment"]["REDIS_URL"])
         self.assertEqual(self.services["redisinsight"]["environment"]["RI_REDIS_PASSWORD"], files.REDIS_PASSWORD)
