@@ -12,6 +12,7 @@
 #   <principal>.password     one per principal, as scripts/lib/secrets.sh lists them
 #   ca.pem, ca.key           the cluster's CA; kafka-node-N.keystore.pem names DNS:kafka-N too
 #   redis-users.acl          the Redis users (scripts/lib/redis-acl.sh: the same rules as natively)
+#   gateway-<client>.token   each gateway client's token; gateway-clients their SHA-256s (as natively)
 #   compose.env              every secret a container needs, as variables the override file names
 # The override file holds no secret: each service gets only its own variables (its principal's
 # password in its Kafka, Redis and registry settings), never another's. Nothing here needs a Docker
@@ -69,6 +70,7 @@ make_secrets() {
   # The CA certificate is public; the containers read it as their own users (0644 in a 0700 dir).
   chmod 0644 "$secrets/ca.pem"
   redis_acl_write "$secrets"
+  secure_write_gateway_clients "$secrets"
   {
     echo "# Written by scripts/compose-secure.sh: what docker-compose.secure.yml interpolates."
     echo "# Values in single quotes: hex, base64 and name=hex;... hold none."
@@ -81,6 +83,7 @@ make_secrets() {
     done
     echo "ORDERFLOW_SECRET_REDIS_ACL='$(base64 -w0 "$secrets/redis-users.acl")'"
     echo "ORDERFLOW_SECRET_REGISTRY_USERS='$(registry_users | base64 -w0)'"
+    echo "ORDERFLOW_SECRET_GATEWAY_CLIENTS='$(base64 -w0 "$secrets/gateway-clients")'"
   } | secret_write "$secrets" compose.env
   log "compose secrets in $secrets (compose.env, 0600)"
 }

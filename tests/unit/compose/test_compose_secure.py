@@ -29,6 +29,7 @@ ALLOWED = {
     "consumer-auto": {"CONSUMER_AUTO"},
     "consumer-batch": {"CONSUMER_BATCH"},
     "producer": {"PRODUCER"},
+    "gateway": {"GATEWAY", "GATEWAY_CLIENTS"},
     "kafka-ui": {"CONSOLE"},
     "redisinsight": {"CONSOLE"},
 }
@@ -86,6 +87,7 @@ class SecureOverride(unittest.TestCase):
 
     def test_no_password_lands_in_a_service_that_is_not_its_principal(self):
         owners = {"consumer-auto": "consumer-auto", "consumer-batch": "consumer-batch", "producer": "producer",
+                  "gateway": "gateway",
                   "registry": "registry", "kafka-ui": "console", "redisinsight": "console",
                   "redis-functions": "admin", "kafka-setup": "admin"}
         for service, principal in owners.items():
@@ -135,8 +137,18 @@ class SecureOverride(unittest.TestCase):
         self.assertNotIn("REDISCLI_AUTH", self.resolved["redis"]["healthcheck"]["test"][1])
         with open(os.path.join(self.secrets, "redis-users.acl"), encoding="utf-8") as f:
             self.assertRegex(f.read(), r"(?m)^user default off ")
-        for name in ("consumer-auto", "consumer-batch"):
+        for name in ("consumer-auto", "consumer-batch", "gateway"):
             self.assertTrue(self.resolved[name]["environment"]["REDIS_URL"].startswith(f"redis://{name}:"))
+
+    def test_the_gateway_needs_client_tokens_and_holds_none(self):
+        gateway = self.resolved["gateway"]
+        self.assertIn("/tmp/gateway-clients", " ".join(gateway["entrypoint"]))
+        self.assertEqual(gateway["environment"]["GATEWAY_CLIENTS_FILE"], "/tmp/gateway-clients")
+        text = yaml.safe_dump(gateway)
+        for name in os.listdir(self.secrets):
+            if name.startswith("gateway-") and name.endswith(".token"):
+                with open(os.path.join(self.secrets, name), encoding="utf-8") as f:
+                    self.assertNotIn(f.read().strip(), text, f"{name} reached the gateway's settings")
 
     def test_secrets_are_private_but_the_ca_certificate(self):
         self.assertEqual(stat.S_IMODE(os.stat(self.secrets).st_mode), 0o700)
