@@ -434,11 +434,10 @@ void GatewayApi::get_customer(const http::Request& request, http::Response& resp
 
 void GatewayApi::health(const http::Request& /*request*/, http::Response& response) const {
     const bool healthy = !sender_.fatal();
-    const nlohmann::ordered_json body = {{"status", healthy ? "ok" : "down"},
-                                         {"kafka", healthy ? "ok" : "fatal error"},
-                                         {"redis", reader_.redis_ok() ? "ok" : "down"},
-                                         {"in_flight", sender_.in_flight()},
-                                         {"waiting_reads", reader_.waiting()}};
+    const nlohmann::ordered_json body = {
+        {"status", healthy ? "ok" : "down"},           {"kafka", healthy ? "ok" : "fatal error"},
+        {"redis", reader_.redis_ok() ? "ok" : "down"}, {"in_flight", sender_.in_flight()},
+        {"keyed_waiting", idempotency_.waiting()},     {"waiting_reads", reader_.waiting()}};
     response.status = healthy ? 200 : 503;
     response.set_body(body.dump(), kJson);
 }

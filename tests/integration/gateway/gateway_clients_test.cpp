@@ -53,7 +53,8 @@ TEST(GatewayClients, OrdersNeedAClientsTokenAndEachClientHasItsOwnIdempotencyKey
 
     expect_unauthorized(gateway.post("/v1/orders", body));
     expect_unauthorized(gateway.post("/v1/orders", body, bearer("not-a-client")));
-    expect_unauthorized(gateway.post("/v1/orders", body, {{"Authorization", "Basic " + kShopToken}}));
+    expect_unauthorized(
+        gateway.post("/v1/orders", body, {{"Authorization", "Basic " + kShopToken}}));
     // The file's hash is not a token.
     expect_unauthorized(gateway.post("/v1/orders", body, bearer(gateway::sha256_hex(kShopToken))));
     const auto some_order = "/v1/orders/7b0c1f9e-1111-4a2b-8c3d-000000000001";
@@ -73,7 +74,8 @@ TEST(GatewayClients, OrdersNeedAClientsTokenAndEachClientHasItsOwnIdempotencyKey
     ASSERT_EQ(shop.status, 201) << shop.body << gateway.output();
     auto partner_body = order_body("cust-gw-clients");
     partner_body["currency"] = "USD";
-    const auto partner = gateway.post("/v1/orders", partner_body.dump(), bearer(kPartnerToken, key));
+    const auto partner =
+        gateway.post("/v1/orders", partner_body.dump(), bearer(kPartnerToken, key));
     ASSERT_EQ(partner.status, 201) << partner.body;
     EXPECT_TRUE(partner.replayed.empty());
     EXPECT_NE(partner.json()["order_id"], shop.json()["order_id"]);
@@ -82,14 +84,12 @@ TEST(GatewayClients, OrdersNeedAClientsTokenAndEachClientHasItsOwnIdempotencyKey
     EXPECT_EQ(again.status, 201);
     EXPECT_EQ(again.replayed, "true");
     EXPECT_EQ(again.json()["order_id"], shop.json()["order_id"]);
-    EXPECT_EQ(gateway.post("/v1/orders", partner_body.dump(), bearer(kShopToken, key)).status,
-              409);
+    EXPECT_EQ(gateway.post("/v1/orders", partner_body.dump(), bearer(kShopToken, key)).status, 409);
 
     // Each client's record under its own name in Redis, none under the unscoped one.
     redis::Connection redis(redis::parse_redis_url("REDIS_URL", shared_stack().redis_url));
     for (const auto* client : {"shop", "partner"}) {
-        EXPECT_EQ(redis.command({"EXISTS", gateway::idempotency_redis_key(client, key)}).integer,
-                  1)
+        EXPECT_EQ(redis.command({"EXISTS", gateway::idempotency_redis_key(client, key)}).integer, 1)
             << client;
     }
     EXPECT_EQ(redis.command({"EXISTS", gateway::idempotency_redis_key("", key)}).integer, 0);

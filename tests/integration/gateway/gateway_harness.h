@@ -29,6 +29,7 @@ public:
     GatewayProcess(const Pipeline& pipeline, const std::map<std::string, std::string>& extra = {});
 
     std::uint16_t port() const { return port_; }
+    bool running() { return process_->running(); }
     std::string output() const { return process_->output(); }
     /// SIGTERM; the exit code (-1 when it has not exited within 30 s).
     int stop();

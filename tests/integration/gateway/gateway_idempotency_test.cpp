@@ -1,8 +1,9 @@
 // POST /v1/orders with an Idempotency-Key against the shared stack: the same key and order get
 // the first order back, also from a gateway started since; another order under the key is 409;
 // an order Kafka never acknowledged is sent again with its id and stored once; a bad key is 400;
-// a record that is not one is 500 and Redis out of reach is 503, nothing sent; the store itself
-// takes a key once and outlives a callback that throws.
+// a record that is not one is 500 and Redis out of reach is 503, nothing sent; a mark Redis
+// missed sends the order again, stored once; keyed orders past the limit while Redis is frozen
+// are 429; the store itself takes a key once and outlives a callback that throws.
 #include "gateway/idempotency.h"
 #include "gateway/idempotency_store.h"
 #include "integration/gateway/gateway_harness.h"
@@ -11,7 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <future>
+#include <optional>
+#include <thread>
 
 namespace orderflow::test {
 namespace {
@@ -166,6 +170,77 @@ TEST(GatewayIdempotency, BadKeysAre400AnUnreadableRecord500AndRedisOutOfReach503
               0);
     // Without a key Redis is not needed to take an order.
     EXPECT_EQ(no_redis.post("/v1/orders", body).status, 201);
+}
+
+// A mark Redis missed (the order acknowledged, its record still saying not): the next request
+// with the key sends the order again with its id, and the consumers store it once.
+TEST(GatewayIdempotency, AMissedMarkSendsTheOrderAgainWithItsIdAndItIsStoredOnce) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    auto consumer = pipeline.start_consumer(true);
+    ASSERT_TRUE(wait_for_topic(pipeline.topic));
+    GatewayProcess gateway(pipeline);
+    const auto key = unique_name("order-key");
+    const auto body = order_body("cust-unmarked").dump();
+    const auto first = gateway.post("/v1/orders", body, keyed(key));
+    ASSERT_EQ(first.status, 201) << first.body;
+    const std::string id = first.json()["order_id"];
+
+    redis::Connection redis(redis::parse_redis_url("REDIS_URL", shared_stack().redis_url));
+    const auto redis_key = gateway::idempotency_redis_key("", key);
+    std::optional<gateway::IdempotencyRecord> held;
+    ASSERT_TRUE(wait_until(
+        [&] {
+            held = gateway::parse_record(redis.command({"GET", redis_key}).str);
+            return held && held->acknowledged;
+        },
+        std::chrono::seconds(10)));
+    held->acknowledged = false;  // what a lost SET ... XX KEEPTTL leaves
+    redis.command({"SET", redis_key, gateway::encode_record(*held), "XX", "KEEPTTL"});
+
+    const auto again = gateway.post("/v1/orders", body, keyed(key));
+    ASSERT_EQ(again.status, 201) << again.body;
+    EXPECT_EQ(again.json()["order_id"], id);
+    EXPECT_EQ(again.replayed, "true");
+    EXPECT_EQ(records_of(pipeline.topic, "cust-unmarked", 2), 2u);  // sent twice
+    EXPECT_EQ(gateway.get("/v1/orders/" + id + "?wait=30s").status, 200);
+    EXPECT_TRUE(wait_until(
+        [&] { return redis_hget_int("stats:" + pipeline.auto_group, "duplicates_skipped") == 1; },
+        std::chrono::seconds(30)));
+    EXPECT_EQ(redis_hget_int("stats:" + pipeline.auto_group, "processed"), 1);
+}
+
+// Keyed orders wait for Redis before Kafka: with Redis frozen, GATEWAY_MAX_IN_FLIGHT of them
+// wait (then 503 when Redis does not answer) and one more is 429 at once, nothing sent.
+TEST(GatewayIdempotency, KeyedOrdersPastTheLimitWhileRedisIsFrozenAre429) {
+    RegistryProcess registry;
+    Pipeline pipeline(registry.url());
+    PrivateRedis frozen(pipeline.work_dir);
+    GatewayProcess gateway(pipeline, {{"REDIS_URL", frozen.url()}, {"GATEWAY_MAX_IN_FLIGHT", "2"}});
+    const auto body = order_body("cust-frozen").dump();
+    frozen.send_signal(SIGSTOP);
+    std::vector<std::future<GatewayReply>> waiting;
+    for (int i = 0; i < 2; ++i) {
+        waiting.push_back(std::async(std::launch::async, [&, i] {
+            return gateway.post("/v1/orders", body,
+                                keyed(unique_name("frozen-" + std::to_string(i))));
+        }));
+    }
+    // Both claims wait for Redis (each up to the store's 2 s Redis timeout, then 503).
+    ASSERT_TRUE(wait_until([&] { return gateway.get("/health").json()["keyed_waiting"] == 2; },
+                           std::chrono::seconds(2), std::chrono::milliseconds(20)))
+        << gateway.get("/health").body;
+    const auto full = gateway.post("/v1/orders", body, keyed(unique_name("frozen-3")));
+    EXPECT_EQ(full.status, 429) << full.body;
+    EXPECT_EQ(full.retry_after, "1");
+    EXPECT_EQ(full.json()["error"]["code"], "too_many_in_flight");
+    for (auto& reply : waiting) {
+        const auto answered = reply.get();
+        EXPECT_EQ(answered.status, 503) << answered.body;
+        EXPECT_EQ(answered.json()["error"]["code"], "redis_unavailable");
+    }
+    frozen.send_signal(SIGCONT);
+    EXPECT_EQ(metric_value(gateway.get("/metrics").body, "orderflow_gateway_ack_seconds_count"), 0);
 }
 
 // The store on the shared stack's Redis: a claim takes a free key once (the second claim gets

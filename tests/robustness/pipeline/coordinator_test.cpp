@@ -2,6 +2,7 @@
 // kill and freeze brokers). One cluster for the whole binary: ctest runs it as one test.
 
 #include "integration/pipeline/pipeline_harness.h"
+#include "robustness/pipeline/private_cluster.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -18,8 +19,7 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 KafkaCluster& cluster() {
-    static KafkaCluster instance;
-    return instance;
+    return private_cluster();
 }
 
 std::map<std::string, std::string> merged(std::map<std::string, std::string> base,
