@@ -190,7 +190,7 @@ def gateway_rep(stack: run.Stack, rep: int) -> dict:
                 progress(f"  {m['accepted_per_s']} accepted orders/s ({m['accepted']} x 201; other answers: "
                          f"{answers_text(m['statuses'], m['socket_errors'])}), p50/p99 {m['p50_ms']}/"
                          f"{m['p99_ms']} ms, gateway cpu {m['cpu_us_per_order']} us/order "
-                         f"{m['gateway_cpu_s_by_thread']}, topic +{m['topic_grew']}")
+                         f"{m['gateway_cpu_s_by_thread']}, wrk cpu {m['wrk_cpu_s']} s, topic +{m['topic_grew']}")
             else:
                 progress(f"gateway rep {rep}/{REPS}: orderflow produce --rate max, {ORDERS} orders, same topic")
                 p = out["produce"] = run.our_produce(stack, TOPIC, ORDERS, seed=6000 + rep)
