@@ -38,6 +38,42 @@ def _stages(stages: dict) -> str:
                      for st, label in names.items())
 
 
+def goal_text(g: dict | None) -> str:
+    """A goal beside its figure, as bench/gateway_bench.py judged it: 'goal ≤ 50: met'."""
+    if not g:
+        return ""
+    verdict = {True: "met", False: "missed", None: "no figure"}[g.get("met")]
+    return f"goal {g['goal'].replace('>=', '≥').replace('<=', '≤')}: {verdict}"
+
+
+def answers_text(statuses: dict, errors: dict) -> str:
+    """Answers other than 201 by status, and wrk's socket errors: 'none' only when there were none."""
+    other = sorted((int(s), n) for s, n in statuses.items() if int(s) != 201 and n)
+    text = ", ".join(f"{n:,} x {s}" for s, n in other) or "none"
+    bad = [f"{k} {n}" for k, n in errors.items() if n]
+    return text + (f" (socket errors: {', '.join(bad)})" if bad else "")
+
+
+def _gateway_rows(g: dict) -> list[str]:
+    goals = g.get("goals", {})
+    accepted = sum(int(n) for s, n in g["statuses"].items() if int(s) == 201)
+    rows = [f"| gateway POST /v1/orders, accepted (201) orders/s, wrk -t{g['threads']} "
+            f"-c{g['max_connections']} vs `orderflow produce --rate max`, same topic | "
+            f"{_s(g['accepted_per_s'])} | {_s(g['produce_per_s'])} | {_r(g['ratio_vs_produce'])} "
+            f"{goal_text(goals.get('ratio_vs_produce'))} |",
+            f"| gateway at {g['paced_rate']:,} orders/s (achieved {_s(g['paced_achieved_per_s'])}/s), "
+            f"request -> 201 p50 / p99 ms (wrk; the gateway's ack histogram "
+            f"{_ms(g['paced_gateway_p50_ms'])} / {_ms(g['paced_gateway_p99_ms'])}) | "
+            f"{_ms(g['paced_p50_ms'])} / {_ms(g['paced_p99_ms'])} | | {goal_text(goals.get('p99_ms_at_rate'))} |",
+            f"| gateway CPU per accepted order at max, us, vs `orderflow produce` per record | "
+            f"{_ms(g['cpu_us_per_order'])} | {_ms(g['produce_cpu_us_per_order'])} | |",
+            f"| gateway answers other than 201 (all runs, {sum(int(n) for n in g['statuses'].values()):,} "
+            f"answers); topic grew by at least the {accepted:,} 201s | "
+            f"{answers_text(g['statuses'], g['socket_errors'])} | | "
+            f"{'yes' if g['topic_grew_by_201s'] else 'NO: fewer records than 201s'} |"]
+    return rows
+
+
 def _peak(results: dict) -> list[tuple[str, float]]:
     """Peak RSS (MB) of each process kind: the highest any run of it reached."""
     peaks: dict[str, float] = {}
@@ -61,6 +97,8 @@ def _peak(results: dict) -> list[tuple[str, float]]:
         for r in run["ours"]:
             add("orderflow consume (auto)", r["auto"].get("peak_rss_mb"))
             add("orderflow consume (batch)", r["batch"].get("peak_rss_mb"))
+    for run in results.get("gateway", {}).get("runs", []):
+        add("orderflow gateway", run["gateway"].get("peak_rss_mb"))
     add("orderflow registry", (results.get("registry") or {}).get("peak_rss_mb"))
     add("redis-server", (results.get("redis_server") or {}).get("peak_rss_mb"))
     for broker in results.get("brokers", []):
@@ -134,6 +172,9 @@ def table(results: dict) -> str:
     if h and "req_per_s" in h:
         rows.append(f"| registry GET /schemas/ids/{{id}}, keep-alive, wrk -t2 -c32, requests/s | "
                     f"{_s(h['req_per_s'])} | | |")
+    gw = results.get("gateway")
+    if gw and "runs" in gw:
+        rows += _gateway_rows(gw)
     sec = results.get("secure")
     if sec:
         rows.append(f"| secure profile (SASL_SSL + ACLs, Redis ACL user): producer, records/s, vs "
@@ -147,6 +188,8 @@ def table(results: dict) -> str:
     for name, value in peaks:
         if name.startswith("orderflow"):
             ratio = f"{value / broker:.2f} of a broker" if broker else ""
+            if name == "orderflow gateway":
+                ratio = "; ".join(filter(None, [ratio, goal_text(results["gateway"].get("goals", {}).get("peak_rss_mb"))]))
             rows.append(f"| peak RSS (VmHWM) {name}, MB | {value:.0f} | {broker or 0:.0f} (one broker) | {ratio} |")
     return "\n".join(rows)
 
@@ -258,6 +301,33 @@ def markdown(results: dict, charts: list[str]) -> str:
             out += [f"redis-benchmark, one connection: PING without pipelining {_s(rd['rtt_ping_p1'])} round "
                     f"trips/s; our script ({rd['script_args']} arguments, as the consumer sends it) "
                     f"{_s(rd['evalsha_p10'])}/s pipelined by 10, {_s(rd['evalsha_p500'])}/s by 500.", ""]
+    gw = results.get("gateway")
+    if gw and "runs" in gw:
+        out += ["## Gateway", "",
+                f"`orderflow gateway` with its defaults on the same stack, one gateway per repetition, "
+                f"driven by wrk and `bench/gateway_orders.lua` (every request a distinct order). Max: "
+                f"-t{gw['threads']} -c{gw['max_connections']} for {gw['max_seconds']} s, accepted = 201 "
+                f"answers / s; `orderflow produce --rate max` into the same topic in the same repetition. "
+                f"Paced: {gw['paced_rate']:,} orders/s for {gw['paced_seconds']} s on "
+                f"{gw['paced_connections']} connections (the script's delay()); wrk's latency excludes the "
+                "delay and includes its coordinated-omission correction, the gateway's histogram "
+                "(request to acknowledgement, bucket-interpolated) is the server's view of the same run. "
+                "'topic +' is the growth of the topic's end offsets over the run (at least the 201s; "
+                "orders still in flight when wrk stops add to it).", "",
+                "| rep | max: accepted/s | produce/s | ratio | gateway us/order | paced: achieved/s | "
+                "p50 / p99 ms (wrk) | p50 / p99 ms (gateway) | answers other than 201 | topic + (201s) | "
+                "peak RSS MB |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for r in gw["runs"]:
+            m, p, pc = r["max"], r["produce"], r["paced"]
+            ratio = f"{m['accepted_per_s'] / p['per_s']:.2f}" if p.get("per_s") else "n/a"
+            out.append(f"| {r['rep']} | {m['accepted_per_s']:,} | {p['per_s']:,} | {ratio} | "
+                       f"{m['cpu_us_per_order']} | {pc['answered_per_s']:,} | {pc['p50_ms']} / {pc['p99_ms']} | "
+                       f"{pc['gateway_ack'].get('p50')} / {pc['gateway_ack'].get('p99')} | "
+                       f"max: {answers_text(m['statuses'], m['socket_errors'])}; paced: "
+                       f"{answers_text(pc['statuses'], pc['socket_errors'])} | "
+                       f"{m['topic_grew']:,} ({m['accepted']:,}), {pc['topic_grew']:,} ({pc['accepted']:,}) | "
+                       f"{r['gateway'].get('peak_rss_mb')} |")
+        out.append("")
     lat = results.get("latency")
     if lat:
         sources = {r[m]["source"] for run in lat["runs"] for r in run["ours"] for m in ("auto", "batch")}

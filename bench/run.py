@@ -7,9 +7,14 @@ table, and writes bench/results/<date>.json plus the Markdown report and charts 
 Then the secure profile's producer and auto-commit consumer on a SASL_SSL + ACL stack of their own,
 as ratios to the plaintext runs (secure_run.py).
 
+The gateway section (gateway_bench.py): orders POSTed to `orderflow gateway` by wrk with
+gateway_orders.lua, accepted orders/s against `orderflow produce --rate max` into the same topic,
+p50/p99 to 201 at 1 000 orders/s, the gateway's CPU per order and peak RSS.
+
 Environment: BENCH_QUICK=1 (a smoke run: small counts, 1 repetition), BENCH_REPS, BENCH_ORDERS,
-BENCH_ONLY=producer,consumer,redis,latency,pipeline,http,secure (a subset), BENCH_RATES (the latency
-section's rates, default 100,1000,5000), BENCH_OUT (results dir), ORDERFLOW_BIN.
+BENCH_ONLY=producer,consumer,redis,latency,pipeline,http,gateway,secure (a subset), BENCH_RATES (the
+latency section's rates, default 100,1000,5000), BENCH_GATEWAY_RATE (the gateway's paced rate,
+default 1000), BENCH_OUT (results dir), ORDERFLOW_BIN.
 """
 from __future__ import annotations
 
@@ -32,6 +37,10 @@ import urllib.request
 from pathlib import Path
 
 import report
+
+# Run as a script this module is __main__; the sections in modules of their own (gateway_bench,
+# secure_run) `import run` and get this same module, not a second copy with its own clock.
+sys.modules.setdefault("run", sys.modules[__name__])
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "scripts"
@@ -939,6 +948,7 @@ def main() -> int:
     results["started"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     progress(f"make bench: {ORDERS} orders, {REPS} repetition(s){' (BENCH_QUICK)' if QUICK else ''}; "
              "the machine is shared, so figures are noisy: read the min-max")
+    from gateway_bench import bench_gateway
     stack = Stack()
     try:
         stack.start()
@@ -948,7 +958,8 @@ def main() -> int:
                     ("redis", lambda: bench_redis(stack, redis, results)),
                     ("latency", lambda: bench_latency(stack, redis, results)),
                     ("pipeline", lambda: bench_pipeline(stack, redis, results)),
-                    ("http", lambda: bench_http(stack, results))]
+                    ("http", lambda: bench_http(stack, results)),
+                    ("gateway", lambda: bench_gateway(stack, results))]
         for name, section in sections:
             if not ONLY or name in ONLY:
                 section()
