@@ -1,7 +1,8 @@
 // GATEWAY_CLIENTS_FILE: its lines, its limits and who a Bearer token names.
 
-#include "common/config_error.h"
 #include "gateway/client_tokens.h"
+
+#include "common/config_error.h"
 #include "gateway/sha256.h"
 
 #include <gtest/gtest.h>
@@ -19,8 +20,9 @@ std::string line(const std::string& name, const std::string& token) {
 }
 
 ClientTokens two_clients() {
-    return ClientTokens::parse("GATEWAY_CLIENTS_FILE", "# clients\n\n" + line("shop", kShopToken) +
-                                                           "  " + line("partner.eu", kPartnerToken));
+    return ClientTokens::parse(
+        "GATEWAY_CLIENTS_FILE",
+        "# clients\n\n" + line("shop", kShopToken) + "  " + line("partner.eu", kPartnerToken));
 }
 
 std::string clients_file_refusal(const std::string& text) {
@@ -54,16 +56,21 @@ TEST(ClientTokens, RefusesWhatIsNotAKnownBearerToken) {
 TEST(ClientTokens, ABadLineStopsTheStartNamingTheSettingAndTheLine) {
     const auto hash = sha256_hex("t");
     EXPECT_NE(clients_file_refusal("shop " + hash + "\n").find("line 1"), std::string::npos);
-    EXPECT_NE(clients_file_refusal("# c\nshop: " + hash.substr(1) + "\n").find("line 2"), std::string::npos);
-    EXPECT_NE(clients_file_refusal("shop: " + std::string(64, 'A') + "\n").find("64 lower-case hex"),
+    EXPECT_NE(clients_file_refusal("# c\nshop: " + hash.substr(1) + "\n").find("line 2"),
               std::string::npos);
+    EXPECT_NE(
+        clients_file_refusal("shop: " + std::string(64, 'A') + "\n").find("64 lower-case hex"),
+        std::string::npos);
     EXPECT_NE(clients_file_refusal("sh op: " + hash + "\n").find("client name"), std::string::npos);
     EXPECT_NE(clients_file_refusal("shop*: " + hash + "\n").find("client name"), std::string::npos);
     EXPECT_NE(clients_file_refusal(": " + hash + "\n").find("client name"), std::string::npos);
-    EXPECT_NE(clients_file_refusal(std::string(kMaxClientNameBytes + 1, 'c') + ": " + hash).find("client name"),
+    EXPECT_NE(clients_file_refusal(std::string(kMaxClientNameBytes + 1, 'c') + ": " + hash)
+                  .find("client name"),
               std::string::npos);
-    EXPECT_NE(clients_file_refusal(line("a", "t") + line("a", "u")).find("listed twice"), std::string::npos);
-    EXPECT_NE(clients_file_refusal(line("a", "t") + line("b", "t")).find("share one token"), std::string::npos);
+    EXPECT_NE(clients_file_refusal(line("a", "t") + line("a", "u")).find("listed twice"),
+              std::string::npos);
+    EXPECT_NE(clients_file_refusal(line("a", "t") + line("b", "t")).find("share one token"),
+              std::string::npos);
     EXPECT_NE(clients_file_refusal("# nobody\n").find("no client"), std::string::npos);
     EXPECT_NE(clients_file_refusal("").find("GATEWAY_CLIENTS_FILE"), std::string::npos);
 }
