@@ -4,6 +4,7 @@
 #include "common/text.h"
 
 #include <charconv>
+#include <limits>
 
 namespace orderflow::common {
 namespace {
@@ -23,19 +24,24 @@ std::chrono::milliseconds parse_duration(const std::string& setting, std::string
                                        " (examples: 5s, 250ms, 2m, 1h; a plain number is seconds)");
     }
     const std::string unit(rest, end);
+    std::int64_t unit_ms = 0;
     if (unit.empty() || unit == "s") {
-        return std::chrono::seconds(value);
+        unit_ms = 1000;
+    } else if (unit == "ms") {
+        unit_ms = 1;
+    } else if (unit == "m") {
+        unit_ms = 60'000;
+    } else if (unit == "h") {
+        unit_ms = 3'600'000;
+    } else {
+        throw ConfigError(setting,
+                          "unknown duration unit in " + quoted(text) + " (use ms, s, m or h)");
     }
-    if (unit == "ms") {
-        return std::chrono::milliseconds(value);
+    // In milliseconds it must fit: a wrapped product would pass any upper bound a caller checks.
+    if (value > std::numeric_limits<std::int64_t>::max() / unit_ms) {
+        throw ConfigError(setting, "duration " + quoted(text) + " is too long");
     }
-    if (unit == "m") {
-        return std::chrono::minutes(value);
-    }
-    if (unit == "h") {
-        return std::chrono::hours(value);
-    }
-    throw ConfigError(setting, "unknown duration unit in " + quoted(text) + " (use ms, s, m or h)");
+    return std::chrono::milliseconds(value * unit_ms);
 }
 
 bool parse_bool(const std::string& setting, std::string_view text) {

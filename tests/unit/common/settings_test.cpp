@@ -16,10 +16,14 @@ TEST(ParseDuration, AcceptsUnitsAndPlainSeconds) {
     EXPECT_EQ(parse_duration("D", "2m"), milliseconds(120000));
     EXPECT_EQ(parse_duration("D", "1h"), milliseconds(3600000));
     EXPECT_EQ(parse_duration("D", "0"), milliseconds(0));
+    EXPECT_EQ(parse_duration("D", "9223372036854775807ms"), milliseconds(9223372036854775807LL));
+    EXPECT_EQ(parse_duration("D", "2562047788015h"), std::chrono::hours(2562047788015LL));
 }
 
 TEST(ParseDuration, RejectsGarbageNamingTheSetting) {
-    for (const char* bad : {"", "abc", "5 s", "5d", "-1s", "s"}) {
+    // The last ones overflow in milliseconds (they wrapped to small or negative values once).
+    for (const char* bad : {"", "abc", "5 s", "5d", "-1s", "s", "9223372036854775807s",
+                            "2562047788016h", "153722867280913m", "9223372036854775808ms"}) {
         try {
             parse_duration("PRODUCE_INTERVAL", bad);
             FAIL() << "accepted '" << bad << "'";
