@@ -42,9 +42,7 @@ TEST(GatewayBrokersDown, TwoOfThreeBrokersDownAre503AndTheRetriesAreStoredOnce) 
     auto gateway = std::make_unique<GatewayProcess>(pipeline, gateway_env);
     // The consumers made the topic: an order goes through before the fault.
     ASSERT_TRUE(wait_until(
-        [&] {
-            return gateway->post("/v1/orders", order_body("cust-down-0").dump()).status == 201;
-        },
+        [&] { return gateway->post("/v1/orders", order_body("cust-down-0").dump()).status == 201; },
         seconds(90), std::chrono::milliseconds(1000)))
         << gateway->output();
 
