@@ -37,6 +37,10 @@ std::unique_ptr<RdKafka::KafkaConsumer> make_consumer_client(const ConsumerSetti
          // waits about two of them, not a minute.
          {"socket.timeout.ms", std::to_string(settings.commit_timeout.count())},
          {"heartbeat.interval.ms", "2000"},
+         // A topic this consumer created a moment ago may be missing from the metadata its
+         // first join saw (assigned nothing); the group notices it at the next refresh, which
+         // librdkafka's default would put 5 minutes away (seen in a CI run under load).
+         {"topic.metadata.refresh.interval.ms", "5000"},
          // Prefetch sized on purpose: librdkafka's defaults (64 MB queued per partition,
          // 50 MB per fetch) grew a backlogged consumer to ~62 MB; 2 MB per partition is
          // still ~12 000 orders each, far more than a Redis round trip takes.
