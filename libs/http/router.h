@@ -54,7 +54,12 @@ public:
     Match find(Request& request) const;
 
 private:
+    struct Shape {                   // of routes_[i], worked out once by add()
+        std::vector<bool> captures;  // per segment: a {name}
+        bool rest = false;           // the last segment is "*"
+    };
     std::vector<Route> routes_;
+    std::vector<Shape> shapes_;
 };
 
 /// The body limit for a request of `method` on `route` (RouteOptions::max_body_bytes).
