@@ -129,6 +129,15 @@ Router& Router::add(std::string method,
         shape.captures.push_back(is_capture(route.segments.back()));
     }
     shape.rest = !route.segments.empty() && route.segments.back() == "*";
+    const auto index = routes_.size();
+    if (shape.rest) {
+        with_rest_.push_back(index);
+    } else {
+        if (by_size_.size() <= route.segments.size()) {
+            by_size_.resize(route.segments.size() + 1);
+        }
+        by_size_[route.segments.size()].push_back(index);
+    }
     routes_.push_back(std::move(route));
     shapes_.push_back(std::move(shape));
     return *this;
@@ -140,8 +149,14 @@ Router::Match Router::find(Request& request) const {
     for (const auto segment : path.raw) {
         path.decoded.push_back(percent_decode(segment));
     }
+    static const std::vector<std::size_t> kNone;
+    const auto& sized = path.raw.size() < by_size_.size() ? by_size_[path.raw.size()] : kNone;
     Match match;
-    for (std::size_t r = 0; r < routes_.size(); ++r) {
+    // Both lists ascend: merged, the candidates come in the order the routes were added.
+    for (std::size_t a = 0, b = 0; a < sized.size() || b < with_rest_.size();) {
+        const bool take_sized =
+            a < sized.size() && (b == with_rest_.size() || sized[a] < with_rest_[b]);
+        const auto r = take_sized ? sized[a++] : with_rest_[b++];
         const auto& route = routes_[r];
         const auto& shape = shapes_[r];
         if (!path_matches(route, shape.captures, shape.rest, path, nullptr)) {

@@ -60,6 +60,10 @@ private:
     };
     std::vector<Route> routes_;
     std::vector<Shape> shapes_;
+    // Indices into routes_, ascending: those without "*" by their segment count, and those
+    // with it. A request is tried against its count's list and the "*" list, in route order.
+    std::vector<std::vector<std::size_t>> by_size_;
+    std::vector<std::size_t> with_rest_;
 };
 
 /// The body limit for a request of `method` on `route` (RouteOptions::max_body_bytes).
