@@ -75,8 +75,10 @@ void Connection::disarm() {
 void Connection::wait_deadline() {
     deadline_waiting_ = true;
     timer_.expires_at(deadline_);  // a wait still pending ends with operation_aborted
-    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-        if (!ec) {
+    // Weak: the wait stays pending after disarm(), and must not keep alive a connection that
+    // nothing else holds (one an exception dropped ends now, not at this deadline).
+    timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+        if (auto self = weak.lock(); self && !ec) {
             self->on_deadline();
         }
     });
