@@ -8,7 +8,14 @@
 #   KAFKA_BOOTSTRAP_SERVERS=h:p,... scripts/bench-http.sh   uses that cluster instead
 #
 # Environment: BENCH_ROUNDS (3), BENCH_DURATION (10s), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
-# ORDERFLOW_BIN (build/default/apps/orderflow/orderflow).
+# BENCH_IO_THREADS (1: the registry's event-loop threads, REGISTRY_HTTP_IO_THREADS, against
+# nginx's one worker), ORDERFLOW_BIN (build/default/apps/orderflow/orderflow).
+#
+# BENCH_CALLGRIND=1: instead of req/s, the instructions each server executes per request, which
+# other processes on the machine do not change: the registry and nginx (master_process off)
+# each run under valgrind's callgrind with instrumentation on only while wrk (-t1 -c8,
+# BENCH_DURATION) sends keep-alive requests; prints Ir/request of each and their ratio. User
+# space only: syscalls are not in it (`strace -c -p <event-loop thread>` counts those).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -17,12 +24,17 @@ rounds=${BENCH_ROUNDS:-3}
 duration=${BENCH_DURATION:-10s}
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-32}
+io_threads=${BENCH_IO_THREADS:-1}
+callgrind=${BENCH_CALLGRIND:-}
 orderflow=${ORDERFLOW_BIN:-$root/build/default/apps/orderflow/orderflow}
 
 die() { echo "bench-http: $*" >&2; exit 1; }
 [[ -x "$orderflow" ]] || die "no orderflow binary at $orderflow (build first, or set ORDERFLOW_BIN)"
 command -v wrk >/dev/null || die "wrk missing: run scripts/install-deps.sh"
 command -v curl >/dev/null || die "curl missing: run scripts/install-deps.sh"
+if [[ -n "$callgrind" ]]; then
+  command -v valgrind >/dev/null || die "valgrind missing: run scripts/install-deps.sh"
+fi
 
 if ! dpkg-query -W -f='${Status}' nginx 2>/dev/null | grep -q "install ok installed"; then
   echo "bench-http: installing nginx (Debian)"
@@ -68,14 +80,20 @@ if [[ -z "$bootstrap" ]]; then
   bootstrap=$(echo "$brokers" | sed 's/\([0-9]*\)/127.0.0.1:\1/g')
 fi
 
+# Under callgrind: instrumentation off until the measured window (callgrind_control -i on).
+under=()
+if [[ -n "$callgrind" ]]; then
+  under=(valgrind --tool=callgrind --instr-atstart=no "--callgrind-out-file=$work/callgrind.%p")
+fi
+
 registry_port=$(free_port)
 registry_url="http://127.0.0.1:$registry_port"
 KAFKA_BOOTSTRAP_SERVERS=$bootstrap REGISTRY_LISTEN=127.0.0.1:$registry_port \
   REGISTRY_TOPIC="_schemas-bench-$$" REGISTRY_GROUP="registry-bench-$$" \
-  ORDERFLOW_ENV_FILE=/nonexistent LOG_LEVEL=warn \
-  "$orderflow" registry >"$work/registry.log" 2>&1 &
+  REGISTRY_HTTP_IO_THREADS=$io_threads ORDERFLOW_ENV_FILE=/nonexistent LOG_LEVEL=warn \
+  "${under[@]}" "$orderflow" registry >"$work/registry.log" 2>&1 &
 registry_pid=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 240); do
   curl -fs "$registry_url/ready" >/dev/null 2>&1 && break
   kill -0 "$registry_pid" 2>/dev/null || { cat "$work/registry.log"; die "registry exited"; }
   sleep 0.5
@@ -96,8 +114,11 @@ chmod 644 "$work/www/schema.json"
 size=$(stat -c %s "$work/www/schema.json")
 
 nginx_port=$(free_port)
+master=""
+if [[ -n "$callgrind" ]]; then master="master_process off;"; fi
 cat >"$work/nginx.conf" <<EOF
 daemon off;
+$master
 worker_processes 1;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log warn;
@@ -115,20 +136,49 @@ http {
 }
 EOF
 mkdir -p "$work/tmp"
-"$nginx_bin" -c "$work/nginx.conf" -p "$work" >"$work/nginx.log" 2>&1 &
+"${under[@]}" "$nginx_bin" -c "$work/nginx.conf" -p "$work" >"$work/nginx.log" 2>&1 &
 nginx_pid=$!
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
   curl -fs "http://127.0.0.1:$nginx_port/schema.json" >/dev/null 2>&1 && break
   sleep 0.1
 done
 cmp -s <(curl -fs "http://127.0.0.1:$nginx_port/schema.json") "$work/www/schema.json" ||
   { cat "$work/nginx.log" "$work/nginx-error.log" 2>/dev/null; die "nginx does not serve the file"; }
 
+# "<requests> <instructions>" of the server with pid $1 while wrk fetches $2 (callgrind mode).
+instructions_during_wrk() {
+  local pid=$1 url=$2 requests dump
+  callgrind_control -i on "$pid" >/dev/null 2>&1
+  requests=$(wrk -t1 -c8 -d"$duration" "$url" | awk '/requests in/ {print $1}')
+  callgrind_control -d "$pid" >/dev/null 2>&1
+  callgrind_control -i off "$pid" >/dev/null 2>&1
+  dump=$(ls -t "$work/callgrind.$pid".* | head -1)
+  echo "$requests $(awk '/^totals:/ {print $2}' "$dump")"
+}
+
+if [[ -n "$callgrind" ]]; then
+  echo "bench-http: ${size}-byte JSON, callgrind, wrk -t1 -c8 -d$duration, keep-alive," \
+    "registry with $io_threads event-loop thread(s), nginx one worker"
+  read -r r_requests r_total < <(instructions_during_wrk "$registry_pid" \
+    "$registry_url/schemas/ids/$id")
+  read -r n_requests n_total < <(instructions_during_wrk "$nginx_pid" \
+    "http://127.0.0.1:$nginx_port/schema.json")
+  python3 -c '
+import sys
+rq, rt, nq, nt = (int(x) for x in sys.argv[1:])
+print(f"registry {rq:>8} requests {rt / rq:>9.0f} instructions/request")
+print(f"nginx    {nq:>8} requests {nt / nq:>9.0f} instructions/request")
+print(f"ratio (nginx/registry per request): {(nt / nq) / (rt / rq):.2f}")
+' "$r_requests" "$r_total" "$n_requests" "$n_total"
+  exit 0
+fi
+
 run_wrk() {
   wrk -t"$threads" -c"$connections" -d"$duration" "$1" | awk '/Requests\/sec/ {print $2}'
 }
 
-echo "bench-http: ${size}-byte JSON, wrk -t$threads -c$connections -d$duration, keep-alive, $rounds rounds"
+echo "bench-http: ${size}-byte JSON, wrk -t$threads -c$connections -d$duration, keep-alive, $rounds rounds," \
+  "registry with $io_threads event-loop thread(s), nginx one worker"
 printf '%-6s %14s %14s %7s\n' round registry nginx ratio
 registry_all=()
 nginx_all=()

@@ -12,6 +12,8 @@ packages=(
   redis-server redis-tools kcat supervisor
   openjdk-17-jdk-headless maven
   clang-format-14 wrk procps iproute2 iptables curl python3 python3-venv python3-yaml
+  # instructions per request in scripts/bench-http.sh (BENCH_CALLGRIND=1)
+  valgrind
   clang-14 libclang-rt-14-dev
   docker-compose
   # `make image` and the container test where no Docker engine runs (scripts/image.sh)

@@ -14,7 +14,7 @@ constexpr std::chrono::milliseconds kLinger{2000};
 
 }  // namespace
 
-Connection::Connection(ServerCore& core, tcp::socket socket, std::uint64_t id)
+Connection::Connection(ServerCore& core, Socket socket, std::uint64_t id)
     : core_(core),
       limits_(core.options.limits),
       socket_(std::move(socket)),
@@ -58,18 +58,41 @@ void Connection::force_close() {
 }
 
 void Connection::arm(std::chrono::milliseconds timeout) {
-    const auto generation = ++timer_generation_;
-    timer_.expires_after(timeout);
-    timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
-        if (!ec && generation == self->timer_generation_) {
-            self->close();  // too slow: head, body, idle, write or linger
+    deadline_ = std::chrono::steady_clock::now() + timeout;
+    armed_ = true;
+    // One wait stays pending across phases and moves only to an earlier deadline: a request
+    // re-arms the deadline several times (head, answer, idle) with no timer operation and no
+    // timerfd_settime; the wait, when it fires early, waits again for the later deadline.
+    if (!deadline_waiting_ || deadline_ < timer_.expiry()) {
+        wait_deadline();
+    }
+}
+
+void Connection::disarm() {
+    armed_ = false;  // the pending wait finds nothing to enforce and ends
+}
+
+void Connection::wait_deadline() {
+    deadline_waiting_ = true;
+    timer_.expires_at(deadline_);  // a wait still pending ends with operation_aborted
+    // Weak: the wait stays pending after disarm(), and must not keep alive a connection that
+    // nothing else holds (one an exception dropped ends now, not at this deadline).
+    timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+        if (auto self = weak.lock(); self && !ec) {
+            self->on_deadline();
         }
     });
 }
 
-void Connection::disarm() {
-    ++timer_generation_;
-    timer_.cancel();
+void Connection::on_deadline() {
+    if (!armed_ || !socket_.is_open()) {
+        deadline_waiting_ = false;
+    } else if (std::chrono::steady_clock::now() < deadline_) {
+        wait_deadline();  // re-armed since this wait began
+    } else {
+        deadline_waiting_ = false;
+        close();  // too slow: head, body, idle, write or linger
+    }
 }
 
 void Connection::linger_close() {
@@ -111,6 +134,8 @@ void Connection::close() {
         core_.lingering_changed(-1);
     }
     disarm();
+    deadline_waiting_ = false;
+    timer_.cancel();
     budget_timer_.cancel();
     heartbeat_.cancel();
     if (stream_) {

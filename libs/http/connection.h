@@ -24,7 +24,7 @@ namespace beast = boost::beast;
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
-    Connection(ServerCore& core, tcp::socket socket, std::uint64_t id);
+    Connection(ServerCore& core, Socket socket, std::uint64_t id);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -65,6 +65,9 @@ private:
     void on_budget_exceeded(std::uint64_t sequence);
     void fail(const ServerError& error, const Request* request);
     void respond(Response response);
+    /// Writes the answer with a head built here; false when Beast must build it.
+    bool write_plain(Response& response, bool keep_alive);
+    void write_with_beast(Response response, bool keep_alive);
     /// The handler deferred its answer: wait for it (within handler_budget) on this strand.
     void await_answer(std::shared_ptr<PendingAnswer> pending);
     void on_written(beast::error_code ec, bool keep_alive);
@@ -76,13 +79,16 @@ private:
     void end_stream();
     void linger_close();
     void close();
+    /// The connection's one deadline (head, body, idle, write or linger): past it, close.
     void arm(std::chrono::milliseconds timeout);
     void disarm();
+    void wait_deadline();
+    void on_deadline();
     Request head_request() const;
 
     ServerCore& core_;
     const Limits& limits_;
-    tcp::socket socket_;
+    Socket socket_;
     const std::uint64_t id_;
     State state_ = State::reading_head;
     beast::flat_buffer buffer_;
@@ -91,10 +97,14 @@ private:
     const Route* route_ = nullptr;          // of request_
     std::size_t body_limit_ = 0;            // of route_
     std::shared_ptr<BufferCharge> charge_;  // request_'s body in the shared budget
-    std::optional<beast::http::response<beast::http::string_body>> response_;
-    asio::steady_timer timer_;
-    std::uint64_t timer_generation_ = 0;
-    asio::steady_timer budget_timer_;
+    std::optional<beast::http::response<beast::http::string_body>> response_;  // being written
+    std::string out_head_;  // a hand-built head being written, then reused
+    std::string out_body_;  // its body
+    Timer timer_;           // waits for deadline_ (or an earlier one it was set to)
+    std::chrono::steady_clock::time_point deadline_{};
+    bool armed_ = false;
+    bool deadline_waiting_ = false;  // a wait on timer_ is pending
+    Timer budget_timer_;
     std::uint64_t sequence_ = 0;              // of the request being handled
     std::shared_ptr<PendingAnswer> pending_;  // a deferred answer being waited for
     unsigned version_ = 11;
@@ -105,7 +115,7 @@ private:
     std::string stream_out_;  // bytes being written
     bool stream_writing_ = false;
     bool stream_sent_ = false;  // since the last heartbeat
-    asio::steady_timer heartbeat_;
+    Timer heartbeat_;
     std::array<char, 512> discard_{};
     bool lingering_ = false;
 };

@@ -4,7 +4,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/write.hpp>
 #include <utility>
 
@@ -145,6 +149,70 @@ void Connection::respond(Response response) {
         return;
     }
     state_ = State::writing;
+    const bool keep_alive = keep_alive_ && !core_.stopping;
+    arm(limits_.idle_timeout);
+    if (!write_plain(response, keep_alive)) {
+        write_with_beast(std::move(response), keep_alive);
+    }
+}
+
+namespace {
+
+// Answers whose head Beast adjusts (no body allowed, a Connection header to merge with, framing
+// set by the handler) are left to Beast's serializer; every other head is written by hand.
+bool plain_head(const Response& response) {
+    if (response.status < 200 || response.status > 999 || response.status == 204 ||
+        response.status == 304) {
+        return false;
+    }
+    return std::none_of(response.headers.begin(), response.headers.end(), [](const Header& h) {
+        return iequals(h.first, "Connection") || iequals(h.first, "Content-Length") ||
+               iequals(h.first, "Transfer-Encoding");
+    });
+}
+
+}  // namespace
+
+bool Connection::write_plain(Response& response, bool keep_alive) {
+    if (!plain_head(response)) {
+        return false;
+    }
+    // The bytes Beast's serializer writes for such an answer (status line, the handler's headers
+    // in order, Connection as keep_alive() sets it, Content-Length), head and body in one write.
+    out_head_.clear();
+    out_head_.append("HTTP/")
+        .append(std::to_string(version_ / 10))
+        .append(".")
+        .append(std::to_string(version_ % 10))
+        .append(" ")
+        .append(std::to_string(response.status))
+        .append(" ")
+        .append(http::obsolete_reason(http::int_to_status(static_cast<unsigned>(response.status))))
+        .append("\r\n");
+    for (const auto& [name, value] : response.headers) {
+        out_head_.append(name).append(": ").append(value).append("\r\n");
+    }
+    if (version_ >= 11 && !keep_alive) {
+        out_head_.append("Connection: close\r\n");
+    } else if (version_ < 11 && keep_alive) {
+        out_head_.append("Connection: keep-alive\r\n");
+    }
+    out_head_.append("Content-Length: ")
+        .append(std::to_string(response.body.size()))
+        .append("\r\n\r\n");
+    out_body_ = std::move(response.body);
+    if (head_only_) {
+        out_body_.clear();  // Content-Length stays that of the GET answer
+    }
+    const std::array<asio::const_buffer, 2> bytes{asio::buffer(out_head_), asio::buffer(out_body_)};
+    asio::async_write(socket_, bytes,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                          self->on_written(ec, keep_alive);
+                      });
+    return true;
+}
+
+void Connection::write_with_beast(Response response, bool keep_alive) {
     auto& out = response_.emplace();
     out.version(version_);
     out.result(static_cast<unsigned>(response.status));
@@ -152,13 +220,11 @@ void Connection::respond(Response response) {
         out.insert(name, value);
     }
     out.body() = std::move(response.body);
-    const bool keep_alive = keep_alive_ && !core_.stopping;
     out.keep_alive(keep_alive);
     out.prepare_payload();
     if (head_only_) {
         out.body().clear();  // Content-Length stays that of the GET answer
     }
-    arm(limits_.idle_timeout);
     http::async_write(socket_, out,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                           self->on_written(ec, keep_alive);
@@ -167,6 +233,7 @@ void Connection::respond(Response response) {
 
 void Connection::on_written(beast::error_code ec, bool keep_alive) {
     response_.reset();
+    out_body_ = std::string();  // a large body is not kept for the connection's life
     if (ec) {
         close();
         return;

@@ -29,6 +29,8 @@ std::vector<std::string_view> raw_segments(std::string_view target) {
     if (start >= path.size()) {
         return segments;
     }
+    segments.reserve(1 +
+                     static_cast<std::size_t>(std::count(path.begin() + start, path.end(), '/')));
     while (true) {
         const auto slash = path.find('/', start);
         segments.push_back(path.substr(start, slash - start));
@@ -51,17 +53,18 @@ struct Path {
 
 // Matches `route` against the path; fills `params` when not null.
 bool path_matches(const Route& route,
+                  const std::vector<bool>& captures,
+                  bool rest,
                   const Path& path,
                   std::map<std::string, std::string>* params) {
     const auto& pattern = route.segments;
-    const bool rest = !pattern.empty() && pattern.back() == "*";
     const auto fixed = rest ? pattern.size() - 1 : pattern.size();
     const auto size = path.raw.size();
     if (rest ? size < fixed : size != fixed) {
         return false;
     }
     for (std::size_t i = 0; i < fixed; ++i) {
-        if (is_capture(pattern[i])) {
+        if (captures[i]) {
             if (params != nullptr) {
                 (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = path.decoded[i];
             }
@@ -120,27 +123,49 @@ Router& Router::add(std::string method,
                     Handler handler,
                     RouteOptions options) {
     Route route{std::move(method), {}, std::move(handler), options};
+    Shape shape;
     for (const auto segment : raw_segments(pattern)) {
         route.segments.emplace_back(segment);
+        shape.captures.push_back(is_capture(route.segments.back()));
+    }
+    shape.rest = !route.segments.empty() && route.segments.back() == "*";
+    const auto index = routes_.size();
+    if (shape.rest) {
+        with_rest_.push_back(index);
+    } else {
+        if (by_size_.size() <= route.segments.size()) {
+            by_size_.resize(route.segments.size() + 1);
+        }
+        by_size_[route.segments.size()].push_back(index);
     }
     routes_.push_back(std::move(route));
+    shapes_.push_back(std::move(shape));
     return *this;
 }
 
 Router::Match Router::find(Request& request) const {
     Path path{raw_segments(request.target), {}};
+    path.decoded.reserve(path.raw.size());
     for (const auto segment : path.raw) {
         path.decoded.push_back(percent_decode(segment));
     }
+    static const std::vector<std::size_t> kNone;
+    const auto& sized = path.raw.size() < by_size_.size() ? by_size_[path.raw.size()] : kNone;
     Match match;
-    for (const auto& route : routes_) {
-        if (!path_matches(route, path, nullptr)) {
+    // Both lists ascend: merged, the candidates come in the order the routes were added.
+    for (std::size_t a = 0, b = 0; a < sized.size() || b < with_rest_.size();) {
+        const bool take_sized =
+            a < sized.size() && (b == with_rest_.size() || sized[a] < with_rest_[b]);
+        const auto r = take_sized ? sized[a++] : with_rest_[b++];
+        const auto& route = routes_[r];
+        const auto& shape = shapes_[r];
+        if (!path_matches(route, shape.captures, shape.rest, path, nullptr)) {
             continue;
         }
         match.path_known = true;
         if (route.method.empty() || route.method == request.method ||
             (request.method == "HEAD" && route.method == "GET")) {
-            path_matches(route, path, &request.params);
+            path_matches(route, shape.captures, shape.rest, path, &request.params);
             match.route = &route;
             return match;
         }

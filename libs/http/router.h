@@ -54,7 +54,16 @@ public:
     Match find(Request& request) const;
 
 private:
+    struct Shape {                   // of routes_[i], worked out once by add()
+        std::vector<bool> captures;  // per segment: a {name}
+        bool rest = false;           // the last segment is "*"
+    };
     std::vector<Route> routes_;
+    std::vector<Shape> shapes_;
+    // Indices into routes_, ascending: those without "*" by their segment count, and those
+    // with it. A request is tried against its count's list and the "*" list, in route order.
+    std::vector<std::vector<std::size_t>> by_size_;
+    std::vector<std::size_t> with_rest_;
 };
 
 /// The body limit for a request of `method` on `route` (RouteOptions::max_body_bytes).

@@ -99,7 +99,7 @@ void ServerCore::render(const ServerError& error,
 }
 
 void ServerCore::accept() {
-    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, Socket socket) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
             return;  // stopping
         }
@@ -136,7 +136,7 @@ void ServerCore::accept() {
     });
 }
 
-void ServerCore::refuse(tcp::socket& socket) {
+void ServerCore::refuse(Socket& socket) {
     refused.fetch_add(1);
     Response response;
     render({503, Failure::over_capacity,

@@ -24,6 +24,14 @@ namespace orderflow::http::detail {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+// A connection's socket and timers name their strand's type: through the type-erased
+// any_io_executor every operation copied the strand into a heap block (a malloc and a free per
+// operation, and an atomic count), most of a small answer's cost.
+using Strand = asio::strand<asio::io_context::executor_type>;
+using Socket = asio::basic_stream_socket<tcp, Strand>;
+using Timer = asio::basic_waitable_timer<std::chrono::steady_clock,
+                                         asio::wait_traits<std::chrono::steady_clock>,
+                                         Strand>;
 
 class Connection;
 
@@ -32,7 +40,7 @@ struct ServerCore {
 
     void render(const ServerError& error, const Request* request, Response& response) const;
     void accept();
-    void refuse(tcp::socket& socket);
+    void refuse(Socket& socket);
     void add(const std::shared_ptr<Connection>& connection);
     void remove(std::uint64_t id);
     /// A connection answered its last request and only waits for the client to close.

@@ -78,12 +78,12 @@ int specificity(const Range& range, std::string_view type) {
 
 }  // namespace
 
-std::string negotiate_response_type(const std::string& accept) {
+std::string_view negotiate_response_type(const std::string& accept) {
     if (common::trim(accept, kOws).empty()) {
         return kSchemaRegistryV1;
     }
     const auto ranges = parse_accept(accept);
-    std::string best;
+    std::string_view best;
     double best_score = 0;
     for (const auto& offer : kOffers) {
         int best_specificity = 0;
@@ -110,7 +110,7 @@ bool acceptable_request_type(const std::string& content_type) {
            type == "application/json" || type == "application/octet-stream";
 }
 
-void set_error(http::Response& res, const ApiError& error, const std::string& type) {
+void set_error(http::Response& res, const ApiError& error, std::string_view type) {
     res.status = error.status();
     res.set_body(error_body(error.code(), error.what()), type);
 }

@@ -8,6 +8,7 @@
 #include "registry/api_error.h"
 
 #include <string>
+#include <string_view>
 
 namespace orderflow::registry {
 
@@ -17,8 +18,8 @@ inline constexpr const char* kSchemaRegistryV1 = "application/vnd.schemaregistry
 /// The response type for an Accept header: the offered type with the highest q times our own
 /// preference (v1 1.0, vnd.schemaregistry+json 0.9, application/json 0.5), each type taking the
 /// q of its most specific range (exact, then application/*, then */*). An empty header gets v1;
-/// "" means none fits (406).
-std::string negotiate_response_type(const std::string& accept);
+/// "" means none fits (406). The type returned is a constant (no allocation per request).
+std::string_view negotiate_response_type(const std::string& accept);
 
 /// True when a request Content-Type is acceptable for a JSON body. A missing type is refused:
 /// a web page can send a form or text/plain to another origin without a CORS preflight, but
@@ -28,6 +29,6 @@ bool acceptable_request_type(const std::string& content_type);
 /// Answers `res` with `error` in Confluent's error body, as `type`.
 void set_error(http::Response& res,
                const ApiError& error,
-               const std::string& type = kSchemaRegistryV1);
+               std::string_view type = kSchemaRegistryV1);
 
 }  // namespace orderflow::registry

@@ -192,7 +192,7 @@ struct HttpServer::Impl {
     void handle(const Route& route, const http::Request& req, http::Response& res);
     bool answer_when_current(const Route& route,
                              const ApiRequest& request,
-                             const std::string& type,
+                             std::string_view type,
                              http::Response& res);
     void status_route(const http::Request& req, http::Response& res);
 };
@@ -234,7 +234,7 @@ bool may_be_stale(const http::Request& req, const ApiError& e) {
 
 bool HttpServer::Impl::answer_when_current(const Route& route,
                                            const ApiRequest& request,
-                                           const std::string& type,
+                                           std::string_view type,
                                            http::Response& res) {
     auto pending = res.defer();
     const bool queued = barrier->after_next_check([this, &route, request, type,
@@ -265,7 +265,7 @@ void HttpServer::Impl::handle(const Route& route, const http::Request& req, http
     if (refused(options.auth.get(), route.write, req, res)) {
         return;
     }
-    std::string type = kV1;
+    std::string_view type = kV1;  // a constant: no allocation per request
     try {
         if (carries_body(req) && !acceptable_request_type(req.header("Content-Type"))) {
             throw errors::unsupported_media();
@@ -278,7 +278,7 @@ void HttpServer::Impl::handle(const Route& route, const http::Request& req, http
         if (probe.serving && !probe.serving()) {
             throw ApiError(503, 503, "HTTP 503 Service Unavailable: replaying the Kafka store");
         }
-        if (route.write && forwarder.forward(req, res, type)) {
+        if (route.write && forwarder.forward(req, res, std::string(type))) {
             return;
         }
         ApiRequest request;

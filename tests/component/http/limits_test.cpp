@@ -91,6 +91,23 @@ TEST_F(Limited, IdleKeepAliveIsClosedAfterTheIdleTimeout) {
     EXPECT_TRUE(connection.closed_by_server(10s));
 }
 
+TEST_F(Limited, RequestsSpacedUnderTheIdleTimeoutKeepAConnectionPastItThenItClosesWhenQuiet) {
+    // Each answer moves the deadline later without a new timer wait: the pending wait fires
+    // early, waits again, and still closes the connection once it has been idle long enough.
+    Limits limits;
+    limits.idle_timeout = 400ms;
+    start(echo_router(), limits);
+    auto connection = connect();
+    for (int i = 0; i < 6; ++i) {
+        ASSERT_TRUE(connection.send(raw_get("/items/" + std::to_string(i)))) << i;
+        const auto reply = connection.read_reply(10s);
+        ASSERT_TRUE(reply) << i;
+        EXPECT_EQ(reply->body, "item " + std::to_string(i));
+        std::this_thread::sleep_for(200ms);  // 1.2 s in all: three idle timeouts
+    }
+    EXPECT_TRUE(connection.closed_by_server(10s));
+}
+
 TEST_F(Limited, SlowBodyIsClosedAtTheBodyDeadline) {
     Limits limits;
     limits.body_timeout = 300ms;

@@ -159,6 +159,33 @@ TEST_F(Serving, ConnectionCloseAndHttp10AreHonoured) {
     EXPECT_TRUE(old.closed_by_server(10s));
 }
 
+TEST_F(Serving, AnAnswersBytesAreStatusLineHeadersInOrderConnectionAndLength) {
+    // The head a plain answer gets is written by the server, not by Beast: the same bytes.
+    start(echo_router());
+    auto keep = connect();
+    ASSERT_TRUE(keep.send(raw_get("/items/1")));
+    ASSERT_TRUE(keep.read_until("item 1", 10s));
+    EXPECT_EQ(keep.received(),
+              "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\nitem 1");
+    auto old = connect();
+    ASSERT_TRUE(old.send("GET /items/2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    ASSERT_TRUE(old.read_until("item 2", 10s));
+    EXPECT_EQ(old.received(),
+              "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: keep-alive\r\n"
+              "Content-Length: 6\r\n\r\nitem 2");
+    auto closing = connect();
+    ASSERT_TRUE(closing.send(raw_get("/items/3", "Connection: close\r\n")));
+    ASSERT_TRUE(closing.read_until("item 3", 10s));
+    EXPECT_EQ(closing.received(),
+              "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+              "Content-Length: 6\r\n\r\nitem 3");
+    auto head = connect();
+    ASSERT_TRUE(head.send("HEAD /items/4 HTTP/1.1\r\nHost: h\r\n\r\n"));
+    ASSERT_TRUE(head.read_until("\r\n\r\n", 10s));
+    EXPECT_EQ(head.received(),
+              "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 6\r\n\r\n");
+}
+
 TEST_F(Serving, ChunkedBodyIsDecoded) {
     start(echo_router());
     const auto reply = once(

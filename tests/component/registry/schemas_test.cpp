@@ -68,5 +68,21 @@ TEST_F(Schemas, HardDeletingEveryUseForgetsTheId) {
     expect_error(get("/schemas/ids/" + std::to_string(id)), 404, 40403);
 }
 
+TEST_F(Schemas, TheByIdBodyBuiltAtRegistrationFollowsDeletesAndReRegistration) {
+    // The by-id answer is built once when the record is applied, not per request: it must
+    // still be the same bytes after a soft delete, gone after a hard one, and back (for
+    // whatever id the schema gets) when it is registered again.
+    const int id = register_schema("a", record_schema("Order"));
+    const auto path = "/schemas/ids/" + std::to_string(id);
+    const auto before = get(path);
+    ASSERT_EQ(before.status, 200);
+    del("/subjects/a");
+    EXPECT_EQ(get(path).body, before.body);
+    del("/subjects/a?permanent=true");
+    expect_error(get(path), 404, 40403);
+    const int again = register_schema("b", record_schema("Order"));
+    EXPECT_EQ(get("/schemas/ids/" + std::to_string(again)).body, before.body);
+}
+
 }  // namespace
 }  // namespace orderflow::registry::testing
