@@ -312,30 +312,9 @@ void GatewayApi::get_order(const http::Request& request, http::Response& respons
     }
     auto pending = response.defer();
     lookup.done = [this, pending, order_id, group = *group](const OrderReader::Result& result) {
-        switch (result.found) {
-            case OrderReader::Found::kStored:
-                pending->answer(answer(
-                    kGet, 200,
-                    result.order.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
-                break;
-            case OrderReader::Found::kNotStored:
-                pending->answer(answer(
-                    kGet, 404,
-                    error_body("not_found", "order " + order_id + " is not stored by " + group)));
-                break;
-            case OrderReader::Found::kTimedOut:
-                pending->answer(answer(
-                    kGet, 504,
-                    error_body("not_stored_in_time", "order " + order_id + " was not stored by " +
-                                                         group + " within the wait")));
-                break;
-            case OrderReader::Found::kUnavailable: {
-                auto down = answer(kGet, 503, error_body("redis_unavailable", result.error));
-                down.set_header("Retry-After", "5");
-                pending->answer(std::move(down));
-                break;
-            }
-        }
+        pending->answer(
+            read_answer(kGet, result, "order " + order_id + " is not stored by " + group,
+                        "order " + order_id + " was not stored by " + group + " within the wait"));
     };
     submit(kGet, std::move(lookup), *pending);
 }
@@ -370,6 +349,30 @@ void GatewayApi::submit(const char* route,
         pending.answer(std::move(full));
     }
     observe_in_flight();
+}
+
+http::Response GatewayApi::read_answer(const char* route,
+                                       const OrderReader::Result& result,
+                                       const std::string& not_found,
+                                       const std::string& timed_out) {
+    switch (result.found) {
+        case OrderReader::Found::kStored:
+            return answer(
+                route, 200,
+                result.order.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        case OrderReader::Found::kTimedOut:
+            if (!timed_out.empty()) {
+                return answer(route, 504, error_body("not_stored_in_time", timed_out));
+            }
+            [[fallthrough]];
+        case OrderReader::Found::kNotStored:
+            return answer(route, 404, error_body("not_found", not_found));
+        case OrderReader::Found::kUnavailable:
+            break;
+    }
+    auto down = answer(route, 503, error_body("redis_unavailable", result.error));
+    down.set_header("Retry-After", "5");
+    return down;
 }
 
 void GatewayApi::get_customer(const http::Request& request, http::Response& response) {
@@ -408,26 +411,9 @@ void GatewayApi::get_customer(const http::Request& request, http::Response& resp
         }
     }
     auto pending = response.defer();
-    lookup.done = [this, pending, customer_id, group = *group](const OrderReader::Result& result) {
-        switch (result.found) {
-            case OrderReader::Found::kStored:
-                pending->answer(answer(
-                    kCustomer, 200,
-                    result.order.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
-                break;
-            case OrderReader::Found::kNotStored:
-            case OrderReader::Found::kTimedOut:
-                pending->answer(answer(kCustomer, 404,
-                                       error_body("not_found", group + " stored no order of this "
-                                                                       "customer")));
-                break;
-            case OrderReader::Found::kUnavailable: {
-                auto down = answer(kCustomer, 503, error_body("redis_unavailable", result.error));
-                down.set_header("Retry-After", "5");
-                pending->answer(std::move(down));
-                break;
-            }
-        }
+    lookup.done = [this, pending, group = *group](const OrderReader::Result& result) {
+        pending->answer(
+            read_answer(kCustomer, result, group + " stored no order of this customer", ""));
     };
     submit(kCustomer, std::move(lookup), *pending);
 }

@@ -58,6 +58,12 @@ private:
                                         http::Response& response);
     /// Hands a read to the reader; 429 through `pending` when its list is full.
     void submit(const char* route, OrderReader::Lookup lookup, http::PendingAnswer& pending);
+    /// A read's answer: 200 with what was found, 404 `not_found`, 504 `timed_out` (a wait that
+    /// passed its deadline; empty: 404 as well), 503 with Retry-After when Redis is away.
+    http::Response read_answer(const char* route,
+                               const OrderReader::Result& result,
+                               const std::string& not_found,
+                               const std::string& timed_out);
     /// An order sent under an Idempotency-Key: its record is marked once Kafka acknowledged.
     struct Keyed {
         std::string redis_key;
