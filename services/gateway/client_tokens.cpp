@@ -5,6 +5,8 @@
 #include "common/text.h"
 #include "gateway/sha256.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace orderflow::gateway {
@@ -74,8 +76,12 @@ ClientTokens ClientTokens::load(const std::string& setting, const std::string& p
 }
 
 std::optional<std::string> ClientTokens::authenticate(std::string_view authorization) const {
-    constexpr std::string_view scheme = "Bearer ";
-    if (authorization.size() <= scheme.size() || authorization.substr(0, scheme.size()) != scheme) {
+    // The scheme's name is case-insensitive (RFC 7235 section 2.1): "bearer" and "BEARER" too.
+    constexpr std::string_view scheme = "bearer ";
+    if (authorization.size() <= scheme.size() ||
+        !std::equal(scheme.begin(), scheme.end(), authorization.begin(), [](char a, char b) {
+            return a == std::tolower(static_cast<unsigned char>(b));
+        })) {
         return std::nullopt;
     }
     const auto token = common::trim(authorization.substr(scheme.size()));

@@ -41,6 +41,21 @@ TEST(ClientTokens, EachTokenNamesItsClient) {
     EXPECT_EQ(clients.authenticate("Bearer " + kPartnerToken), "partner.eu");
 }
 
+TEST(ClientTokens, TheSchemeNameIsCaseInsensitiveTheTokenIsNot) {
+    const auto clients = two_clients();
+    EXPECT_EQ(clients.authenticate("bearer " + kShopToken), "shop");
+    EXPECT_EQ(clients.authenticate("BEARER " + kShopToken), "shop");
+    EXPECT_EQ(clients.authenticate("bEaReR " + kShopToken), "shop");
+    std::string upper = kShopToken;
+    for (auto& c : upper) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    if (upper != kShopToken) {
+        EXPECT_FALSE(clients.authenticate("Bearer " + upper));
+    }
+    EXPECT_FALSE(clients.authenticate("Bearers " + kShopToken));
+}
+
 TEST(ClientTokens, RefusesWhatIsNotAKnownBearerToken) {
     const auto clients = two_clients();
     EXPECT_FALSE(clients.authenticate(""));
