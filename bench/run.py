@@ -37,6 +37,7 @@ import urllib.request
 from pathlib import Path
 
 import report
+import store_keys
 
 # Run as a script this module is __main__; the sections in modules of their own (gateway_bench,
 # secure_run) `import run` and get this same module, not a second copy with its own clock.
@@ -146,7 +147,11 @@ class Redis:
         return out
 
     def processed(self, group: str) -> int:
-        return int(self.call("HGET", f"stats:{group}", "processed") or 0)
+        """The sum of the group's stats pieces, one per partition it stored into."""
+        partitions = self.call("SMEMBERS", store_keys.partitions_key(group)) or []
+        counts = self.pipeline([["HGET", store_keys.stats_key(group, int(p)), "processed"]
+                                for p in partitions])
+        return sum(int(c or 0) for c in counts)
 
 
 class Stack:
@@ -402,7 +407,7 @@ def stop(proc: subprocess.Popen) -> dict:
 
 
 def wait_stored(redis: Redis, groups: list[str], target: int, timeout: float, procs=()) -> dict:
-    """Polls stats:{group}.processed every 20 ms: when each group stored its first and last."""
+    """Polls each group's processed count every 20 ms: when each stored its first and last."""
     first, done, polls = {}, {}, 0
     deadline = time.time() + timeout
     while len(done) < len(groups):
@@ -535,7 +540,7 @@ def bench_redis(stack: Stack, redis: Redis, results: dict) -> None:
     # A real order's fields, from the last consumer run (or a generated one).
     key = None
     for group in ("bench-auto-1", "bench-batch-1"):
-        scan = redis.call("SCAN", 0, "MATCH", f"order:{group}:*", "COUNT", 1000)
+        scan = redis.call("SCAN", 0, "MATCH", store_keys.order_key_pattern(group), "COUNT", 1000)
         if scan[1]:
             key = scan[1][0]
             break
@@ -551,12 +556,15 @@ def bench_redis(stack: Stack, redis: Redis, results: dict) -> None:
     names = list(fields)
     g = "rb"
 
+    tag = store_keys.partition_tag(g, 0)  # one partition's call: every key in its slot
+
     def fcall(orders: int) -> list[str]:
         keys, entries = [], []
         for i in range(orders):
-            keys += [f"order:{g}:__rand_int__", f"customer:{g}:c{i}", f"customer:{g}:c{i}:orders"]
+            keys += [f"order:{tag}:__rand_int__", f"customer:{tag}:c{i}",
+                     f"customer:{tag}:c{i}:orders"]
             entries += ["order", "__rand_int__", *fields.values()]
-        return ["FCALL", function, str(2 + len(keys)), f"stats:{g}", f"offsets:{g}", *keys,
+        return ["FCALL", function, str(2 + len(keys)), f"stats:{tag}", f"offsets:{tag}", *keys,
                 "bench:0", "bench", "0", "1700000000000", str(len(names)), *names, *entries]
 
     args = fcall(1)
@@ -584,12 +592,12 @@ def bench_redis(stack: Stack, redis: Redis, results: dict) -> None:
     # Clean the benchmark's keys.
     cursor = 0
     while True:
-        cursor, keys = redis.call("SCAN", cursor, "MATCH", f"*:{g}:*", "COUNT", 5000)
+        cursor, keys = redis.call("SCAN", cursor, "MATCH", f"*:{tag}*", "COUNT", 5000)
         if keys:
             redis.call("UNLINK", *keys)
         if int(cursor) == 0:
             break
-    redis.call("UNLINK", f"stats:{g}", f"offsets:{g}")
+    redis.call("UNLINK", f"stats:{tag}", f"offsets:{tag}")
     results["redis"] = out
     c = results.get("consumers")
     if c:
@@ -716,7 +724,8 @@ def our_latency(stack: Stack, redis: Redis, rate: int, rep: int) -> dict:
     ports = {m: free_port() for m in groups}
     listener = None
     redis.call("CONFIG", "SET", "notify-keyspace-events", "Kh")
-    listener = KeyspaceListener(stack.redis_port, f"__keyspace@0__:order:lat-*-{rate}-{rep}:*")
+    listener = KeyspaceListener(stack.redis_port,
+                                f"__keyspace@0__:order:{{lat-*-{rate}-{rep}:*")
     listener.start()
     procs = {m: start_consumer(stack, topic, m, g, stack.dir / f"{g}.log", METRICS_PORT=ports[m])
              for m, g in groups.items()}
@@ -755,7 +764,7 @@ def our_latency(stack: Stack, redis: Redis, rate: int, rep: int) -> dict:
            "stored_all_after_producer_s": {m: round(t["done"][g] - produced_end, 2)
                                            for m, g in groups.items()}}
     for mode, group in groups.items():
-        keys = [k for k in listener.seen if k.startswith(f"order:{group}:")]
+        keys = [k for k in listener.seen if k.startswith(store_keys.order_key_prefix(group))]
         hashes = redis.pipeline([["HMGET", k, "created_at", "stored_at"] for k in keys])
         lat, source = [], "keyspace-notification"
         created_all = [float(c) for c, _ in hashes if c is not None and float(c) >= produced_at]

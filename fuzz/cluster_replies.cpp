@@ -5,9 +5,9 @@
 // the router accepts has all its keys in the slot it names.
 
 #include "common/config_error.h"
+#include "redis/key_slot.h"
 #include "redis/redis_url.h"
 #include "redis_cluster/command_keys.h"
-#include "redis_cluster/key_slot.h"
 #include "redis_cluster/redirect.h"
 #include "redis_cluster/slot_map.h"
 

@@ -7,6 +7,7 @@
 #include "orders/order.h"
 #include "orders/validation.h"
 #include "redis/key_names.h"
+#include "redis/key_slot.h"
 #include "redis/store_call.h"
 
 #include <cstddef>
@@ -62,24 +63,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FuzzedDataProvider input(data, size);
     const std::string group = "orders-consumer";
     std::map<std::string, std::string> kinds;
-    claim(kinds, orderflow::redis::stats_key(group), "stats");
-    claim(kinds, orderflow::redis::offsets_key(group), "offsets");
     std::vector<orderflow::redis::StoreEntry> entries;
     for (int i = 0; i < 2; ++i) {
         const auto order = make_order(input);
+        const auto partition = input.ConsumeIntegral<std::int32_t>();
         entries.push_back({.topic = "orders",
-                           .partition = input.ConsumeIntegral<std::int32_t>(),
+                           .partition = partition,
                            .offset = input.ConsumeIntegral<std::int64_t>(),
                            .order = order});
         (void)orderflow::redis::order_fields(order);
-        if (orderflow::redis::order_keys(group, order).size() != 3) {
+        // One call's keys share the partition's slot, whatever the ids hold.
+        const auto keys = orderflow::redis::order_keys(group, partition, order);
+        const auto slot = orderflow::redis::key_slot(orderflow::redis::stats_key(group, partition));
+        if (keys.size() != 3 || orderflow::redis::key_slot(keys[0]) != slot ||
+            orderflow::redis::key_slot(keys[1]) != slot ||
+            orderflow::redis::key_slot(keys[2]) != slot) {
             std::abort();
         }
-        claim(kinds, orderflow::redis::order_key(group, order.order_id), "order " + order.order_id);
-        claim(kinds, orderflow::redis::customer_key(group, order.customer_id),
-              "customer " + order.customer_id);
-        claim(kinds, orderflow::redis::customer_orders_key(group, order.customer_id),
-              "orders of customer " + order.customer_id);
+        const auto p = " of partition " + std::to_string(partition);
+        claim(kinds, orderflow::redis::stats_key(group, partition), "stats" + p);
+        claim(kinds, orderflow::redis::offsets_key(group, partition), "offsets" + p);
+        claim(kinds, orderflow::redis::order_key(group, partition, order.order_id),
+              "order " + order.order_id + p);
+        claim(kinds, orderflow::redis::customer_key(group, partition, order.customer_id),
+              "customer " + order.customer_id + p);
+        claim(kinds, orderflow::redis::customer_orders_key(group, partition, order.customer_id),
+              "orders of customer " + order.customer_id + p);
         // What the consumer checks before it stores anything (after the keys, so that a key
         // collision is told apart from a bad sum in the same input).
         (void)orderflow::orders::validate(order);

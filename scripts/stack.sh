@@ -17,8 +17,9 @@
 #                            else's (KAFKA_BOOTSTRAP_SERVERS, REDIS_URL name them)     [own]
 #   KAFKA_BROKER_PORTS, KAFKA_CONTROLLER_PORTS, REDIS_PORT           (as kafka-cluster.sh, redis.sh)
 #   REDIS_CLUSTER            1: also start a 6-node Redis Cluster (scripts/redis-cluster.sh,
-#                            127.0.0.1:7001-7006, data in RUN_DIR/redis-cluster) beside Redis;
-#                            the services still use REDIS_URL's single Redis         [0]
+#                            127.0.0.1:7001-7006, data in RUN_DIR/redis-cluster) and point the
+#                            services at it (REDIS_URL=redis-cluster://..., unless REDIS_URL is
+#                            set); the single Redis still starts. Not with SECURE=1   [0]
 #   SECURE                   1: the secure profile (scripts/lib/secure-profile.sh; also read
 #                            from .env): SASL_SSL + ACLs, Redis ACL users, registry and console
 #                            credentials, one principal per service, secrets in RUN_DIR/secrets
@@ -76,6 +77,14 @@ if [[ "$secure" == 1 ]]; then
   done
 fi
 redis_url=${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}
+if [[ "$redis_cluster" == 1 && "$secure" == 1 ]]; then
+  die "REDIS_CLUSTER=1 is not for SECURE=1 yet: the cluster's nodes have no users and passwords"
+fi
+if [[ "$redis_cluster" == 1 && -z "${REDIS_URL:-}" ]]; then
+  # Three seeds are enough: the services read the slot map and find every node from it.
+  IFS=, read -r -a cluster_ports <<<"${REDIS_CLUSTER_PORTS:-7001,7002,7003,7004,7005,7006}"
+  redis_url="redis-cluster://127.0.0.1:${cluster_ports[0]},127.0.0.1:${cluster_ports[1]},127.0.0.1:${cluster_ports[2]}"
+fi
 
 # A run dir holds one profile's data (Kafka formatted with or without SCRAM users): switching
 # needs `make clean` first, said here rather than as authentication errors later.
@@ -203,7 +212,7 @@ up() {
   # The password, if any, stays out of the terminal.
   echo "  redis           $(sed -E 's#^([a-z]+://[^:/@]*:).*@#\1***@#' <<<"$redis_url")"
   if [[ "$infra" == own && "$redis_cluster" == 1 ]]; then
-    echo "  redis cluster   redis-cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003 (not used by the services yet)"
+    echo "  (the services store into the cluster; the single Redis on :$REDIS_PORT is idle)"
   fi
   for entry in "${services[@]}"; do
     IFS='|' read -r name health args _ <<<"$entry"

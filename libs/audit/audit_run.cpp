@@ -4,6 +4,7 @@
 #include "audit/store_reader.h"
 #include "common/config_error.h"
 #include "redis/order_store.h"
+#include "redis_cluster/open_client.h"
 #include "serde/order_decoder.h"
 
 #include <spdlog/spdlog.h>
@@ -33,9 +34,9 @@ std::int64_t now_ms() {
 }  // namespace
 
 AuditResult run_audit(const AuditSettings& settings) {
-    std::unique_ptr<redis::Connection> redis;
+    std::unique_ptr<redis::Client> redis;
     try {
-        redis = std::make_unique<redis::Connection>(settings.redis);
+        redis = redis_cluster::open_client(settings.redis);
     } catch (const redis::RedisError& e) {
         throw common::ConfigError("REDIS_URL", e.what());
     }

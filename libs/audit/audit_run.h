@@ -15,7 +15,7 @@ namespace orderflow::audit {
 
 struct AuditSettings {
     pipeline::PipelineSettings pipeline;
-    redis::RedisEndpoint redis;
+    redis::RedisTarget redis;  ///< one Redis or a cluster's seeds
     std::vector<std::string> groups;
     std::chrono::milliseconds timeout{60000};  ///< reading the topics
     bool live = false;                         ///< in-flight orders do not fail the audit

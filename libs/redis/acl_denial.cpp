@@ -105,7 +105,7 @@ std::optional<std::string> script_line(std::string_view error, std::string_view 
     return "line " + std::to_string(line) + ": " + shortened(text);
 }
 
-void throw_reply_error(const Connection& connection,
+void throw_reply_error(const Client& connection,
                        const std::string& what,
                        const Command& command,
                        const Reply& reply) {

@@ -4,7 +4,7 @@
 // log knows which user was refused what. An ACL refusal is still a RedisError: to the consumer
 // it is an outage to wait out, never a reason to dead-letter an order.
 
-#include "redis/connection.h"
+#include "redis/client.h"
 
 #include <optional>
 #include <string>
@@ -30,7 +30,7 @@ std::optional<std::string> script_line(std::string_view error, std::string_view 
 /// Throws for `reply`, an error reply to `command`: AclDenied naming the connection's user and
 /// describe_command() when Redis's ACL refused it, else RedisError. `what` says what failed
 /// ("the order script", "HGETALL").
-[[noreturn]] void throw_reply_error(const Connection& connection,
+[[noreturn]] void throw_reply_error(const Client& connection,
                                     const std::string& what,
                                     const Command& command,
                                     const Reply& reply);

@@ -2,6 +2,7 @@
 
 #include "redis/acl_denial.h"
 
+#include <memory>
 #include <sys/time.h>
 
 namespace orderflow::redis {
@@ -117,6 +118,13 @@ void Connection::authenticate() {
         }
         throw RedisError(message);
     }
+}
+
+Reply Connection::command_on(const std::string& node, const Command& args) {
+    if (node != address()) {
+        throw RedisError("redis " + address() + ": asked to send to node " + node);
+    }
+    return command(args);
 }
 
 Reply Connection::command(const Command& args) {

@@ -1,5 +1,9 @@
 #include "redis/key_names.h"
 
+#include "redis/key_slot.h"
+
+#include <cstdint>
+
 namespace orderflow::redis {
 namespace {
 
@@ -77,30 +81,130 @@ std::optional<std::string> decode_key_part(std::string_view part) {
     return out;
 }
 
-std::string order_key(const std::string& group, const std::string& order_id) {
-    return order_key_prefix(group) + encode_key_part(order_id);
+namespace {
+
+/// The base-2 van der Corput sequence as a fraction of 2^32: 0, 1/2, 1/4, 3/4, 1/8, ...
+std::uint64_t van_der_corput(std::uint32_t index) {
+    std::uint32_t reversed = 0;
+    for (int bit = 0; bit < 32; ++bit, index >>= 1) {
+        reversed = (reversed << 1) | (index & 1U);
+    }
+    return reversed;
 }
-std::string customer_key(const std::string& group, const std::string& customer_id) {
-    return customer_key_prefix(group) + encode_key_part(customer_id);
+
+std::string tag_content(const std::string& encoded_group, std::int32_t partition, std::uint32_t n) {
+    return encoded_group + ":" + std::to_string(partition) + ":" + std::to_string(n);
 }
-std::string customer_orders_key(const std::string& group, const std::string& customer_id) {
-    return customer_key(group, customer_id) + std::string(kOrdersSuffix);
+
+constexpr std::uint32_t kSpreadWindow = 256;  // slots after the target point
+constexpr std::uint32_t kSpreadTries = 4096;
+
+/// "{g:p:" of a key of `prefix` ("order:"), or nullopt; `rest` is what follows the tag.
+std::optional<std::int32_t> tagged_partition(const std::string& group,
+                                             std::string_view key,
+                                             std::string_view* rest) {
+    const auto open = "{" + encode_key_part(group) + ":";
+    const auto at = key.find(open);
+    if (at == std::string_view::npos || key.find('{') != at) {
+        return std::nullopt;
+    }
+    auto inside = key.substr(at + open.size());
+    const auto close = inside.find('}');
+    if (close == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const auto numbers = inside.substr(0, close);
+    const auto colon = numbers.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 10) {
+        return std::nullopt;
+    }
+    std::int64_t partition = 0;
+    for (const char c : numbers.substr(0, colon)) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        partition = partition * 10 + (c - '0');
+    }
+    if (partition > INT32_MAX) {
+        return std::nullopt;
+    }
+    if (rest != nullptr) {
+        *rest = inside.substr(close + 1);
+    }
+    return static_cast<std::int32_t>(partition);
 }
-std::string stats_key(const std::string& group) {
-    return "stats:" + encode_key_part(group);
+
+/// The id after "<kind>:{g:p:n}:" when `key` is such a key and the rest decodes.
+std::optional<std::string> tagged_id(const std::string& group,
+                                     std::string_view kind,
+                                     std::string_view key) {
+    if (!key.starts_with(kind)) {
+        return std::nullopt;
+    }
+    std::string_view rest;
+    if (!tagged_partition(group, key.substr(kind.size()), &rest) ||
+        !key.substr(kind.size()).starts_with("{") || !rest.starts_with(":")) {
+        return std::nullopt;
+    }
+    return decode_key_part(rest.substr(1));
 }
-std::string offsets_key(const std::string& group) {
-    return "offsets:" + encode_key_part(group);
+
+}  // namespace
+
+std::uint32_t spread_number(const std::string& group, std::int32_t partition) {
+    const auto encoded_group = encode_key_part(group);
+    // Where in the slot space this partition's tag should land, as a fraction of 2^32.
+    const auto turn = static_cast<std::uint64_t>(crc16_xmodem(encoded_group)) << 16;
+    const auto target_fraction =
+        (van_der_corput(static_cast<std::uint32_t>(partition)) + turn) & 0xffffffffULL;
+    const auto target = static_cast<std::uint32_t>((target_fraction * slot_count) >> 32);
+    for (std::uint32_t n = 0; n < kSpreadTries; ++n) {
+        const std::uint32_t slot = key_slot(tag_content(encoded_group, partition, n));
+        if ((slot + slot_count - target) % slot_count < kSpreadWindow) {
+            return n;
+        }
+    }
+    return 0;
 }
-std::string watch_key(const std::string& group, const std::string& token) {
-    return "watch:" + encode_key_part(group) + ":" + encode_key_part(token);
+
+std::string partition_tag(const std::string& group, std::int32_t partition) {
+    return "{" + tag_content(encode_key_part(group), partition, spread_number(group, partition)) +
+           "}";
+}
+
+std::string order_key(const std::string& group,
+                      std::int32_t partition,
+                      const std::string& order_id) {
+    return "order:" + partition_tag(group, partition) + ":" + encode_key_part(order_id);
+}
+std::string customer_key(const std::string& group,
+                         std::int32_t partition,
+                         const std::string& customer_id) {
+    return "customer:" + partition_tag(group, partition) + ":" + encode_key_part(customer_id);
+}
+std::string customer_orders_key(const std::string& group,
+                                std::int32_t partition,
+                                const std::string& customer_id) {
+    return customer_key(group, partition, customer_id) + std::string(kOrdersSuffix);
+}
+std::string stats_key(const std::string& group, std::int32_t partition) {
+    return "stats:" + partition_tag(group, partition);
+}
+std::string offsets_key(const std::string& group, std::int32_t partition) {
+    return "offsets:" + partition_tag(group, partition);
+}
+std::string watch_key(const std::string& group, std::int32_t partition, const std::string& token) {
+    return "watch:" + partition_tag(group, partition) + ":" + encode_key_part(token);
+}
+std::string partitions_key(const std::string& group) {
+    return "partitions:" + encode_key_part(group);
 }
 
 std::string order_key_prefix(const std::string& group) {
-    return "order:" + encode_key_part(group) + ":";
+    return "order:{" + encode_key_part(group) + ":";
 }
 std::string customer_key_prefix(const std::string& group) {
-    return "customer:" + encode_key_part(group) + ":";
+    return "customer:{" + encode_key_part(group) + ":";
 }
 // An encoded group holds no glob byte, so the prefixes match themselves.
 std::string order_key_pattern(const std::string& group) {
@@ -111,18 +215,22 @@ std::string customer_key_pattern(const std::string& group) {
 }
 
 std::optional<std::string> order_id_of(const std::string& group, std::string_view key) {
-    return after(key, order_key_prefix(group));
+    return tagged_id(group, "order:", key);
 }
 
 std::optional<std::string> customer_id_of(const std::string& group, std::string_view key) {
     if (key.ends_with(kOrdersSuffix)) {
         key.remove_suffix(kOrdersSuffix.size());  // an encoded id holds no ':'
     }
-    return after(key, customer_key_prefix(group));
+    return tagged_id(group, "customer:", key);
 }
 
-std::optional<std::string> group_of_stats_key(std::string_view key) {
-    return after(key, "stats:");
+std::optional<std::int32_t> partition_of(const std::string& group, std::string_view key) {
+    return tagged_partition(group, key, nullptr);
+}
+
+std::optional<std::string> group_of_partitions_key(std::string_view key) {
+    return after(key, "partitions:");
 }
 
 }  // namespace orderflow::redis

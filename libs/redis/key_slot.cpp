@@ -1,6 +1,6 @@
-#include "redis_cluster/key_slot.h"
+#include "redis/key_slot.h"
 
-namespace orderflow::redis_cluster {
+namespace orderflow::redis {
 
 std::uint16_t crc16_xmodem(std::string_view bytes) {
     std::uint16_t crc = 0;
@@ -31,4 +31,4 @@ std::uint16_t key_slot(std::string_view key) {
     return static_cast<std::uint16_t>(crc16_xmodem(hash_tag(key)) % slot_count);
 }
 
-}  // namespace orderflow::redis_cluster
+}  // namespace orderflow::redis

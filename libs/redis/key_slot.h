@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace orderflow::redis_cluster {
+namespace orderflow::redis {
 
 inline constexpr std::uint16_t slot_count = 16384;
 
@@ -21,4 +21,4 @@ std::string_view hash_tag(std::string_view key);
 /// tag share a slot, which is how one command may name several keys on a cluster.
 std::uint16_t key_slot(std::string_view key);
 
-}  // namespace orderflow::redis_cluster
+}  // namespace orderflow::redis

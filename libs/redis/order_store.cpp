@@ -6,39 +6,32 @@
 #include <utility>
 
 namespace orderflow::redis {
-namespace {
+OrderStore::OrderStore(Client& redis, std::string group)
+    : connection_(redis), group_(std::move(group)) {}
 
-std::int64_t integer_field(const Reply& hash, const std::string& name) {
-    for (std::size_t i = 0; i + 1 < hash.elements.size(); i += 2) {
-        if (hash.elements[i].str == name) {
-            return std::stoll(hash.elements[i + 1].str);
-        }
-    }
-    return 0;
-}
-
-}  // namespace
-
-OrderStore::OrderStore(Connection& connection, std::string group)
-    : connection_(connection), group_(std::move(group)) {}
-
-bool load_store_library(Connection& connection) {
+bool load_store_library(Client& redis) {
     const auto& library = store_library();
     const Command load = {"FUNCTION", "LOAD", library.code};
-    const auto reply = connection.command(load);
-    if (!reply.is_error()) {
-        return true;
+    bool loaded = false;
+    for (const auto& node : redis.nodes()) {
+        const auto reply = redis.command_on(node, load);
+        if (!reply.is_error()) {
+            loaded = true;
+            continue;
+        }
+        if (reply.str.find("already exists") != std::string::npos) {
+            continue;  // the same name holds the same source (its hash)
+        }
+        if (is_acl_denial(reply.str)) {
+            throw AclDenied(
+                "redis " + node + ": the store's function library " + library.name +
+                " is not in Redis and user \"" + redis.user() +
+                "\" may not load it (FUNCTION LOAD): an admin loads it with `orderflow " +
+                "admin redis-functions`; until then nothing is written: " + reply.str);
+        }
+        throw_reply_error(redis, "FUNCTION LOAD of " + library.name + " on " + node, load, reply);
     }
-    if (reply.str.find("already exists") != std::string::npos) {
-        return false;  // the same name holds the same source (its hash)
-    }
-    if (is_acl_denial(reply.str)) {
-        throw AclDenied("redis " + connection.address() + ": the store's function library " +
-                        library.name + " is not in Redis and user \"" + connection.user() +
-                        "\" may not load it (FUNCTION LOAD): an admin loads it with `orderflow " +
-                        "admin redis-functions`; until then nothing is written: " + reply.str);
-    }
-    throw_reply_error(connection, "FUNCTION LOAD of " + library.name, load, reply);
+    return loaded;
 }
 
 std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entries,
@@ -56,19 +49,43 @@ std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entri
         }
     }
     auto pending = plan_calls(entries);
+    // The directory readers find the group's partitions in: an SADD in every write's pipeline
+    // (cheap: a set of at most the topic's partitions), so a Redis that lost it has it again
+    // with the next write.
+    Command registration = {"SADD", partitions_key(group_)};
+    for (const auto& call : pending) {
+        const auto partition = std::to_string(entries[call.front()].partition);
+        if (std::find(registration.begin() + 2, registration.end(), partition) ==
+            registration.end()) {
+            registration.push_back(partition);
+        }
+    }
     // Each round either finishes calls, turns at least one refused order into a dead letter, or
     // loads the library; so it ends. Two loads that do not stick mean someone keeps removing it.
     int loads = 0;
     while (!pending.empty()) {
+        // First, so that a reader that finds an order finds its partition listed too.
         std::vector<Command> commands;
-        commands.reserve(pending.size());
+        commands.reserve(pending.size() + 1);
+        const bool registering = registration.size() > 2;
+        if (registering) {
+            commands.push_back(std::exchange(registration, {}));
+        }
         for (const auto& call : pending) {
             commands.push_back(
                 store_call(library.function, group_, entries, call, as_dead, stored_at));
         }
-        const auto replies = connection_.pipeline(commands);
-        calls_ += static_cast<std::int64_t>(commands.size());
+        auto replies = connection_.pipeline(commands);
+        calls_ += static_cast<std::int64_t>(pending.size());
         ++round_trips_;
+        if (registering) {
+            if (replies.front().is_error()) {
+                throw_reply_error(connection_, "adding to the group's partitions", commands.front(),
+                                  replies.front());
+            }
+            replies.erase(replies.begin());
+            commands.erase(commands.begin());
+        }
         std::vector<std::vector<std::size_t>> again;
         bool missing = false;
         for (std::size_t c = 0; c < replies.size(); ++c) {
@@ -119,31 +136,21 @@ std::vector<WriteOutcome> OrderStore::write(const std::vector<StoreEntry>& entri
     return outcomes;
 }
 
-Reply OrderStore::checked_command(const Command& command) {
-    auto reply = connection_.command(command);
-    if (reply.is_error()) {
-        throw_reply_error(connection_, command[0], command, reply);
-    }
-    return reply;
-}
-
 std::vector<Refusal> OrderStore::take_refusals() {
     return std::exchange(refusals_, {});
 }
 
 GroupStats OrderStore::stats() {
-    const auto reply = checked_command({"HGETALL", stats_key(group_)});
-    return {integer_field(reply, "processed"), integer_field(reply, "duplicates_skipped"),
-            integer_field(reply, "dead_lettered")};
+    return group_stats(connection_, group_);
 }
 
 std::map<std::string, std::int64_t> OrderStore::last_offsets() {
-    const auto reply = checked_command({"HGETALL", offsets_key(group_)});
-    std::map<std::string, std::int64_t> offsets;
-    for (std::size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-        offsets[reply.elements[i].str] = std::stoll(reply.elements[i + 1].str);
-    }
-    return offsets;
+    return offset_marks(connection_, group_, group_partitions(connection_, group_));
+}
+
+std::map<std::string, std::int64_t> OrderStore::last_offsets(
+    const std::vector<std::int32_t>& partitions) {
+    return offset_marks(connection_, group_, partitions);
 }
 
 }  // namespace orderflow::redis

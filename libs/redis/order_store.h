@@ -2,13 +2,16 @@
 
 // Where the consumers put orders: one FCALL of the store's function library per partition (and
 // per kMaxEntriesPerCall entries) writes its orders, the customers' aggregates, the partition's
-// last applied offset and the group's stats atomically, and skips redeliveries.
+// last applied offset and its piece of the group's stats atomically, and skips redeliveries.
+// Every key of one call carries the partition's tag (key_names.h), so on a Redis Cluster the
+// call runs on the one master of that slot.
 
 #include "orders/order.h"
-#include "redis/connection.h"
+#include "redis/client.h"
 #include "redis/key_names.h"
 #include "redis/store_call.h"
 #include "redis/store_library.h"
+#include "redis/store_reads.h"
 
 #include <cstdint>
 #include <map>
@@ -18,14 +21,9 @@
 
 namespace orderflow::redis {
 
-struct GroupStats {
-    std::int64_t processed = 0;
-    std::int64_t duplicates_skipped = 0;
-    std::int64_t dead_lettered = 0;
-};
-
 /**
- * A group's view of Redis over one connection. Not thread-safe (the connection is not).
+ * A group's view of Redis over one client (one Redis or a cluster). Not thread-safe (the client
+ * is not).
  *
  * The function (store_library.cpp), per call: decides every entry first and writes after, so a
  * call writes all it decided or nothing. If an order id is already stored with the same fields
@@ -48,9 +46,10 @@ struct GroupStats {
  */
 class OrderStore {
 public:
-    OrderStore(Connection& connection, std::string group);
+    OrderStore(Client& redis, std::string group);
 
-    /// All entries in one pipelined round trip of one call per partition (plan_calls()), in
+    /// All entries in one pipelined round trip (per master) of one call per partition
+    /// (plan_calls()), with an SADD of their partitions to the group's directory, in
     /// order (which must be offset order within a partition); one more round trip when a call
     /// refused an order or the library was missing. An applied order's hash gets `stored_at` =
     /// `stored_at_ms` (the writer's clock, Unix ms); a duplicate keeps the one of its first
@@ -62,9 +61,12 @@ public:
     /// The orders the last write() refused (to be sent to the dead-letter topic), once.
     std::vector<Refusal> take_refusals();
 
+    /// The sum of the pieces of every partition in the group's directory.
     GroupStats stats();
-    /// "topic:partition" -> last applied offset.
+    /// "topic:partition" -> last applied offset, for the partitions in the group's directory.
     std::map<std::string, std::int64_t> last_offsets();
+    /// The same for `partitions` only, whether the directory names them or not.
+    std::map<std::string, std::int64_t> last_offsets(const std::vector<std::int32_t>& partitions);
     const std::string& group() const { return group_; }
 
     /// How many FCALLs and pipelined round trips write() made in all.
@@ -72,19 +74,16 @@ public:
     std::int64_t round_trips() const { return round_trips_; }
 
 private:
-    /// `command`'s reply; an error reply throws (AclDenied when the ACL refused it).
-    Reply checked_command(const Command& command);
-
-    Connection& connection_;
+    Client& connection_;
     std::string group_;
     std::int64_t calls_ = 0;
     std::int64_t round_trips_ = 0;
     std::vector<Refusal> refusals_;
 };
 
-/// Loads the store's library (store_library()) unless Redis has it: true when this call loaded
-/// it. Never replaces a library. Errors: AclDenied (the user may not FUNCTION LOAD; the message
-/// says who loads it), RedisError.
-bool load_store_library(Connection& connection);
+/// Loads the store's library (store_library()) on every node that lacks it (every master of a
+/// cluster): true when this call loaded it somewhere. Never replaces a library. Errors: AclDenied
+/// (the user may not FUNCTION LOAD; the message says who loads it), RedisError.
+bool load_store_library(Client& redis);
 
 }  // namespace orderflow::redis

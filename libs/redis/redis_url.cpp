@@ -181,6 +181,38 @@ std::string format_redis_url(const RedisEndpoint& endpoint) {
            std::to_string(endpoint.database);
 }
 
+RedisTarget parse_redis_target(const std::string& setting, std::string_view text) {
+    if (is_redis_cluster_url(text)) {
+        return {parse_redis_cluster_url(setting, text), true};
+    }
+    return {{parse_redis_url(setting, text)}, false};
+}
+
+std::string format_redis_target(const RedisTarget& target) {
+    if (!target.cluster) {
+        return format_redis_url(target.nodes.front());
+    }
+    std::string url(cluster_scheme);
+    const auto& first = target.nodes.front();
+    if (!first.password.empty()) {
+        url += percent_encode(first.user) + ":" + percent_encode(first.password) + "@";
+    }
+    for (std::size_t i = 0; i < target.nodes.size(); ++i) {
+        url +=
+            (i == 0 ? "" : ",") + target.nodes[i].host + ":" + std::to_string(target.nodes[i].port);
+    }
+    return url + "/0";
+}
+
+std::string describe_redis_target(const RedisTarget& target) {
+    std::string text = target.cluster ? "cluster " : "";
+    for (std::size_t i = 0; i < target.nodes.size(); ++i) {
+        text +=
+            (i == 0 ? "" : ",") + target.nodes[i].host + ":" + std::to_string(target.nodes[i].port);
+    }
+    return text;
+}
+
 std::string redact_redis_url(std::string_view text) {
     // Any scheme: a mistyped "rediss://" or "http://" URL may still carry a password.
     const auto authority = text.find("://");

@@ -39,6 +39,24 @@ bool is_redis_cluster_url(std::string_view text);
 std::vector<RedisEndpoint> parse_redis_cluster_url(const std::string& setting,
                                                    std::string_view text);
 
+/// REDIS_URL as a service takes it: one Redis (redis://) or a cluster's seeds (redis-cluster://).
+struct RedisTarget {
+    std::vector<RedisEndpoint> nodes;  ///< the one Redis; or the seeds, in the order given
+    bool cluster = false;
+};
+
+/// parse_redis_url() or parse_redis_cluster_url(), by the scheme. Errors: ConfigError naming
+/// `setting`, never holding the password.
+RedisTarget parse_redis_target(const std::string& setting, std::string_view text);
+
+/// The URL of `target` (format_redis_url(), or a redis-cluster:// one that
+/// parse_redis_cluster_url reads back). Holds the password, as format_redis_url.
+std::string format_redis_target(const RedisTarget& target);
+
+/// "host:port" of the one Redis, or "cluster host:port,host:port" of the seeds: for log lines
+/// (never a user or password).
+std::string describe_redis_target(const RedisTarget& target);
+
 /// The URL of `endpoint`, user and password URL-encoded: parse_redis_url reads it back as is.
 /// Holds the password: for a child's environment, never for a log line or an argv.
 std::string format_redis_url(const RedisEndpoint& endpoint);

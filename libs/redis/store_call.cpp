@@ -56,9 +56,12 @@ std::vector<std::pair<std::string, std::string>> order_fields(const orders::Orde
             {"shipping_country", order.shipping_country}};
 }
 
-std::vector<std::string> order_keys(const std::string& group, const orders::Order& order) {
-    return {order_key(group, order.order_id), customer_key(group, order.customer_id),
-            customer_orders_key(group, order.customer_id)};
+std::vector<std::string> order_keys(const std::string& group,
+                                    std::int32_t partition,
+                                    const orders::Order& order) {
+    return {order_key(group, partition, order.order_id),
+            customer_key(group, partition, order.customer_id),
+            customer_orders_key(group, partition, order.customer_id)};
 }
 
 std::optional<std::string> invalid_reason(const StoreEntry& entry) {
@@ -98,7 +101,7 @@ Command store_call(const std::string& function,
         return {};
     }
     const auto& first = entries[call.front()];
-    Command keys = {stats_key(group), offsets_key(group)};
+    Command keys = {stats_key(group, first.partition), offsets_key(group, first.partition)};
     static const auto kNames = [] {
         std::vector<std::string> names;
         for (auto& [name, value] : order_fields(orders::Order{})) {
@@ -116,7 +119,7 @@ Command store_call(const std::string& function,
         if (!as_order) {
             continue;
         }
-        for (auto& key : order_keys(group, *entry.order)) {
+        for (auto& key : order_keys(group, first.partition, *entry.order)) {
             keys.push_back(std::move(key));
         }
         for (auto& [name, value] : order_fields(*entry.order)) {

@@ -5,7 +5,7 @@
 // and a fuzz target drive "orders -> the store's arguments" and "a reply -> outcomes".
 
 #include "orders/order.h"
-#include "redis/connection.h"
+#include "redis/client.h"
 
 #include <cstdint>
 #include <optional>
@@ -53,9 +53,12 @@ inline constexpr std::size_t kMaxEntriesPerCall = 250;
 /// function compares to tell a redelivery from a conflicting duplicate.
 std::vector<std::pair<std::string, std::string>> order_fields(const orders::Order& order);
 
-/// The keys an order adds to a call, in the order the function reads them: the order hash, the
-/// customer hash, the customer's sorted set (a call's first two keys are stats and offsets).
-std::vector<std::string> order_keys(const std::string& group, const orders::Order& order);
+/// The keys an order of `partition` adds to a call, in the order the function reads them: the
+/// order hash, the customer hash, the customer's sorted set (a call's first two keys are the
+/// partition's stats and offsets). All carry the partition's tag: one call, one slot.
+std::vector<std::string> order_keys(const std::string& group,
+                                    std::int32_t partition,
+                                    const orders::Order& order);
 
 /// Why the entry's order may not be stored (orders::validate()); nullopt for a valid order or
 /// a dead letter. Such an order is sent as a dead letter: nothing of it reaches a key.

@@ -102,16 +102,33 @@ KeyValue parse_value(const std::string& type,
 
 }  // namespace
 
-KeyPage scan_keys(redis::Connection& redis, const ScanRequest& request) {
+KeyPage scan_keys(redis::Client& redis, const ScanRequest& request) {
     check_count(request.count);
-    check_cursor(request.cursor);
+    // "node:cursor" on a cluster (node: its index among the masters, sorted by address); a
+    // plain cursor is node 0's.
+    auto nodes = redis.nodes();
+    std::sort(nodes.begin(), nodes.end());
+    std::size_t node = 0;
+    std::string cursor = request.cursor;
+    if (const auto colon = cursor.find(':'); colon != std::string::npos) {
+        const auto index = cursor.substr(0, colon);
+        check_cursor(index);
+        if (index.size() > 4 || std::stoul(index) >= nodes.size()) {
+            throw BadRequest("cursor names node " + index.substr(0, 8) + " of " +
+                             std::to_string(nodes.size()));
+        }
+        node = std::stoul(index);
+        cursor = cursor.substr(colon + 1);
+    }
+    check_cursor(cursor);
     if (!request.type.empty() && !kTypes.contains(request.type)) {
         throw BadRequest("type must be one of string, list, set, zset, hash, stream; not \"" +
                          request.type.substr(0, 40) + "\"");
     }
-    KeyPage page{request.cursor, {}};
+    KeyPage page{cursor, {}};
     std::vector<std::string> names;
     std::unordered_set<std::string> seen;  // SCAN may repeat a key within a page
+    bool moved_on = false;                 // the last call finished a node: the next one starts
     for (int call = 0; call < kMaxScanCalls; ++call) {
         redis::Command scan = {"SCAN",  page.cursor,
                                "MATCH", request.pattern.empty() ? "*" : request.pattern,
@@ -119,16 +136,23 @@ KeyPage scan_keys(redis::Connection& redis, const ScanRequest& request) {
         if (!request.type.empty()) {
             scan.insert(scan.end(), {"TYPE", request.type});
         }
-        auto step = scan_step(redis, scan);
+        auto step = scan_step(redis, nodes[node], scan);
         page.cursor = std::move(step.cursor);
         for (auto& key : step.items) {
             if (seen.insert(key).second) {
                 names.push_back(std::move(key));
             }
         }
-        if (page.cursor == "0" || names.size() >= request.count) {
+        moved_on = page.cursor == "0" && node + 1 < nodes.size();
+        if (moved_on) {
+            ++node;  // this node is done: the next one from its start
+        }
+        if ((page.cursor == "0" && !moved_on) || names.size() >= request.count) {
             break;
         }
+    }
+    if (nodes.size() > 1 && (moved_on || page.cursor != "0")) {
+        page.cursor = std::to_string(node) + ":" + page.cursor;
     }
     std::vector<redis::Command> commands;
     commands.reserve(names.size() * 3);
@@ -149,7 +173,7 @@ KeyPage scan_keys(redis::Connection& redis, const ScanRequest& request) {
     return page;
 }
 
-std::optional<KeyDetails> key_details(redis::Connection& redis,
+std::optional<KeyDetails> key_details(redis::Client& redis,
                                       const std::string& key,
                                       const ValueRequest& request) {
     check_not_empty(key, "key");

@@ -4,7 +4,7 @@
 // memory, and one key's value, paged by the cursor (hash, set) or offset (list, sorted set)
 // Redis offers for its type. Read-only; every call is one or two pipelined round trips.
 
-#include "redis/connection.h"
+#include "redis/client.h"
 #include "redis_browser/browse_request.h"
 
 #include <nlohmann/json.hpp>
@@ -21,7 +21,8 @@ namespace orderflow::redis_browser {
 struct ScanRequest {
     std::string pattern = "*";  ///< SCAN MATCH glob; empty means "*"
     std::string type;           ///< "" (any) or string, list, set, zset, hash, stream
-    std::string cursor = "0";   ///< "0" to start, else the cursor of the previous page
+    std::string cursor = "0";   ///< "0" to start, else the cursor of the previous page (on a
+                                ///< cluster "node:cursor", node an index among its masters)
     std::size_t count = 100;    ///< keys wanted, 1..kMaxCount
 };
 
@@ -42,10 +43,11 @@ struct KeyPage {
  * matched or the scan is complete, so a rare pattern does not give empty pages; then TYPE, TTL
  * and MEMORY USAGE of every key in one pipeline. A key deleted in between is left out. Paging
  * with the returned cursor until "0" visits every key that exists throughout once (SCAN's
- * guarantee; a key may repeat only if the keyspace shrank meanwhile).
+ * guarantee; a key may repeat only if the keyspace shrank meanwhile). On a cluster the scan
+ * walks the masters one after the other (a failover between pages may skip or repeat keys).
  * Errors: BadRequest (count, cursor, type), redis::RedisError.
  */
-KeyPage scan_keys(redis::Connection& redis, const ScanRequest& request);
+KeyPage scan_keys(redis::Client& redis, const ScanRequest& request);
 
 struct ValueRequest {
     std::string cursor = "0";  ///< hash and set: HSCAN/SSCAN cursor
@@ -91,7 +93,7 @@ struct KeyDetails {
  * One key with a page of its value; nullopt when the key does not exist (a normal answer, the
  * console's 404). Errors: BadRequest (cursor, offset, count), redis::RedisError.
  */
-std::optional<KeyDetails> key_details(redis::Connection& redis,
+std::optional<KeyDetails> key_details(redis::Client& redis,
                                       const std::string& key,
                                       const ValueRequest& request = {});
 

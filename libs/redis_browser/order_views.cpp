@@ -1,6 +1,7 @@
 #include "redis_browser/order_views.h"
 
-#include "redis/order_store.h"
+#include "redis/key_names.h"
+#include "redis/store_reads.h"
 #include "redis_browser/reply_check.h"
 
 #include <algorithm>
@@ -43,6 +44,13 @@ std::optional<KafkaPosition> position(const std::map<std::string, std::string>& 
     return KafkaPosition{topic->second, static_cast<std::int32_t>(*partition), *offset};
 }
 
+/// A sorted set's score as Redis prints it; 0 for anything else.
+double score_of(const std::string& text) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size() ? value : 0;
+}
+
 }  // namespace
 
 bool CustomerView::found() const {
@@ -53,99 +61,128 @@ bool OrderView::found() const {
     return std::any_of(groups.begin(), groups.end(), [](const auto& g) { return g.second; });
 }
 
-GroupsStats group_stats(redis::Connection& redis, const std::vector<std::string>& groups) {
-    std::vector<redis::Command> commands;
-    commands.reserve(groups.size());
-    for (const auto& group : groups) {
-        commands.push_back({"HGETALL", redis::stats_key(group)});
-    }
-    const auto replies = redis.pipeline(commands);
+GroupsStats group_stats(redis::Client& redis, const std::vector<std::string>& groups) {
+    const auto partitions = redis::groups_partitions(redis, groups);
     GroupsStats stats;
-    for (std::size_t i = 0; i < groups.size(); ++i) {
-        const auto fields = hash_fields(checked(replies[i], redis, "HGETALL"));
-        stats.groups.push_back({groups[i], integer(fields, "processed").value_or(0),
-                                integer(fields, "duplicates_skipped").value_or(0),
-                                integer(fields, "dead_lettered").value_or(0),
-                                integer(fields, "customers")});
+    for (const auto& group : groups) {
+        const auto totals = redis::partition_stats(redis, group, partitions.at(group));
+        stats.groups.push_back({group, totals.processed, totals.duplicates_skipped,
+                                totals.dead_lettered, totals.customers});
     }
     return stats;
 }
 
-std::vector<std::string> discover_groups(redis::Connection& redis) {
+std::vector<std::string> discover_groups(redis::Client& redis) {
     std::vector<std::string> groups;
-    std::string cursor = "0";
-    do {
-        auto step = scan_step(redis, {"SCAN", cursor, "MATCH", redis::stats_key("") + "*", "COUNT",
-                                      "1000", "TYPE", "hash"});
-        cursor = std::move(step.cursor);
-        for (const auto& key : step.items) {
-            if (auto group = redis::group_of_stats_key(key)) {  // encoded as the writer does
-                groups.push_back(std::move(*group));
+    for (const auto& node : redis.nodes()) {
+        std::string cursor = "0";
+        do {
+            auto step = scan_step(redis, node,
+                                  {"SCAN", cursor, "MATCH", redis::partitions_key("") + "*",
+                                   "COUNT", "1000", "TYPE", "set"});
+            cursor = std::move(step.cursor);
+            for (const auto& key : step.items) {
+                if (auto group = redis::group_of_partitions_key(key)) {  // encoded as written
+                    groups.push_back(std::move(*group));
+                }
             }
-        }
-    } while (cursor != "0");
+        } while (cursor != "0");
+    }
     std::sort(groups.begin(), groups.end());
     groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
     return groups;
 }
 
-CustomerView lookup_customer(redis::Connection& redis,
+CustomerView lookup_customer(redis::Client& redis,
                              const std::vector<std::string>& groups,
                              const std::string& customer_id,
                              std::size_t orders_limit) {
     check_not_empty(customer_id, "customer id");
     check_count(orders_limit, "orders limit");
+    // Each group's pieces of the customer, one per partition (normally one holds anything).
+    const auto partitions = redis::groups_partitions(redis, groups);
     std::vector<redis::Command> commands;
+    std::vector<std::size_t> pieces;
     for (const auto& group : groups) {
-        const auto orders = redis::customer_orders_key(group, customer_id);
-        commands.push_back({"HGETALL", redis::customer_key(group, customer_id)});
-        commands.push_back({"ZREVRANGE", orders, "0", std::to_string(orders_limit - 1)});
-        commands.push_back({"ZCARD", orders});
+        pieces.push_back(partitions.at(group).size());
+        for (const auto partition : partitions.at(group)) {
+            const auto orders = redis::customer_orders_key(group, partition, customer_id);
+            commands.push_back({"HGETALL", redis::customer_key(group, partition, customer_id)});
+            commands.push_back(
+                {"ZREVRANGE", orders, "0", std::to_string(orders_limit - 1), "WITHSCORES"});
+            commands.push_back({"ZCARD", orders});
+        }
     }
     const auto replies = redis.pipeline(commands);
     CustomerView view{customer_id, {}};
+    std::size_t at = 0;
     for (std::size_t i = 0; i < groups.size(); ++i) {
-        const auto fields = hash_fields(checked(replies[3 * i], redis, "HGETALL"));
-        const auto& orders = checked(replies[3 * i + 1], redis, "ZREVRANGE");
-        const auto& total = checked(replies[3 * i + 2], redis, "ZCARD");
         auto& slot = view.groups[groups[i]];
-        if (fields.empty() && total.integer == 0) {
+        std::optional<CustomerInGroup> customer;
+        std::vector<std::pair<double, std::string>> newest;
+        for (std::size_t k = 0; k < pieces[i]; ++k, at += 3) {
+            const auto fields = hash_fields(checked(replies[at], redis, "HGETALL"));
+            const auto& orders = checked(replies[at + 1], redis, "ZREVRANGE");
+            const auto& total = checked(replies[at + 2], redis, "ZCARD");
+            if (fields.empty() && total.integer == 0) {
+                continue;
+            }
+            if (!customer) {
+                customer = CustomerInGroup{};
+            }
+            customer->orders_count += integer(fields, "orders_count").value_or(0);
+            customer->total_spent_cents += integer(fields, "total_spent_cents").value_or(0);
+            customer->orders_total += total.integer;
+            for (std::size_t m = 0; m + 1 < orders.elements.size(); m += 2) {
+                newest.emplace_back(score_of(orders.elements[m + 1].str), orders.elements[m].str);
+            }
+        }
+        if (!customer) {
             continue;
         }
-        CustomerInGroup customer{integer(fields, "orders_count").value_or(0),
-                                 integer(fields, "total_spent_cents").value_or(0),
-                                 {},
-                                 total.integer};
-        for (const auto& id : orders.elements) {
-            customer.orders.push_back(id.str);
+        std::stable_sort(newest.begin(), newest.end(),
+                         [](const auto& a, const auto& b) { return a.first > b.first; });
+        for (std::size_t m = 0; m < newest.size() && m < orders_limit; ++m) {
+            customer->orders.push_back(newest[m].second);
         }
         slot = std::move(customer);
     }
     return view;
 }
 
-OrderView lookup_order(redis::Connection& redis,
+OrderView lookup_order(redis::Client& redis,
                        const std::vector<std::string>& groups,
                        const std::string& order_id) {
     check_not_empty(order_id, "order id");
+    // The order in every partition's tag of each group (its partition is not in its id).
+    const auto partitions = redis::groups_partitions(redis, groups);
     std::vector<redis::Command> orders;
-    for (const auto& group : groups) {
-        orders.push_back({"HGETALL", redis::order_key(group, order_id)});
+    std::vector<std::pair<std::size_t, std::int32_t>> asked;  // group index, partition
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        for (const auto partition : partitions.at(groups[i])) {
+            orders.push_back({"HGETALL", redis::order_key(groups[i], partition, order_id)});
+            asked.emplace_back(i, partition);
+        }
     }
     const auto order_replies = redis.pipeline(orders);
     OrderView view{order_id, {}};
+    for (const auto& group : groups) {
+        view.groups[group];
+    }
     std::vector<redis::Command> customers;
     std::vector<std::string> customer_groups;
-    for (std::size_t i = 0; i < groups.size(); ++i) {
-        auto fields = hash_fields(checked(order_replies[i], redis, "HGETALL"));
-        auto& slot = view.groups[groups[i]];
-        if (fields.empty()) {
-            continue;
+    for (std::size_t k = 0; k < orders.size(); ++k) {
+        auto fields = hash_fields(checked(order_replies[k], redis, "HGETALL"));
+        const auto& group = groups[asked[k].first];
+        auto& slot = view.groups[group];
+        if (fields.empty() || slot) {
+            continue;  // a second copy (the topic's partitions changed) is left to the audit
         }
-        OrderInGroup stored{{orders[i][1], {}}, integer(fields, "stored_at"), position(fields), {}};
+        OrderInGroup stored{{orders[k][1], {}}, integer(fields, "stored_at"), position(fields), {}};
         if (const auto customer = fields.find("customer_id"); customer != fields.end()) {
-            customers.push_back({"HGETALL", redis::customer_key(groups[i], customer->second)});
-            customer_groups.push_back(groups[i]);
+            customers.push_back(
+                {"HGETALL", redis::customer_key(group, asked[k].second, customer->second)});
+            customer_groups.push_back(group);
         }
         stored.order.fields = std::move(fields);
         slot = std::move(stored);

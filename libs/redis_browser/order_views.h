@@ -4,7 +4,7 @@
 // keeps, a customer's aggregates and orders, and an order's stored hash with the customer
 // aggregate it counted into (key layout: libs/redis/order_store.h).
 
-#include "redis/connection.h"
+#include "redis/client.h"
 #include "redis_browser/browse_request.h"
 
 #include <nlohmann/json.hpp>
@@ -19,7 +19,7 @@ namespace orderflow::redis_browser {
 
 struct GroupCounts {
     std::string group;
-    std::int64_t orders = 0;      ///< stats:<group> processed
+    std::int64_t orders = 0;      ///< processed, summed over the group's stats pieces
     std::int64_t duplicates = 0;  ///< duplicates_skipped
     std::int64_t dead = 0;        ///< dead_lettered
     /// Distinct customers (the write script counts a customer's first order); none for data
@@ -31,13 +31,15 @@ struct GroupsStats {
     std::vector<GroupCounts> groups;
 };
 
-/// stats:<group> of each group, in one round trip (a group with no stats yet has zeros).
+/// Each group's totals: its partitions (partitions:<group>), then the sum of their stats pieces
+/// (stats:{g:p:n}); a group with no stats yet has zeros.
 /// Errors: redis::RedisError.
-GroupsStats group_stats(redis::Connection& redis, const std::vector<std::string>& groups);
+GroupsStats group_stats(redis::Client& redis, const std::vector<std::string>& groups);
 
-/// The groups that have a stats:<group> key, sorted: SCAN MATCH stats:* over the whole keyspace,
-/// so cache the answer (or name the groups from configuration). Errors: redis::RedisError.
-std::vector<std::string> discover_groups(redis::Connection& redis);
+/// The groups that have a partitions:<group> key, sorted: SCAN MATCH partitions:* over the whole
+/// keyspace of every node, so cache the answer (or name the groups from configuration). Errors:
+/// redis::RedisError.
+std::vector<std::string> discover_groups(redis::Client& redis);
 
 struct CustomerInGroup {
     std::int64_t orders_count = 0;
@@ -53,9 +55,10 @@ struct CustomerView {
     bool found() const;
 };
 
-/// customer:<group>:<id> and its :orders sorted set in each group, one round trip.
+/// customer:{g:p:n}:<id> and its :orders sorted set in each partition of each group, summed
+/// (newest orders merged by created-at): two round trips.
 /// Errors: BadRequest (empty id, orders_limit outside 1..kMaxCount), redis::RedisError.
-CustomerView lookup_customer(redis::Connection& redis,
+CustomerView lookup_customer(redis::Client& redis,
                              const std::vector<std::string>& groups,
                              const std::string& customer_id,
                              std::size_t orders_limit = 100);
@@ -72,10 +75,10 @@ struct KafkaPosition {
 };
 
 struct OrderInGroup {
-    StoredHash order;                          ///< order:<group>:<id>
+    StoredHash order;                          ///< order:{g:p:n}:<id>
     std::optional<std::int64_t> stored_at_ms;  ///< none for orders stored before stored_at
     std::optional<KafkaPosition> position;     ///< the record the group stored it from
-    std::optional<StoredHash> customer;        ///< customer:<group>:<customer_id>
+    std::optional<StoredHash> customer;        ///< customer:{g:p:n}:<customer_id>, its partition's
 };
 
 struct OrderView {
@@ -85,9 +88,10 @@ struct OrderView {
     bool found() const;
 };
 
-/// order:<group>:<id> in each group, then the customers they name: two round trips.
+/// order:{g:p:n}:<id> in each partition of each group, then the customers they name: three
+/// round trips.
 /// Errors: BadRequest (empty id), redis::RedisError.
-OrderView lookup_order(redis::Connection& redis,
+OrderView lookup_order(redis::Client& redis,
                        const std::vector<std::string>& groups,
                        const std::string& order_id);
 

@@ -4,6 +4,7 @@
 // command to the master of its keys' slot, follows MOVED and ASK, and re-reads the map after a
 // connection failure or a MOVED, so a failover or a reshard is found without a restart.
 
+#include "redis/client.h"
 #include "redis/connection.h"
 #include "redis/redis_url.h"
 #include "redis_cluster/slot_map.h"
@@ -27,7 +28,7 @@ inline constexpr int max_redirects = 5;
  * cluster is down, or more than max_redirects redirects), redis::AclDenied. As with one Redis,
  * whether a call that failed mid-way was applied is unknown; callers retry idempotent calls.
  */
-class ClusterConnection {
+class ClusterConnection : public redis::Client {
 public:
     /// Reads the slot map from the first seed that answers. Every node is reached with the first
     /// seed's user and password. Errors: redis::RedisError naming every seed tried.
@@ -35,9 +36,22 @@ public:
                                std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
     /// One command to its slot's master; error replies other than redirects are returned.
-    redis::Reply command(const redis::Command& args);
-    /// Commands whose keys all share one slot, written in one go to its master; replies in order.
-    std::vector<redis::Reply> pipeline(const std::vector<redis::Command>& commands);
+    redis::Reply command(const redis::Command& args) override;
+    /// Commands whose keys all share one slot (keyless ones such as MULTI/EXEC go with them),
+    /// written in one go to its master. Commands of several slots (each command's own keys in one
+    /// slot) go to their masters, one pipeline per master in turn, in the order given; a keyless
+    /// command goes with its neighbours (MULTI with the next keyed command, others with the
+    /// previous one). A command redirected there is sent again on its own, after the rest (MOVED
+    /// redirects all of a slot's, in order). Replies in the order of `commands`.
+    std::vector<redis::Reply> pipeline(const std::vector<redis::Command>& commands) override;
+    /// The masters now ("host:port").
+    std::vector<std::string> nodes() override;
+    /// `args` on master `node` (no redirect is followed). Errors: RedisError for a node that is
+    /// not a master of the current map.
+    redis::Reply command_on(const std::string& node, const redis::Command& args) override;
+    /// The seeds ("cluster host:port,...").
+    std::string address() const override;
+    std::string user() const override;
     /// The same keyless command on every master, e.g. FUNCTION LOAD; replies in masters() order.
     std::vector<redis::Reply> on_every_master(const redis::Command& args);
 
@@ -49,12 +63,18 @@ public:
     /// How often the slot map was read, and MOVED/ASK answers followed, since construction.
     int slot_map_reads() const { return slot_map_reads_; }
     int redirects_followed() const { return redirects_followed_; }
+    /// How often a read of the slot map found other masters than the one before (a failover, a
+    /// node added or removed): what a writer that keeps "Redis holds less than I wrote" checks
+    /// watches to compare its marks again.
+    int master_changes() const override { return master_changes_; }
 
 private:
     redis::Connection& node(const NodeAddress& address);
     std::vector<redis::Reply> send(const NodeAddress& to,
                                    const std::vector<redis::Command>& commands);
     NodeAddress master_for(const std::optional<std::uint16_t>& slot);
+    std::vector<redis::Reply> one_slot_pipeline(const std::vector<redis::Command>& commands,
+                                                std::optional<std::uint16_t> slot);
 
     std::vector<redis::RedisEndpoint> seeds_;
     std::chrono::milliseconds timeout_;
@@ -63,6 +83,7 @@ private:
     bool map_stale_ = false;
     int slot_map_reads_ = 0;
     int redirects_followed_ = 0;
+    int master_changes_ = 0;
 };
 
 }  // namespace orderflow::redis_cluster

@@ -1,6 +1,6 @@
 #include "redis_cluster/command_keys.h"
 
-#include "redis_cluster/key_slot.h"
+#include "redis_cluster/slot_map.h"
 
 #include <algorithm>
 #include <array>

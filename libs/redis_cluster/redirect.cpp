@@ -1,6 +1,6 @@
 #include "redis_cluster/redirect.h"
 
-#include "redis_cluster/key_slot.h"
+#include "redis_cluster/slot_map.h"
 
 #include <charconv>
 

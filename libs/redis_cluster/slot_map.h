@@ -3,7 +3,7 @@
 // Which master serves each of the 16384 slots, as a node's CLUSTER SLOTS reply says.
 
 #include "redis/connection.h"
-#include "redis_cluster/key_slot.h"
+#include "redis/key_slot.h"
 
 #include <cstdint>
 #include <optional>
@@ -11,6 +11,12 @@
 #include <vector>
 
 namespace orderflow::redis_cluster {
+
+// The slot function is libs/redis's (the store's key layout needs it too); named here as well.
+using redis::crc16_xmodem;
+using redis::hash_tag;
+using redis::key_slot;
+using redis::slot_count;
 
 struct NodeAddress {
     std::string host;

@@ -4,6 +4,7 @@
 #include "common/logging.h"
 #include "redis/order_store.h"
 #include "redis/redis_url.h"
+#include "redis_cluster/open_client.h"
 
 #include <spdlog/spdlog.h>
 
@@ -113,7 +114,9 @@ CLI::App* add_admin_command(CLI::App& app, AdminRequest& request) {
         "redis-functions", "Load the store's Redis function library (no-op if it is there)");
     functions
         ->add_option("--redis-url", request.redis_url,
-                     "redis://[user:password@]host:port/db (a user that may FUNCTION LOAD)")
+                     "redis://[user:password@]host:port/db, or "
+                     "redis-cluster://[user:password@]host:port,... "
+                     "(a user that may FUNCTION LOAD)")
         ->envname("REDIS_URL")
         ->capture_default_str();
     functions->callback([&request] { request.action = AdminAction::kRedisFunctions; });
@@ -123,8 +126,9 @@ CLI::App* add_admin_command(CLI::App& app, AdminRequest& request) {
 namespace {
 
 int load_redis_functions(const AdminRequest& request, std::ostream& out) {
-    redis::Connection connection(redis::parse_redis_url("REDIS_URL", request.redis_url));
-    const bool loaded = redis::load_store_library(connection);
+    const auto redis =
+        redis_cluster::open_client(redis::parse_redis_target("REDIS_URL", request.redis_url));
+    const bool loaded = redis::load_store_library(*redis);  // on every master of a cluster
     out << (loaded ? "loaded " : "present already ") << redis::store_library().name << "\n";
     return 0;
 }

@@ -31,7 +31,7 @@ std::vector<std::string> split_groups(const std::string& text) {
 AuditSettings to_settings(const AuditOptions& options) {
     AuditSettings settings;
     settings.pipeline = pipeline::to_settings(options.pipeline, "orderflow-audit");
-    settings.redis = redis::parse_redis_url("REDIS_URL", options.redis_url);
+    settings.redis = redis::parse_redis_target("REDIS_URL", options.redis_url);
     settings.groups = split_groups(options.groups);
     settings.timeout = common::parse_duration("AUDIT_TIMEOUT", options.timeout);
     settings.live = common::parse_bool("AUDIT_LIVE", options.live);

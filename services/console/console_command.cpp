@@ -104,7 +104,7 @@ int run_console(const ConsoleSettings& settings) {
     RedisAccess redis(settings.redis, groups);
     // The audit child inherits REDIS_URL from here: its password stays out of the child's argv,
     // which every local user can read in ps.
-    ::setenv("REDIS_URL", redis::format_redis_url(settings.redis).c_str(), 1);
+    ::setenv("REDIS_URL", redis::format_redis_target(settings.redis).c_str(), 1);
     AuditCache audit(audit_command(settings, groups), kAuditTimeout, std::chrono::seconds(30));
     const ConsoleContext context{settings, kafka,    registry, decoder, reader,
                                  tails,    overview, redis,    audit};

@@ -83,7 +83,7 @@ std::vector<ConsumerEndpoint> parse_consumer_urls(const std::string& setting,
 ConsoleSettings to_settings(const ConsoleOptions& options) {
     ConsoleSettings settings;
     settings.pipeline = pipeline::to_settings(options.pipeline, "orderflow-console");
-    settings.redis = redis::parse_redis_url("REDIS_URL", options.redis_url);
+    settings.redis = redis::parse_redis_target("REDIS_URL", options.redis_url);
     settings.listen = common::parse_host_port("CONSOLE_LISTEN", options.listen);
     if (!options.token.empty()) {
         if (options.token.size() < 8) {

@@ -40,7 +40,7 @@ struct ConsoleOptions {
 
 struct ConsoleSettings {
     pipeline::PipelineSettings pipeline;
-    redis::RedisEndpoint redis;
+    redis::RedisTarget redis;  ///< one Redis or a cluster's seeds
     common::HostPort listen;
     std::optional<std::string> token;  ///< nullopt: open, and no actions
     std::string web_dir;

@@ -4,7 +4,7 @@
 #include "console/kafka_json.h"
 #include "console/supervisor_state.h"
 #include "orders/generator.h"
-#include "redis/connection.h"
+#include "redis_cluster/open_client.h"
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -220,8 +220,8 @@ void OverviewSampler::sample_once() {
                          settings_.pipeline.registry_url));
 
     try {
-        redis::Connection redis(settings_.redis, kProbeTimeout);
-        const auto pong = redis.command({"PING"});
+        const auto redis = redis_cluster::open_client(settings_.redis, kProbeTimeout);
+        const auto pong = redis->command({"PING"});
         parts.push_back(part("redis", pong.is_error() ? "down" : "up",
                              pong.is_error() ? pong.str : "answers PING"));
     } catch (const std::exception& e) {

@@ -1,10 +1,12 @@
 #pragma once
 
-// The console's one Redis connection, shared by the HTTP workers: hiredis contexts are not
-// thread-safe, and the views take a millisecond or two, so a lock costs less than a pool.
+// The console's one Redis client (one Redis or a cluster), shared by the HTTP workers: hiredis
+// contexts are not thread-safe, and the views take a millisecond or two, so a lock costs less than
+// a pool.
 
 #include "common/settings.h"
-#include "redis/connection.h"
+#include "redis/client.h"
+#include "redis/redis_url.h"
 
 #include <memory>
 #include <mutex>
@@ -18,7 +20,7 @@ class RedisAccess {
 public:
     /// `groups`: the consumer groups whose keys the order views read (CONSOLE_CONSUMER_URLS
     /// names them; discovering them would SCAN the whole keyspace on every page).
-    RedisAccess(redis::RedisEndpoint endpoint, std::vector<std::string> groups);
+    RedisAccess(redis::RedisTarget target, std::vector<std::string> groups);
 
     /// Runs `view(connection)` alone on the connection. Errors: whatever `view` throws
     /// (redis::RedisError when Redis does not answer; the next call connects again).
@@ -32,11 +34,11 @@ public:
 
 private:
     /// Connected on first use, so the console starts (and shows Redis as down) without it.
-    redis::Connection& connection();
+    redis::Client& connection();
 
     std::mutex mutex_;
-    redis::RedisEndpoint endpoint_;
-    std::unique_ptr<redis::Connection> connection_;
+    redis::RedisTarget target_;
+    std::unique_ptr<redis::Client> connection_;
     std::vector<std::string> groups_;
 };
 

@@ -11,6 +11,7 @@
 #include "pipeline/topics.h"
 #include "redis/acl_denial.h"
 #include "redis/order_store.h"
+#include "redis_cluster/open_client.h"
 #include "serde/order_decoder.h"
 
 #include <spdlog/spdlog.h>
@@ -37,10 +38,9 @@ private:
     std::string key_;
 };
 
-std::unique_ptr<redis::Connection> connect_redis(const ConsumerSettings& settings) {
+std::unique_ptr<redis::Client> connect_redis(const ConsumerSettings& settings) {
     try {
-        auto connection =
-            std::make_unique<redis::Connection>(settings.redis, settings.redis_timeout);
+        auto connection = redis_cluster::open_client(settings.redis, settings.redis_timeout);
         const redis::Command ping = {"PING"};
         if (const auto pong = connection->command(ping); pong.is_error()) {
             redis::throw_reply_error(*connection, "PING", ping, pong);
@@ -74,7 +74,15 @@ int run_consumer(const ConsumerSettings& settings) {
             .set(static_cast<double>(settings.batch_size));
     }
     RedisOffsetSeek sink(
-        redis_sink, [&store] { return store.last_offsets(); }, settings.group);
+        redis_sink,
+        [&store](const std::set<TopicPartition>& partitions) {
+            std::vector<std::int32_t> numbers;
+            for (const auto& [topic, partition] : partitions) {
+                numbers.push_back(partition);
+            }
+            return store.last_offsets(numbers);
+        },
+        settings.group);
     // Only schemas registered under the topic's subject are decoded.
     serde::OrderDecoder orders([&registry](int id) { return registry->schema_by_id(id); }, {},
                                std::make_unique<serde::SubjectIds>(

@@ -158,20 +158,22 @@ void ConsumerLoop::rewind_to_redis() {
 
 void ConsumerLoop::watch_redis() {
     try {
-        if (redis_watch_ == nullptr || !redis_watch_->lost(Clock::now())) {
+        if (redis_watch_ == nullptr ||
+            !redis_watch_->lost(Clock::now(), assignment_.partitions())) {
             return;
         }
         spdlog::warn(
-            "group {}: redis lost this consumer's marker {} (FLUSHALL, or a failover to an empty "
-            "or older copy): comparing {} with what redis holds",
-            settings_.group, redis_watch_->key(), assignment_.describe());
+            "group {}: redis lost one of this consumer's markers {}, or its masters changed "
+            "(FLUSHALL, or a failover to an empty or older copy): comparing {} with what redis "
+            "holds",
+            settings_.group, redis_watch_->describe(), assignment_.describe());
         const auto committed =
             committed_offsets(*consumer_, assignment_.partitions(), settings_.commit_timeout);
         if (!committed) {
             return;  // the marker stays gone: asked again at the next check
         }
         redis_seek_.redis_lost(*committed);
-        redis_watch_->arm();
+        redis_watch_->arm(assignment_.partitions());
     } catch (const redis::AclDenied& e) {
         // Not Redis away: the watch cannot work until the ACL allows its key. Said once.
         if (watch_denied_ != e.what()) {
@@ -255,12 +257,12 @@ int ConsumerLoop::run() {
         throw std::runtime_error("cannot subscribe to " + settings_.pipeline.topic + ": " +
                                  RdKafka::err2str(code));
     }
-    spdlog::info("group {}: consuming {} ({} mode{}) into redis {}:{}", settings_.group,
+    spdlog::info("group {}: consuming {} ({} mode{}) into redis {}", settings_.group,
                  settings_.pipeline.topic, policy_.name(),
                  settings_.mode == CommitMode::kBatch
                      ? ", batches of " + std::to_string(settings_.batch_size)
                      : std::string(),
-                 settings_.redis.host, settings_.redis.port);
+                 redis::describe_redis_target(settings_.redis));
     try {
         while (!common::stop_requested() && !fatal()) {
             auto wait = kIdleWait;

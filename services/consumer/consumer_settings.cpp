@@ -50,7 +50,8 @@ void add_consumer_options(CLI::App& command, ConsumerOptions& options) {
     pipeline::add_status_options(command, options.status);
     pipeline::add_env_option(
         command, "--redis-url", options.redis_url, "REDIS_URL",
-        "redis://[user:password@]host[:port][/db], user and password URL-encoded");
+        "redis://[user:password@]host[:port][/db], or a Redis Cluster's seed nodes "
+        "redis-cluster://[user:password@]host:port[,host:port...]; user and password URL-encoded");
     pipeline::add_env_option(
         command, "--auto-commit", options.auto_commit, "AUTO_COMMIT",
         "true: auto-commit after the Redis write (group orders-auto); false: batches of exactly "
@@ -92,7 +93,7 @@ void add_consumer_options(CLI::App& command, ConsumerOptions& options) {
 ConsumerSettings to_settings(const ConsumerOptions& options) {
     ConsumerSettings settings;
     settings.pipeline = pipeline::to_settings(options.pipeline, "orderflow-consumer");
-    settings.redis = redis::parse_redis_url("REDIS_URL", options.redis_url);
+    settings.redis = redis::parse_redis_target("REDIS_URL", options.redis_url);
     settings.mode = common::parse_bool("AUTO_COMMIT", options.auto_commit) ? CommitMode::kAuto
                                                                            : CommitMode::kBatch;
     settings.group = options.group.empty()

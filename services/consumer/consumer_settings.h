@@ -53,7 +53,7 @@ struct Failpoint {
 struct ConsumerSettings {
     pipeline::PipelineSettings pipeline;
     pipeline::StatusOptions status;
-    redis::RedisEndpoint redis;
+    redis::RedisTarget redis;  ///< one Redis or a cluster's seeds
     CommitMode mode = CommitMode::kAuto;
     std::string group;
     std::size_t batch_size = 10;

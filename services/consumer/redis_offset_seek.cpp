@@ -30,7 +30,11 @@ CommitOffsets RedisOffsetSeek::take_rewinds() {
 
 CommitOffsets RedisOffsetSeek::starts_behind(
     const std::map<TopicPartition, std::int64_t>& committed) {
-    const auto marks = read_marks_();
+    std::set<TopicPartition> asked;
+    for (const auto& [tp, next] : committed) {
+        asked.insert(tp);
+    }
+    const auto marks = read_marks_(asked);
     CommitOffsets starts;
     for (const auto& [tp, next] : committed) {
         unchecked_.erase(tp);
@@ -88,7 +92,11 @@ void RedisOffsetSeek::check(const std::map<TopicPartition, std::int64_t>& first_
     if (expected.empty()) {
         return;
     }
-    const auto marks = read_marks_();  // RedisError: the write fails, checked again next time
+    std::set<TopicPartition> asked;
+    for (const auto& [tp, at_least] : expected) {
+        asked.insert(tp);
+    }
+    const auto marks = read_marks_(asked);  // RedisError: the write fails, checked again next time
     after_failure_ = false;
     CommitOffsets behind;
     for (const auto& [tp, at_least] : expected) {

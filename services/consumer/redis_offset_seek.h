@@ -25,7 +25,7 @@ constexpr std::int64_t kFromBeginning = -2;  // RdKafka::Topic::OFFSET_BEGINNING
  * An OrderSink in front of the Redis one that notices a Redis which came back with less than
  * it acknowledged (an older copy restored, a restart without its AOF) and asks for the lost
  * tail to be read again from Kafka. Redis keeps each partition's last applied offset (the
- * `offsets:{group}` hash, written in the same script call as the order); an offset is
+ * partition's `offsets:{g:p:n}` hash, written in the same function call as the order); an offset is
  * committed to Kafka only after its message is in Redis, so with Redis intact its mark is at
  * least "first offset fetched - 1" and at least the last offset this consumer wrote.
  *
@@ -42,8 +42,10 @@ constexpr std::int64_t kFromBeginning = -2;  // RdKafka::Topic::OFFSET_BEGINNING
  */
 class RedisOffsetSeek : public OrderSink {
 public:
-    /// "topic:partition" -> last applied offset (redis::OrderStore::last_offsets()).
-    using ReadMarks = std::function<std::map<std::string, std::int64_t>()>;
+    /// "topic:partition" -> last applied offset of (at least) these partitions
+    /// (redis::OrderStore::last_offsets()).
+    using ReadMarks =
+        std::function<std::map<std::string, std::int64_t>(const std::set<TopicPartition>&)>;
 
     RedisOffsetSeek(OrderSink& inner, ReadMarks read_marks, std::string group);
 

@@ -41,7 +41,7 @@ int run_gateway(const GatewaySettings& settings) {
         "gateway ready on http://{}:{}: orders to {} (schema id {}), reads from {} for {}; at most "
         "{} in flight, ack timeout {} ms",
         settings.host, server.port(), settings.pipeline.topic, schema_id,
-        redis::redact_redis_url(redis::format_redis_url(settings.redis)), groups,
+        redis::redact_redis_url(redis::format_redis_target(settings.redis)), groups,
         settings.max_in_flight, settings.ack_timeout.count());
     while (!common::sleep_unless_stopped(std::chrono::seconds(1))) {
     }

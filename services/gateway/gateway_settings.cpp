@@ -63,7 +63,7 @@ void add_gateway_options(CLI::App& command, GatewayOptions& options) {
 GatewaySettings to_settings(const GatewayOptions& options) {
     GatewaySettings settings;
     settings.pipeline = pipeline::to_settings(options.pipeline, "orderflow-gateway");
-    settings.redis = redis::parse_redis_url("REDIS_URL", options.redis_url);
+    settings.redis = redis::parse_redis_target("REDIS_URL", options.redis_url);
     const auto listen = common::parse_host_port("GATEWAY_LISTEN", options.listen);
     settings.host = listen.host;
     settings.port = listen.port;

@@ -35,7 +35,7 @@ struct GatewayOptions {
 
 struct GatewaySettings {
     pipeline::PipelineSettings pipeline;
-    redis::RedisEndpoint redis;
+    redis::RedisTarget redis;  ///< one Redis or a cluster's seeds
     std::string host;
     std::uint16_t port = 0;
     /// Kafka must acknowledge an order within this (message.timeout.ms), else 503.

@@ -1,6 +1,7 @@
 #include "gateway/idempotency_store.h"
 
 #include "common/guarded_thread.h"
+#include "redis_cluster/open_client.h"
 
 #include <spdlog/spdlog.h>
 
@@ -46,10 +47,10 @@ IdempotencyStore::Result result_of(const redis::Reply& reply) {
 
 }  // namespace
 
-IdempotencyStore::IdempotencyStore(redis::RedisEndpoint endpoint,
+IdempotencyStore::IdempotencyStore(redis::RedisTarget target,
                                    std::chrono::milliseconds ttl,
                                    std::size_t max_waiting)
-    : endpoint_(std::move(endpoint)), ttl_(ttl), max_waiting_(max_waiting) {
+    : target_(std::move(target)), ttl_(ttl), max_waiting_(max_waiting) {
     thread_ = std::thread(common::guarded("idempotency store", [this] { run(); }));
 }
 
@@ -146,13 +147,20 @@ void IdempotencyStore::round_trip(std::vector<Job> jobs) {
     std::string failure;
     try {
         if (!redis_) {
-            redis_ = std::make_unique<redis::Connection>(endpoint_, kStoreRedisTimeout);
+            redis_ = redis_cluster::open_client(target_, kStoreRedisTimeout);
         }
         replies = redis_->pipeline(commands);
     } catch (const redis::RedisError& e) {
         failure = e.what();
     }
-    std::size_t claims = 0;
+    // Answered claims stop counting as waiting before their callbacks run: a caller woken by
+    // its callback sees itself gone from waiting().
+    const auto claims = static_cast<std::size_t>(
+        std::count_if(jobs.begin(), jobs.end(), [](const Job& job) { return job.is_claim; }));
+    {
+        std::lock_guard lock(mutex_);
+        claims_listed_ -= std::min(claims, claims_listed_);
+    }
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         const auto& job = jobs[i];
         if (!job.is_claim) {
@@ -162,12 +170,9 @@ void IdempotencyStore::round_trip(std::vector<Job> jobs) {
             }
             continue;
         }
-        ++claims;
         call(job.claim,
              failure.empty() ? result_of(replies[i]) : Result{Held::kUnavailable, {}, failure});
     }
-    std::lock_guard lock(mutex_);
-    claims_listed_ -= std::min(claims, claims_listed_);
 }
 
 }  // namespace orderflow::gateway

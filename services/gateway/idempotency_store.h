@@ -13,7 +13,8 @@
 // is sent, so a gateway that dies after sending has left it behind for the retry.
 
 #include "gateway/idempotency.h"
-#include "redis/connection.h"
+#include "redis/client.h"
+#include "redis/redis_url.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -47,7 +48,7 @@ public:
         std::function<void(const Result&)> done;
     };
 
-    IdempotencyStore(redis::RedisEndpoint endpoint,
+    IdempotencyStore(redis::RedisTarget target,
                      std::chrono::milliseconds ttl,
                      std::size_t max_waiting);
     /// stop()
@@ -75,7 +76,7 @@ private:
     void run();
     void round_trip(std::vector<Job> jobs);
 
-    redis::RedisEndpoint endpoint_;
+    redis::RedisTarget target_;
     std::chrono::milliseconds ttl_;
     std::size_t max_waiting_;
     mutable std::mutex mutex_;
@@ -83,7 +84,7 @@ private:
     std::vector<Job> jobs_;
     std::size_t claims_listed_ = 0;
     bool stopping_ = false;
-    std::unique_ptr<redis::Connection> redis_;  // the thread's alone
+    std::unique_ptr<redis::Client> redis_;  // the thread's alone
     std::thread thread_;
 };
 

@@ -3,8 +3,15 @@
 #include "common/guarded_thread.h"
 #include "gateway/stored_order.h"
 #include "redis/key_names.h"
+#include "redis/store_reads.h"
+#include "redis_cluster/open_client.h"
 
+#include <climits>
+
+#include <algorithm>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace orderflow::gateway {
@@ -33,10 +40,39 @@ std::vector<std::pair<std::string, std::string>> pairs(const redis::Reply& reply
     return out;
 }
 
+/// A customer's pieces of two partitions as one: counts and totals summed where both are numbers
+/// (else the first piece's, which stored_customer_json() judges).
+std::map<std::string, std::string> summed(std::map<std::string, std::string> into,
+                                          const std::map<std::string, std::string>& piece) {
+    for (const auto& [name, value] : piece) {
+        const auto a = redis::stored_integer(into[name]);
+        const auto b = redis::stored_integer(value);
+        if (a && b && *a <= INT64_MAX - *b) {
+            into[name] = std::to_string(*a + *b);
+        }
+    }
+    return into;
+}
+
+/// The `count` newest of (order id, created-at score) pairs of several pieces, newest first.
+std::vector<std::pair<std::string, std::string>> newest(
+    std::vector<std::pair<std::string, std::string>> all, std::size_t count) {
+    const auto score = [](const std::string& text) {
+        return redis::stored_integer(text).value_or(INT64_MIN);
+    };
+    std::stable_sort(all.begin(), all.end(), [&](const auto& a, const auto& b) {
+        return score(a.second) > score(b.second);
+    });
+    if (all.size() > count) {
+        all.resize(count);
+    }
+    return all;
+}
+
 }  // namespace
 
-OrderReader::OrderReader(redis::RedisEndpoint endpoint, std::size_t max_waiters)
-    : endpoint_(std::move(endpoint)), max_waiters_(max_waiters) {
+OrderReader::OrderReader(redis::RedisTarget target, std::size_t max_waiters)
+    : target_(std::move(target)), max_waiters_(max_waiters) {
     thread_ = std::thread(common::guarded("order reader", [this] { run(); }));
 }
 
@@ -107,31 +143,48 @@ void OrderReader::run() {
 }
 
 std::vector<OrderReader::Lookup> OrderReader::look(std::vector<Lookup> lookups) {
-    std::vector<redis::Command> commands;
-    commands.reserve(lookups.size());
-    // Each lookup's first command; a customer's ZREVRANGE follows its HGETALL.
-    std::vector<std::size_t> first;
-    first.reserve(lookups.size());
+    // Round trip 1: the partitions of each group asked. Round trip 2 (per master): each lookup's
+    // key in every partition's tag (an order's partition is not in its id; a customer's orders
+    // are keyed to one partition, so normally one piece exists).
+    std::vector<std::string> groups;
     for (const auto& lookup : lookups) {
-        first.push_back(commands.size());
-        if (lookup.customer_id.empty()) {
-            commands.push_back({"HGETALL", redis::order_key(lookup.group, lookup.order_id)});
-        } else {
-            commands.push_back({"HGETALL", redis::customer_key(lookup.group, lookup.customer_id)});
-            commands.push_back({"ZREVRANGE",
-                                redis::customer_orders_key(lookup.group, lookup.customer_id), "0",
-                                std::to_string(lookup.latest - 1), "WITHSCORES"});
+        if (std::find(groups.begin(), groups.end(), lookup.group) == groups.end()) {
+            groups.push_back(lookup.group);
         }
     }
+    std::vector<redis::Command> commands;
+    std::vector<std::size_t> first;   // each lookup's first command
+    std::vector<std::size_t> pieces;  // and how many partitions it asks
     std::vector<redis::Reply> replies;
     try {
         if (!redis_) {
-            redis_ = std::make_unique<redis::Connection>(endpoint_, kRedisTimeout);
+            redis_ = redis_cluster::open_client(target_, kRedisTimeout);
+        }
+        const auto partitions = redis::groups_partitions(*redis_, groups);
+        for (const auto& lookup : lookups) {
+            const auto& of_group = partitions.at(lookup.group);
+            first.push_back(commands.size());
+            pieces.push_back(of_group.size());
+            for (const auto partition : of_group) {
+                if (lookup.customer_id.empty()) {
+                    commands.push_back(
+                        {"HGETALL", redis::order_key(lookup.group, partition, lookup.order_id)});
+                    continue;
+                }
+                // One piece's newest `latest` are enough: the newest of all are among them.
+                commands.push_back(
+                    {"HGETALL", redis::customer_key(lookup.group, partition, lookup.customer_id)});
+                commands.push_back(
+                    {"ZREVRANGE",
+                     redis::customer_orders_key(lookup.group, partition, lookup.customer_id), "0",
+                     std::to_string(std::max<std::size_t>(lookup.latest, 1) - 1), "WITHSCORES"});
+            }
         }
         replies = redis_->pipeline(commands);
         redis_ok_ = true;
     } catch (const redis::RedisError& e) {
         redis_ok_ = false;
+        redis_.reset();  // a cluster's client re-reads the map; one Redis reconnects anyway
         for (const auto& lookup : lookups) {
             answer(lookup, {Found::kUnavailable, {}, e.what()});
         }
@@ -140,25 +193,47 @@ std::vector<OrderReader::Lookup> OrderReader::look(std::vector<Lookup> lookups) 
     const auto now = std::chrono::steady_clock::now();
     std::vector<Lookup> kept;
     for (std::size_t i = 0; i < lookups.size(); ++i) {
-        const auto& reply = replies[first[i]];
         auto& lookup = lookups[i];
-        if (reply.is_error()) {
-            answer(lookup, {Found::kUnavailable, {}, "Redis answered " + reply.str});
-        } else if (!lookup.customer_id.empty()) {
-            const auto& latest = replies[first[i] + 1];
-            if (latest.is_error()) {
-                answer(lookup, {Found::kUnavailable, {}, "Redis answered " + latest.str});
-            } else if (reply.elements.empty()) {
+        const bool customer = !lookup.customer_id.empty();
+        const std::size_t per_piece = customer ? 2 : 1;
+        std::string error;
+        std::optional<std::map<std::string, std::string>> fields;
+        std::vector<std::pair<std::string, std::string>> latest;
+        for (std::size_t k = 0; k < pieces[i]; ++k) {
+            const auto& reply = replies[first[i] + k * per_piece];
+            if (reply.is_error()) {
+                error = "Redis answered " + reply.str;
+                break;
+            }
+            if (customer) {
+                const auto& orders = replies[first[i] + k * per_piece + 1];
+                if (orders.is_error()) {
+                    error = "Redis answered " + orders.str;
+                    break;
+                }
+                if (!reply.elements.empty()) {
+                    fields = fields ? summed(*fields, hash_fields(reply)) : hash_fields(reply);
+                    auto more = pairs(orders);
+                    latest.insert(latest.end(), more.begin(), more.end());
+                }
+            } else if (!reply.elements.empty() && !fields) {
+                fields = hash_fields(reply);
+            }
+        }
+        if (!error.empty()) {
+            answer(lookup, {Found::kUnavailable, {}, error});
+        } else if (customer) {
+            if (!fields) {
                 answer(lookup, {Found::kNotStored, {}, ""});
             } else {
-                answer(lookup, {Found::kStored,
-                                stored_customer_json(hash_fields(reply), pairs(latest),
-                                                     lookup.customer_id, lookup.group),
-                                ""});
+                answer(lookup,
+                       {Found::kStored,
+                        stored_customer_json(*fields, newest(std::move(latest), lookup.latest),
+                                             lookup.customer_id, lookup.group),
+                        ""});
             }
-        } else if (!reply.elements.empty()) {
-            answer(lookup,
-                   {Found::kStored, stored_order_json(hash_fields(reply), lookup.group), ""});
+        } else if (fields) {
+            answer(lookup, {Found::kStored, stored_order_json(*fields, lookup.group), ""});
         } else if (!lookup.wait) {
             answer(lookup, {Found::kNotStored, {}, ""});
         } else if (now >= lookup.deadline) {

@@ -2,11 +2,13 @@
 
 // Reads stored orders from Redis for GET /v1/orders/{id}, waiting when asked, and customers for
 // GET /v1/customers/{id}: every lookup, waiting or not, joins one list that a single thread
-// answers, pipelined (an order: one HGETALL; a customer: HGETALL and ZREVRANGE of its latest
-// orders) every kPollInterval and at once for a new one. A waiting read costs a list entry,
+// answers, pipelined (the groups' partitions, then per partition an order's HGETALL, or a
+// customer's HGETALL and ZREVRANGE of its latest orders) every kPollInterval and at once for a
+// new one. A waiting read costs a list entry,
 // never a thread; the list is bounded (`max_waiters`).
 
-#include "redis/connection.h"
+#include "redis/client.h"
+#include "redis/redis_url.h"
 
 #include <nlohmann/json.hpp>
 
@@ -48,7 +50,7 @@ public:
         std::function<void(const Result&)> done;  ///< called once, on the reader's thread
     };
 
-    OrderReader(redis::RedisEndpoint endpoint, std::size_t max_waiters);
+    OrderReader(redis::RedisTarget target, std::size_t max_waiters);
     /// stop()
     ~OrderReader();
     OrderReader(const OrderReader&) = delete;
@@ -69,7 +71,7 @@ private:
     /// One pipeline for every lookup; answers the found and the expired, keeps the rest.
     std::vector<Lookup> look(std::vector<Lookup> lookups);
 
-    redis::RedisEndpoint endpoint_;
+    redis::RedisTarget target_;
     std::size_t max_waiters_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
@@ -77,7 +79,7 @@ private:
     std::size_t listed_ = 0;  // fresh_ plus those the thread holds
     bool stopping_ = false;
     std::atomic<bool> redis_ok_{true};
-    std::unique_ptr<redis::Connection> redis_;  // the thread's alone
+    std::unique_ptr<redis::Client> redis_;  // the thread's alone
     std::thread thread_;
 };
 

@@ -74,8 +74,10 @@ ENV
   # stored by both groups (read as admin; the password goes through the environment).
   local group deadline=$((SECONDS + 180)) stored
   for group in orders-auto orders-batch; do
+    # Orders of the group in any partition (order:{G:p:n}:<id>).
     until stored=$(REDISCLI_AUTH=$(<"$dir/run/secrets/admin.password") redis-cli --no-auth-warning \
-      -p "$redis" --user admin HGET "stats:$group" processed 2>/dev/null) && ((${stored:-0} >= 20)); do
+      -p "$redis" --user admin --scan --pattern "order:{$group:*" 2>/dev/null | wc -l) &&
+      ((${stored:-0} >= 20)); do
       ((SECONDS < deadline)) || die "$group stored ${stored:-0} of 20 orders within 180s"
       sleep 0.5
     done

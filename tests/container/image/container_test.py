@@ -172,7 +172,8 @@ class ContainersOfTheImage(unittest.TestCase):
         deadline = time.monotonic() + STORED_DEADLINE
         counts = {}
         while time.monotonic() < deadline:
-            counts = {g: redis_count(redis_port, f"order:{g}:*") for g in groups}
+            # every partition's orders: order:{g:p:n}:<id> (libs/redis/key_names.h)
+            counts = {g: redis_count(redis_port, f"order:{{{g}:*") for g in groups}
             if all(c >= ORDERS for c in counts.values()):
                 break
             time.sleep(1)

@@ -1,6 +1,7 @@
 #include "common/settings.h"
 #include "integration/pipeline/pipeline_harness.h"
 #include "redis/connection.h"
+#include "redis/key_names.h"
 
 #include <gtest/gtest.h>
 
@@ -37,8 +38,8 @@ TEST(Audit, ALivePipelineIsCleanWithOrdersInFlight) {
                           pipeline.work_dir + "/producer.log");
     ASSERT_TRUE(wait_until(
         [&] {
-            return redis_count_keys("order:" + pipeline.auto_group + ":*") >= 200 &&
-                   redis_count_keys("order:" + pipeline.batch_group + ":*") >= 200;
+            return redis_count_keys(redis::order_key_pattern(pipeline.auto_group)) >= 200 &&
+                   redis_count_keys(redis::order_key_pattern(pipeline.batch_group)) >= 200;
         },
         seconds(120)))
         << producer.output() << auto_consumer->output() << batch_consumer->output();
@@ -82,8 +83,7 @@ TEST(Audit, TamperedStoreIsReported) {
     ASSERT_EQ(consumer->wait(seconds(30)), 0) << consumer->output();
 
     auto redis = connect_redis();
-    const auto prefix = "order:" + pipeline.auto_group + ":";
-    const auto keys = redis.command({"KEYS", prefix + "*"});
+    const auto keys = redis.command({"KEYS", redis::order_key_pattern(pipeline.auto_group)});
     ASSERT_EQ(keys.elements.size(), 30U);
     const auto tampered = keys.elements[0].str;
     const auto deleted = keys.elements[1].str;
@@ -91,21 +91,26 @@ TEST(Audit, TamperedStoreIsReported) {
     const auto deleted_customer = redis.command({"HGET", deleted, "customer_id"}).str;
     ASSERT_EQ(redis.command({"HSET", tampered, "payment_method", "stolen"}).integer, 0);
     ASSERT_EQ(redis.command({"DEL", deleted}).integer, 1);
-    redis.command(
-        {"HINCRBY", "customer:" + pipeline.auto_group + ":" + customer, "total_spent_cents", "1"});
+    const auto partition = redis::partition_of(pipeline.auto_group, keys.elements[2].str);
+    ASSERT_TRUE(partition) << keys.elements[2].str;
+    redis.command({"HINCRBY", redis::customer_key(pipeline.auto_group, *partition, customer),
+                   "total_spent_cents", "1"});
 
     const auto audit = pipeline.run("audit --timeout 30s", one_group);
     EXPECT_EQ(audit.exit_code, 1) << audit.output;
     const auto out = audit.output;
-    EXPECT_NE(out.find("order " + tampered.substr(prefix.size())), std::string::npos) << out;
+    const auto id_of = [&](const std::string& key) {
+        return redis::order_id_of(pipeline.auto_group, key).value_or("?");
+    };
+    EXPECT_NE(out.find("order " + id_of(tampered)), std::string::npos) << out;
     EXPECT_NE(out.find("differs from the topic in: payment_method 'stolen'"), std::string::npos)
         << out;
-    EXPECT_NE(out.find("missing order " + deleted.substr(prefix.size())), std::string::npos) << out;
+    EXPECT_NE(out.find("missing order " + id_of(deleted)), std::string::npos) << out;
     EXPECT_NE(out.find("customer " + customer + " aggregates differ from its stored orders"),
               std::string::npos)
         << out;
     EXPECT_NE(out.find("customer " + deleted_customer + "'s sorted set names order " +
-                       deleted.substr(prefix.size()) + ", which is not stored"),
+                       id_of(deleted) + ", which is not stored"),
               std::string::npos)
         << out;
     EXPECT_NE(out.find("AUDIT FAILED"), std::string::npos) << out;

@@ -113,8 +113,7 @@ TEST(ConsoleDlq, TokenRequiredPoisonShownAsPlainTextAndARedriveThroughTheApiStor
     ASSERT_EQ(redriven.json()["sent"].size(), 1U);
     EXPECT_EQ(redriven.json()["sent"][0]["topic"], pipeline.topic);
     const auto stored = [&](const std::string& group) {
-        return redis_hget("order:" + group + ":" + order.order_id, "customer_id") ==
-               order.customer_id;
+        return redis_order_field(group, order.order_id, "customer_id") == order.customer_id;
     };
     ASSERT_TRUE(wait_until(
         [&] { return stored(pipeline.auto_group) && stored(pipeline.batch_group); }, seconds(120)))

@@ -117,7 +117,7 @@ TEST(ConsoleGroups, LagReachesZeroTheOverviewShowsBothGroupsAndAnOrderHasItsKafk
     // The order trace's Kafka half: the record a stored hash names.
     orders::OrderGenerator generator(8803);
     const auto order = generator.next();
-    const auto key = "order:" + pipeline.auto_group + ":" + order.order_id;
+    const auto key = redis_order_key(pipeline.auto_group, order.order_id);
     const auto partition = redis_hget(key, "partition");
     const auto offset = redis_hget(key, "offset");
     ASSERT_FALSE(partition.empty()) << "the stored hash names no partition: " << key;

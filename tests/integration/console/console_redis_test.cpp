@@ -1,5 +1,6 @@
 #include "integration/console/console_harness.h"
 #include "orders/generator.h"
+#include "redis/key_names.h"
 
 #include <gtest/gtest.h>
 
@@ -45,7 +46,7 @@ TEST(ConsoleRedis, KeyBrowserOrderTraceCustomerAndAuditOfAProducedRun) {
     std::string cursor = "0";
     int pages = 0;
     do {
-        const auto reply = console.get("/api/redis/keys?pattern=order:" + pipeline.batch_group +
+        const auto reply = console.get("/api/redis/keys?pattern=order:%7B" + pipeline.batch_group +
                                        ":*&type=hash&count=2&cursor=" + cursor);
         ASSERT_EQ(reply.status, 200) << reply.body;
         const auto page = reply.json();
@@ -60,7 +61,7 @@ TEST(ConsoleRedis, KeyBrowserOrderTraceCustomerAndAuditOfAProducedRun) {
 
     orders::OrderGenerator generator(7717);
     const auto order = generator.next();
-    const auto key = "order:" + pipeline.batch_group + ":" + order.order_id;
+    const auto key = redis_order_key(pipeline.batch_group, order.order_id);
     ASSERT_TRUE(keys.contains(key));
     const auto details = console.get("/api/redis/keys/" + key);
     ASSERT_EQ(details.status, 200) << details.body;
@@ -81,9 +82,12 @@ TEST(ConsoleRedis, KeyBrowserOrderTraceCustomerAndAuditOfAProducedRun) {
         const auto& stored = traced["groups"][group];
         ASSERT_TRUE(stored.is_object()) << group << ": " << traced.dump();
         ASSERT_TRUE(stored["customer"].is_object()) << group << ": " << traced.dump();
-        EXPECT_EQ(stored["key"], "order:" + group + ":" + order.order_id);
+        EXPECT_EQ(stored["key"], redis_order_key(group, order.order_id));
         EXPECT_GT(stored["stored_at_ms"].get<std::int64_t>(), 0);
-        EXPECT_EQ(stored["customer"]["key"], "customer:" + group + ":" + order.customer_id);
+        const auto partition = redis::partition_of(group, redis_order_key(group, order.order_id));
+        ASSERT_TRUE(partition);
+        EXPECT_EQ(stored["customer"]["key"],
+                  redis::customer_key(group, *partition, order.customer_id));
     }
     EXPECT_EQ(traced["kafka"]["value"]["order_id"], order.order_id);
     EXPECT_EQ(traced["kafka"]["key"], order.customer_id);

@@ -2,6 +2,7 @@
 
 #include "common/settings.h"
 #include "orders/generator.h"
+#include "redis/connection.h"
 #include "support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -37,7 +38,9 @@ TEST_F(RedisOrderSinkTest, ObservesEachAppliedOrderOnceNeverADuplicateOrADeadLet
 
     // stored_at is the sink's clock at the write.
     EXPECT_EQ(connection_
-                  .command({"HGET", redis::order_key(store_.group(), batch[0].order->order_id),
+                  .command({"HGET",
+                            redis::order_key(store_.group(), batch[0].partition,
+                                             batch[0].order->order_id),
                             "stored_at"})
                   .str,
               std::to_string(kCreatedAt + 1500));

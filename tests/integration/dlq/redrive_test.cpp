@@ -2,6 +2,7 @@
 #include "kafka/acked_producer.h"
 #include "kafka/topic_reader.h"
 #include "orders/generator.h"
+#include "redis/key_names.h"
 #include "registry_client/registry_client.h"
 #include "serde/order_codec.h"
 #include "serde/order_schema.h"
@@ -98,8 +99,7 @@ TEST(DlqRedrive, AFixedDeadLetterIsStoredOnceByBothGroupsAndADryRunSendsNothing)
     EXPECT_NE(first.output.find("1 redriven, 1 skipped"), std::string::npos) << first.output;
 
     const auto stored = [&](const std::string& group) {
-        return redis_hget("order:" + group + ":" + order.order_id, "customer_id") ==
-               order.customer_id;
+        return redis_order_field(group, order.order_id, "customer_id") == order.customer_id;
     };
     ASSERT_TRUE(wait_until(
         [&] { return stored(pipeline.auto_group) && stored(pipeline.batch_group); }, seconds(120)))
@@ -109,11 +109,10 @@ TEST(DlqRedrive, AFixedDeadLetterIsStoredOnceByBothGroupsAndADryRunSendsNothing)
     ASSERT_EQ(pipeline.run("dlq redrive --all").exit_code, 0);
     for (const auto& group : {pipeline.auto_group, pipeline.batch_group}) {
         EXPECT_TRUE(
-            wait_until([&] { return redis_hget_int("stats:" + group, "duplicates_skipped") == 1; },
-                       seconds(120)))
+            wait_until([&] { return redis_stat(group, "duplicates_skipped") == 1; }, seconds(120)))
             << group;
-        EXPECT_EQ(redis_hget_int("stats:" + group, "processed"), 1) << group;
-        EXPECT_EQ(redis_count_keys("order:" + group + ":*"), 1U) << group;
+        EXPECT_EQ(redis_stat(group, "processed"), 1) << group;
+        EXPECT_EQ(redis_count_keys(redis::order_key_pattern(group)), 1U) << group;
     }
 
     const auto topic = whole_topic(pipeline.topic, 5);

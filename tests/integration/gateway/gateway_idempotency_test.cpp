@@ -204,10 +204,10 @@ TEST(GatewayIdempotency, AMissedMarkSendsTheOrderAgainWithItsIdAndItIsStoredOnce
     EXPECT_EQ(again.replayed, "true");
     EXPECT_EQ(records_of(pipeline.topic, "cust-unmarked", 2), 2u);  // sent twice
     EXPECT_EQ(gateway.get("/v1/orders/" + id + "?wait=30s").status, 200);
-    EXPECT_TRUE(wait_until(
-        [&] { return redis_hget_int("stats:" + pipeline.auto_group, "duplicates_skipped") == 1; },
-        std::chrono::seconds(30)));
-    EXPECT_EQ(redis_hget_int("stats:" + pipeline.auto_group, "processed"), 1);
+    EXPECT_TRUE(
+        wait_until([&] { return redis_stat(pipeline.auto_group, "duplicates_skipped") == 1; },
+                   std::chrono::seconds(30)));
+    EXPECT_EQ(redis_stat(pipeline.auto_group, "processed"), 1);
 }
 
 // Keyed orders wait for Redis before Kafka: with Redis frozen, GATEWAY_MAX_IN_FLIGHT of them
@@ -247,8 +247,9 @@ TEST(GatewayIdempotency, KeyedOrdersPastTheLimitWhileRedisIsFrozenAre429) {
 // the first record back), and a callback that throws does not stop the thread the next claim
 // is answered on.
 TEST(IdempotencyStore, AKeyIsTakenOnceAndAThrowingCallbackDoesNotStopTheStore) {
-    gateway::IdempotencyStore store(redis::parse_redis_url("REDIS_URL", shared_stack().redis_url),
-                                    std::chrono::minutes(1), 8);
+    gateway::IdempotencyStore store(
+        redis::parse_redis_target("REDIS_URL", shared_stack().redis_url), std::chrono::minutes(1),
+        8);
     const auto redis_key = gateway::idempotency_redis_key("", unique_name("store-key"));
     const gateway::IdempotencyRecord record{std::string(64, 'a'),
                                             "0f8fad5b-d9cb-469f-a165-70867728950e", 1, false};

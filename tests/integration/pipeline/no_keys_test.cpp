@@ -1,4 +1,5 @@
 #include "integration/pipeline/pipeline_harness.h"
+#include "redis/key_names.h"
 
 #include <gtest/gtest.h>
 
@@ -21,11 +22,10 @@ TEST(ProducerNoKeys, SendsNullKeysThatTheConsumersStillStore) {
                                   << message.offset << " key " << *message.key;
     }
     auto consumer = pipeline.start_consumer(true);
-    EXPECT_TRUE(wait_until(
-        [&] { return redis_hget_int("stats:" + pipeline.auto_group, "processed") >= 20; },
-        seconds(120)))
+    EXPECT_TRUE(wait_until([&] { return redis_stat(pipeline.auto_group, "processed") >= 20; },
+                           seconds(120)))
         << consumer->output();
-    EXPECT_EQ(redis_count_keys("order:" + pipeline.auto_group + ":*"), 20U);
+    EXPECT_EQ(redis_count_keys(redis::order_key_pattern(pipeline.auto_group)), 20U);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include "kafka/clients.h"
 #include "kafka/presets.h"
 #include "redis/connection.h"
+#include "redis/key_names.h"
+#include "redis/store_reads.h"
 #include "registry_client/registry_client.h"
 
 #include <httplib.h>
@@ -338,6 +340,54 @@ std::string redis_hget(const std::string& key, const std::string& field) {
 long long redis_hget_int(const std::string& key, const std::string& field) {
     const auto text = redis_hget(key, field);
     return text.empty() ? 0 : std::stoll(text);
+}
+
+long long redis_stat(const std::string& group, const std::string& field) {
+    const auto stats = redis::group_stats(redis_connection(), group);
+    if (field == "processed") {
+        return stats.processed;
+    }
+    if (field == "duplicates_skipped") {
+        return stats.duplicates_skipped;
+    }
+    if (field == "dead_lettered") {
+        return stats.dead_lettered;
+    }
+    if (field == "customers") {
+        return stats.customers.value_or(0);
+    }
+    throw std::invalid_argument("no stats field " + field);
+}
+
+std::string redis_order_key(const std::string& group, const std::string& order_id) {
+    for (const auto partition : redis::group_partitions(redis_connection(), group)) {
+        const auto key = redis::order_key(group, partition, order_id);
+        if (redis_connection().command({"EXISTS", key}).integer == 1) {
+            return key;
+        }
+    }
+    return "";
+}
+
+std::string redis_order_field(const std::string& group,
+                              const std::string& order_id,
+                              const std::string& field) {
+    const auto key = redis_order_key(group, order_id);
+    return key.empty() ? "" : redis_connection().command({"HGET", key, field}).str;
+}
+
+long long redis_customer_int(const std::string& group,
+                             const std::string& customer_id,
+                             const std::string& field) {
+    long long sum = 0;
+    for (const auto partition : redis::group_partitions(redis_connection(), group)) {
+        const auto text =
+            redis_connection()
+                .command({"HGET", redis::customer_key(group, partition, customer_id), field})
+                .str;
+        sum += text.empty() ? 0 : std::stoll(text);
+    }
+    return sum;
 }
 
 std::size_t redis_count_keys(const std::string& pattern) {

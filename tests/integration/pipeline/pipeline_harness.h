@@ -129,5 +129,17 @@ std::string redis_hget(const std::string& key, const std::string& field);
 long long redis_hget_int(const std::string& key, const std::string& field);
 /// Number of keys matching `pattern`.
 std::size_t redis_count_keys(const std::string& pattern);
+/// A field of the group's stats: the sum of its partitions' pieces (redis::group_stats).
+long long redis_stat(const std::string& group, const std::string& field);
+/// The key of the group's stored order (in whichever partition's tag holds it); empty when none.
+std::string redis_order_key(const std::string& group, const std::string& order_id);
+/// A field of the group's stored order, in whichever partition's tag holds it; empty when none.
+std::string redis_order_field(const std::string& group,
+                              const std::string& order_id,
+                              const std::string& field);
+/// A customer's integer field summed over the group's partitions (0 when none has it).
+long long redis_customer_int(const std::string& group,
+                             const std::string& customer_id,
+                             const std::string& field);
 
 }  // namespace orderflow::test

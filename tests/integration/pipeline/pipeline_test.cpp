@@ -1,4 +1,5 @@
 #include "integration/pipeline/pipeline_harness.h"
+#include "redis/key_names.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -34,9 +35,9 @@ TEST(Pipeline, HundredOrdersReachRedisInBothGroupsExactlyOnce) {
               std::string::npos)
         << audit.output;
     for (const auto& group : {pipeline.auto_group, pipeline.batch_group}) {
-        EXPECT_EQ(redis_count_keys("order:" + group + ":*"), 100U) << group;
-        EXPECT_EQ(redis_hget_int("stats:" + group, "processed"), 100) << group;
-        EXPECT_EQ(redis_hget_int("stats:" + group, "dead_lettered"), 0) << group;
+        EXPECT_EQ(redis_count_keys(redis::order_key_pattern(group)), 100U) << group;
+        EXPECT_EQ(redis_stat(group, "processed"), 100) << group;
+        EXPECT_EQ(redis_stat(group, "dead_lettered"), 0) << group;
     }
 
     // The status server reports health and the counters.
@@ -166,7 +167,7 @@ TEST(Pipeline, AnExceptionWhileRevokingStillUnassignsAndTheGroupLosesNothing) {
         seconds(120), std::chrono::milliseconds(1000));
     EXPECT_TRUE(clean) << pipeline.run("audit", {{"AUDIT_GROUPS", pipeline.batch_group}}).output
                        << first->output() << second->output();
-    EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "processed"), 40);
+    EXPECT_EQ(redis_stat(pipeline.batch_group, "processed"), 40);
 }
 
 // The original's batch consumer: a batch is exactly BATCH_SIZE (10) messages, however slowly
@@ -204,7 +205,7 @@ TEST(Pipeline, BatchConsumerCommitsOnlyFullBatchesAtASlowPace) {
     EXPECT_EQ(series("e2e_latency_seconds_count"), 20) << metrics;
     // The first order of a batch waited for nine more, one second apart: at least 9 s.
     EXPECT_GE(series("e2e_latency_seconds_sum"), 2 * 9.0) << metrics;
-    EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "processed"), 20);
+    EXPECT_EQ(redis_stat(pipeline.batch_group, "processed"), 20);
     const auto [health_status, health] = http_get(port, "/health");
     EXPECT_EQ(health_status, 200) << health;
     EXPECT_NE(health.find(R"("text":"held 0 of 10")"), std::string::npos) << health;

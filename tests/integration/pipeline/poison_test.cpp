@@ -106,8 +106,8 @@ TEST(Pipeline, AnUnexpectedDecodeExceptionDeadLettersTheMessageAndTheConsumerGoe
         seconds(120), std::chrono::milliseconds(500)))
         << consumer->output();
     EXPECT_TRUE(consumer->running());
-    EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "processed"), 19);
-    EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "dead_lettered"), 1);
+    EXPECT_EQ(redis_stat(pipeline.batch_group, "processed"), 19);
+    EXPECT_EQ(redis_stat(pipeline.batch_group, "dead_lettered"), 1);
     const auto dead = read_topic(pipeline.dlq_topic, 1, seconds(60));
     ASSERT_EQ(dead.size(), 1U);
     EXPECT_EQ(dead[0].headers.at("dlq.source.offset"), std::to_string(offset));

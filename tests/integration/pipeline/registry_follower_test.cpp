@@ -74,11 +74,11 @@ TEST(RegistryFollower, AnIdNotYetReplayedIsAskedAgainAndStoredOnlyAStillUnknownI
     import_schema_with_id(leader, subject, kLateId);
     follower.process().send_signal(SIGCONT);
     const auto stored = [&](const orders::Order& order) {
-        return redis_hget("order:" + pipeline.auto_group + ":" + order.order_id, "customer_id") ==
+        return redis_order_field(pipeline.auto_group, order.order_id, "customer_id") ==
                order.customer_id;
     };
     ASSERT_TRUE(wait_until([&] { return stored(late); }, seconds(120))) << consumer->output();
-    EXPECT_EQ(redis_hget_int("stats:" + pipeline.auto_group, "dead_lettered"), 0);
+    EXPECT_EQ(redis_stat(pipeline.auto_group, "dead_lettered"), 0);
 
     // An id that stays unknown: asked kDecoderAttempts times, then dead-lettered with the
     // registry's answer as the reason, and the consumer goes on.
@@ -97,7 +97,7 @@ TEST(RegistryFollower, AnIdNotYetReplayedIsAskedAgainAndStoredOnlyAStillUnknownI
     const auto next = generator.next();
     produce_raw(pipeline.topic, next.customer_id, serde::frame(kLateId, encoder.encode(next)));
     EXPECT_TRUE(wait_until([&] { return stored(next); }, seconds(120))) << consumer->output();
-    EXPECT_EQ(redis_hget_int("stats:" + pipeline.auto_group, "dead_lettered"), 1);
+    EXPECT_EQ(redis_stat(pipeline.auto_group, "dead_lettered"), 1);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "common/settings.h"
 #include "orders/generator.h"
+#include "redis/connection.h"
 #include "support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -44,7 +45,7 @@ TEST_F(OrderStoreTest, WritesOrderAggregatesOffsetsAndStats) {
     const auto outcomes = write({a, b});
     EXPECT_EQ(outcomes, (std::vector{WriteOutcome::kApplied, WriteOutcome::kApplied}));
 
-    const auto key = order_key(group_, a.order->order_id);
+    const auto key = order_key(group_, a.partition, a.order->order_id);
     EXPECT_EQ(hget(key, "customer_id"), a.order->customer_id);
     EXPECT_EQ(hget(key, "total_cents"), std::to_string(a.order->total_cents));
     EXPECT_EQ(hget(key, "partition"), "0");
@@ -52,13 +53,16 @@ TEST_F(OrderStoreTest, WritesOrderAggregatesOffsetsAndStats) {
     EXPECT_EQ(hget(key, "currency"), "EUR");
     EXPECT_NE(hget(key, "items").find(a.order->items[0].sku), std::string::npos);
 
-    const auto customer = customer_key(group_, a.order->customer_id);
-    EXPECT_EQ(hget(customer, "orders_count"), "2");
-    EXPECT_EQ(hget(customer, "total_spent_cents"),
-              std::to_string(a.order->total_cents + b.order->total_cents));
+    // One customer, two partitions: a piece of its aggregates in each partition's tag.
+    const auto customer = customer_key(group_, a.partition, a.order->customer_id);
+    EXPECT_EQ(hget(customer, "orders_count"), "1");
+    EXPECT_EQ(hget(customer, "total_spent_cents"), std::to_string(a.order->total_cents));
+    const auto other_piece = customer_key(group_, b.partition, a.order->customer_id);
+    EXPECT_EQ(hget(other_piece, "total_spent_cents"), std::to_string(b.order->total_cents));
     const auto zset = connection_.command(
-        {"ZRANGE", customer_orders_key(group_, a.order->customer_id), "0", "-1", "WITHSCORES"});
-    ASSERT_EQ(zset.elements.size(), 4U);
+        {"ZRANGE", customer_orders_key(group_, a.partition, a.order->customer_id), "0", "-1",
+         "WITHSCORES"});
+    ASSERT_EQ(zset.elements.size(), 2U);
     EXPECT_EQ(zset.elements[1].str, std::to_string(a.order->created_at_ms));
 
     const auto stats = store_.stats();
@@ -73,7 +77,7 @@ TEST_F(OrderStoreTest, StoredAtIsTheWritersTimeAndARedeliveryKeepsTheFirst) {
     auto resent = first;
     resent.offset = 9;
     ASSERT_EQ(write({first}), std::vector{WriteOutcome::kApplied});
-    const auto key = order_key(group_, first.order->order_id);
+    const auto key = order_key(group_, first.partition, first.order->order_id);
     EXPECT_EQ(hget(key, "stored_at"), "1700000000000");
     const auto fields_before = connection_.command({"HGETALL", key}).elements.size();
 
@@ -96,13 +100,13 @@ TEST_F(OrderStoreTest, StatsCountEachCustomerOnceAtItsFirstOrder) {
     c.order->customer_id = "customer-two";
     ASSERT_EQ(write({a, b, c}), std::vector(3, WriteOutcome::kApplied));
     ASSERT_EQ(write({a, c}), std::vector(2, WriteOutcome::kDuplicate));
-    EXPECT_EQ(hget(stats_key(group_), "customers"), "2");
+    EXPECT_EQ(store_.stats().customers, 2);
 }
 
 TEST_F(OrderStoreTest, RedeliveryIsCountedNotApplied) {
     const std::vector batch = {entry(2, 0), entry(2, 1), entry(2, 2)};
     write(batch);
-    const auto customer = customer_key(group_, batch[0].order->customer_id);
+    const auto customer = customer_key(group_, batch[0].partition, batch[0].order->customer_id);
     const auto count_before = hget(customer, "orders_count");
     const auto spent_before = hget(customer, "total_spent_cents");
 
@@ -122,7 +126,8 @@ TEST_F(OrderStoreTest, SameOrderAtANewOffsetIsADuplicate) {
     EXPECT_EQ(write({first, again}),
               (std::vector{WriteOutcome::kApplied, WriteOutcome::kDuplicate}));
     EXPECT_EQ(store_.last_offsets().at("orders:0"), 7);
-    EXPECT_EQ(hget(customer_key(group_, first.order->customer_id), "orders_count"), "1");
+    EXPECT_EQ(hget(customer_key(group_, first.partition, first.order->customer_id), "orders_count"),
+              "1");
 }
 
 // The topic was deleted and re-created: its offsets restart at 0, far below the marks of
@@ -136,7 +141,9 @@ TEST_F(OrderStoreTest, NewOrdersOfARecreatedTopicAreAppliedDespiteOldOffsets) {
     ASSERT_EQ(write(old_incarnation), std::vector<WriteOutcome>(3, WriteOutcome::kApplied));
     const std::vector recreated = {entry(0, 0), entry(0, 1), entry(0, 2)};
     EXPECT_EQ(write(recreated), std::vector<WriteOutcome>(3, WriteOutcome::kApplied));
-    EXPECT_EQ(hget(order_key(group_, recreated[1].order->order_id), "offset"), "1");
+    EXPECT_EQ(
+        hget(order_key(group_, recreated[1].partition, recreated[1].order->order_id), "offset"),
+        "1");
     EXPECT_EQ(store_.last_offsets().at("orders:0"), 2);
 
     EXPECT_EQ(write(recreated), std::vector<WriteOutcome>(3, WriteOutcome::kDuplicate));
@@ -177,7 +184,10 @@ TEST_F(OrderStoreTest, TheFunctionTouchesOnlyTheKeysItDeclares) {
             written.insert(key.str);
         }
     } while (cursor != "0");
-    EXPECT_EQ(written, declared);
+    // Beside the function's keys, only the group's directory, which the write's own SADD keeps.
+    auto expected = declared;
+    expected.insert(partitions_key(group_));
+    EXPECT_EQ(written, expected);
 }
 
 // One FCALL per partition, all of them in one round trip: the offset mark is written by the
@@ -214,8 +224,11 @@ TEST_F(OrderStoreTest, ACallWithOneRefusedOrderWritesNothingAndTheStoreSendsTheR
     EXPECT_EQ(refused.elements[1].integer, 3);
     EXPECT_EQ(refused.elements[2].str, "conflicting-duplicate");
     EXPECT_EQ(connection_.command({"DBSIZE"}).integer, before);
-    EXPECT_EQ(connection_.command({"EXISTS", order_key(group_, batch[0].order->order_id)}).integer,
-              0);
+    EXPECT_EQ(
+        connection_
+            .command({"EXISTS", order_key(group_, batch[0].partition, batch[0].order->order_id)})
+            .integer,
+        0);
     EXPECT_EQ(store_.last_offsets().at("orders:0"), 0);
     EXPECT_EQ(store_.stats().processed, 1);
 
@@ -252,21 +265,27 @@ TEST_F(OrderStoreTest, AggregatesAreExactAndAWholeBatchReplayedIsOnlyCounted) {
     ASSERT_EQ(write(rest), std::vector(50, WriteOutcome::kApplied));
     const auto check = [&] {
         for (const auto& [customer, totals] : expected) {
-            EXPECT_EQ(hget(customer_key(group_, customer), "orders_count"),
-                      std::to_string(totals.first));
-            EXPECT_EQ(hget(customer_key(group_, customer), "total_spent_cents"),
-                      std::to_string(totals.second));
+            std::int64_t count = 0;
+            std::int64_t cents = 0;
+            for (const std::int32_t partition : {0, 1}) {  // a piece in each
+                count +=
+                    std::stoll(hget(customer_key(group_, partition, customer), "orders_count"));
+                cents += std::stoll(
+                    hget(customer_key(group_, partition, customer), "total_spent_cents"));
+            }
+            EXPECT_EQ(count, totals.first) << customer;
+            EXPECT_EQ(cents, totals.second) << customer;
         }
     };
     check();
-    EXPECT_EQ(hget(stats_key(group_), "customers"), "7");
+    EXPECT_EQ(store_.stats().customers, 14);  // 7 customers, each with orders in 2 partitions
 
     EXPECT_EQ(write(batch), std::vector(120, WriteOutcome::kDuplicate));
     check();
     const auto stats = store_.stats();
     EXPECT_EQ(stats.processed, 120);
     EXPECT_EQ(stats.duplicates_skipped, 120);
-    EXPECT_EQ(hget(stats_key(group_), "customers"), "7");
+    EXPECT_EQ(stats.customers, 14);
 }
 
 TEST_F(OrderStoreTest, DeadLettersAreCountedOnce) {

@@ -3,6 +3,7 @@
 // consumer with an error naming REDIS_URL and Redis's reply, and no output holds the password.
 
 #include "orders/generator.h"
+#include "redis/connection.h"
 #include "redis/order_store.h"
 #include "redis/redis_url.h"
 #include "support/test_support.h"
@@ -102,7 +103,9 @@ TEST_F(RedisAuthTest, TheRightCredentialsStoreOrdersAsTheAclUserAndAfterAReconne
     EXPECT_EQ(connection.command({"ACL", "WHOAMI"}).str, "writer");
     const StoreEntry second{"orders", 0, 2, generator.next()};
     EXPECT_EQ(store.write({second}, 1'700'000'000'000), std::vector{WriteOutcome::kApplied});
-    EXPECT_EQ(admin.command({"EXISTS", order_key(group, second.order->order_id)}).integer, 1);
+    EXPECT_EQ(admin.command({"EXISTS", order_key(group, second.partition, second.order->order_id)})
+                  .integer,
+              1);
 }
 
 TEST_F(RedisAuthTest, ThePasswordAloneAuthenticatesTheDefaultUser) {

@@ -4,6 +4,7 @@
 #include "common/settings.h"
 #include "orders/generator.h"
 #include "orders/validation.h"
+#include "redis/connection.h"
 #include "redis/order_store.h"
 #include "support/test_support.h"
 
@@ -71,15 +72,17 @@ TEST_F(StoreRefusalTest, TwoOrdersOfNineQuintillionCentsAreRefusedWhole) {
 
 TEST_F(StoreRefusalTest, ACustomerTotalThatWouldPassTheExactRangeIsRefused) {
     auto e = entry(0);
-    const auto customer = customer_key(group_, e.order->customer_id);
+    const auto customer = customer_key(group_, e.partition, e.order->customer_id);
     const auto near_end = std::to_string(orders::kMaxCustomerTotalCents - 1);
     command({"HSET", customer, "orders_count", "7", "total_spent_cents", near_end});
     EXPECT_EQ(write({e}), std::vector{WriteOutcome::kDeadLettered});
     expect_refused(0, RefusalKind::kStoreRefused, "would pass 9007199254740991");
-    EXPECT_EQ(command({"EXISTS", order_key(group_, e.order->order_id)}).integer, 0);
+    EXPECT_EQ(command({"EXISTS", order_key(group_, e.partition, e.order->order_id)}).integer, 0);
     EXPECT_EQ(command({"HGET", customer, "total_spent_cents"}).str, near_end);
     EXPECT_EQ(command({"HGET", customer, "orders_count"}).str, "7");
-    EXPECT_EQ(command({"EXISTS", customer_orders_key(group_, e.order->customer_id)}).integer, 0);
+    EXPECT_EQ(
+        command({"EXISTS", customer_orders_key(group_, e.partition, e.order->customer_id)}).integer,
+        0);
 }
 
 TEST_F(StoreRefusalTest, CustomersNamedLikeAnotherCustomersKeysAreStoredApart) {
@@ -91,20 +94,21 @@ TEST_F(StoreRefusalTest, CustomersNamedLikeAnotherCustomersKeysAreStoredApart) {
     third.order->customer_id = "c1";
     EXPECT_EQ(write({c1, other, third}), std::vector(3, WriteOutcome::kApplied));
     EXPECT_TRUE(store_.take_refusals().empty());
-    EXPECT_EQ(command({"TYPE", customer_orders_key(group_, "c1")}).str, "zset");
-    EXPECT_EQ(command({"ZCARD", customer_orders_key(group_, "c1")}).integer, 2);
-    EXPECT_EQ(command({"HGET", customer_key(group_, "c1:orders"), "orders_count"}).str, "1");
-    EXPECT_EQ(command({"HGET", customer_key(group_, "c1"), "total_spent_cents"}).str,
+    EXPECT_EQ(command({"TYPE", customer_orders_key(group_, 0, "c1")}).str, "zset");
+    EXPECT_EQ(command({"ZCARD", customer_orders_key(group_, 0, "c1")}).integer, 2);
+    EXPECT_EQ(command({"HGET", customer_key(group_, 0, "c1:orders"), "orders_count"}).str, "1");
+    EXPECT_EQ(command({"HGET", customer_key(group_, 0, "c1"), "total_spent_cents"}).str,
               std::to_string(c1.order->total_cents + third.order->total_cents));
 }
 
 TEST_F(StoreRefusalTest, AKeyOfAnotherTypeIsRefusedBeforeAnyWrite) {
     auto e = entry(0);
-    command({"SET", customer_orders_key(group_, e.order->customer_id), "not a set"});
+    command({"SET", customer_orders_key(group_, e.partition, e.order->customer_id), "not a set"});
     EXPECT_EQ(write({e}), std::vector{WriteOutcome::kDeadLettered});
     expect_refused(0, RefusalKind::kStoreRefused, "holds a string, not a sorted set");
-    EXPECT_EQ(command({"EXISTS", order_key(group_, e.order->order_id)}).integer, 0);
-    EXPECT_EQ(command({"EXISTS", customer_key(group_, e.order->customer_id)}).integer, 0);
+    EXPECT_EQ(command({"EXISTS", order_key(group_, e.partition, e.order->order_id)}).integer, 0);
+    EXPECT_EQ(command({"EXISTS", customer_key(group_, e.partition, e.order->customer_id)}).integer,
+              0);
     EXPECT_EQ(store_.stats().processed, 0);
 }
 
@@ -112,20 +116,22 @@ TEST_F(StoreRefusalTest, AKeyOfAnotherTypeIsRefusedBeforeAnyWrite) {
 // then the others are stored and that one is refused.
 TEST_F(StoreRefusalTest, AnOrderKeyOfAnotherTypeAmongNewOrdersIsRefusedAlone) {
     const std::vector batch = {entry(0), entry(1), entry(2)};
-    command({"SET", order_key(group_, batch[1].order->order_id), "not an order"});
+    command(
+        {"SET", order_key(group_, batch[1].partition, batch[1].order->order_id), "not an order"});
     EXPECT_EQ(write(batch), (std::vector{WriteOutcome::kApplied, WriteOutcome::kDeadLettered,
                                          WriteOutcome::kApplied}));
     expect_refused(1, RefusalKind::kStoreRefused, "holds a string, not an order hash");
-    EXPECT_EQ(command({"GET", order_key(group_, batch[1].order->order_id)}).str, "not an order");
+    EXPECT_EQ(command({"GET", order_key(group_, batch[1].partition, batch[1].order->order_id)}).str,
+              "not an order");
     EXPECT_EQ(store_.stats().processed, 2);
 }
 
 TEST_F(StoreRefusalTest, StatsOfAnotherTypeFailTheWriteWithoutWritingAnything) {
-    command({"SET", stats_key(group_), "0"});
+    command({"SET", stats_key(group_, 0), "0"});
     auto e = entry(0);
     EXPECT_THROW(write({e}), RedisError);
     EXPECT_TRUE(order_and_customer_keys().empty());
-    EXPECT_EQ(command({"EXISTS", offsets_key(group_)}).integer, 0);
+    EXPECT_EQ(command({"EXISTS", offsets_key(group_, 0)}).integer, 0);
 }
 
 TEST_F(StoreRefusalTest, EmptyLongAndNegativeValuesAreRefused) {
@@ -157,15 +163,17 @@ TEST_F(StoreRefusalTest, AnOrderIdBackWithOtherContentIsAConflictingDuplicate) {
     auto redelivered = first;
     redelivered.offset = 2;
     ASSERT_EQ(write({first}), std::vector{WriteOutcome::kApplied});
-    const auto customer = customer_key(group_, first.order->customer_id);
+    const auto customer = customer_key(group_, first.partition, first.order->customer_id);
     const auto spent = command({"HGET", customer, "total_spent_cents"}).str;
 
     EXPECT_EQ(write({conflicting, redelivered}),
               (std::vector{WriteOutcome::kDeadLettered, WriteOutcome::kDuplicate}));
     expect_refused(0, RefusalKind::kConflictingDuplicate,
                    "order " + first.order->order_id + " is stored with another customer_id");
-    EXPECT_EQ(command({"HGET", order_key(group_, first.order->order_id), "customer_id"}).str,
-              first.order->customer_id);
+    EXPECT_EQ(
+        command({"HGET", order_key(group_, first.partition, first.order->order_id), "customer_id"})
+            .str,
+        first.order->customer_id);
     EXPECT_EQ(command({"HGET", customer, "total_spent_cents"}).str, spent);
     const auto stats = store_.stats();
     EXPECT_EQ(stats.processed, 1);

@@ -70,7 +70,7 @@ TEST_F(AclConsumerTest, AWriteToAnotherGroupsKeysIsHeldNotDeadLettered) {
     EXPECT_FALSE(write_as("consumer-auto", "orders-batch", messages, failure));
     EXPECT_NE(failure.find("refused to user \"consumer-auto\" by Redis's ACL"), std::string::npos)
         << failure;
-    EXPECT_NE(failure.find("stats:orders-batch"), std::string::npos) << failure;
+    EXPECT_NE(failure.find("partitions:orders-batch"), std::string::npos) << failure;
     EXPECT_EQ(dead_letters_.sent, 0);
     EXPECT_EQ(keys_in_redis(), 0);
 

@@ -54,8 +54,8 @@ TEST_F(AclProcessTest, ARefusedWriteHoldsTheOrdersUntilTheAclAllowsThem) {
         << consumer->output();
     const auto log = consumer->output();
     // The first thing refused: reading the group's offset marks, before any write.
-    EXPECT_NE(log.find("refused to user \"consumer-auto\" by Redis's ACL (HGETALL offsets:" +
-                       group_ + ")"),
+    EXPECT_NE(log.find("refused to user \"consumer-auto\" by Redis's ACL (HGETALL offsets:{" +
+                       group_ + ":"),
               std::string::npos)
         << log;
     EXPECT_NE(log.find("none dead-lettered"), std::string::npos) << log;
@@ -76,9 +76,10 @@ TEST_F(AclProcessTest, ARefusedWriteHoldsTheOrdersUntilTheAclAllowsThem) {
                                   "consumer-auto",
                                   "~" + redis::order_key_pattern(group_),
                                   "~" + redis::customer_key_pattern(group_),
-                                  "~" + redis::stats_key(group_),
-                                  "~" + redis::offsets_key(group_),
-                                  "~watch:" + group_ + ":*"};
+                                  "~stats:{" + group_ + ":*",
+                                  "~offsets:{" + group_ + ":*",
+                                  "~watch:{" + group_ + ":*",
+                                  "~" + redis::partitions_key(group_)};
     ASSERT_EQ(admin_.command(allow).str, "OK");
     ASSERT_TRUE(wait_until([&] { return stored() == 6U; }, seconds(60))) << consumer->output();
     const auto audit = pipeline_.audit_until_clean(
@@ -112,7 +113,7 @@ TEST_F(AclProcessTest, TheConsoleReadsEverythingItShowsAsItsReadOnlyUser) {
     const auto groups = console.get("/api/redis/groups");
     ASSERT_EQ(groups.status, 200) << groups.body;
     EXPECT_EQ(groups.json()["groups"][0]["orders"], 5) << groups.body;
-    const auto keys = console.get("/api/redis/keys?pattern=order:" + group_ + ":*&count=100");
+    const auto keys = console.get("/api/redis/keys?pattern=order:%7B" + group_ + ":*&count=100");
     ASSERT_EQ(keys.status, 200) << keys.body;
     EXPECT_EQ(keys.json()["keys"].size(), 5U) << keys.body;
     const auto key = stored_orders().front();

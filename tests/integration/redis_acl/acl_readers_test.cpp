@@ -41,15 +41,15 @@ protected:
 
     /// Every write and server command the readers' code never sends: NOPERM for `user`.
     static void expect_no_writes(Connection& connection) {
-        const auto key = order_key("orders-auto", "o-1");
+        const auto key = order_key("orders-auto", 0, "o-1");
         for (const Command& command :
              {Command{"HSET", key, "status", "x"}, Command{"DEL", key}, Command{"SET", "x", "1"},
               Command{"FLUSHALL"}, Command{"FLUSHDB"}, Command{"CONFIG", "SET", "appendonly", "no"},
               Command{"KEYS", "*"}, Command{"EVAL", "return 1", "0"},
               Command{"SCRIPT", "LOAD", "return 1"}, Command{"FUNCTION", "LOAD", "#!lua name=x"},
               Command{"FUNCTION", "FLUSH"},
-              Command{"FCALL", store_library().function, "2", stats_key("orders-auto"),
-                      offsets_key("orders-auto")}}) {
+              Command{"FCALL", store_library().function, "2", stats_key("orders-auto", 0),
+                      offsets_key("orders-auto", 0)}}) {
             const auto reply = connection.command(command);
             EXPECT_TRUE(reply.str.starts_with("NOPERM"))
                 << connection.user() << " " << command[0] << ": " << reply.str;

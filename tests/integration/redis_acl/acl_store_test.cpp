@@ -107,18 +107,19 @@ TEST_F(AclStoreTest, AConsumerMayNotLoadTheLibraryAndSaysWhoDoes) {
 
 TEST_F(AclStoreTest, TheConsumersWatchKeyWorksAsItsUser) {
     Connection connection(redis_->endpoint("consumer-batch"));
+    const std::set<consumer::TopicPartition> assigned = {{"orders", 0}, {"orders", 2}};
     consumer::RedisWatch watch(connection, "orders-batch", std::chrono::milliseconds(0));
-    EXPECT_FALSE(watch.lost(consumer::RedisWatch::Clock::now()));  // arms: SET ... PX
-    EXPECT_FALSE(watch.lost(consumer::RedisWatch::Clock::now()));  // PEXPIRE finds it
-    ASSERT_EQ(connect("admin").command({"DEL", watch.key()}).integer, 1);
-    EXPECT_TRUE(watch.lost(consumer::RedisWatch::Clock::now()));
-    watch.arm();
+    EXPECT_FALSE(watch.lost(consumer::RedisWatch::Clock::now(), assigned));  // arms: SET ... PX
+    EXPECT_FALSE(watch.lost(consumer::RedisWatch::Clock::now(), assigned));  // PEXPIRE finds them
+    ASSERT_EQ(connect("admin").command({"DEL", watch.key(2)}).integer, 1);
+    EXPECT_TRUE(watch.lost(consumer::RedisWatch::Clock::now(), assigned));
+    watch.arm(assigned);
 
-    // Under another group's name the watch key is refused, naming user and key.
+    // Under another group's name the watch keys are refused, naming user and key.
     consumer::RedisWatch foreign(connection, "orders-auto", std::chrono::milliseconds(0));
-    const auto error = denial([&] { foreign.lost(consumer::RedisWatch::Clock::now()); });
+    const auto error = denial([&] { foreign.lost(consumer::RedisWatch::Clock::now(), assigned); });
     EXPECT_NE(error.find("user \"consumer-batch\""), std::string::npos) << error;
-    EXPECT_NE(error.find("SET " + foreign.key()), std::string::npos) << error;
+    EXPECT_NE(error.find("SET " + foreign.key(0)), std::string::npos) << error;
 }
 
 TEST_F(AclStoreTest, AConsumerIsRefusedTheOtherGroupsKeysNamingUserAndKeys) {
@@ -128,24 +129,24 @@ TEST_F(AclStoreTest, AConsumerIsRefusedTheOtherGroupsKeysNamingUserAndKeys) {
     const auto write = denial([&] { other.write({entry}, 1); });
     EXPECT_NE(write.find("user \"consumer-auto\""), std::string::npos) << write;
     EXPECT_NE(write.find("FCALL with keys stats:orders-batch, offsets:orders-batch, " +
-                         order_key("orders-batch", entry.order->order_id)),
+                         order_key("orders-batch", entry.partition, entry.order->order_id)),
               std::string::npos)
         << write;
     EXPECT_NE(write.find("NOPERM"), std::string::npos) << write;
     EXPECT_EQ(keys_in_redis(), 0);
 
-    const auto read = denial([&] { other.stats(); });
-    EXPECT_NE(read.find("HGETALL stats:orders-batch"), std::string::npos) << read;
-    EXPECT_NE(denial([&] { other.last_offsets(); }).find("HGETALL offsets:orders-batch"),
+    const auto read = denial([&] { other.last_offsets({0}); });
+    EXPECT_NE(read.find("HGETALL " + offsets_key("orders-batch", 0)), std::string::npos) << read;
+    EXPECT_NE(denial([&] { other.stats(); }).find("SMEMBERS partitions:orders-batch"),
               std::string::npos);
 
     // The other group's keys by any command, and the server's commands: NOPERM.
-    const auto order_key_b = order_key("orders-batch", "o-1");
+    const auto order_key_b = order_key("orders-batch", 0, "o-1");
     for (const Command& command :
          {Command{"HGETALL", order_key_b}, Command{"HSET", order_key_b, "status", "x"},
-          Command{"DEL", stats_key("orders-batch")}, Command{"FLUSHALL"},
+          Command{"DEL", stats_key("orders-batch", 0)}, Command{"FLUSHALL"},
           Command{"CONFIG", "SET", "appendonly", "no"}, Command{"KEYS", "*"}, Command{"SCAN", "0"},
-          Command{"DEL", stats_key("orders-auto")}, Command{"FUNCTION", "FLUSH"},
+          Command{"DEL", stats_key("orders-auto", 0)}, Command{"FUNCTION", "FLUSH"},
           Command{"FUNCTION", "DELETE", store_library().name}}) {
         const auto reply = connection.command(command);
         EXPECT_TRUE(reply.str.starts_with("NOPERM")) << command[0] << ": " << reply.str;
@@ -155,9 +156,10 @@ TEST_F(AclStoreTest, AConsumerIsRefusedTheOtherGroupsKeysNamingUserAndKeys) {
 TEST_F(AclStoreTest, AWriteTheFunctionMayNotMakeIsRefusedBeforeAnyWriteNamingCommandAndKey) {
     const auto entry = next_order(1);
     const auto error = write_refused_after("-zadd", entry);
-    EXPECT_NE(error.find("NOPERM the order function may not run ZADD on " +
-                         customer_orders_key("orders-auto", entry.order->customer_id)),
-              std::string::npos)
+    EXPECT_NE(
+        error.find("NOPERM the order function may not run ZADD on " +
+                   customer_orders_key("orders-auto", entry.partition, entry.order->customer_id)),
+        std::string::npos)
         << error;
 }
 

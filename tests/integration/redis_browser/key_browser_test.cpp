@@ -2,6 +2,7 @@
 
 #include "common/settings.h"
 #include "integration/pipeline/pipeline_harness.h"
+#include "redis/connection.h"
 
 #include <gtest/gtest.h>
 

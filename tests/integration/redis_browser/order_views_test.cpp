@@ -2,6 +2,7 @@
 
 #include "common/settings.h"
 #include "orders/generator.h"
+#include "redis/connection.h"
 #include "redis/order_store.h"
 #include "support/test_support.h"
 
@@ -31,6 +32,7 @@ TEST_F(OrderViewsTest, AnOrderInEachGroupWithItsRecordStoredAtAndCustomer) {
     auto first = entry(3, 41);
     first.order->items[0].name = "<img src=x onerror=alert(1)>";
     const auto second = entry(1, 7);
+    first.order->created_at_ms = second.order->created_at_ms + 1;  // the newer of the two
     redis::OrderStore auto_store(redis_, auto_group_);
     redis::OrderStore batch_store(redis_, batch_group_);
     ASSERT_EQ(auto_store.write({first, second}, kStoredAt),
@@ -43,7 +45,8 @@ TEST_F(OrderViewsTest, AnOrderInEachGroupWithItsRecordStoredAtAndCustomer) {
     ASSERT_EQ(view.groups.size(), 2U);
     EXPECT_FALSE(view.groups.at(batch_group_).has_value());  // the batch group never stored it
     const auto& stored = *view.groups.at(auto_group_);
-    EXPECT_EQ(stored.order.key, redis::order_key(auto_group_, first.order->order_id));
+    EXPECT_EQ(stored.order.key,
+              redis::order_key(auto_group_, first.partition, first.order->order_id));
     EXPECT_EQ(stored.stored_at_ms, kStoredAt);
     ASSERT_TRUE(stored.position);
     EXPECT_EQ(stored.position->topic, "orders");
@@ -53,10 +56,12 @@ TEST_F(OrderViewsTest, AnOrderInEachGroupWithItsRecordStoredAtAndCustomer) {
     EXPECT_NE(stored.order.fields.at("items").find("<img src=x onerror=alert(1)>"),
               std::string::npos);
     ASSERT_TRUE(stored.customer);
-    EXPECT_EQ(stored.customer->key, redis::customer_key(auto_group_, first.order->customer_id));
-    EXPECT_EQ(stored.customer->fields.at("orders_count"), "2");
+    EXPECT_EQ(stored.customer->key,
+              redis::customer_key(auto_group_, first.partition, first.order->customer_id));
+    // The customer's piece of the order's partition (the other order is in partition 1).
+    EXPECT_EQ(stored.customer->fields.at("orders_count"), "1");
     EXPECT_EQ(stored.customer->fields.at("total_spent_cents"),
-              std::to_string(first.order->total_cents + second.order->total_cents));
+              std::to_string(first.order->total_cents));
 
     const auto json = to_json(view);
     EXPECT_EQ(json["order_id"], first.order->order_id);
@@ -66,11 +71,20 @@ TEST_F(OrderViewsTest, AnOrderInEachGroupWithItsRecordStoredAtAndCustomer) {
     EXPECT_EQ(group["partition"], 3);
     EXPECT_EQ(group["offset"], 41);
     EXPECT_EQ(group["fields"]["stored_at"], std::to_string(kStoredAt));
-    EXPECT_EQ(group["customer"]["fields"]["orders_count"], "2");
+    EXPECT_EQ(group["customer"]["fields"]["orders_count"], "1");
 
     const auto both = lookup_order(redis_, groups_, second.order->order_id);
     EXPECT_EQ(both.groups.at(batch_group_)->stored_at_ms, kStoredAt + 5);
     EXPECT_EQ(both.groups.at(batch_group_)->customer->fields.at("orders_count"), "1");
+
+    // The customer view sums the pieces of every partition, newest orders first.
+    const auto customer = lookup_customer(redis_, groups_, first.order->customer_id, 10);
+    const auto& in_auto = *customer.groups.at(auto_group_);
+    EXPECT_EQ(in_auto.orders_count, 2);
+    EXPECT_EQ(in_auto.total_spent_cents, first.order->total_cents + second.order->total_cents);
+    EXPECT_EQ(in_auto.orders_total, 2);
+    EXPECT_EQ(in_auto.orders, (std::vector{first.order->order_id, second.order->order_id}));
+    EXPECT_EQ(customer.groups.at(batch_group_)->orders_count, 1);
 }
 
 TEST_F(OrderViewsTest, AnUnknownOrderOrCustomerIsNotFound) {
@@ -165,7 +179,7 @@ TEST_F(OrderViewsTest, IdsAndGroupsWithSeparatorsAreFoundByTheirOwnNames) {
     const auto order = lookup_order(redis_, {group}, other.order->order_id);
     ASSERT_TRUE(order.groups.at(group).has_value());
     ASSERT_TRUE(order.groups.at(group)->customer);
-    EXPECT_EQ(order.groups.at(group)->customer->key, redis::customer_key(group, "c1:orders"));
+    EXPECT_EQ(order.groups.at(group)->customer->key, redis::customer_key(group, 0, "c1:orders"));
     EXPECT_EQ(order.groups.at(group)->customer->fields.at("orders_count"), "1");
 }
 

@@ -8,6 +8,7 @@
 
 #include "common/settings.h"
 #include "orders/generator.h"
+#include "redis/connection.h"
 #include "redis/order_store.h"
 #include "redis_browser/key_browser.h"
 #include "redis_browser/order_views.h"
@@ -113,20 +114,24 @@ int main(int argc, char** argv) {
     };
     pages({"*", "", "0", 100}, "scan_keys pattern * count 100 (successive pages)");
     pages({"*", "", "0", 1000}, "scan_keys pattern * count 1000");
-    pages({"order:orders-batch:*", "", "0", 100},
-          "scan_keys pattern order:orders-batch:* count 100");
+    pages({redis::order_key_pattern("orders-batch"), "", "0", 100},
+          "scan_keys pattern order:{orders-batch:* count 100");
     pages({"*", "zset", "0", 100}, "scan_keys type zset count 100 (2000 of the keys)");
     pages({"no-such-prefix:*", "", "0", 100}, "scan_keys pattern matching nothing count 100");
 
     print("key_details order hash", 1000, time_ms(1000, [&](int i) {
-              key_details(redis,
-                          redis::order_key("orders-batch", ids[static_cast<std::size_t>(i)]));
+              const auto at = static_cast<std::size_t>(i);
+              key_details(redis, redis::order_key("orders-batch", static_cast<std::int32_t>(at % 5),
+                                                  ids[at]));
           }));
     print("key_details customer zset offset 0 count 100", 1000, time_ms(1000, [&](int i) {
-              key_details(redis, redis::customer_orders_key(
-                                     "orders-batch", customers[static_cast<std::size_t>(i)]));
+              const auto at = static_cast<std::size_t>(i);
+              key_details(redis,
+                          redis::customer_orders_key(
+                              "orders-batch", static_cast<std::int32_t>(at % 5), customers[at]));
           }));
-    print("lookup_order across 2 groups (2 round trips)", 1000, time_ms(1000, [&](int i) {
+    print("lookup_order across 2 groups x 5 partitions (3 round trips)", 1000,
+          time_ms(1000, [&](int i) {
               const auto view =
                   lookup_order(redis, groups, ids[static_cast<std::size_t>(i) * 37 % ids.size()]);
               if (!view.found()) {

@@ -3,7 +3,7 @@
 
 #include "real_cluster.h"
 #include "redis_cluster/cluster_connection.h"
-#include "redis_cluster/key_slot.h"
+#include "redis_cluster/slot_map.h"
 #include "support/test_support.h"
 
 #include <gtest/gtest.h>

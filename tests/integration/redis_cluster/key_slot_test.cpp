@@ -1,9 +1,8 @@
 // The slot function against Redis's own CLUSTER KEYSLOT on a real cluster node, for thousands of
 // generated keys: plain, with tags, empty tags, unclosed and nested braces, and binary bytes.
 
-#include "redis_cluster/key_slot.h"
-
 #include "real_cluster.h"
+#include "redis_cluster/slot_map.h"
 
 #include <gtest/gtest.h>
 

@@ -6,13 +6,16 @@
 #include "real_cluster.h"
 #include "redis_cluster/cluster_connection.h"
 #include "redis_cluster/command_keys.h"
-#include "redis_cluster/key_slot.h"
+#include "redis_cluster/slot_map.h"
+#include "support/test_support.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace orderflow::redis_cluster {
 namespace {
@@ -83,15 +86,60 @@ TEST(ClusterRouter, SendsEachKeyToTheMasterOfItsSlot) {
     }
 }
 
-TEST(ClusterRouter, RefusesKeysOfTwoSlotsBeforeSending) {
+TEST(ClusterRouter, RefusesACommandWithKeysOfTwoSlotsBeforeSending) {
     auto& cluster = test::RealCluster::shared();
     ClusterConnection router(cluster.seeds());
-    EXPECT_THROW(router.pipeline({{"SET", "foo", "1"}, {"SET", "bar", "1"}}), RoutingError);
-    EXPECT_THROW(router.command({"MSET", "foo", "1", "bar", "1"}), RoutingError);
-    EXPECT_TRUE(router.command({"GET", "foo"}).is_nil());
-    EXPECT_TRUE(router.command({"GET", "bar"}).is_nil());
+    const auto foo = test::unique_name("foo");
+    const auto bar = test::unique_name("bar");
+    ASSERT_NE(key_slot(foo), key_slot(bar));
+    EXPECT_THROW(router.command({"MSET", foo, "1", bar, "1"}), RoutingError);
+    // In a pipeline too, nothing of it is sent.
+    EXPECT_THROW(router.pipeline({{"SET", "{t}x", "1"}, {"MSET", foo, "1", bar, "1"}}),
+                 RoutingError);
+    EXPECT_TRUE(router.command({"GET", foo}).is_nil());
+    EXPECT_TRUE(router.command({"GET", "{t}x"}).is_nil());
     // With one hash tag the same keys share a slot and go through.
     EXPECT_EQ(router.command({"MSET", "{t}foo", "1", "{t}bar", "1"}).str, "OK");
+}
+
+// A pipeline of commands of several slots (the store's write: one call per partition) goes to
+// each slot's master, replies in the order given; MULTI/EXEC stays with its slot's keys.
+TEST(ClusterRouter, APipelineOfSeveralSlotsReachesEachMasterInOrder) {
+    auto& cluster = test::RealCluster::shared();
+    ClusterConnection router(cluster.seeds());
+    std::vector<std::string> keys;
+    std::set<std::string> masters;
+    for (int i = 0; masters.size() < 3 && i < 1000; ++i) {
+        const auto key = test::unique_name("spread") + "{" + std::to_string(i) + "}";
+        if (masters.insert(router.master_of(key_slot(key))->to_string()).second) {
+            keys.push_back(key);
+        }
+    }
+    ASSERT_EQ(keys.size(), 3U);
+    std::vector<redis::Command> commands;
+    for (const auto& key : keys) {
+        commands.push_back({"SET", key, "v-" + key});
+    }
+    commands.push_back({"MULTI"});
+    commands.push_back({"INCR", keys[1]});  // not an integer: an error inside EXEC
+    commands.push_back({"GET", keys[1]});
+    commands.push_back({"EXEC"});
+    for (const auto& key : keys) {
+        commands.push_back({"GET", key});
+    }
+    const auto replies = router.pipeline(commands);
+    ASSERT_EQ(replies.size(), commands.size());
+    for (std::size_t i = 0; i < 3; ++i) {
+        EXPECT_EQ(replies[i].str, "OK");
+        EXPECT_EQ(replies[7 + i].str, "v-" + keys[i]);
+    }
+    EXPECT_EQ(replies[3].str, "OK");
+    EXPECT_EQ(replies[4].str, "QUEUED");
+    ASSERT_EQ(replies[6].elements.size(), 2U);
+    EXPECT_EQ(replies[6].elements[1].str, "v-" + keys[1]);
+    // Another keyless command goes with the keyed one before it.
+    const auto mixed = router.pipeline({{"SET", keys[0], "1"}, {"PING"}, {"SET", keys[1], "1"}});
+    EXPECT_EQ(mixed[1].str, "PONG");
 }
 
 TEST(ClusterRouter, FollowsMovedWhenASlotChangesOwner) {

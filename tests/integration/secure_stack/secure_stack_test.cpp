@@ -3,6 +3,7 @@
 // Kafka, Redis, the registry, the console and the gateway refuse strangers and hold each
 // principal to its job.
 #include "common/env_file.h"
+#include "redis/key_names.h"
 #include "support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -87,8 +88,19 @@ CommandResult orderflow_as(const std::string& principal,
     return run_orderflow(args, extra);
 }
 
+/// `key` for a redis-cli command line (a partition's keys hold braces).
+std::string key_arg(const std::string& key) {
+    return shell_quote(key);
+}
+
+/// The group's processed count: the sum of its stats pieces, one per partition of `orders`.
 std::string stored_count(const std::string& group) {
-    return redis_as("admin", "HGET stats:" + group + " processed").output;
+    long long sum = 0;
+    for (std::int32_t partition = 0; partition < 5; ++partition) {
+        const auto key = key_arg(orderflow::redis::stats_key(group, partition));
+        sum += std::atoll(redis_as("admin", "HGET " + key + " processed").output.c_str());
+    }
+    return std::to_string(sum);
 }
 
 TEST(SecureStack, OrdersFlowThroughEveryServiceRunningAsItsOwnPrincipalAndTheAuditIsClean) {
@@ -152,15 +164,23 @@ TEST(SecureStack, RedisRefusesStrangersAndHoldsEachUserToItsKeysAndCommands) {
     };
     EXPECT_TRUE(denied(redis_as("consumer-auto", "FLUSHALL")));
     EXPECT_TRUE(denied(redis_as("consumer-auto", "CONFIG SET appendonly no")));
-    EXPECT_TRUE(denied(redis_as("consumer-auto", "HGETALL stats:orders-batch")));
-    EXPECT_TRUE(denied(redis_as("consumer-auto", "DEL offsets:orders-batch")));
-    EXPECT_FALSE(denied(redis_as("consumer-auto", "HGETALL stats:orders-auto")));
-    EXPECT_TRUE(denied(redis_as("consumer-batch", "HGETALL stats:orders-auto")));
-    EXPECT_FALSE(denied(redis_as("console", "HGETALL stats:orders-batch")));
-    EXPECT_TRUE(denied(redis_as("console", "HSET stats:orders-auto processed 0")));
+    using orderflow::redis::offsets_key;
+    using orderflow::redis::stats_key;
+    const auto auto_stats = key_arg(stats_key("orders-auto", 2));
+    const auto batch_stats = key_arg(stats_key("orders-batch", 2));
+    EXPECT_TRUE(denied(redis_as("consumer-auto", "HGETALL " + batch_stats)));
+    EXPECT_TRUE(
+        denied(redis_as("consumer-auto", "DEL " + key_arg(offsets_key("orders-batch", 0)))));
+    EXPECT_FALSE(denied(redis_as("consumer-auto", "HGETALL " + auto_stats)));
+    EXPECT_FALSE(denied(redis_as("consumer-auto", "SADD partitions:orders-auto 2")));
+    EXPECT_TRUE(denied(redis_as("consumer-auto", "SADD partitions:orders-batch 2")));
+    EXPECT_TRUE(denied(redis_as("consumer-batch", "HGETALL " + auto_stats)));
+    EXPECT_FALSE(denied(redis_as("console", "HGETALL " + batch_stats)));
+    EXPECT_FALSE(denied(redis_as("console", "SMEMBERS partitions:orders-batch")));
+    EXPECT_TRUE(denied(redis_as("console", "HSET " + auto_stats + " processed 0")));
     EXPECT_TRUE(denied(redis_as("console", "FLUSHALL")));
-    EXPECT_TRUE(denied(redis_as("audit", "DEL stats:orders-auto")));
-    EXPECT_FALSE(denied(redis_as("audit", "HGETALL offsets:orders-auto")));
+    EXPECT_TRUE(denied(redis_as("audit", "DEL " + auto_stats)));
+    EXPECT_FALSE(denied(redis_as("audit", "HGETALL " + key_arg(offsets_key("orders-auto", 1)))));
 }
 
 // FUNCTION LOAD changes the code every user's FCALL runs: only admin loads the store's library
@@ -422,11 +442,16 @@ TEST(SecureStack, TheGatewayNeedsAClientsTokenWritesOnlyOrdersAndReadsOnlyTheSto
         return result.output.find("NOPERM") != std::string::npos;
     };
     EXPECT_FALSE(denied(redis_as("gateway", "SET idempotency:probe 1 PX 1000")));
-    EXPECT_FALSE(denied(redis_as("gateway", "HGETALL customer:orders-auto:secure-gw")));
-    EXPECT_TRUE(denied(redis_as("gateway", "HSET customer:orders-auto:secure-gw orders_count 0")));
-    EXPECT_TRUE(denied(redis_as("gateway", "DEL order:orders-auto:x")));
-    EXPECT_TRUE(denied(redis_as("gateway", "HGETALL stats:orders-auto")));
-    EXPECT_TRUE(denied(redis_as("gateway", "SET stats:orders-auto 1")));
+    const auto customer_piece =
+        key_arg(orderflow::redis::customer_key("orders-auto", 1, "secure-gw"));
+    const auto stats = key_arg(orderflow::redis::stats_key("orders-auto", 1));
+    EXPECT_FALSE(denied(redis_as("gateway", "HGETALL " + customer_piece)));
+    EXPECT_FALSE(denied(redis_as("gateway", "SMEMBERS partitions:orders-batch")));
+    EXPECT_TRUE(denied(redis_as("gateway", "HSET " + customer_piece + " orders_count 0")));
+    EXPECT_TRUE(denied(
+        redis_as("gateway", "DEL " + key_arg(orderflow::redis::order_key("orders-auto", 1, "x")))));
+    EXPECT_TRUE(denied(redis_as("gateway", "HGETALL " + stats)));
+    EXPECT_TRUE(denied(redis_as("gateway", "SET " + stats + " 1")));
     EXPECT_TRUE(denied(redis_as("gateway", "FLUSHALL")));
 
     // No client's token in any log.

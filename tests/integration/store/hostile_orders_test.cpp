@@ -95,12 +95,11 @@ TEST(HostileOrders, EachIsStoredExactlyOrDeadLetteredWithItsReasonAndTheAuditIsC
     }
     const auto& c1 = hostile[2].order;
     for (const auto& group : {pipeline.auto_group, pipeline.batch_group}) {
-        EXPECT_EQ(redis_hget(redis::customer_key(group, "c1"), "total_spent_cents"),
-                  std::to_string(c1.total_cents));
-        EXPECT_EQ(redis_hget(redis::customer_key(group, "c1:orders"), "orders_count"), "1");
-        EXPECT_EQ(redis_hget(redis::order_key(group, c1.order_id), "items"),
+        EXPECT_EQ(redis_customer_int(group, "c1", "total_spent_cents"), c1.total_cents);
+        EXPECT_EQ(redis_customer_int(group, "c1:orders", "orders_count"), 1);
+        EXPECT_EQ(redis_order_field(group, c1.order_id, "items"),
                   redis::order_fields(c1)[2].second);
-        EXPECT_EQ(redis_count_keys(redis::customer_key(group, "rich") + "*"), 0U);
+        EXPECT_EQ(redis_count_keys(redis::customer_key_prefix(group) + "*:rich*"), 0U);
     }
 }
 

@@ -4,15 +4,19 @@
 #include "redis/connection.h"
 #include "redis/key_names.h"
 #include "redis/order_store.h"
+#include "redis/store_reads.h"
+#include "redis_cluster/open_client.h"
 
 #include <cstdio>
+#include <memory>
 #include <set>
 
 namespace orderflow::test::chaos {
 namespace {
 
-redis::Connection connect(const std::string& url) {
-    return redis::Connection(redis::parse_redis_url("REDIS_URL", url));
+/// One Redis or a cluster, as REDIS_URL names it.
+std::unique_ptr<redis::Client> connect(const std::string& url) {
+    return redis_cluster::open_client(redis::parse_redis_target("REDIS_URL", url));
 }
 
 }  // namespace
@@ -20,16 +24,26 @@ redis::Connection connect(const std::string& url) {
 std::size_t missing(const std::string& redis_url,
                     const std::string& group,
                     const std::vector<std::string>& ids) {
-    auto connection = connect(redis_url);
+    const auto connection = connect(redis_url);
+    // An order's partition is not in its id: present when any partition's tag holds it.
+    const auto partitions = redis::group_partitions(*connection, group);
     std::size_t absent = 0;
-    constexpr std::size_t kChunk = 1000;
+    constexpr std::size_t kChunk = 200;
     for (std::size_t at = 0; at < ids.size(); at += kChunk) {
+        const auto end = std::min(ids.size(), at + kChunk);
         std::vector<redis::Command> calls;
-        for (std::size_t i = at; i < std::min(ids.size(), at + kChunk); ++i) {
-            calls.push_back({"EXISTS", redis::order_key(group, ids[i])});
+        for (std::size_t i = at; i < end; ++i) {
+            for (const auto partition : partitions) {
+                calls.push_back({"EXISTS", redis::order_key(group, partition, ids[i])});
+            }
         }
-        for (const auto& reply : connection.pipeline(calls)) {
-            absent += reply.integer == 1 ? 0 : 1;
+        const auto replies = connection->pipeline(calls);
+        for (std::size_t i = 0; i < end - at; ++i) {
+            bool found = false;
+            for (std::size_t k = 0; k < partitions.size(); ++k) {
+                found = found || replies[i * partitions.size() + k].integer == 1;
+            }
+            absent += found ? 0 : 1;
         }
     }
     return absent;
@@ -40,15 +54,17 @@ GroupResult count_group(const std::string& redis_url,
                         const std::vector<std::string>& acknowledged) {
     GroupResult result;
     result.acknowledged_stored = acknowledged.size() - missing(redis_url, group, acknowledged);
-    auto connection = connect(redis_url);
-    std::string cursor = "0";
-    do {
-        const auto reply = connection.command(
-            {"SCAN", cursor, "MATCH", redis::order_key_pattern(group), "COUNT", "1000"});
-        cursor = reply.elements.at(0).str;
-        result.order_keys += reply.elements.at(1).elements.size();
-    } while (cursor != "0");
-    redis::OrderStore store(connection, group);
+    const auto connection = connect(redis_url);
+    for (const auto& node : connection->nodes()) {
+        std::string cursor = "0";
+        do {
+            const auto reply = connection->command_on(
+                node, {"SCAN", cursor, "MATCH", redis::order_key_pattern(group), "COUNT", "1000"});
+            cursor = reply.elements.at(0).str;
+            result.order_keys += reply.elements.at(1).elements.size();
+        } while (cursor != "0");
+    }
+    redis::OrderStore store(*connection, group);
     const auto stats = store.stats();
     result.processed = stats.processed;
     result.duplicates_skipped = stats.duplicates_skipped;

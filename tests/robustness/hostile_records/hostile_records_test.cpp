@@ -60,8 +60,8 @@ TEST(HostileRecords, BothGroupsDeadLetterForeignAndOversizedRecordsAndStoreEvery
     EXPECT_NE(audit.output.find("17 distinct order(s), 3 invalid"), std::string::npos)
         << audit.output;
     for (const auto& group : {pipeline.auto_group, pipeline.batch_group}) {
-        EXPECT_EQ(redis_hget_int("stats:" + group, "processed"), 17) << group;
-        EXPECT_EQ(redis_hget_int("stats:" + group, "dead_lettered"), 3) << group;
+        EXPECT_EQ(redis_stat(group, "processed"), 17) << group;
+        EXPECT_EQ(redis_stat(group, "dead_lettered"), 3) << group;
     }
     EXPECT_TRUE(auto_consumer->running()) << auto_consumer->output();
     EXPECT_TRUE(batch_consumer->running()) << batch_consumer->output();

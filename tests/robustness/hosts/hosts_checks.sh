@@ -22,9 +22,24 @@ redis_cli() {
 
 acknowledged_ids() { cut -d' ' -f1 "$1"; }
 
+# group_stat GROUP FIELD: the sum of the group's stats pieces, one per partition (stats:{G:p:n}).
+group_stat() {
+  local key value sum=0
+  for key in $(redis_cli --scan --pattern "stats:{$1:*"); do
+    value=$(redis_cli hget "$key" "$2")
+    sum=$((sum + ${value:-0}))
+  done
+  echo "$sum"
+}
+
+# stored_ids GROUP: the order ids GROUP has stored, in any partition (order:{G:p:n}:<id>).
+stored_ids() {
+  redis_cli --scan --pattern "order:{$1:*" | sed 's/^order:{[^}]*}://' | sort -u
+}
+
 # missing_in GROUP ACK_LOG: how many acknowledged orders GROUP has not stored.
 missing_in() {
-  acknowledged_ids "$2" | sed "s/^/EXISTS order:$1:/" | redis_cli | grep -c '^0$' || true
+  comm -23 <(acknowledged_ids "$2" | sort -u) <(stored_ids "$1") | wc -l
 }
 
 # wait_stored ACK_LOG: until both groups hold every acknowledged order (2 minutes at most).
@@ -43,8 +58,8 @@ wait_stored() {
 check_counted_once() {
   local group processed keys
   for group in "${groups[@]}"; do
-    processed=$(redis_cli hget "stats:$group" processed)
-    keys=$(redis_cli --scan --pattern "order:$group:*" | wc -l)
+    processed=$(group_stat "$group" processed)
+    keys=$(redis_cli --scan --pattern "order:{$group:*" | wc -l)
     [[ "$processed" == "$keys" ]] || die "$group: processed $processed, but $keys orders stored (double-counted?)"
     log "$group: $keys orders, each counted once"
   done

@@ -72,9 +72,10 @@ redis_as() {
 check_consumer_keys() {
   local old=$1 mode answer
   for mode in auto batch; do
-    answer=$(redis_as "consumer-$mode" hget "stats:$old-$mode" processed 2>&1)
+    # partitions:G is the one key of a group without a partition tag (libs/redis/key_names.h).
+    answer=$(redis_as "consumer-$mode" hget "partitions:$old-$mode" processed 2>&1)
     [[ "$answer" == *NOPERM* ]] || die "consumer-$mode still reads $old-$mode's keys: $answer"
-    answer=$(redis_as "consumer-$mode" hget "stats:$topic-$mode" processed 2>&1)
+    answer=$(redis_as "consumer-$mode" hget "partitions:$topic-$mode" processed 2>&1)
     [[ "$answer" != *NOPERM* ]] || die "consumer-$mode may not read $topic-$mode's keys: $answer"
   done
   log "the consumers' Redis users hold the keys of $topic's groups only"

@@ -62,8 +62,8 @@ mkdir -p "$work"
 
 ack_log() { echo "$work/$case.ack"; }
 acked_now() { if [[ -f "$(ack_log)" ]]; then wc -l <"$(ack_log)"; else echo 0; fi; }
-stat_of() { local v; v=$(redis_cli hget "stats:$1" "$2"); echo "${v:-0}"; }
-keys_of() { redis_cli --scan --pattern "order:$1:*" | wc -l; }
+stat_of() { group_stat "$1" "$2"; }
+keys_of() { redis_cli --scan --pattern "order:{$1:*" | wc -l; }
 
 # Every member of both groups (two on each consumer host) holds partitions again.
 members_assigned() {

@@ -24,8 +24,7 @@ using std::chrono::seconds;
 constexpr int kOrders = 6;
 
 std::string stat_of(const std::string& group, const std::string& field) {
-    redis::Connection redis(redis::parse_redis_url("REDIS_URL", shared_stack().redis_url));
-    return redis.command({"HGET", "stats:" + group, field}).str;
+    return std::to_string(redis_stat(group, field));
 }
 
 TEST(GatewayBrokersDown, TwoOfThreeBrokersDownAre503AndTheRetriesAreStoredOnce) {

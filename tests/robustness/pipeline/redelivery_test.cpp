@@ -1,4 +1,5 @@
 #include "integration/pipeline/pipeline_harness.h"
+#include "redis/key_names.h"
 
 #include <gtest/gtest.h>
 
@@ -24,8 +25,7 @@ TEST(Redelivery, BatchConsumerKilledBetweenRedisWriteAndCommit) {
     EXPECT_EQ(doomed->wait(seconds(90)), 128 + SIGKILL) << doomed->output();
     EXPECT_NE(doomed->output().find("SIGKILL before committing"), std::string::npos)
         << doomed->output();
-    const auto written_before_restart =
-        redis_hget_int("stats:" + pipeline.batch_group, "processed");
+    const auto written_before_restart = redis_stat(pipeline.batch_group, "processed");
     EXPECT_GE(written_before_restart, 30);  // three batches of 10 reached Redis
 
     auto restarted = pipeline.start_consumer(false, {}, "batch-restarted");
@@ -39,9 +39,9 @@ TEST(Redelivery, BatchConsumerKilledBetweenRedisWriteAndCommit) {
         seconds(120), std::chrono::milliseconds(1000));
     ASSERT_TRUE(clean) << audit.output << restarted->output();
     // Exactly the 50 orders, and the uncommitted batch came back as counted duplicates.
-    EXPECT_EQ(redis_hget_int("stats:" + pipeline.batch_group, "processed"), 50);
-    EXPECT_GE(redis_hget_int("stats:" + pipeline.batch_group, "duplicates_skipped"), 10);
-    EXPECT_EQ(redis_count_keys("order:" + pipeline.batch_group + ":*"), 50U);
+    EXPECT_EQ(redis_stat(pipeline.batch_group, "processed"), 50);
+    EXPECT_GE(redis_stat(pipeline.batch_group, "duplicates_skipped"), 10);
+    EXPECT_EQ(redis_count_keys(redis::order_key_pattern(pipeline.batch_group)), 50U);
 }
 
 // The same for the auto-commit consumer: offsets are stored only after the Redis write, so a
@@ -61,8 +61,8 @@ TEST(Redelivery, AutoCommitConsumerKilledBetweenRedisWriteAndOffsetStore) {
         },
         seconds(120), std::chrono::milliseconds(1000));
     ASSERT_TRUE(clean) << restarted->output();
-    EXPECT_EQ(redis_hget_int("stats:" + pipeline.auto_group, "processed"), 40);
-    EXPECT_GE(redis_hget_int("stats:" + pipeline.auto_group, "duplicates_skipped"), 1);
+    EXPECT_EQ(redis_stat(pipeline.auto_group, "processed"), 40);
+    EXPECT_GE(redis_stat(pipeline.auto_group, "duplicates_skipped"), 1);
 }
 
 }  // namespace

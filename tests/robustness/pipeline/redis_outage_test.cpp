@@ -1,4 +1,6 @@
 #include "integration/pipeline/pipeline_harness.h"
+#include "redis/connection.h"
+#include "redis/store_reads.h"
 
 #include <gtest/gtest.h>
 
@@ -122,7 +124,8 @@ TEST(RedisOutage, ARebalanceDuringTheOutageLosesNothing) {
         wait_until([&] { return pipeline.run("audit --timeout 20s", audit_env).exit_code == 0; },
                    seconds(60), std::chrono::milliseconds(1000)))
         << pipeline.run("audit", audit_env).output;
-    EXPECT_EQ(redis_server.command({"HGET", "stats:" + pipeline.batch_group, "processed"}), "30");
+    redis::Connection own(redis::parse_redis_url("REDIS_URL", redis_server.url()));
+    EXPECT_EQ(redis::group_stats(own, pipeline.batch_group).processed, 30);
 }
 
 }  // namespace

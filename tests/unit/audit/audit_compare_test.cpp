@@ -44,7 +44,7 @@ LogIndex log_of_three() {
 
 struct Group {
     std::map<std::int32_t, std::int64_t> committed = {{0, 2}, {1, 1}, {2, 0}};
-    redis::GroupStats stats{3, 0, 0};
+    redis::GroupStats stats{3, 0, 0, std::nullopt};
     std::vector<std::pair<std::string, std::vector<std::optional<std::string>>>> orders = {
         {"o1", stored(o1, {0, 0})}, {"o2", stored(o2, {1, 0})}, {"o3", stored(o3, {0, 1})}};
     std::map<std::string, CustomerSnapshot> customers = {{"a", {2, 350, {"o1", "o2"}}},

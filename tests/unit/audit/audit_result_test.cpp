@@ -16,10 +16,10 @@ AuditResult two_groups() {
     result.invalid = 1;
     result.resent = 1;
     result.dead_letter_records = 2;
-    GroupResult a{"orders-auto", {10, 1, 1}, {}};
+    GroupResult a{"orders-auto", {10, 1, 1, std::nullopt}, {}};
     a.findings.stored = 10;
     a.findings.customers = 4;
-    GroupResult b{"orders-batch", {8, 0, 1}, {}};
+    GroupResult b{"orders-batch", {8, 0, 1, std::nullopt}, {}};
     b.findings.stored = 8;
     b.findings.customers = 4;
     b.findings.not_yet_consumed = 2;

@@ -25,10 +25,23 @@ TEST(ConsumerSettings, DefaultsAreAutoCommitIntoOrdersAuto) {
     EXPECT_EQ(settings.commit_timeout, std::chrono::seconds(10));
     EXPECT_EQ(settings.commits_in_flight, 4U);
     EXPECT_EQ(settings.failpoint.crash_before_commit, 0);
-    EXPECT_EQ(settings.redis.port, 6379);
+    EXPECT_EQ(settings.redis.nodes.at(0).port, 6379);
     EXPECT_EQ(settings.pipeline.topic, "orders");
     EXPECT_EQ(settings.pipeline.dlq_topic, "orders.dlq");
     EXPECT_EQ(settings.pipeline.subject(), "orders-value");
+}
+
+TEST(ConsumerSettings, ARedisClusterUrlNamesItsSeeds) {
+    ConsumerOptions options;
+    options.redis_url = "redis-cluster://127.0.0.1:7001,127.0.0.1:7002";
+    const auto settings = to_settings(options);
+    EXPECT_TRUE(settings.redis.cluster);
+    ASSERT_EQ(settings.redis.nodes.size(), 2U);
+    EXPECT_EQ(settings.redis.nodes[1].port, 7002);
+    EXPECT_EQ(redis::describe_redis_target(settings.redis),
+              "cluster 127.0.0.1:7001,127.0.0.1:7002");
+    options.redis_url = "redis-cluster://127.0.0.1:7001/3";  // a cluster has database 0 only
+    EXPECT_THROW(to_settings(options), common::ConfigError);
 }
 
 TEST(ConsumerSettings, BatchModeUsesOrdersBatch) {

@@ -21,8 +21,9 @@ public:
         }
         return std::vector<redis::WriteOutcome>(entries.size(), redis::WriteOutcome::kApplied);
     }
-    std::map<std::string, std::int64_t> read() {
+    std::map<std::string, std::int64_t> read(const std::set<TopicPartition>& asked) {
         ++reads;
+        last_asked = asked;
         if (down) {
             throw redis::RedisError("redis 127.0.0.1:1/0: connection refused");
         }
@@ -32,6 +33,7 @@ public:
     bool down = false;
     int writes = 0;
     int reads = 0;
+    std::set<TopicPartition> last_asked;  // the partitions whose marks the last read wanted
 };
 
 std::vector<redis::StoreEntry> entries(std::int32_t partition, std::int64_t from, int count) {
@@ -44,7 +46,8 @@ std::vector<redis::StoreEntry> entries(std::int32_t partition, std::int64_t from
 
 struct RedisOffsetSeekTest : ::testing::Test {
     FakeRedis redis;
-    RedisOffsetSeek seek{redis, [this] { return redis.read(); }, "g"};
+    RedisOffsetSeek seek{
+        redis, [this](const std::set<TopicPartition>& asked) { return redis.read(asked); }, "g"};
 };
 
 TEST_F(RedisOffsetSeekTest, AnIntactRedisIsReadOncePerAssignmentAndNeverRewound) {
@@ -54,6 +57,7 @@ TEST_F(RedisOffsetSeekTest, AnIntactRedisIsReadOncePerAssignmentAndNeverRewound)
     seek.write(entries(1, 5, 3));
     seek.write(entries(0, 13, 3));
     EXPECT_EQ(redis.reads, 2);  // each partition's first write only
+    EXPECT_EQ(redis.last_asked, (std::set<TopicPartition>{{"orders", 1}}));  // its mark only
     EXPECT_EQ(redis.writes, 3);
     EXPECT_TRUE(seek.take_rewinds().empty());
 }

@@ -1,37 +1,114 @@
 #include "redis/key_names.h"
 
+#include "redis/key_slot.h"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 namespace orderflow::redis {
 namespace {
 
-TEST(KeyNames, PlainIdsKeepTheirNames) {
-    EXPECT_EQ(order_key("orders-auto", "0f8fad5b-d9cb-469f-a165-70867728950e"),
-              "order:orders-auto:0f8fad5b-d9cb-469f-a165-70867728950e");
-    EXPECT_EQ(customer_key("orders-auto", "cust-0001"), "customer:orders-auto:cust-0001");
-    EXPECT_EQ(customer_orders_key("orders-auto", "cust-0001"),
-              "customer:orders-auto:cust-0001:orders");
-    EXPECT_EQ(stats_key("orders-batch"), "stats:orders-batch");
-    EXPECT_EQ(offsets_key("orders-batch"), "offsets:orders-batch");
+TEST(KeyNames, EveryKeyOfAPartitionCarriesItsTag) {
+    const auto tag = partition_tag("orders-auto", 3);
+    EXPECT_EQ(tag.rfind("{orders-auto:3:", 0), 0U) << tag;
+    EXPECT_EQ(tag.back(), '}');
+    EXPECT_EQ(order_key("orders-auto", 3, "0f8fad5b-d9cb-469f-a165-70867728950e"),
+              "order:" + tag + ":0f8fad5b-d9cb-469f-a165-70867728950e");
+    EXPECT_EQ(customer_key("orders-auto", 3, "cust-0001"), "customer:" + tag + ":cust-0001");
+    EXPECT_EQ(customer_orders_key("orders-auto", 3, "cust-0001"),
+              "customer:" + tag + ":cust-0001:orders");
+    EXPECT_EQ(stats_key("orders-auto", 3), "stats:" + tag);
+    EXPECT_EQ(offsets_key("orders-auto", 3), "offsets:" + tag);
+    EXPECT_EQ(watch_key("orders-auto", 3, "t1"), "watch:" + tag + ":t1");
+    EXPECT_EQ(partitions_key("orders-auto"), "partitions:orders-auto");
+}
+
+TEST(KeyNames, KeysOfOneStoreCallShareOneSlot) {
+    for (std::int32_t p = 0; p < 64; ++p) {
+        const auto slot = key_slot(stats_key("g", p));
+        EXPECT_EQ(key_slot(offsets_key("g", p)), slot);
+        EXPECT_EQ(key_slot(order_key("g", p, "o{1}")), slot);  // braces in ids are encoded
+        EXPECT_EQ(key_slot(customer_key("g", p, "}c")), slot);
+        EXPECT_EQ(key_slot(customer_orders_key("g", p, "c")), slot);
+        EXPECT_EQ(key_slot(watch_key("g", p, "t")), slot);
+    }
+}
+
+TEST(KeyNames, TheSpreadNumberPlacesEachTagNearItsTarget) {
+    // The target of partition p is the van der Corput point of p turned by the group's CRC16;
+    // the tag's slot lies within 256 slots after it. So partitions 0 and 1 are half the slot
+    // space apart, 2 and 3 a quarter from them, and so on.
+    const std::string group = "orders-auto";
+    const auto turn = static_cast<std::uint32_t>(crc16_xmodem(group)) * slot_count / 65536;
+    const std::map<std::int32_t, std::uint32_t> fraction_of_16 = {{0, 0}, {1, 8},  {2, 4}, {3, 12},
+                                                                  {4, 2}, {5, 10}, {6, 6}, {7, 14}};
+    for (const auto& [partition, sixteenths] : fraction_of_16) {
+        const std::uint32_t target = (sixteenths * slot_count / 16 + turn) % slot_count;
+        const std::uint32_t slot = key_slot(stats_key(group, partition));
+        EXPECT_LT((slot + slot_count - target) % slot_count, 256U + 1) << "partition " << partition;
+        EXPECT_EQ(partition_tag(group, partition),
+                  "{" + group + ":" + std::to_string(partition) + ":" +
+                      std::to_string(spread_number(group, partition)) + "}");
+    }
+}
+
+TEST(KeyNames, TheTagsOfTheDefaultGroups) {
+    // Pinned here and in tests/unit/bench/test_store_keys.py: bench/store_keys.py reads the
+    // same keys, and data written by one version must be found by the next.
+    const std::vector<std::string> expected = {"{orders-auto:0:63}", "{orders-auto:1:44}",
+                                               "{orders-auto:2:39}", "{orders-auto:3:4}",
+                                               "{orders-auto:4:278}"};
+    for (std::int32_t p = 0; p < 5; ++p) {
+        EXPECT_EQ(partition_tag("orders-auto", p), expected[static_cast<std::size_t>(p)]);
+    }
+    EXPECT_EQ(partition_tag("orders-batch", 2), "{orders-batch:2:106}");
+}
+
+TEST(KeyNames, TheDefaultGroupsSpreadOverThreeEqualMasters) {
+    // redis-cli --cluster create splits the slots in three equal ranges: no master may hold
+    // more than 60 % of the default groups' 10 partitions (docs/redis-cluster.md).
+    std::map<int, int> per_master;
+    for (const auto* group : {"orders-auto", "orders-batch"}) {
+        for (std::int32_t p = 0; p < 5; ++p) {
+            ++per_master[key_slot(stats_key(group, p)) * 3 / slot_count];
+        }
+    }
+    for (const auto& [master, count] : per_master) {
+        EXPECT_LE(count, 6) << "master " << master;
+    }
+    EXPECT_EQ(per_master.size(), 3U);
+}
+
+TEST(KeyNames, KeysNameTheirIdAndPartition) {
+    const auto key = order_key("g", 12, "b:x");
+    EXPECT_EQ(order_id_of("g", key), "b:x");
+    EXPECT_EQ(partition_of("g", key), 12);
+    EXPECT_EQ(customer_id_of("g", customer_orders_key("g", 7, "c")), "c");
+    EXPECT_EQ(partition_of("g", customer_key("g", 7, "c")), 7);
+    EXPECT_EQ(order_id_of("g", "order:{g:x:0}:o"), std::nullopt);  // not a partition number
+    EXPECT_EQ(order_id_of("g", "order:g:o"), std::nullopt);        // no tag
+    EXPECT_EQ(partition_of("g", "order:{g:99999999999:0}:o"), std::nullopt);
+    EXPECT_EQ(group_of_partitions_key(partitions_key("a:b{c}*")), "a:b{c}*");
 }
 
 TEST(KeyNames, ACustomerNamedLikeASortedSetGetsItsOwnKey) {
-    const auto set_of_c1 = customer_orders_key("g", "c1");
-    const auto hash_of_other = customer_key("g", "c1:orders");
+    const auto set_of_c1 = customer_orders_key("g", 0, "c1");
+    const auto hash_of_other = customer_key("g", 0, "c1:orders");
     EXPECT_NE(set_of_c1, hash_of_other);
-    EXPECT_EQ(hash_of_other, "customer:g:c1%3Aorders");
+    EXPECT_EQ(hash_of_other, "customer:" + partition_tag("g", 0) + ":c1%3Aorders");
     EXPECT_EQ(customer_id_of("g", hash_of_other), "c1:orders");
     EXPECT_EQ(customer_id_of("g", set_of_c1), "c1");
 }
 
 TEST(KeyNames, GroupsWithSeparatorsNeverShareKeys) {
     // Without encoding, group "a:b" + order "x" and group "a" + order "b:x" were one key.
-    EXPECT_NE(order_key("a:b", "x"), order_key("a", "b:x"));
-    EXPECT_EQ(order_id_of("a", order_key("a", "b:x")), "b:x");
-    EXPECT_EQ(order_id_of("a", order_key("a:b", "x")), std::nullopt);
-    EXPECT_EQ(group_of_stats_key(stats_key("a:b{c}*")), "a:b{c}*");
+    EXPECT_NE(order_key("a:b", 0, "x"), order_key("a", 0, "b:x"));
+    EXPECT_EQ(order_id_of("a", order_key("a", 0, "b:x")), "b:x");
+    EXPECT_EQ(order_id_of("a", order_key("a:b", 0, "x")), std::nullopt);
+    EXPECT_EQ(order_id_of("a", order_key("ab", 0, "x")), std::nullopt);
 }
 
 TEST(KeyNames, EncodingRoundTripsEveryByte) {
@@ -59,15 +136,16 @@ TEST(KeyNames, DistinctIdsGiveDistinctKeys) {
         "c1", "c1:orders", "c1%3Aorders", "c1%253Aorders", "{c1}", "c1*", ""};
     std::set<std::string> keys;
     for (const auto& id : ids) {
-        keys.insert(customer_key("g", id));
-        keys.insert(customer_orders_key("g", id));
+        keys.insert(customer_key("g", 1, id));
+        keys.insert(customer_orders_key("g", 1, id));
     }
     EXPECT_EQ(keys.size(), ids.size() * 2);
 }
 
-TEST(KeyNames, PatternsMatchOnlyTheirGroup) {
-    EXPECT_EQ(order_key_pattern("g*"), "order:g%2A:*");
-    EXPECT_EQ(customer_key_pattern("g"), "customer:g:*");
+TEST(KeyNames, PatternsMatchEveryPartitionOfOnlyTheirGroup) {
+    EXPECT_EQ(order_key_pattern("g*"), "order:{g%2A:*");
+    EXPECT_EQ(customer_key_pattern("g"), "customer:{g:*");
+    EXPECT_EQ(order_key("g", 4, "o").rfind(order_key_prefix("g"), 0), 0U);
 }
 
 }  // namespace

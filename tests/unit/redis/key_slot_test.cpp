@@ -1,13 +1,13 @@
 // The slot function against vectors Redis 7's own CLUSTER KEYSLOT gave (the integration test
 // compares thousands more on a live cluster).
 
-#include "redis_cluster/key_slot.h"
+#include "redis/key_slot.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace orderflow::redis_cluster {
+namespace orderflow::redis {
 namespace {
 
 TEST(Crc16Xmodem, MatchesTheStandardCheckValue) {
@@ -52,4 +52,4 @@ TEST(KeySlot, TakesBinaryBytes) {
 }
 
 }  // namespace
-}  // namespace orderflow::redis_cluster
+}  // namespace orderflow::redis

@@ -1,6 +1,7 @@
 #include "redis/store_call.h"
 
 #include "orders/validation.h"
+#include "redis/key_names.h"
 
 #include <gtest/gtest.h>
 
@@ -47,12 +48,13 @@ TEST(StoreCall, OnePartitionsOrdersAndDeadLettersShareOneCall) {
     ASSERT_EQ(call.size(), 3 + 5 + 5 + names + 2 + names + 2);
     EXPECT_EQ(call[0], "FCALL");
     EXPECT_EQ(call[1], "fn");
-    EXPECT_EQ(call[2], "5");  // stats, offsets and the order's three keys
-    EXPECT_EQ(call[3], "stats:g");
-    EXPECT_EQ(call[4], "offsets:g");
-    EXPECT_EQ(call[5], "order:g:0f8fad5b-d9cb-469f-a165-70867728950e");
-    EXPECT_EQ(call[6], "customer:g:c1%3Aorders");
-    EXPECT_EQ(call[7], "customer:g:c1%3Aorders:orders");
+    EXPECT_EQ(call[2], "5");                 // stats, offsets and the order's three keys
+    const auto tag = partition_tag("g", 2);  // every key in partition 2's slot
+    EXPECT_EQ(call[3], "stats:" + tag);
+    EXPECT_EQ(call[4], "offsets:" + tag);
+    EXPECT_EQ(call[5], "order:" + tag + ":0f8fad5b-d9cb-469f-a165-70867728950e");
+    EXPECT_EQ(call[6], "customer:" + tag + ":c1%3Aorders");
+    EXPECT_EQ(call[7], "customer:" + tag + ":c1%3Aorders:orders");
     EXPECT_EQ((Command{call.begin() + 8, call.begin() + 13}),
               (Command{"orders:2", "orders", "2", "123", std::to_string(names)}));
     EXPECT_EQ(call[13], "order_id");

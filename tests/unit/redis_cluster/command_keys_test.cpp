@@ -1,6 +1,6 @@
 #include "redis_cluster/command_keys.h"
 
-#include "redis_cluster/key_slot.h"
+#include "redis_cluster/slot_map.h"
 
 #include <gtest/gtest.h>
 
@@ -40,7 +40,7 @@ TEST(CommonSlot, IsTheSlotOfKeysThatShareAHashTag) {
     const auto slot = common_slot({{"HSET", "order:{g1}:1", "f", "v"},
                                    {"FCALL", "store", "2", "stats:{g1}", "offsets:{g1}"}});
     ASSERT_TRUE(slot);
-    EXPECT_EQ(*slot, key_slot("g1"));
+    EXPECT_EQ(*slot, redis::key_slot("g1"));
     EXPECT_FALSE(common_slot({{"PING"}, {"FUNCTION", "LIST"}}));
 }
 

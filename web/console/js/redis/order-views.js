@@ -1,4 +1,4 @@
-// The order views per group: order counts (stats:<group>), a customer's aggregates, and the
+// The order views per group: order counts (its stats pieces summed), a customer's aggregates, and the
 // last audit result.
 import { apiPath, getJson } from '../api.js';
 import { h, keyValues, replace, table } from '../dom.js';
