@@ -87,11 +87,15 @@ start_node() {
   require_free_port "$port" "redis cluster node"
   require_free_port "$bus" "redis cluster bus of :$port"
   # AOF as the single Redis (redis.sh): a killed process loses nothing the kernel holds.
+  # Validity factor 0: a replica may take over however long ago it last heard from its master.
+  # Otherwise an election that fails under load (a busy 2-core machine, a short node timeout)
+  # leaves the replica too old to try again and the cluster down for good; a replica that
+  # lacks the last writes is what the consumers' offset marks catch (docs/redis-cluster.md).
   (cd "$ndir" && start_bg "$ndir/redis.pid" "$ndir/redis.log" redis-server redis-server \
     --bind "$host" --port "$port" --dir "$ndir" --protected-mode yes --daemonize no \
     --cluster-enabled yes --cluster-config-file nodes.conf --cluster-port "$bus" \
-    --cluster-node-timeout "$node_timeout" --appendonly yes --appendfsync everysec --save "" \
-    --loglevel notice)
+    --cluster-node-timeout "$node_timeout" --cluster-replica-validity-factor 0 \
+    --appendonly yes --appendfsync everysec --save "" --loglevel notice)
 }
 
 wait_until_up() {

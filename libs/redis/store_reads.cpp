@@ -13,7 +13,8 @@ std::vector<Reply> checked_pipeline(Client& redis, const std::vector<Command>& c
     auto replies = redis.pipeline(commands);
     for (std::size_t i = 0; i < replies.size(); ++i) {
         if (replies[i].is_error()) {
-            throw_reply_error(redis, commands[i][0] + " " + commands[i][1], commands[i], replies[i]);
+            throw_reply_error(redis, commands[i][0] + " " + commands[i][1], commands[i],
+                              replies[i]);
         }
     }
     return replies;
@@ -45,8 +46,7 @@ std::vector<std::int32_t> group_partitions(Client& redis, const std::string& gro
 }
 
 std::map<std::string, std::vector<std::int32_t>> groups_partitions(
-    Client& redis,
-    const std::vector<std::string>& groups) {
+    Client& redis, const std::vector<std::string>& groups) {
     std::vector<Command> reads;
     for (const auto& group : groups) {
         reads.push_back({"SMEMBERS", partitions_key(group)});
@@ -94,7 +94,8 @@ GroupStats partition_stats(Client& redis,
                                   : name == "dead_lettered"      ? &stats.dead_lettered
                                                                  : nullptr;
             if (name == "customers") {
-                stats.customers = stats.customers.value_or(0) + integer_of(key, name, fields[f + 1].str);
+                stats.customers =
+                    stats.customers.value_or(0) + integer_of(key, name, fields[f + 1].str);
             } else if (total != nullptr) {
                 *total += integer_of(key, name, fields[f + 1].str);
             }

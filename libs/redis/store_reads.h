@@ -37,8 +37,7 @@ std::vector<std::int32_t> partitions_in(const std::string& key, const Reply& rep
 
 /// group_partitions() of each of `groups`, in one pipeline. Errors: RedisError.
 std::map<std::string, std::vector<std::int32_t>> groups_partitions(
-    Client& redis,
-    const std::vector<std::string>& groups);
+    Client& redis, const std::vector<std::string>& groups);
 
 /// The sum of the stats pieces of `partitions` (one pipelined HGETALL each). Errors: RedisError.
 GroupStats partition_stats(Client& redis,

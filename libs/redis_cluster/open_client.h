@@ -14,7 +14,6 @@ namespace orderflow::redis_cluster {
 /// Connects (and reads a cluster's slot map). Errors: redis::RedisError (AclDenied when the
 /// login is refused), naming where, never the password.
 std::unique_ptr<redis::Client> open_client(
-    const redis::RedisTarget& target,
-    std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    const redis::RedisTarget& target, std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace orderflow::redis_cluster

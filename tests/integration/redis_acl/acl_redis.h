@@ -54,6 +54,7 @@ protected:
     static redis::Connection connect(const std::string& user);
     /// As admin: ACL SETUSER `user` `rule` (ACL LOAD in the next SetUp undoes it).
     static void set_user_rule(const std::string& user, const std::string& rule);
+    /// Keys in Redis but the groups' directories of partitions.
     static std::int64_t keys_in_redis();
 
     static AclRedis* redis_;
