@@ -74,6 +74,23 @@ def _gateway_rows(g: dict) -> list[str]:
     return rows
 
 
+def _cluster_rows(cl: dict) -> list[str]:
+    """The Redis Cluster section's rows (bench/cluster_bench.py)."""
+    met = "met" if cl.get("max_master_share_goal_met") else "missed"
+    return [f"| Redis Cluster ({cl['masters']} masters): auto-commit consumer, orders/s, vs "
+            f"ConsumerPerformance (no Redis) | {_s(cl['auto_per_s'])} | {_s(cl['cp_per_s'])} | "
+            f"{_r(cl['auto_vs_cp'])} |",
+            f"| Redis Cluster: batch consumer vs auto-commit consumer | {_s(cl['batch_per_s'])} | "
+            f"{_s(cl['auto_per_s'])} | {_r(cl['batch_vs_auto'])} |",
+            f"| Redis Cluster: the largest master's share of a group's orders, % | "
+            f"{_s(cl['max_master_share_pct'])} | | goal <= 60: {met} |",
+            f"| Redis Cluster: masters' CPU us per stored order, auto / batch | "
+            f"{_s(cl['redis_cpu_us_per_order']['auto'])} / {_s(cl['redis_cpu_us_per_order']['batch'])} "
+            f"| | |",
+            f"| Redis Cluster: orders per FCALL, auto / batch | {_s(cl['orders_per_call']['auto'])} / "
+            f"{_s(cl['orders_per_call']['batch'])} | | |"]
+
+
 def _peak(results: dict) -> list[tuple[str, float]]:
     """Peak RSS (MB) of each process kind: the highest any run of it reached."""
     peaks: dict[str, float] = {}
@@ -175,6 +192,9 @@ def table(results: dict) -> str:
     gw = results.get("gateway")
     if gw and "runs" in gw:
         rows += _gateway_rows(gw)
+    cl = results.get("cluster")
+    if cl:
+        rows += _cluster_rows(cl)
     sec = results.get("secure")
     if sec:
         rows.append(f"| secure profile (SASL_SSL + ACLs, Redis ACL user): producer, records/s, vs "

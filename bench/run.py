@@ -11,8 +11,11 @@ The gateway section (gateway_bench.py): orders POSTed to `orderflow gateway` by 
 gateway_orders.lua, accepted orders/s against `orderflow produce --rate max` into the same topic,
 p50/p99 to 201 at 1 000 orders/s, the gateway's CPU per order and peak RSS.
 
+The cluster section (cluster_bench.py): both consumers into a private 6-node Redis Cluster (3
+masters) against ConsumerPerformance, with how each group's orders spread over the masters.
+
 Environment: BENCH_QUICK=1 (a smoke run: small counts, 1 repetition), BENCH_REPS, BENCH_ORDERS,
-BENCH_ONLY=producer,consumer,redis,latency,pipeline,http,gateway,secure (a subset), BENCH_RATES (the
+BENCH_ONLY=producer,consumer,redis,latency,pipeline,http,gateway,cluster,secure (a subset), BENCH_RATES (the
 latency section's rates, default 100,1000,5000), BENCH_GATEWAY_RATE (the gateway's paced rate,
 default 1000), BENCH_OUT (results dir), ORDERFLOW_BIN.
 """
@@ -957,6 +960,7 @@ def main() -> int:
     results["started"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     progress(f"make bench: {ORDERS} orders, {REPS} repetition(s){' (BENCH_QUICK)' if QUICK else ''}; "
              "the machine is shared, so figures are noisy: read the min-max")
+    from cluster_bench import bench_cluster
     from gateway_bench import bench_gateway
     stack = Stack()
     try:
@@ -968,7 +972,8 @@ def main() -> int:
                     ("latency", lambda: bench_latency(stack, redis, results)),
                     ("pipeline", lambda: bench_pipeline(stack, redis, results)),
                     ("http", lambda: bench_http(stack, results)),
-                    ("gateway", lambda: bench_gateway(stack, results))]
+                    ("gateway", lambda: bench_gateway(stack, results)),
+                    ("cluster", lambda: bench_cluster(stack, results))]
         for name, section in sections:
             if not ONLY or name in ONLY:
                 section()

@@ -71,3 +71,27 @@ def test_the_secure_run_is_shown_as_its_ratio_to_plaintext_when_it_ran():
     assert len(rows) == 2
     assert rows[0].endswith("| 0.61 (0.60-0.62) |")
     assert rows[1].endswith("| 0.83 (0.80-0.85) |")
+
+
+def test_the_cluster_section_gives_its_ratios_and_the_spread_goal():
+    results = load()
+    results["cluster"] = {
+        "masters": 3, "auto_per_s": {"median": 30000, "min": 28000, "max": 31000, "n": 2},
+        "batch_per_s": {"median": 27000, "min": 26000, "max": 28000, "n": 2},
+        "cp_per_s": {"median": 60000, "min": 55000, "max": 65000, "n": 2},
+        "auto_vs_cp": {"median": 0.5, "min": 0.43, "max": 0.56, "n": 2},
+        "batch_vs_auto": {"median": 0.9, "min": 0.84, "max": 0.9, "n": 2},
+        "max_master_share_pct": {"median": 40.0, "min": 38.0, "max": 41.0, "n": 4},
+        "max_master_share_goal_met": True,
+        "redis_cpu_us_per_order": {m: {"median": 4.0, "min": 3.5, "max": 4.4, "n": 2}
+                                   for m in ("auto", "batch")},
+        "orders_per_call": {m: {"median": 12.0, "min": 10.0, "max": 14.0, "n": 2}
+                            for m in ("auto", "batch")},
+    }
+    lines = report.table(results).splitlines()
+    auto = next(line for line in lines if line.startswith("| Redis Cluster (3 masters): auto-commit"))
+    assert auto.endswith("| 0.50 (0.43-0.56) |")
+    share = next(line for line in lines if "largest master's share" in line)
+    assert "| 40 (38-41) |" in share and share.endswith("goal <= 60: met |")
+    results["cluster"]["max_master_share_goal_met"] = False
+    assert "goal <= 60: missed" in report.table(results)
