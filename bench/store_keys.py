@@ -36,16 +36,16 @@ def key_slot(key: str) -> int:
     return crc16(raw) % SLOTS
 
 
-def _van_der_corput(index: int) -> int:
-    """The base-2 van der Corput point of `index` as a fraction of 2^32."""
-    return int(f"{index & 0xFFFFFFFF:032b}"[::-1], 2)
+def _golden_point(index: int) -> int:
+    """index x 0.618... mod 1 as a fraction of 2^32 (key_names.cpp golden_point)."""
+    return (index * 0x9E3779B9) & 0xFFFFFFFF
 
 
 @lru_cache(maxsize=None)
 def partition_tag(group: str, partition: int) -> str:
     """"{g:p:n}" (key_names.h partition_tag)."""
     g = encode_key_part(group)
-    target = (((_van_der_corput(partition) + (crc16(g.encode("latin-1")) << 16)) & 0xFFFFFFFF)
+    target = (((_golden_point(partition) + (crc16(g.encode("latin-1")) << 16)) & 0xFFFFFFFF)
               * SLOTS) >> 32
     spread = 0
     for n in range(_TRIES):

@@ -25,8 +25,9 @@ std::optional<std::string> decode_key_part(std::string_view part);
 /// "{g:p:n}": the hash tag of group `group`'s partition `partition` (n: spread_number()).
 std::string partition_tag(const std::string& group, std::int32_t partition);
 /// The smallest n >= 0 whose tag's slot lies within 256 slots after the partition's target point
-/// (the van der Corput sequence of the partition, turned by a hash of the group); 0 when none of
-/// the first 4096 does (never seen: each try has a 1 in 64 chance). Depends on its arguments only.
+/// (partition x 0.618... mod 1 of the slot space, the golden-ratio sequence, turned by a hash of
+/// the group); 0 when none of the first 4096 does (never seen: each try has a 1 in 64 chance).
+/// Depends on its arguments only.
 std::uint32_t spread_number(const std::string& group, std::int32_t partition);
 
 /// order:{g:p:n}:{order id}: the order hash.

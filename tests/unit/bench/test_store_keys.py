@@ -9,10 +9,10 @@ import store_keys  # noqa: E402
 
 PINNED = {
     ("orders-auto", 0): "{orders-auto:0:63}",
-    ("orders-auto", 1): "{orders-auto:1:44}",
-    ("orders-auto", 2): "{orders-auto:2:39}",
-    ("orders-auto", 3): "{orders-auto:3:4}",
-    ("orders-auto", 4): "{orders-auto:4:278}",
+    ("orders-auto", 1): "{orders-auto:1:39}",
+    ("orders-auto", 2): "{orders-auto:2:31}",
+    ("orders-auto", 3): "{orders-auto:3:129}",
+    ("orders-auto", 4): "{orders-auto:4:18}",
 }
 
 
@@ -27,7 +27,7 @@ def test_the_slot_function_is_redis_cluster_s():
 def test_the_tags_are_the_ones_the_consumers_write():
     for (group, partition), tag in PINNED.items():
         assert store_keys.partition_tag(group, partition) == tag
-    assert store_keys.stats_key("orders-auto", 3) == "stats:{orders-auto:3:4}"
+    assert store_keys.stats_key("orders-auto", 3) == "stats:{orders-auto:3:129}"
 
 
 def test_a_group_with_separators_is_encoded():
