@@ -5,7 +5,7 @@
 // The cluster-* cases run the consumers and the checks on the stack's Redis Cluster instead of
 // its single Redis: a master of a busy slot killed (its replica promoted, the node back as a
 // replica), the same with the replica SIGSTOPped 8 s first (the cluster down meanwhile), and
-// a busy slot moved to another master key by key while orders flow.
+// a busy slot of each group moved to another master key by key while orders flow.
 // CHAOS_CASES=name,name runs only those cases.
 
 #include "integration/pipeline/pipeline_harness.h"
@@ -140,10 +140,13 @@ Clock::time_point roll_back_redis(CaseRun& run, std::size_t count, bool restart_
     return Clock::now();
 }
 
-std::size_t count_in_consumer_logs(const CaseRun& run, const std::string& needle) {
+// Lines with `needle` in the logs whose names start with `logs` (both consumers' by default).
+std::size_t count_in_consumer_logs(const CaseRun& run,
+                                   const std::string& needle,
+                                   const std::string& logs = "consumer-") {
     std::size_t found = 0;
     for (const auto& entry : std::filesystem::directory_iterator(run.dir())) {
-        if (entry.path().filename().string().rfind("consumer-", 0) != 0) {
+        if (entry.path().filename().string().rfind(logs, 0) != 0) {
             continue;
         }
         std::ifstream in(entry.path());
@@ -154,14 +157,29 @@ std::size_t count_in_consumer_logs(const CaseRun& run, const std::string& needle
     return found;
 }
 
+// The consumers met the fault (the logs named `logs`... say `needle` at least `least` times in
+// all), so the case tested what it means to.
+void require_logged(const CaseRun& run,
+                    const std::string& needle,
+                    std::size_t least,
+                    const std::string& logs = "consumer-") {
+    const auto lines = count_in_consumer_logs(run, needle, logs);
+    progress("  " + logs + "* log lines with \"" + needle + "\": " + std::to_string(lines));
+    if (lines < least) {
+        throw std::runtime_error("the consumers logged \"" + needle + "\" " +
+                                 std::to_string(lines) + " time(s), expected " +
+                                 std::to_string(least) + "+");
+    }
+}
+
 bool on_redis_cluster(const Case& spec) {
     return spec.name.starts_with("cluster-");
 }
 
-// The slot of the auto group's partition 0 tag: orders are keyed by customer over 5
-// partitions, so it gets writes all along.
-std::uint16_t busy_slot(const CaseRun& run) {
-    return redis::key_slot(redis::stats_key(run.group(true), 0));
+// The slot of a group's partition 0 tag: orders are keyed by customer over 5 partitions, so it
+// gets writes all along.
+std::uint16_t busy_slot(const CaseRun& run, bool auto_commit) {
+    return redis::key_slot(redis::stats_key(run.group(auto_commit), 0));
 }
 
 std::uint16_t serving(const RealCluster& cluster, std::uint16_t slot) {
@@ -190,7 +208,7 @@ Clock::time_point fail_over_busy_slot(CaseRun& run,
                                       milliseconds replica_stopped) {
     auto& cluster = run.stack().redis_cluster();
     wait_acked(run, share(count, 0.25));
-    const auto slot = busy_slot(run);
+    const auto slot = busy_slot(run, true);
     const auto master = serving(cluster, slot);
     const auto replica = cluster.replica_of(master);
     const bool delayed = replica_stopped.count() > 0;
@@ -218,7 +236,30 @@ Clock::time_point fail_over_busy_slot(CaseRun& run,
     if (delayed && state_while_stopped != "fail") {
         throw std::runtime_error("the cluster was not down while the replica was stopped");
     }
+    require_logged(run, "masters changed", 2);  // each consumer compares its marks again
+    if (delayed) {
+        require_logged(run, "CLUSTERDOWN", 2);  // each consumer held its writes
+    }
     return healed;
+}
+
+// Moves the busy slot of one group to another master while orders flow: that group's consumer
+// meets TRYAGAIN (a store call's keys split between the two masters) and must hold its writes.
+void reshard_busy_slot(CaseRun& run, bool auto_commit) {
+    auto& cluster = run.stack().redis_cluster();
+    const auto slot = busy_slot(run, auto_commit);
+    const auto from = serving(cluster, slot);
+    const auto to = another_master(cluster, from);
+    progress("  move slot " + std::to_string(slot) + " of the " + (auto_commit ? "auto" : "batch") +
+             " group from :" + std::to_string(from) + " to :" + std::to_string(to) +
+             ", 5 keys every 200 ms");
+    const auto moved = move_slot(cluster, slot, from, to, 5, milliseconds(200));
+    progress("  moved " + std::to_string(moved) + " keys");
+    require_logged(run, "TRYAGAIN", 1, auto_commit ? "consumer-auto-" : "consumer-batch-");
+    if (serving(cluster, slot) != to) {
+        throw std::runtime_error("slot " + std::to_string(slot) +
+                                 " is not on :" + std::to_string(to) + " after the move");
+    }
 }
 
 std::vector<Case> all_cases() {
@@ -396,38 +437,24 @@ std::vector<Case> all_cases() {
                          return fail_over_busy_slot(run, count, milliseconds(0));
                      }});
     cases.push_back({"cluster-slow-promotion",
-                     "cluster master kill, replica paused 8 s",
+                     "cluster master kill, replica stop 8 s",
                      false,
                      false,
                      {},
                      [](CaseRun& run, std::size_t count) {
                          return fail_over_busy_slot(run, count, seconds(8));
                      }});
-    cases.push_back(
-        {"cluster-reshard",
-         "a busy slot moved to another master",
-         false,
-         false,
-         {},
-         [](CaseRun& run, std::size_t count) {
-             auto& cluster = run.stack().redis_cluster();
-             wait_acked(run, share(count, 0.3));
-             const auto slot = busy_slot(run);
-             const auto from = serving(cluster, slot);
-             const auto to = another_master(cluster, from);
-             progress("  move slot " + std::to_string(slot) + " from :" + std::to_string(from) +
-                      " to :" + std::to_string(to) + ", 5 keys every 200 ms");
-             const auto moved = move_slot(cluster, slot, from, to, 5, milliseconds(200));
-             const auto healed = Clock::now();
-             progress("  moved " + std::to_string(moved) +
-                      " keys; consumer log lines about TRYAGAIN: " +
-                      std::to_string(count_in_consumer_logs(run, "TRYAGAIN")));
-             if (serving(cluster, slot) != to) {
-                 throw std::runtime_error("slot " + std::to_string(slot) +
-                                          " is not on :" + std::to_string(to) + " after the move");
-             }
-             return healed;
-         }});
+    cases.push_back({"cluster-reshard",
+                     "a busy slot per group moved (reshard)",
+                     false,
+                     false,
+                     {},
+                     [](CaseRun& run, std::size_t count) {
+                         wait_acked(run, share(count, 0.3));
+                         reshard_busy_slot(run, true);
+                         reshard_busy_slot(run, false);
+                         return Clock::now();
+                     }});
     return cases;
 }
 
