@@ -64,7 +64,7 @@ space := $(subst ,, )
 chaos_cases := $(subst $(comma), ,$(CHAOS_CASES))
 net_chaos_cases := $(filter net net-%,$(chaos_cases))
 process_chaos_cases := $(filter-out net net-%,$(chaos_cases))
-chaos: deps ## fault tests: kill/pause brokers, consumers, Redis, registry, cut links; loses nothing?
+chaos: deps ## fault tests: kill/pause brokers, consumers, Redis (and a Redis Cluster), registry, cut links; loses nothing?
 	@cmake --preset default >/dev/null
 ifneq ($(process_chaos_cases)$(if $(net_chaos_cases),,all),)
 	@cmake --build --preset default --target orderflow robustness_chaos

@@ -24,10 +24,12 @@ std::string comma_list(const std::array<std::uint16_t, 6>& ports) {
 
 }  // namespace
 
-RealCluster::RealCluster(std::chrono::milliseconds node_timeout)
+RealCluster::RealCluster(std::chrono::milliseconds node_timeout, const std::string& parent)
     : node_timeout_(node_timeout), owned_(true) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "orderflow-redis-cluster-XXXXXX").string();
+    const std::filesystem::path under =
+        parent.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(parent);
+    std::filesystem::create_directories(under);
+    std::string pattern = (under / "orderflow-redis-cluster-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
     }
@@ -132,6 +134,14 @@ std::uint16_t RealCluster::replica_of(std::uint16_t master_port) const {
         }
     }
     throw std::runtime_error("no replica of :" + std::to_string(master_port));
+}
+
+void RealCluster::restart_stopped_nodes() {
+    // The script starts only the nodes that are not alive and creates no second cluster.
+    const auto result = run_command(script("start"));
+    if (result.exit_code != 0) {
+        throw std::runtime_error("redis cluster nodes did not restart:\n" + result.output);
+    }
 }
 
 pid_t RealCluster::pid(std::uint16_t port) const {

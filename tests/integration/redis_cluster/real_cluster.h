@@ -19,8 +19,9 @@ namespace orderflow::test {
 class RealCluster {
 public:
     /// A cluster of its own, for a test that kills nodes. `node_timeout`: how long a silent
-    /// master has before its replica takes over.
-    explicit RealCluster(std::chrono::milliseconds node_timeout);
+    /// master has before its replica takes over. Its nodes' dirs go in a new dir under `parent`
+    /// (the system's temp dir when empty).
+    explicit RealCluster(std::chrono::milliseconds node_timeout, const std::string& parent = "");
     /// The cluster of the ctest fixture `redis_cluster` (cluster_fixture.sh), shared by the
     /// tests that only move slots they alone use. Throws std::runtime_error outside the fixture.
     static RealCluster& shared();
@@ -37,6 +38,9 @@ public:
     /// The port of the node that replicates the master on `port`.
     std::uint16_t replica_of(std::uint16_t master_port) const;
     pid_t pid(std::uint16_t port) const;
+    /// Starts the nodes that are not running (killed ones) from their nodes.conf, so they rejoin
+    /// the cluster as it is now; returns once every node says cluster_state:ok.
+    void restart_stopped_nodes();
 
 private:
     RealCluster() = default;

@@ -139,6 +139,22 @@ void Registry::kill9() {
 Stack::Stack(std::string dir)
     : dir_(std::move(dir)), redis_(dir_ + "/redis"), registry_(kafka_.bootstrap_servers(), dir_) {}
 
+RealCluster& Stack::redis_cluster() {
+    if (!redis_cluster_) {
+        // A short node timeout: a killed master's replica takes over within a few seconds.
+        redis_cluster_ = std::make_unique<RealCluster>(milliseconds(1000), dir_ + "/redis-cluster");
+    }
+    return *redis_cluster_;
+}
+
+std::string Stack::redis_cluster_url() {
+    std::string url = "redis-cluster://";
+    for (const auto port : redis_cluster().ports()) {
+        url += (url.back() == '/' ? "" : ",") + std::string("127.0.0.1:") + std::to_string(port);
+    }
+    return url;
+}
+
 int Stack::partition_leader(const std::string& topic, int partition) const {
     kafka::ClientSettings settings;
     settings.bootstrap_servers = kafka_.bootstrap_servers();
@@ -169,9 +185,10 @@ int Stack::active_controller() const {
     return -1;
 }
 
-CaseRun::CaseRun(Stack& stack, const std::string& name)
+CaseRun::CaseRun(Stack& stack, const std::string& name, std::string redis_url)
     : stack_(stack),
       name_(name),
+      redis_url_(std::move(redis_url)),
       topic_(unique_name("chaos-" + name)),
       auto_(topic_ + "-auto"),
       batch_(topic_ + "-batch"),
@@ -195,7 +212,7 @@ std::map<std::string, std::string> CaseRun::env(
     const std::map<std::string, std::string>& extra) const {
     std::map<std::string, std::string> result = {
         {"KAFKA_BOOTSTRAP_SERVERS", stack_.kafka().bootstrap_servers()},
-        {"REDIS_URL", stack_.redis().url()},
+        {"REDIS_URL", redis_url_},
         {"SCHEMA_REGISTRY_URL", stack_.registry().url()},
         {"ORDERS_TOPIC", topic_},
         {"DLQ_TOPIC", topic_ + ".dlq"},

@@ -1,9 +1,11 @@
 #pragma once
 
 // The private stack a chaos run breaks: a 3-node Kafka cluster, Redis with AOF (scripts/
-// redis.sh), the registry, and per case a topic, both consumers and a producer writing its
-// acknowledgement log. Started once per run; nothing of it is shared with other tests.
+// redis.sh), the registry, a 6-node Redis Cluster for the cluster cases (started with the first
+// of them), and per case a topic, both consumers and a producer writing its acknowledgement log.
+// Started once per run; nothing of it is shared with other tests.
 
+#include "integration/redis_cluster/real_cluster.h"
 #include "support/test_support.h"
 
 #include <chrono>
@@ -65,6 +67,10 @@ public:
     AofRedis& redis() { return redis_; }
     Registry& registry() { return registry_; }
     const std::string& dir() const { return dir_; }
+    /// The Redis Cluster (3 masters, 3 replicas, node timeout 1 s), started on the first call.
+    RealCluster& redis_cluster();
+    /// Its REDIS_URL (redis-cluster://, every node a seed).
+    std::string redis_cluster_url();
 
     /// The leader of `topic`'s `partition` (node 1..3), -1 when unknown.
     int partition_leader(const std::string& topic, int partition) const;
@@ -76,14 +82,17 @@ private:
     KafkaCluster kafka_;
     AofRedis redis_;
     Registry registry_;
+    std::unique_ptr<RealCluster> redis_cluster_;
 };
 
-/// One case's pipeline: its topic, the two groups, their consumers and the producer.
+/// One case's pipeline: its topic, the two groups, their consumers and the producer, all on the
+/// Redis `redis_url` names (the stack's single Redis or its cluster).
 class CaseRun {
 public:
-    CaseRun(Stack& stack, const std::string& name);
+    CaseRun(Stack& stack, const std::string& name, std::string redis_url);
     ~CaseRun();
 
+    const std::string& redis_url() const { return redis_url_; }
     const std::string& topic() const { return topic_; }
     const std::string& group(bool auto_commit) const { return auto_commit ? auto_ : batch_; }
     const std::string& dir() const { return dir_; }
@@ -118,6 +127,7 @@ public:
 private:
     Stack& stack_;
     std::string name_;
+    std::string redis_url_;
     std::string topic_;
     std::string auto_;
     std::string batch_;

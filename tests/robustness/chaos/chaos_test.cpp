@@ -2,10 +2,17 @@
 // One private stack for the whole run; each case has its own topic and groups, both consumers
 // running and the producer at a steady rate writing its ack log. Each case injects its fault,
 // heals, drains, then checks (chaos_check.h) and prints one line; the table comes at the end.
+// The cluster-* cases run the consumers and the checks on the stack's Redis Cluster instead of
+// its single Redis: a master of a busy slot killed (its replica promoted, the node back as a
+// replica), the same with the replica SIGSTOPped 8 s first (the cluster down meanwhile), and
+// a busy slot of each group moved to another master key by key while orders flow.
 // CHAOS_CASES=name,name runs only those cases.
 
 #include "integration/pipeline/pipeline_harness.h"
+#include "redis/key_names.h"
+#include "redis/key_slot.h"
 #include "robustness/chaos/chaos_check.h"
+#include "robustness/chaos/cluster_faults.h"
 #include "serde/order_schema.h"
 
 #include <gtest/gtest.h>
@@ -133,10 +140,13 @@ Clock::time_point roll_back_redis(CaseRun& run, std::size_t count, bool restart_
     return Clock::now();
 }
 
-std::size_t count_in_consumer_logs(const CaseRun& run, const std::string& needle) {
+// Lines with `needle` in the logs whose names start with `logs` (both consumers' by default).
+std::size_t count_in_consumer_logs(const CaseRun& run,
+                                   const std::string& needle,
+                                   const std::string& logs = "consumer-") {
     std::size_t found = 0;
     for (const auto& entry : std::filesystem::directory_iterator(run.dir())) {
-        if (entry.path().filename().string().rfind("consumer-", 0) != 0) {
+        if (entry.path().filename().string().rfind(logs, 0) != 0) {
             continue;
         }
         std::ifstream in(entry.path());
@@ -145,6 +155,114 @@ std::size_t count_in_consumer_logs(const CaseRun& run, const std::string& needle
         }
     }
     return found;
+}
+
+// The consumers met the fault (the logs named `logs`... say `needle` at least `least` times in
+// all), so the case tested what it means to.
+void require_logged(const CaseRun& run,
+                    const std::string& needle,
+                    std::size_t least,
+                    const std::string& logs = "consumer-") {
+    const auto lines = count_in_consumer_logs(run, needle, logs);
+    progress("  " + logs + "* log lines with \"" + needle + "\": " + std::to_string(lines));
+    if (lines < least) {
+        throw std::runtime_error("the consumers logged \"" + needle + "\" " +
+                                 std::to_string(lines) + " time(s), expected " +
+                                 std::to_string(least) + "+");
+    }
+}
+
+bool on_redis_cluster(const Case& spec) {
+    return spec.name.starts_with("cluster-");
+}
+
+// The slot of a group's partition 0 tag: orders are keyed by customer over 5 partitions, so it
+// gets writes all along.
+std::uint16_t busy_slot(const CaseRun& run, bool auto_commit) {
+    return redis::key_slot(redis::stats_key(run.group(auto_commit), 0));
+}
+
+std::uint16_t serving(const RealCluster& cluster, std::uint16_t slot) {
+    const auto master = master_port_of(cluster, slot);
+    if (!master) {
+        throw std::runtime_error("no master serves slot " + std::to_string(slot));
+    }
+    return *master;
+}
+
+// A node of the cluster that is neither `a` nor `b`, to ask how it sees the cluster.
+std::uint16_t bystander(const RealCluster& cluster, std::uint16_t a, std::uint16_t b) {
+    for (const auto port : cluster.ports()) {
+        if (port != a && port != b) {
+            return port;
+        }
+    }
+    throw std::runtime_error("a cluster of two nodes");
+}
+
+// kill -9 the master of the busy slot; with `replica_stopped`, its replica is SIGSTOPped first
+// and resumed that long after, so the slot has no master meanwhile. Healed once another master
+// serves the slot; then the killed node rejoins as a replica.
+Clock::time_point fail_over_busy_slot(CaseRun& run,
+                                      std::size_t count,
+                                      milliseconds replica_stopped) {
+    auto& cluster = run.stack().redis_cluster();
+    wait_acked(run, share(count, 0.25));
+    const auto slot = busy_slot(run, true);
+    const auto master = serving(cluster, slot);
+    const auto replica = cluster.replica_of(master);
+    const bool delayed = replica_stopped.count() > 0;
+    if (delayed) {
+        ::kill(cluster.pid(replica), SIGSTOP);
+    }
+    progress("  kill -9 redis master :" + std::to_string(master) + " (slot " +
+             std::to_string(slot) + ")" +
+             (delayed ? ", its replica :" + std::to_string(replica) + " SIGSTOPped" : ""));
+    ::kill(cluster.pid(master), SIGKILL);
+    std::string state_while_stopped;
+    if (delayed) {
+        pause_for(replica_stopped);
+        state_while_stopped = cluster_state(cluster, bystander(cluster, master, replica));
+        ::kill(cluster.pid(replica), SIGCONT);
+        progress("  cluster_state after " + std::to_string(replica_stopped.count()) +
+                 " ms: " + state_while_stopped + "; SIGCONT the replica");
+    }
+    const auto promoted = wait_for_new_master(cluster, slot, master, seconds(60));
+    const auto healed = Clock::now();
+    progress("  :" + std::to_string(promoted) +
+             " serves the slot now; restart :" + std::to_string(master));
+    rejoin_as_replica(cluster, master);
+    progress("  :" + std::to_string(master) + " is back as a replica");
+    if (delayed && state_while_stopped != "fail") {
+        throw std::runtime_error("the cluster was not down while the replica was stopped");
+    }
+    require_logged(run, "masters changed", 2);  // each consumer compares its marks again
+    if (delayed) {
+        // The whole cluster was down (CLUSTERDOWN, or the dead master refusing): each consumer
+        // held its writes.
+        require_logged(run, "held, retrying", 1, "consumer-auto-");
+        require_logged(run, "held, retrying", 1, "consumer-batch-");
+    }
+    return healed;
+}
+
+// Moves the busy slot of one group to another master while orders flow: that group's consumer
+// meets TRYAGAIN (a store call's keys split between the two masters) and must hold its writes.
+void reshard_busy_slot(CaseRun& run, bool auto_commit) {
+    auto& cluster = run.stack().redis_cluster();
+    const auto slot = busy_slot(run, auto_commit);
+    const auto from = serving(cluster, slot);
+    const auto to = another_master(cluster, from);
+    progress("  move slot " + std::to_string(slot) + " of the " + (auto_commit ? "auto" : "batch") +
+             " group from :" + std::to_string(from) + " to :" + std::to_string(to) +
+             ", 5 keys every 200 ms");
+    const auto moved = move_slot(cluster, slot, from, to, 5, milliseconds(200));
+    progress("  moved " + std::to_string(moved) + " keys");
+    require_logged(run, "TRYAGAIN", 1, auto_commit ? "consumer-auto-" : "consumer-batch-");
+    if (serving(cluster, slot) != to) {
+        throw std::runtime_error("slot " + std::to_string(slot) +
+                                 " is not on :" + std::to_string(to) + " after the move");
+    }
 }
 
 std::vector<Case> all_cases() {
@@ -313,6 +431,33 @@ std::vector<Case> all_cases() {
              run.stack().kafka().start_node(3);
              return Clock::now();
          }});
+    cases.push_back({"cluster-master-kill",
+                     "kill -9 a Redis Cluster master",
+                     true,
+                     false,
+                     {},
+                     [](CaseRun& run, std::size_t count) {
+                         return fail_over_busy_slot(run, count, milliseconds(0));
+                     }});
+    cases.push_back({"cluster-slow-promotion",
+                     "cluster master kill, replica stop 8 s",
+                     false,
+                     false,
+                     {},
+                     [](CaseRun& run, std::size_t count) {
+                         return fail_over_busy_slot(run, count, seconds(8));
+                     }});
+    cases.push_back({"cluster-reshard",
+                     "a busy slot per group moved (reshard)",
+                     false,
+                     false,
+                     {},
+                     [](CaseRun& run, std::size_t count) {
+                         wait_acked(run, share(count, 0.3));
+                         reshard_busy_slot(run, true);
+                         reshard_busy_slot(run, false);
+                         return Clock::now();
+                     }});
     return cases;
 }
 
@@ -340,7 +485,8 @@ CaseResult run_case(Stack& stack, const Case& spec, int count, int rate) {
     result.fault = spec.fault;
     progress(spec.name + ": " + spec.fault + " (" + std::to_string(count) + " orders at " +
              std::to_string(rate) + "/s)");
-    CaseRun run(stack, spec.name);
+    CaseRun run(stack, spec.name,
+                on_redis_cluster(spec) ? stack.redis_cluster_url() : stack.redis().url());
     run.start_consumer(true);
     run.start_consumer(false);
     run.start_producer(count, rate, spec.producer_env);
@@ -358,7 +504,7 @@ CaseResult run_case(Stack& stack, const Case& spec, int count, int rate) {
     }
     const auto acknowledged = run.acknowledged();
     result.acknowledged = acknowledged.size();
-    const auto& url = stack.redis().url();
+    const auto& url = run.redis_url();
     progress("  healed; " + std::to_string(acknowledged.size()) + " acknowledged; draining");
     auto last_report = Clock::now();
     const bool drained = wait_until(
