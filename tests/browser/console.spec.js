@@ -153,14 +153,15 @@ test('the console shows the pipeline working, values only as text', async ({ pag
     // The original's step 3 (RedisInsight): the batch group's order hashes in Redis.
     await page.locator('.nav').getByRole('link', { name: 'Redis', exact: true }).click();
     await expect(page).toHaveURL(`${base}/ui/redis`);
-    await page.getByRole('searchbox', { name: 'key pattern' }).fill(`order:${pipeline.groups.batch}:*`);
+    // Every partition's order hashes: order:{<group>:<partition>:<n>}:<order id>.
+    await page.getByRole('searchbox', { name: 'key pattern' }).fill(`order:{${pipeline.groups.batch}:*`);
     const firstKey = page.locator('#redis-keys tbody button.linkish').first();
     await expect(async () => {
       await page.getByRole('button', { name: 'Scan', exact: true }).click();
       await expect(firstKey).toBeVisible({ timeout: 3000 });
     }).toPass({ timeout: 90000 });
     const key = await firstKey.textContent();
-    expect(key.startsWith(`order:${pipeline.groups.batch}:`)).toBe(true);
+    expect(key.startsWith(`order:{${pipeline.groups.batch}:`)).toBe(true);
     await firstKey.click();
     const keyPanel = page.locator('#redis-key');
     await expect(keyPanel.locator('h3')).toHaveText(key);
@@ -170,7 +171,7 @@ test('the console shows the pipeline working, values only as text', async ({ pag
     await shot(page, 'redis');
 
     // The order trace, from the header's search box: Kafka record beside both groups' records.
-    const orderId = key.slice(`order:${pipeline.groups.batch}:`.length);
+    const orderId = key.slice(key.indexOf('}:') + 2);
     await page.getByRole('searchbox', { name: 'trace an order by id' }).fill(orderId);
     await page.getByRole('button', { name: 'Trace', exact: true }).click();
     await expect(page).toHaveURL(`${base}/ui/orders/${orderId}`);

@@ -27,7 +27,7 @@ TEST(ConsoleRedis, KeyBrowserOrderTraceCustomerAndAuditOfAProducedRun) {
     ASSERT_EQ(produced.exit_code, 0) << produced.output;
     ConsoleProcess console(pipeline, console_env(pipeline));
 
-    // Both groups store all 9 (stats:<group>, through the console).
+    // Both groups store all 9 (their stats pieces summed, through the console).
     nlohmann::json stats;
     ASSERT_TRUE(wait_until(
         [&] {
